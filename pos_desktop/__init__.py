@@ -1,0 +1,3 @@
+"""Super POS till."""
+
+__version__ = "0.1.0"

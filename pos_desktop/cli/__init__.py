@@ -1,0 +1,1 @@
+"""The ``pos-desktop`` command line: the window, and scripted commands for support."""

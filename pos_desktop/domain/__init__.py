@@ -1,0 +1,1 @@
+"""The shop's rules in plain Python: no Qt, no SQLAlchemy, no pika."""

@@ -1,0 +1,74 @@
+"""Errors a cashier or manager can act on.
+
+Each error carries an English source message (translated when shown) and the values to
+put in it, so the same error reads correctly in Spanish and English.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pos_desktop.i18n import _
+
+
+class PosError(Exception):
+    """Base of every error the till explains to its user."""
+
+    message = "Something went wrong."
+
+    def __init__(self, message: str | None = None, **params: Any) -> None:
+        self.template = message or self.message
+        self.params = params
+        super().__init__(self.template.format(**params) if params else self.template)
+
+    def __str__(self) -> str:
+        text = _(self.template)
+        return text.format(**self.params) if self.params else text
+
+
+class DomainError(PosError):
+    """A business rule said no."""
+
+
+class UnknownProduct(DomainError):
+    message = "Unknown code: {code}"
+
+
+class InvalidQuantity(DomainError):
+    message = "Invalid quantity: {text}"
+
+
+class InvalidAmount(DomainError):
+    message = "Invalid amount: {text}"
+
+
+class InvalidDiscount(DomainError):
+    message = "Invalid discount: {reason}"
+
+
+class EmptySale(DomainError):
+    message = "The sale has no items."
+
+
+class PaymentError(DomainError):
+    message = "Payment not accepted: {reason}"
+
+
+class NoSuchLine(DomainError):
+    message = "There is no line {line_no}."
+
+
+class SaleNotOpen(DomainError):
+    message = "The sale is already closed."
+
+
+class CatalogError(PosError):
+    message = "Catalog error: {reason}"
+
+
+class PermissionDenied(PosError):
+    message = "{action} needs a supervisor or manager."
+
+
+class ShiftError(DomainError):
+    message = "{reason}"

@@ -1,0 +1,73 @@
+"""JSON log lines (one object per line) to a rotating file in the data dir and to stderr.
+
+Fields: timestamp, level, service, trace_id, store_id, terminal_id, message, plus any
+``extra`` given at the call site. The same format is used by the central services.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import logging.handlers
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+
+
+class JsonFormatter(logging.Formatter):
+    def __init__(self, service: str, static: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self.service = service
+        self.static = static or {}
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "timestamp": datetime.fromtimestamp(record.created, UTC).isoformat(
+                timespec="milliseconds"
+            ),
+            "level": record.levelname,
+            "service": self.service,
+            "trace_id": None,
+            **self.static,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in vars(record).items():
+            if key not in _STANDARD and not key.startswith("_"):
+                line[key] = value
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+def setup_logging(
+    service: str,
+    *,
+    log_dir: Path | None = None,
+    level: int = logging.INFO,
+    static: dict[str, Any] | None = None,
+    stderr: bool = True,
+) -> None:
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_pos", False):
+            root.removeHandler(handler)
+    fmt = JsonFormatter(service, static)
+    handlers: list[logging.Handler] = []
+    if stderr:
+        handlers.append(logging.StreamHandler(sys.stderr))
+    if log_dir is not None:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        handlers.append(
+            logging.handlers.RotatingFileHandler(
+                log_dir / f"{service}.log", maxBytes=5_000_000, backupCount=5, encoding="utf-8"
+            )
+        )
+    for h in handlers:
+        h.setFormatter(fmt)
+        h._pos = True  # type: ignore[attr-defined]
+        root.addHandler(h)
+    root.setLevel(level)

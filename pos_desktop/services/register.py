@@ -1,0 +1,264 @@
+"""The register: the sale in progress at this till and what the cashier does to it.
+
+It keeps the open sale in memory (a scan must not wait for a disk write) and touches the
+database only to look up products, to park/recall, and to complete the sale atomically.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from pos_desktop.config import Identity
+from pos_desktop.domain.barcode import DEFAULT_SCALE_PATTERN, ScaleLabelFormat
+from pos_desktop.domain.errors import (
+    EmptySale,
+    InvalidDiscount,
+    InvalidQuantity,
+    PosError,
+    UnknownProduct,
+)
+from pos_desktop.domain.money import div_round, parse_money, parse_percent, parse_quantity
+from pos_desktop.domain.product import Product
+from pos_desktop.domain.sale import Discount, Sale, SaleLine, Tender, TenderKind
+from pos_desktop.domain.tax import IvaRate
+from pos_desktop.services.checkout import Cashier, CompletedSale, complete_sale
+from pos_desktop.store.catalog_repo import CatalogRepository
+from pos_desktop.store.uow import UnitOfWork
+
+_QTY_PREFIX = re.compile(r"^\s*([0-9]+(?:[.,][0-9]{1,3})?)\s*[*xX]\s*(\S+)\s*$")
+
+
+class WeightNeeded(PosError):
+    message = "{name} is sold by weight: type the kilos first, e.g. 0,350*{code}"
+
+
+class Guard(Protocol):
+    """Permission port: raises PermissionDenied unless the action is allowed now."""
+
+    def check(self, action: str, **details: Any) -> None: ...
+
+
+class AllowAll:
+    """Used where no people are configured (tests of pure selling, the benchmark)."""
+
+    def check(self, action: str, **details: Any) -> None:
+        return None
+
+
+@dataclass
+class Register:
+    uow_factory: Callable[[], UnitOfWork]
+    catalog: CatalogRepository  # on a read connection: lookups never wait for writers
+    identity: Identity
+    cashier: Cashier | None = None
+    shift_id: Callable[[], str | None] = field(default=lambda: None)
+    guard: Guard = field(default_factory=AllowAll)
+    scale: ScaleLabelFormat = field(default_factory=lambda: ScaleLabelFormat(DEFAULT_SCALE_PATTERN))
+    print_receipts: bool = True
+    sale: Sale = field(default_factory=Sale)
+
+    # -- scanning ------------------------------------------------------------------------
+    def scan(self, entry: str) -> SaleLine:
+        """Add what the cashier typed or scanned: ``code``, ``3*code``, ``0,350*code``."""
+        entry = entry.strip()
+        if not entry:
+            raise UnknownProduct(code="—")
+        qty_text: str | None = None
+        m = _QTY_PREFIX.match(entry)
+        if m:
+            qty_text, entry = m.group(1), m.group(2)
+        reading = self.scale.read(entry) if qty_text is None else None
+        if reading is not None:
+            product = self.catalog.by_plu(reading.plu)
+            if product is None:
+                raise UnknownProduct(code=entry)
+            if reading.price is not None:
+                grams = div_round(reading.price * 1000, product.price) if product.price else 1000
+                return self.sale.add(
+                    product, max(grams, 1), barcode=entry, fixed_gross=reading.price
+                )
+            assert reading.grams is not None
+            return self.sale.add(product, reading.grams, barcode=entry)
+        product = self.catalog.by_code(entry)
+        if product is None:
+            raise UnknownProduct(code=entry)
+        if qty_text is None:
+            if product.sold_by_weight:
+                raise WeightNeeded(name=product.name, code=entry)
+            quantity = 1000
+        else:
+            quantity = parse_quantity(qty_text, weighed=product.sold_by_weight)
+        return self.sale.add(product, quantity, barcode=entry if entry != product.sku else None)
+
+    def add_product(self, product: Product, quantity_milli: int = 1000) -> SaleLine:
+        """Add a product picked from the search list."""
+        return self.sale.add(product, quantity_milli)
+
+    def search(self, text: str, limit: int = 50) -> list[Product]:
+        return self.catalog.search(text, limit)
+
+    # -- editing -------------------------------------------------------------------------
+    def set_quantity(self, line_no: int, text: str) -> None:
+        line = self.sale.line(line_no)
+        self.sale.set_quantity(line_no, parse_quantity(text, weighed=line.product.sold_by_weight))
+
+    def void_line(self, line_no: int) -> SaleLine:
+        self.guard.check("void_line", line_no=line_no)
+        return self.sale.void_line(line_no)
+
+    def discount_line(self, line_no: int, text: str) -> None:
+        discount = parse_discount(text)
+        line = self.sale.line(line_no)
+        self.guard.check("discount", percent_bp=_as_percent(discount, line.gross))
+        self.sale.set_line_discount(line_no, discount)
+
+    def discount_ticket(self, text: str) -> None:
+        discount = parse_discount(text)
+        base = sum(li.after_line_discount for li in self.sale.lines)
+        self.guard.check("discount", percent_bp=_as_percent(discount, base))
+        self.sale.set_ticket_discount(discount)
+
+    def override_price(self, line_no: int, text: str) -> None:
+        self.guard.check("price_override", line_no=line_no)
+        self.sale.set_price(line_no, parse_money(text))
+
+    def cancel(self) -> None:
+        if self.sale.lines:
+            self.guard.check("cancel_sale")
+        self.sale = Sale()
+
+    # -- paying --------------------------------------------------------------------------
+    def tender(
+        self, kind: TenderKind, amount: int | None = None, reference: str | None = None
+    ) -> None:
+        """Take a tender; ``None`` means the exact amount still due."""
+        if not self.sale.lines:
+            raise EmptySale()
+        self.sale.add_tender(Tender(kind, self.sale.due if amount is None else amount, reference))
+
+    def complete(self) -> CompletedSale:
+        done = complete_sale(
+            self.uow_factory,
+            self.sale,
+            self.identity,
+            cashier=self.cashier,
+            shift_id=self.shift_id(),
+            print_receipt=self.print_receipts,
+        )
+        self.sale = Sale()
+        return done
+
+    def pay_and_complete(self, tenders: list[Tender]) -> CompletedSale:
+        self.sale.clear_tenders()
+        for t in tenders:
+            self.sale.add_tender(t)
+        return self.complete()
+
+    # -- parking -------------------------------------------------------------------------
+    def park(self, label: str = "") -> int:
+        if not self.sale.lines:
+            raise EmptySale()
+        data = snapshot(self.sale)
+        with self.uow_factory() as uow:
+            parked_id = uow.parked.add(
+                label or f"{len(self.sale.lines)} ítems",
+                self.sale.total,
+                data,
+                self.cashier.user_id if self.cashier else None,
+            )
+            uow.commit()
+        self.sale = Sale()
+        return parked_id
+
+    def parked(self) -> list[dict[str, Any]]:
+        with self.uow_factory() as uow:
+            return uow.parked.list()
+
+    def recall(self, parked_id: int) -> Sale:
+        if self.sale.lines:
+            self.park()
+        with self.uow_factory() as uow:
+            data = uow.parked.take(parked_id)
+            uow.commit()
+        if data is None:
+            raise PosError("That parked sale no longer exists.")
+        self.sale = restore(data)
+        return self.sale
+
+
+def parse_discount(text: str) -> Discount:
+    """``10%`` → percent; ``$500`` or ``500`` → amount in pesos."""
+    raw = text.strip()
+    if not raw:
+        raise InvalidDiscount(reason="empty")
+    if raw.endswith("%"):
+        return Discount(percent_bp=parse_percent(raw))
+    amount = parse_money(raw)
+    if amount <= 0:
+        raise InvalidDiscount(reason="must be greater than zero")
+    return Discount(amount=amount)
+
+
+def _as_percent(discount: Discount, base: int) -> int:
+    if discount.percent_bp:
+        return discount.percent_bp
+    return 10_000 if base <= 0 else div_round(discount.amount * 10_000, base)
+
+
+def snapshot(sale: Sale) -> dict[str, Any]:
+    """A JSON-able copy of an open sale, for parking. Keeps the prices the customer saw."""
+    return {
+        "sale_id": sale.sale_id,
+        "ticket_discount": [sale.ticket_discount.percent_bp, sale.ticket_discount.amount],
+        "lines": [
+            {
+                "sku": li.product.sku,
+                "name": li.product.name,
+                "price": li.product.price,
+                "iva_rate": li.product.iva_rate.value,
+                "weighed": li.product.sold_by_weight,
+                "plu": li.product.plu,
+                "qty": li.quantity_milli,
+                "unit_price": li.unit_price,
+                "barcode": li.barcode,
+                "discount": [li.discount.percent_bp, li.discount.amount],
+                "fixed_gross": li.fixed_gross,
+                "overridden": li.price_overridden,
+            }
+            for li in sale.lines
+        ],
+    }
+
+
+def restore(data: dict[str, Any]) -> Sale:
+    sale = Sale(sale_id=data["sale_id"])
+    for li in data["lines"]:
+        product = Product(
+            li["sku"],
+            li["name"],
+            li["price"],
+            IvaRate(li["iva_rate"]),
+            li["weighed"],
+            plu=li["plu"],
+        )
+        sale.lines.append(
+            SaleLine(
+                sale._next_line,
+                product,
+                li["qty"],
+                li["unit_price"],
+                li["barcode"],
+                Discount(*li["discount"]),
+                li["fixed_gross"],
+                li["overridden"],
+            )
+        )
+        sale._next_line += 1
+    sale.ticket_discount = Discount(*data["ticket_discount"])
+    return sale
+
+
+__all__ = ["AllowAll", "Guard", "InvalidQuantity", "Register", "WeightNeeded"]

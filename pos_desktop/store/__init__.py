@@ -1,0 +1,1 @@
+"""Local SQLite storage: tables, migrations, repositories and the unit of work."""

@@ -1,0 +1,244 @@
+"""Repositories over one connection (inside a unit of work's transaction)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from pos_desktop.store.tables import (
+    counters,
+    journal,
+    outbox,
+    parked_sales,
+    payments,
+    print_jobs,
+    sale_lines,
+    sales,
+    settings,
+)
+
+GENESIS_HASH = "0" * 64
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def canonical_json(record: Any) -> str:
+    """The one serialisation that is hashed: sorted keys, no spaces, UTF-8 kept."""
+    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def chain_hash(prev_hash: str, record_json: str) -> str:
+    return hashlib.sha256((prev_hash + record_json).encode("utf-8")).hexdigest()
+
+
+class Counters:
+    """Gapless numbering: the increment commits or rolls back with the sale that used it."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def next(self, name: str) -> int:
+        row = self.conn.execute(
+            update(counters)
+            .where(counters.c.name == name)
+            .values(value=counters.c.value + 1)
+            .returning(counters.c.value)
+        ).first()
+        if row is not None:
+            return int(row[0])
+        self.conn.execute(insert(counters).values(name=name, value=1))
+        return 1
+
+    def peek(self, name: str) -> int:
+        value = self.conn.execute(
+            select(counters.c.value).where(counters.c.name == name)
+        ).scalar_one_or_none()
+        return int(value or 0)
+
+
+class Settings:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def get(self, key: str, default: Any = None) -> Any:
+        raw = self.conn.execute(
+            select(settings.c.value).where(settings.c.key == key)
+        ).scalar_one_or_none()
+        return default if raw is None else json.loads(raw)
+
+    def set(self, key: str, value: Any) -> None:
+        raw = json.dumps(value, ensure_ascii=False)
+        done = self.conn.execute(update(settings).where(settings.c.key == key).values(value=raw))
+        if done.rowcount == 0:
+            self.conn.execute(insert(settings).values(key=key, value=raw))
+
+    def all(self) -> dict[str, Any]:
+        return {k: json.loads(v) for k, v in self.conn.execute(select(settings)).all()}
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    seq: int
+    kind: str
+    ref: str
+    occurred_at: str
+    record: str
+    prev_hash: str
+    hash: str
+
+
+class Journal:
+    """The tamper-evident chain: hash = SHA-256(previous hash ‖ canonical record)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def head(self) -> tuple[int, str]:
+        row = self.conn.execute(
+            select(journal.c.seq, journal.c.hash).order_by(journal.c.seq.desc()).limit(1)
+        ).first()
+        return (0, GENESIS_HASH) if row is None else (int(row[0]), str(row[1]))
+
+    def append(self, kind: str, ref: str, occurred_at: str, record: Any) -> JournalEntry:
+        seq, prev = self.head()
+        body = canonical_json(record)
+        entry = JournalEntry(seq + 1, kind, ref, occurred_at, body, prev, chain_hash(prev, body))
+        self.conn.execute(
+            insert(journal).values(
+                seq=entry.seq,
+                kind=kind,
+                ref=ref,
+                occurred_at=occurred_at,
+                record=body,
+                prev_hash=prev,
+                hash=entry.hash,
+            )
+        )
+        return entry
+
+    def entries(self) -> Iterator[JournalEntry]:
+        for r in self.conn.execute(select(journal).order_by(journal.c.seq)):
+            yield JournalEntry(*r)
+
+
+class Outbox:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, envelope: dict[str, Any], traceparent: str) -> None:
+        self.conn.execute(
+            insert(outbox).values(
+                seq=envelope["seq"],
+                event_id=envelope["event_id"],
+                type=envelope["type"],
+                schema_version=envelope["schema_version"],
+                occurred_at=envelope["occurred_at"],
+                envelope=json.dumps(envelope, ensure_ascii=False, separators=(",", ":")),
+                traceparent=traceparent,
+                trace_id=envelope["trace_id"],
+                status="pending",
+                created_at=utc_now(),
+            )
+        )
+
+    def pending_count(self) -> int:
+        return int(
+            self.conn.execute(
+                select(func.count()).select_from(outbox).where(outbox.c.status != "sent")
+            ).scalar_one()
+        )
+
+
+class Sales:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(
+        self, row: dict[str, Any], lines: list[dict[str, Any]], pays: list[dict[str, Any]]
+    ) -> None:
+        self.conn.execute(insert(sales).values(**row))
+        self.conn.execute(insert(sale_lines), lines)
+        self.conn.execute(insert(payments), pays)
+
+    def payload_by_ticket(self, ticket_number: int) -> dict[str, Any] | None:
+        raw = self.conn.execute(
+            select(sales.c.payload).where(sales.c.ticket_number == ticket_number)
+        ).scalar_one_or_none()
+        return None if raw is None else dict(json.loads(raw))
+
+    def payloads(self, since: str | None = None) -> Iterator[dict[str, Any]]:
+        q = select(sales.c.payload).order_by(sales.c.ticket_number)
+        if since:
+            q = q.where(sales.c.completed_at >= since)
+        for (raw,) in self.conn.execute(q):
+            yield json.loads(raw)
+
+    def count(self) -> int:
+        return int(self.conn.execute(select(func.count()).select_from(sales)).scalar_one())
+
+
+class Parked:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, label: str, total: int, data: dict[str, Any], cashier_id: str | None) -> int:
+        result = self.conn.execute(
+            insert(parked_sales).values(
+                parked_at=utc_now(),
+                cashier_id=cashier_id,
+                label=label,
+                total=total,
+                data=json.dumps(data, ensure_ascii=False),
+            )
+        )
+        return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    def list(self) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            select(
+                parked_sales.c.id,
+                parked_sales.c.parked_at,
+                parked_sales.c.label,
+                parked_sales.c.total,
+            ).order_by(parked_sales.c.id)
+        )
+        return [dict(r._mapping) for r in rows]
+
+    def take(self, parked_id: int) -> dict[str, Any] | None:
+        raw = self.conn.execute(
+            select(parked_sales.c.data).where(parked_sales.c.id == parked_id)
+        ).scalar_one_or_none()
+        if raw is None:
+            return None
+        self.conn.execute(delete(parked_sales).where(parked_sales.c.id == parked_id))
+        return dict(json.loads(raw))
+
+    def count(self) -> int:
+        return int(self.conn.execute(select(func.count()).select_from(parked_sales)).scalar_one())
+
+
+class PrintJobs:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, kind: str, ref: str | None, document: dict[str, Any]) -> int:
+        now = utc_now()
+        result = self.conn.execute(
+            insert(print_jobs).values(
+                kind=kind,
+                ref=ref,
+                document=json.dumps(document, ensure_ascii=False),
+                status="pending",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        return int(result.inserted_primary_key[0])  # type: ignore[index]
