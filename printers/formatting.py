@@ -1,0 +1,54 @@
+"""es-AR formatting of money, quantities and dates for printed documents.
+
+Money is integer centavos everywhere; this is the only place that turns it into text.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+TENDER_LABELS = {
+    "cash": "Efectivo",
+    "debit": "Tarjeta de débito",
+    "credit": "Tarjeta de crédito",
+    "transfer": "Transferencia",
+}
+
+_RATE_LABELS = {"21": "21%", "10.5": "10,5%", "27": "27%", "exempt": "Exento"}
+
+
+def group_thousands(value: int) -> str:
+    """1234567 -> '1.234.567' (Argentina groups with dots)."""
+    return f"{value:,}".replace(",", ".")
+
+
+def money(centavos: int, *, symbol: bool = True) -> str:
+    """12345 -> '$ 123,45'; negatives as '-$ 123,45'."""
+    sign = "-" if centavos < 0 else ""
+    pesos, cents = divmod(abs(centavos), 100)
+    body = f"{group_thousands(pesos)},{cents:02d}"
+    return f"{sign}$ {body}" if symbol else f"{sign}{body}"
+
+
+def quantity(quantity_milli: int, *, by_weight: bool) -> str:
+    """2000 -> '2'; 1500 -> '1,5'; by weight 750 -> '0,750 kg'."""
+    whole, milli = divmod(abs(quantity_milli), 1000)
+    sign = "-" if quantity_milli < 0 else ""
+    if by_weight:
+        return f"{sign}{group_thousands(whole)},{milli:03d} kg"
+    if milli == 0:
+        return f"{sign}{group_thousands(whole)}"
+    return f"{sign}{group_thousands(whole)},{f'{milli:03d}'.rstrip('0')}"
+
+
+def iva_rate(rate: str) -> str:
+    return _RATE_LABELS.get(rate, rate)
+
+
+def tender(kind: str) -> str:
+    return TENDER_LABELS.get(kind, kind)
+
+
+def date_time(moment: datetime) -> str:
+    """Shown in the shop's own local time, as it was recorded at the till."""
+    return moment.strftime("%d/%m/%Y %H:%M")
