@@ -178,13 +178,17 @@ class Register:
             return uow.parked.list()
 
     def recall(self, parked_id: int) -> Sale:
-        if self.sale.lines:
-            self.park()
+        """Bring back a parked sale; the sale on screen (if any) is parked in its place."""
         with self.uow_factory() as uow:
             data = uow.parked.take(parked_id)
+            if data is None:
+                raise PosError("That parked sale no longer exists.")
+            if self.sale.lines:
+                uow.parked.add(
+                    f"{len(self.sale.lines)} ítems", self.sale.total, snapshot(self.sale),
+                    self.cashier.user_id if self.cashier else None,
+                )
             uow.commit()
-        if data is None:
-            raise PosError("That parked sale no longer exists.")
         self.sale = restore(data)
         return self.sale
 

@@ -1,0 +1,267 @@
+"""First run: validate the wizard's answers and store them, with the first manager, at once.
+
+The answers are setting values keyed as in ``settings_schema`` plus the first manager's
+name and PIN. Everything is validated before anything is written; secrets go to the
+secret store first (it is the step that can fail for reasons outside the till), then one
+local transaction writes the settings, the manager and ``setup.done``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets as _random
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pos_desktop.domain.errors import PosError
+from pos_desktop.i18n import N_, _
+from pos_desktop.settings_schema import (
+    SECRET_KEYS,
+    InvalidSetting,
+    InvalidSettings,
+    SecretStore,
+    clean_settings,
+    save_settings,
+)
+from pos_desktop.store.uow import UnitOfWork
+
+PIN_MIN, PIN_MAX = 4, 8
+MANAGER_KEY = "users.first_manager"
+# scrypt cost: ~50 ms on a till, slow enough for a 4-digit PIN file not to fall in seconds.
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+class SetupError(PosError):
+    message = "Setup could not be saved: {reason}"
+
+
+@dataclass
+class SetupAnswers:
+    settings: dict[str, Any] = field(default_factory=dict)
+    manager_name: str = ""
+    manager_pin: str = ""
+    standalone: bool = True
+
+
+def demo_answers() -> SetupAnswers:
+    """What ``--demo`` uses: a made-up store, standalone, printing on screen."""
+    return SetupAnswers(
+        settings={
+            "store.name": "Almacén Don Pepe",
+            "store.cuit": "30-71234567-1",
+            "store.address": "Av. Corrientes 1234, CABA",
+            "store.iva_condition": "Responsable Inscripto",
+            "store.footer": ["¡Gracias por su compra!"],
+            "terminal.id": "T01",
+            "terminal.number": 1,
+            "printer.kind": "screen",
+        },
+        manager_name="Encargado Demo",
+        manager_pin="1234",
+        standalone=True,
+    )
+
+
+def check_pin(pin: str) -> str:
+    if not (pin.isascii() and pin.isdigit() and PIN_MIN <= len(pin) <= PIN_MAX):
+        raise ValueError(N_("the PIN must have 4 to 8 digits"))
+    if len(set(pin)) == 1 or pin in "0123456789" or pin in "9876543210":
+        raise ValueError(N_("the PIN is too easy to guess (repeated or consecutive digits)"))
+    return pin
+
+
+def validate_answers(answers: SetupAnswers) -> dict[str, Any]:
+    """Cleaned settings ready to store; raises InvalidSettings naming every bad field."""
+    values = dict(answers.settings)
+    values["sync.enabled"] = not answers.standalone
+    if answers.standalone:
+        for key in ("sync.amqp_url", "sync.central_url", *SECRET_KEYS):
+            values.pop(key, None)
+    problems: dict[str, InvalidSetting] = {}
+    for key in ("store.name", "store.cuit"):
+        if not str(values.get(key) or "").strip():
+            problems[key] = InvalidSetting(label=_label(key), reason=_("is required"))
+    if not answers.standalone:
+        for key in ("sync.amqp_url", "sync.central_url"):
+            if not str(values.get(key) or "").strip():
+                problems[key] = InvalidSetting(label=_label(key), reason=_("is required"))
+    if not answers.manager_name.strip():
+        problems["manager.name"] = InvalidSetting(
+            label=_("Manager's name"), reason=_("is required")
+        )
+    try:
+        check_pin(answers.manager_pin)
+    except ValueError as exc:
+        problems["manager.pin"] = InvalidSetting(label=_("PIN"), reason=_(str(exc)))
+    try:
+        cleaned = clean_settings(values)
+    except InvalidSettings as exc:
+        problems = {**exc.problems, **problems}
+        cleaned = {}
+    if problems:
+        raise InvalidSettings(problems)
+    return cleaned
+
+
+def _label(key: str) -> str:
+    from pos_desktop.settings_schema import declared
+
+    return _(declared(key).label)
+
+
+def is_setup_done(uow_factory: Callable[[], UnitOfWork]) -> bool:
+    with uow_factory() as uow:
+        return bool(uow.settings.get("setup.done", False))
+
+
+def complete_setup(
+    uow_factory: Callable[[], UnitOfWork], secrets: SecretStore, answers: SetupAnswers
+) -> dict[str, Any]:
+    """Validate and store the answers; returns the cleaned settings."""
+    cleaned = validate_answers(answers)
+    with uow_factory() as uow:
+        save_settings(uow.settings, secrets, cleaned)  # secrets first: may raise NoSecretStore
+        create_first_manager(uow, answers.manager_name, answers.manager_pin)
+        uow.settings.set("setup.done", True)
+        uow.commit()
+    return cleaned
+
+
+def apply_demo_setup(uow_factory: Callable[[], UnitOfWork], secrets: SecretStore) -> bool:
+    """``--demo``: store the demo answers unless the till is already set up. True if applied."""
+    if is_setup_done(uow_factory):
+        return False
+    complete_setup(uow_factory, secrets, demo_answers())
+    return True
+
+
+# -- the first manager -----------------------------------------------------------------------
+# Until the people/shift service lands, the first manager is kept as one settings record
+# with a salted scrypt hash of the PIN (invariant 9: never the PIN itself).
+
+
+def hash_pin(pin: str, *, salt: bytes | None = None) -> str:
+    salt = salt or _random.token_bytes(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, dklen=32, **_SCRYPT)
+    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${salt.hex()}${digest.hex()}"
+
+
+def verify_pin(stored: str, pin: str) -> bool:
+    try:
+        algo, n, r, p, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if algo != "scrypt":
+        return False
+    got = hashlib.scrypt(
+        pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=32
+    )
+    return hmac.compare_digest(got.hex(), digest)
+
+
+def user_id_for(name: str) -> str:
+    """``u-`` plus the name in plain lower-case ASCII: ``María José`` → ``u-maria-jose``."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    slug = "-".join("".join(c if c.isalnum() else " " for c in plain).split())
+    return f"u-{slug or 'manager'}"
+
+
+def create_first_manager(uow: UnitOfWork, name: str, pin: str) -> dict[str, Any]:
+    record = {
+        "user_id": user_id_for(name),
+        "name": name.strip(),
+        "role": "manager",
+        "pin_hash": hash_pin(check_pin(pin)),
+    }
+    uow.settings.set(MANAGER_KEY, record)
+    return record
+
+
+def first_manager(uow: UnitOfWork) -> Mapping[str, Any] | None:
+    record: Mapping[str, Any] | None = uow.settings.get(MANAGER_KEY)
+    return record
+
+
+# -- test print ------------------------------------------------------------------------------
+
+
+class TestPrintFailed(PosError):
+    __test__ = False  # not a pytest class
+    message = "The test page did not print: {reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class TestPrint:
+    """What a test print produced: the ESC/POS bytes sent, and a PNG of the paper."""
+
+    __test__ = False
+
+    data: bytes
+    png: bytes
+
+
+def test_page(settings: Mapping[str, Any]) -> TestPrint:
+    """The test page for the chosen printer model, as bytes and as a picture of the paper."""
+    from printers.document import Align, Cut, Document, Feed, Separator
+    from printers.escpos_render import EscposOptions, render_escpos
+    from printers.layout import text_block
+    from printers.profiles import get_profile
+    from printers.virtual import render_png
+
+    profile = get_profile(str(settings.get("printer.model") or "TM-T20II"))
+    columns = profile.default_columns
+    name = str(settings.get("store.name") or "Super POS")
+    center = Align.CENTER
+    doc = Document(columns, (
+        *text_block(name, columns, align=center, bold=True, double=True),
+        *text_block(_("Test page"), columns, align=center),
+        Separator(),
+        *text_block("áéíóú ñÑ ¿? ¡! $ 1.234,50", columns),
+        *text_block("0123456789" * (columns // 10), columns),
+        Separator(),
+        *text_block(_("If you can read this, the printer works."), columns, align=center),
+        Feed(1),
+        Cut(),
+    ))
+    data = render_escpos(doc, EscposOptions(profile, drawer_pin=None))
+    return TestPrint(data, render_png(data, profile))
+
+
+def _connection(settings: Mapping[str, Any]) -> Any:
+    """A python-escpos connection for the chosen kind (Windows: the raw spooler)."""
+    from escpos import printer
+
+    kind = settings.get("printer.kind")
+    if kind == "network":
+        return printer.Network(str(settings["printer.host"]), int(settings["printer.port"]),
+                               timeout=5)
+    if kind == "usb":
+        return printer.Usb(int(settings["printer.usb_vendor"], 16),
+                           int(settings["printer.usb_product"], 16))
+    if kind == "serial":
+        return printer.Serial(str(settings["printer.serial_device"]))
+    if kind == "windows":
+        return printer.Win32Raw(str(settings["printer.windows_name"]))
+    raise TestPrintFailed(reason=_("unknown printer connection"))
+
+
+def print_test_page(settings: Mapping[str, Any]) -> TestPrint:
+    """Send the test page to the printer (nothing is sent for the on-screen printer)."""
+    page = test_page(settings)
+    if settings.get("printer.kind", "screen") == "screen":
+        return page
+    try:
+        conn = _connection(settings)
+        conn.open()
+        try:
+            conn._raw(page.data)
+        finally:
+            conn.close()
+    except TestPrintFailed:
+        raise
+    except Exception as exc:  # every driver has its own errors; the manager needs the text
+        raise TestPrintFailed(reason=str(exc) or type(exc).__name__) from exc
+    return page

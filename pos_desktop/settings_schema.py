@@ -1,0 +1,478 @@
+"""Every setting of the till, declared once: key, kind, default, translatable label, section.
+
+The first-run wizard and the settings dialog are built from this list, and the rest of the
+till reads values through ``load_settings`` so a missing key always has its declared
+default. Plain values live in the local ``settings`` table (JSON); secrets (broker
+password, head-office token) live in the OS keyring (invariant 9) and never in the table
+or the log.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import os
+import stat
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from pos_desktop.domain.barcode import DEFAULT_SCALE_PATTERN
+from pos_desktop.domain.cuit import normalize_cuit
+from pos_desktop.domain.errors import PosError
+from pos_desktop.i18n import N_, _
+
+KEYRING_SERVICE = "super-pos"
+SECRETS_FILE_ENV = "POS_SECRETS_FILE"
+
+
+class Kind(enum.Enum):
+    TEXT = "text"
+    INT = "int"
+    BOOL = "bool"
+    CHOICE = "choice"
+    LINES = "lines"  # a list of short lines (receipt header/footer)
+
+
+class InvalidSetting(PosError):
+    message = "{label}: {reason}"
+
+
+class InvalidSettings(PosError):
+    """Several fields are wrong at once; ``problems`` maps each key to its message."""
+
+    message = "Please correct: {fields}"
+
+    def __init__(self, problems: Mapping[str, InvalidSetting]) -> None:
+        self.problems = dict(problems)
+        super().__init__(fields="; ".join(str(p) for p in self.problems.values()))
+
+    def __str__(self) -> str:
+        return _(self.template).format(fields="; ".join(str(p) for p in self.problems.values()))
+
+
+Validator = Callable[[Any], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    key: str
+    kind: Kind
+    default: Any
+    label: str  # English source, marked with N_; translate with _() when shown
+    section: str
+    secret: bool = False
+    validate: Validator | None = None  # returns the normalised value or raises ValueError
+    choices: tuple[tuple[Any, str], ...] = ()  # (stored value, N_ label)
+    help: str = ""
+    editable: bool = True  # False: bookkeeping the till writes itself (not in the dialog)
+    minimum: int | None = None
+    maximum: int | None = None
+    placeholder: str = ""
+
+    def clean(self, raw: Any) -> Any:
+        """Coerce and validate one value; raises InvalidSetting naming the field."""
+        try:
+            value = _coerce(self, raw)
+            if self.validate is not None and value not in ("", None):
+                value = self.validate(value)
+        except PosError as exc:
+            raise InvalidSetting(label=_(self.label), reason=str(exc)) from exc
+        except (ValueError, TypeError) as exc:
+            raise InvalidSetting(label=_(self.label), reason=_(str(exc))) from exc
+        return value
+
+
+def _coerce(setting: Setting, raw: Any) -> Any:
+    kind = setting.kind
+    if raw is None:
+        return setting.default
+    if kind is Kind.TEXT:
+        return str(raw).strip()
+    if kind is Kind.BOOL:
+        if isinstance(raw, str):
+            return raw.strip().lower() in ("1", "true", "yes", "sí", "si", "on")
+        return bool(raw)
+    if kind is Kind.INT:
+        try:
+            value = int(str(raw).strip())
+        except ValueError:
+            raise ValueError(N_("must be a whole number")) from None
+        if setting.minimum is not None and value < setting.minimum:
+            raise ValueError(_("must be at least {n}").format(n=setting.minimum))
+        if setting.maximum is not None and value > setting.maximum:
+            raise ValueError(_("must be at most {n}").format(n=setting.maximum))
+        return value
+    if kind is Kind.CHOICE:
+        allowed = [value for value, _label in setting.choices]
+        if raw not in allowed:
+            raise ValueError(N_("choose one of the options"))
+        return raw
+    if kind is Kind.LINES:
+        lines = raw.splitlines() if isinstance(raw, str) else [str(x) for x in raw]
+        return [line.rstrip() for line in lines if line.strip()]
+    raise AssertionError(kind)  # pragma: no cover - every Kind is handled above
+
+
+# -- validators: raise ValueError with an English source message (translated on display) ---
+
+
+def _required(value: Any) -> Any:
+    if not str(value).strip():
+        raise ValueError(N_("is required"))
+    return value
+
+
+def _cuit(value: str) -> str:
+    return normalize_cuit(value)
+
+
+def _identifier(value: str) -> str:
+    # Ids travel in every event envelope and in queue names: keep them plain.
+    value = value.strip().upper()
+    if not value or not all(c.isalnum() or c in "-_" for c in value) or len(value) > 16:
+        raise ValueError(N_("use up to 16 letters, digits, - or _"))
+    return value
+
+
+def _url(*schemes: str) -> Validator:
+    def check(value: str) -> str:
+        value = value.strip()
+        parts = urlsplit(value)
+        if parts.scheme not in schemes or not parts.hostname:
+            raise ValueError(
+                _("must be an address like {example}").format(example=f"{schemes[0]}://host/")
+            )
+        return value
+
+    return check
+
+
+def _broker_url(value: str) -> str:
+    value = _url("amqp", "amqps")(value)
+    if urlsplit(value).password:
+        # The password goes to the keyring, never into the settings table.
+        raise ValueError(N_("leave the password out of the address; type it in its own field"))
+    return value
+
+
+def _hex_id(value: str) -> str:
+    text = value.strip().lower().removeprefix("0x")
+    try:
+        number = int(text, 16)
+    except ValueError:
+        raise ValueError(N_("must be a hexadecimal number such as 04b8")) from None
+    if not 0 <= number <= 0xFFFF:
+        raise ValueError(N_("must be a hexadecimal number such as 04b8"))
+    return f"{number:04x}"
+
+
+# -- the declarations ------------------------------------------------------------------------
+
+STORE = N_("Store")
+TERMINAL = N_("Terminal")
+PRINTER = N_("Printer")
+HEAD_OFFICE = N_("Head office")
+TILL = N_("Till preferences")
+SECTIONS = (STORE, TERMINAL, PRINTER, HEAD_OFFICE, TILL)
+
+IVA_CONDITIONS = (
+    # The stored value is the legal name printed on receipts, so it stays in Spanish.
+    ("Responsable Inscripto", N_("Registered VAT taxpayer (Responsable Inscripto)")),
+    ("Monotributo", N_("Simplified regime (Monotributo)")),
+    ("Exento", N_("VAT exempt (Exento)")),
+)
+
+PRINTER_KINDS = (
+    ("screen", N_("On screen (no paper)")),
+    ("network", N_("Network (Ethernet / Wi-Fi)")),
+    ("usb", N_("USB")),
+    ("serial", N_("Serial port")),
+    ("windows", N_("Windows printer (spooler)")),
+)
+
+PRINTER_MODELS = (
+    ("TM-T20II", "Epson TM-T20II (80 mm)"),
+    ("TM-T88V", "Epson TM-T88V (80 mm)"),
+    ("POS-5890", N_("POS-5890 / 58 mm clone")),
+    ("GENERIC-80", N_("Generic 80 mm (Epson compatible)")),
+    ("GENERIC-58", N_("Generic 58 mm (Epson compatible)")),
+)
+
+LANGUAGES = (
+    ("", N_("Same as the computer")),
+    ("es_AR", "Español (Argentina)"),
+    ("en", "English"),
+)
+
+SETTINGS: tuple[Setting, ...] = (
+    # Store
+    Setting("store.name", Kind.TEXT, "", N_("Store name"), STORE, validate=_required,
+            placeholder=N_("e.g. Almacén Don Pepe")),
+    Setting("store.cuit", Kind.TEXT, "", N_("CUIT"), STORE, validate=_cuit,
+            placeholder="30-71234567-1", help=N_("11 digits; the last one is a check digit")),
+    Setting("store.address", Kind.TEXT, "", N_("Address"), STORE,
+            placeholder=N_("e.g. Av. Corrientes 1234, CABA")),
+    Setting("store.iva_condition", Kind.CHOICE, "Responsable Inscripto", N_("IVA condition"),
+            STORE, choices=IVA_CONDITIONS),
+    Setting("store.id", Kind.TEXT, "S001", N_("Store id"), STORE, validate=_identifier,
+            help=N_("The code head office uses for this store")),
+    Setting("store.header", Kind.LINES, [], N_("Receipt header lines"), STORE),
+    Setting("store.footer", Kind.LINES, [], N_("Receipt footer lines"), STORE),
+    # Terminal
+    Setting("terminal.id", Kind.TEXT, "T01", N_("Terminal id"), TERMINAL,
+            validate=_identifier, help=N_("Unique within the store, e.g. T01")),
+    Setting("terminal.number", Kind.INT, 1, N_("Terminal number (point of sale)"), TERMINAL,
+            minimum=1, maximum=9999, help=N_("First part of the ticket number: 0001-00001234")),
+    Setting("scale.pattern", Kind.TEXT, DEFAULT_SCALE_PATTERN, N_("Scale label pattern"),
+            TERMINAL, help=N_("How weighed-goods labels encode the PLU and price or weight")),
+    # Printer
+    Setting("printer.kind", Kind.CHOICE, "screen", N_("Printer connection"), PRINTER,
+            choices=PRINTER_KINDS),
+    Setting("printer.model", Kind.CHOICE, "TM-T20II", N_("Printer model"), PRINTER,
+            choices=PRINTER_MODELS),
+    Setting("printer.host", Kind.TEXT, "", N_("Printer address (IP)"), PRINTER,
+            placeholder="192.168.0.50"),
+    Setting("printer.port", Kind.INT, 9100, N_("Printer TCP port"), PRINTER,
+            minimum=1, maximum=65535),
+    Setting("printer.usb_vendor", Kind.TEXT, "04b8", N_("USB vendor id"), PRINTER,
+            validate=_hex_id),
+    Setting("printer.usb_product", Kind.TEXT, "0e15", N_("USB product id"), PRINTER,
+            validate=_hex_id),
+    Setting("printer.serial_device", Kind.TEXT, "", N_("Serial port"), PRINTER,
+            placeholder="/dev/ttyUSB0 · COM3"),
+    Setting("printer.windows_name", Kind.TEXT, "", N_("Windows printer name"), PRINTER,
+            help=N_("As shown in Windows' Printers & scanners; bytes go raw to the spooler")),
+    # Head office
+    Setting("sync.enabled", Kind.BOOL, False, N_("Send sales to head office"), HEAD_OFFICE,
+            help=N_("Off: the till runs standalone and keeps everything locally")),
+    Setting("sync.amqp_url", Kind.TEXT, "", N_("Broker address"), HEAD_OFFICE,
+            validate=_broker_url, placeholder="amqp://usuario@central.example.com/"),
+    Setting("sync.amqp_password", Kind.TEXT, "", N_("Broker password"), HEAD_OFFICE,
+            secret=True),
+    Setting("sync.central_url", Kind.TEXT, "", N_("Head office web address"), HEAD_OFFICE,
+            validate=_url("https", "http"), placeholder="https://central.example.com/"),
+    Setting("sync.api_token", Kind.TEXT, "", N_("Head office access token"), HEAD_OFFICE,
+            secret=True),
+    # Till preferences
+    Setting("ui.language", Kind.CHOICE, "", N_("Language"), TILL, choices=LANGUAGES),
+    Setting("ui.print_receipts", Kind.BOOL, True, N_("Print a receipt for every sale"), TILL),
+    Setting("ui.fullscreen", Kind.BOOL, False, N_("Open the till full screen"), TILL),
+    Setting("ui.font_size", Kind.INT, 12, N_("Text size (points)"), TILL,
+            minimum=8, maximum=32),
+    Setting("ui.confirm_cancel", Kind.BOOL, True, N_("Ask before cancelling a sale"), TILL),
+    # Bookkeeping written by the till itself
+    Setting("setup.done", Kind.BOOL, False, N_("First-run setup finished"), TILL,
+            editable=False),
+)
+
+BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}
+SECRET_KEYS = frozenset(s.key for s in SETTINGS if s.secret)
+
+
+def declared(key: str) -> Setting:
+    try:
+        return BY_KEY[key]
+    except KeyError:
+        raise KeyError(f"setting {key!r} is not declared in pos_desktop.settings_schema") from None
+
+
+def in_section(section: str, *, editable_only: bool = True) -> list[Setting]:
+    return [s for s in SETTINGS if s.section == section and (s.editable or not editable_only)]
+
+
+# -- secrets ---------------------------------------------------------------------------------
+
+
+class NoSecretStore(PosError):
+    message = (
+        "This computer has no password store (keyring), so the till cannot keep the "
+        "head-office password safely. Install and unlock GNOME Keyring or KWallet (Linux) "
+        "or use Windows Credential Manager, or set POS_SECRETS_FILE as described in the "
+        "installation guide."
+    )
+
+
+class SecretStore(Protocol):
+    def get(self, key: str) -> str | None: ...
+    def set(self, key: str, value: str) -> None: ...
+    def delete(self, key: str) -> None: ...
+
+
+def keyring_available() -> bool:
+    """True when keyring has a real backend (not the 'fail' or an empty chainer)."""
+    import keyring
+    from keyring.backends import chainer, fail
+
+    backend = keyring.get_keyring()
+    if isinstance(backend, fail.Keyring):
+        return False
+    return not (isinstance(backend, chainer.ChainerBackend) and not backend.backends)
+
+
+class KeyringSecrets:
+    """Secrets in the OS keyring (Secret Service, KWallet, Windows Credential Manager)."""
+
+    def __init__(self, service: str = KEYRING_SERVICE) -> None:
+        self.service = service
+
+    def get(self, key: str) -> str | None:
+        import keyring
+
+        value: str | None = keyring.get_password(self.service, key)
+        return value
+
+    def set(self, key: str, value: str) -> None:
+        import keyring
+
+        keyring.set_password(self.service, key, value)
+
+    def delete(self, key: str) -> None:
+        import keyring
+        from keyring.errors import PasswordDeleteError
+
+        try:
+            keyring.delete_password(self.service, key)
+        except PasswordDeleteError:
+            pass
+
+
+class FileSecrets:
+    """The documented fallback for machines without a keyring (kiosk sessions, services).
+
+    A JSON file named by POS_SECRETS_FILE that only the till's OS user may read: like a
+    systemd credential. The till refuses a file that other users can read.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def _read(self) -> dict[str, str]:
+        if not self.path.exists():
+            return {}
+        if os.name == "posix" and self.path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise NoSecretStore(
+                "The secrets file {path} can be read by other users; run: chmod 600 {path}",
+                path=str(self.path),
+            )
+        data: dict[str, str] = json.loads(self.path.read_text(encoding="utf-8") or "{}")
+        return data
+
+    def get(self, key: str) -> str | None:
+        return self._read().get(key)
+
+    def set(self, key: str, value: str) -> None:
+        data = self._read()
+        data[key] = value
+        self._write(data)
+
+    def delete(self, key: str) -> None:
+        data = self._read()
+        if data.pop(key, None) is not None:
+            self._write(data)
+
+    def _write(self, data: dict[str, str]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh)
+        os.replace(tmp, self.path)
+
+
+class UnavailableSecrets:
+    """No keyring and no fallback file: reading finds nothing, storing says why it can't."""
+
+    def get(self, key: str) -> str | None:
+        return None
+
+    def set(self, key: str, value: str) -> None:
+        raise NoSecretStore()
+
+    def delete(self, key: str) -> None:
+        return None
+
+
+def default_secret_store() -> SecretStore:
+    """POS_SECRETS_FILE if set, else the OS keyring if it has a backend, else unavailable."""
+    path = os.environ.get(SECRETS_FILE_ENV)
+    if path:
+        return FileSecrets(Path(path).expanduser())
+    if keyring_available():
+        return KeyringSecrets()
+    return UnavailableSecrets()
+
+
+# -- load / save -----------------------------------------------------------------------------
+
+
+class SettingsRepo(Protocol):
+    def get(self, key: str, default: Any = None) -> Any: ...
+    def set(self, key: str, value: Any) -> None: ...
+
+
+def load_settings(repo: SettingsRepo, secrets: SecretStore | None = None) -> dict[str, Any]:
+    """Every declared setting with its stored value or its default (secrets if a store is given)."""
+    values: dict[str, Any] = {}
+    for s in SETTINGS:
+        if s.secret:
+            values[s.key] = (secrets.get(s.key) if secrets is not None else None) or ""
+        else:
+            values[s.key] = repo.get(s.key, s.default)
+    return values
+
+
+def clean_settings(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate every changed value; raises InvalidSettings naming all bad fields at once."""
+    cleaned: dict[str, Any] = {}
+    problems: dict[str, InvalidSetting] = {}
+    for key, raw in changes.items():
+        try:
+            cleaned[key] = declared(key).clean(raw)
+        except InvalidSetting as exc:
+            problems[key] = exc
+    if problems:
+        raise InvalidSettings(problems)
+    return cleaned
+
+
+def save_settings(
+    repo: SettingsRepo, secrets: SecretStore, changes: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Validate then store ``changes``; secrets go to the secret store, never the table.
+
+    An empty secret means "keep the stored one" (the dialog never shows stored secrets).
+    The caller commits the unit of work that owns ``repo``.
+    """
+    cleaned = clean_settings(changes)
+    for key, value in cleaned.items():
+        if key in SECRET_KEYS:
+            if value:
+                secrets.set(key, value)
+        else:
+            repo.set(key, value)
+    return cleaned
+
+
+def broker_url(values: Mapping[str, Any]) -> str:
+    """The broker URL with the keyring's password put back in (for the sync publisher)."""
+    url = str(values.get("sync.amqp_url") or "")
+    password = str(values.get("sync.amqp_password") or "")
+    if not url or not password:
+        return url
+    from urllib.parse import quote
+
+    parts = urlsplit(url)
+    user = parts.username or "guest"
+    host = parts.hostname or ""
+    netloc = f"{quote(user, safe='')}:{quote(password, safe='')}@{host}"
+    if parts.port:
+        netloc += f":{parts.port}"
+    return parts._replace(netloc=netloc).geturl()
+
+
+def labels(items: Iterable[tuple[Any, str]]) -> list[tuple[Any, str]]:
+    """Choices with their labels translated into the current language."""
+    return [(value, _(label)) for value, label in items]

@@ -1,0 +1,61 @@
+"""The till's look: big readable fonts, large touch targets, high contrast.
+
+The style sheet lives in ``resources/theme/till.qss`` so a shop can restyle without code.
+Widgets name themselves with ``objectName`` and a ``level`` property (``ok``, ``info``,
+``warning``, ``error``) that the sheet colours.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtWidgets import QApplication, QWidget
+
+from pos_desktop.i18n import resources_dir
+
+THEME_DIR = resources_dir() / "theme"
+ICONS_DIR = resources_dir() / "icons"
+FONTS_DIR = resources_dir() / "fonts"
+BASE_POINT_SIZE = 13
+LEVELS = ("ok", "info", "warning", "error")
+
+
+def style_sheet(path: Path | None = None) -> str:
+    path = path or THEME_DIR / "till.qss"
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+def _load_fonts() -> str | None:
+    """Ship DejaVu Sans so every till renders the same (and ñ, á, $ look right)."""
+    family = None
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
+        font = FONTS_DIR / name
+        if font.exists():
+            fid = QFontDatabase.addApplicationFont(str(font))
+            families = QFontDatabase.applicationFontFamilies(fid) if fid >= 0 else []
+            family = family or (families[0] if families else None)
+    return family
+
+
+def apply_theme(app: QApplication) -> None:
+    family = _load_fonts()
+    font = QFont(family) if family else app.font()
+    font.setPointSize(BASE_POINT_SIZE)
+    app.setFont(font)
+    app.setStyle("Fusion")  # same widgets on Windows and Linux; the sheet does the rest
+    app.setStyleSheet(style_sheet())
+    icon = ICONS_DIR / "super-pos.svg"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+
+
+def set_level(widget: QWidget, level: str) -> None:
+    """Recolour ``widget`` through the sheet's ``[level="..."]`` rules."""
+    if widget.property("level") == level:
+        return
+    widget.setProperty("level", level)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+    widget.update()

@@ -1,0 +1,139 @@
+"""Selling through the register on a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import text
+
+from pos_desktop.app import Till
+from pos_desktop.domain.barcode import make_scale_label
+from pos_desktop.domain.errors import InvalidQuantity, PosError, UnknownProduct
+from pos_desktop.domain.sale import Tender, TenderKind
+from pos_desktop.services.register import WeightNeeded
+from pos_desktop.store.repositories import Outbox
+from pos_desktop.store.uow import UnitOfWork
+
+
+def first_barcode(till: Till) -> str:
+    with till.uow() as uow:
+        return str(uow.conn.execute(text("SELECT code FROM barcodes ORDER BY code LIMIT 1")).scalar())
+
+
+def weighed(till: Till) -> tuple[str, int]:
+    with till.uow() as uow:
+        row = uow.conn.execute(
+            text("SELECT sku, plu FROM products WHERE sold_by_weight=1 AND plu IS NOT NULL LIMIT 1")
+        ).one()
+    return str(row[0]), int(row[1])
+
+
+def count(till: Till, table: str) -> int:
+    with till.uow() as uow:
+        return int(uow.conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+
+
+def test_scan_with_quantity_prefix_and_scale_label(till: Till) -> None:
+    reg = till.register
+    line = reg.scan(f"3*{first_barcode(till)}")
+    assert line.quantity_milli == 3000
+    sku, plu = weighed(till)
+    w = reg.scan(make_scale_label(plu, 1250))
+    assert (w.product.sku, w.quantity_milli) == (sku, 1250)
+    typed = reg.scan(f"0,350*{sku}")
+    assert typed.quantity_milli == 350
+
+
+def test_bad_input_is_explained_and_the_sale_survives(till: Till) -> None:
+    reg = till.register
+    reg.scan(first_barcode(till))
+    with pytest.raises(UnknownProduct, match="0000000000000"):
+        reg.scan("0000000000000")
+    with pytest.raises(InvalidQuantity):
+        reg.scan(f"1,5*{first_barcode(till)}")
+    sku, _plu = weighed(till)
+    with pytest.raises(WeightNeeded):
+        reg.scan(sku)
+    assert len(reg.sale.lines) == 1
+
+
+def test_a_completed_sale_is_written_whole(till: Till) -> None:
+    reg = till.register
+    reg.scan(f"2*{first_barcode(till)}")
+    reg.tender(TenderKind.DEBIT, 100)
+    reg.tender(TenderKind.CASH, reg.sale.due + 50000)
+    done = reg.complete()
+    assert done.ticket == "0001-00000001"
+    assert done.payload["change"] == 50000
+    assert sum(t["amount"] for t in done.payload["tenders"]) - done.payload["change"] == done.payload["total"]
+    assert [count(till, t) for t in ("sales", "payments", "journal", "outbox", "print_jobs")] == [1, 2, 1, 1, 1]
+    with till.uow() as uow:
+        env = json.loads(uow.conn.execute(text("SELECT envelope FROM outbox")).scalar_one())
+    assert env["type"] == "sale.completed" and env["seq"] == 1
+    assert env["payload"]["sale_id"] == done.payload["sale_id"]
+    assert reg.sale.lines == []  # a new sale is ready
+
+
+class ExplodingOutbox(Outbox):
+    def add(self, envelope: dict[str, object], traceparent: str) -> None:
+        raise RuntimeError("disk full")
+
+
+class ExplodingUnitOfWork(UnitOfWork):
+    def __enter__(self) -> UnitOfWork:
+        super().__enter__()
+        self.outbox = ExplodingOutbox(self.conn)
+        return self
+
+
+def test_a_failure_inside_the_transaction_leaves_nothing(till: Till) -> None:
+    reg = till.register
+    reg.uow_factory = lambda: ExplodingUnitOfWork(till.writer)
+    reg.scan(first_barcode(till))
+    reg.tender(TenderKind.CASH)
+    with pytest.raises(RuntimeError):
+        reg.complete()
+    assert [count(till, t) for t in ("sales", "sale_lines", "payments", "journal", "outbox")] == [0] * 5
+    # The sale is still on screen, and the next attempt gets ticket 1 (no gap).
+    assert len(reg.sale.lines) == 1
+    reg.uow_factory = till.uow
+    assert reg.complete().ticket_number == 1
+
+
+def test_ticket_numbers_and_outbox_seq_are_gapless(till: Till) -> None:
+    reg = till.register
+    code = first_barcode(till)
+    for _ in range(25):
+        reg.scan(code)
+        reg.pay_and_complete([Tender(TenderKind.CASH, reg.sale.total)])
+    with till.uow() as uow:
+        tickets = list(uow.conn.execute(text("SELECT ticket_number FROM sales ORDER BY 1")).scalars())
+        seqs = list(uow.conn.execute(text("SELECT seq FROM outbox ORDER BY 1")).scalars())
+    assert tickets == list(range(1, 26))
+    assert seqs[: len(tickets)] == sorted(seqs)[: len(tickets)]
+    assert seqs == list(range(1, len(seqs) + 1))
+
+
+def test_park_and_recall_keep_the_sale(till: Till) -> None:
+    reg = till.register
+    reg.scan(f"2*{first_barcode(till)}")
+    reg.discount_line(1, "10%")
+    total = reg.sale.total
+    parked_id = reg.park()
+    assert reg.sale.lines == []
+    assert [p["id"] for p in reg.parked()] == [parked_id]
+    reg.recall(parked_id)
+    assert reg.sale.total == total
+    assert reg.parked() == []
+    with pytest.raises(PosError):
+        reg.recall(parked_id)
+
+
+def test_discounts_from_what_the_cashier_types(till: Till) -> None:
+    reg = till.register
+    reg.scan(f"2*{first_barcode(till)}")
+    gross = reg.sale.total
+    reg.discount_line(1, "10%")
+    reg.discount_ticket("100")
+    assert reg.sale.total == gross - round(gross / 10) - 10000
