@@ -18,7 +18,9 @@ def write(tmp_path: Path, body: str) -> Path:
     return path
 
 
-def test_a_file_with_bad_rows_imports_nothing_and_names_every_row(till: Till, tmp_path: Path) -> None:
+def test_a_file_with_bad_rows_imports_nothing_and_names_every_row(
+    till: Till, tmp_path: Path
+) -> None:
     before = till.register.catalog.count()
     path = write(
         tmp_path,
@@ -37,8 +39,11 @@ def test_a_file_with_bad_rows_imports_nothing_and_names_every_row(till: Till, tm
 
 
 def test_importing_twice_changes_nothing(till: Till, tmp_path: Path) -> None:
-    path = write(tmp_path, 'N1,"Queso Cremoso",8990.50,10.5,kg,,777,Fiambrería\n'
-                           "N2,Café Molido,4599.00,21,unit,7791234567898|96385074,,\n")
+    path = write(
+        tmp_path,
+        'N1,"Queso Cremoso",8990.50,10.5,kg,,777,Fiambrería\n'
+        "N2,Café Molido,4599.00,21,unit,7791234567898|96385074,,\n",
+    )
     first = import_catalog(till.uow, path)
     second = import_catalog(till.uow, path)
     assert (first.rows, first.changed) == (2, 2)
@@ -50,7 +55,9 @@ def test_importing_twice_changes_nothing(till: Till, tmp_path: Path) -> None:
 
 def test_a_price_change_updates_the_product(till: Till, tmp_path: Path) -> None:
     import_catalog(till.uow, write(tmp_path, "N2,Café Molido,4599.00,21,unit,7791234567898,,\n"))
-    result = import_catalog(till.uow, write(tmp_path, "N2,Café Molido,4999.00,21,unit,7791234567898,,\n"))
+    result = import_catalog(
+        till.uow, write(tmp_path, "N2,Café Molido,4999.00,21,unit,7791234567898,,\n")
+    )
     assert result.changed == 1
     product = till.register.catalog.by_code("7791234567898")
     assert product is not None and product.price == 499900

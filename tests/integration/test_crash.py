@@ -23,9 +23,21 @@ KILLS = int(os.environ.get("POS_CRASH_KILLS", "12"))
 
 def sell_until_killed(data_dir: Path, rng: random.Random) -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pos_desktop", "--demo", "--data-dir", str(data_dir),
-         "simulate", "--sales", "100000", "--seed", str(rng.randint(0, 10**6))],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "pos_desktop",
+            "--demo",
+            "--data-dir",
+            str(data_dir),
+            "simulate",
+            "--sales",
+            "100000",
+            "--seed",
+            str(rng.randint(0, 10**6)),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     # Start-up takes ~1 s; kill somewhere in the selling that follows.
     time.sleep(rng.uniform(0.9, 2.2))
@@ -57,15 +69,19 @@ def test_sigkill_never_leaves_half_a_sale(tmp_path: Path) -> None:
             "NOT EXISTS (SELECT 1 FROM print_jobs p WHERE p.ref = json_extract(s.payload, '$.ticket'))"
         )
         assert broken == []
-        orphans = q("SELECT count(*) FROM sale_lines l LEFT JOIN sales s USING (sale_id) "
-                    "WHERE s.sale_id IS NULL")
+        orphans = q(
+            "SELECT count(*) FROM sale_lines l LEFT JOIN sales s USING (sale_id) "
+            "WHERE s.sale_id IS NULL"
+        )
         assert orphans == [(0,)]
         seqs = [r[0] for r in q("SELECT seq FROM outbox ORDER BY 1")]
         assert seqs == list(range(1, len(seqs) + 1))
         sale_events = q("SELECT count(*) FROM outbox WHERE type = 'sale.completed'")
         assert sale_events == [(len(tickets),)]
         prev = GENESIS_HASH
-        for seq, record, prev_hash, digest in q("SELECT seq, record, prev_hash, hash FROM journal ORDER BY seq"):
+        for seq, record, prev_hash, digest in q(
+            "SELECT seq, record, prev_hash, hash FROM journal ORDER BY seq"
+        ):
             assert prev_hash == prev, f"journal chain broken at {seq}"
             assert chain_hash(prev_hash, record) == digest
             prev = digest

@@ -18,7 +18,9 @@ from pos_desktop.store.uow import UnitOfWork
 
 def first_barcode(till: Till) -> str:
     with till.uow() as uow:
-        return str(uow.conn.execute(text("SELECT code FROM barcodes ORDER BY code LIMIT 1")).scalar())
+        return str(
+            uow.conn.execute(text("SELECT code FROM barcodes ORDER BY code LIMIT 1")).scalar()
+        )
 
 
 def weighed(till: Till) -> tuple[str, int]:
@@ -66,8 +68,17 @@ def test_a_completed_sale_is_written_whole(till: Till) -> None:
     done = reg.complete()
     assert done.ticket == "0001-00000001"
     assert done.payload["change"] == 50000
-    assert sum(t["amount"] for t in done.payload["tenders"]) - done.payload["change"] == done.payload["total"]
-    assert [count(till, t) for t in ("sales", "payments", "journal", "outbox", "print_jobs")] == [1, 2, 1, 1, 1]
+    assert (
+        sum(t["amount"] for t in done.payload["tenders"]) - done.payload["change"]
+        == done.payload["total"]
+    )
+    assert [count(till, t) for t in ("sales", "payments", "journal", "outbox", "print_jobs")] == [
+        1,
+        2,
+        1,
+        1,
+        1,
+    ]
     with till.uow() as uow:
         env = json.loads(uow.conn.execute(text("SELECT envelope FROM outbox")).scalar_one())
     assert env["type"] == "sale.completed" and env["seq"] == 1
@@ -94,7 +105,9 @@ def test_a_failure_inside_the_transaction_leaves_nothing(till: Till) -> None:
     reg.tender(TenderKind.CASH)
     with pytest.raises(RuntimeError):
         reg.complete()
-    assert [count(till, t) for t in ("sales", "sale_lines", "payments", "journal", "outbox")] == [0] * 5
+    assert [count(till, t) for t in ("sales", "sale_lines", "payments", "journal", "outbox")] == [
+        0
+    ] * 5
     # The sale is still on screen, and the next attempt gets ticket 1 (no gap).
     assert len(reg.sale.lines) == 1
     reg.uow_factory = till.uow
@@ -108,7 +121,9 @@ def test_ticket_numbers_and_outbox_seq_are_gapless(till: Till) -> None:
         reg.scan(code)
         reg.pay_and_complete([Tender(TenderKind.CASH, reg.sale.total)])
     with till.uow() as uow:
-        tickets = list(uow.conn.execute(text("SELECT ticket_number FROM sales ORDER BY 1")).scalars())
+        tickets = list(
+            uow.conn.execute(text("SELECT ticket_number FROM sales ORDER BY 1")).scalars()
+        )
         seqs = list(uow.conn.execute(text("SELECT seq FROM outbox ORDER BY 1")).scalars())
     assert tickets == list(range(1, 26))
     assert seqs[: len(tickets)] == sorted(seqs)[: len(tickets)]

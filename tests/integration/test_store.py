@@ -22,7 +22,9 @@ def test_migrations_build_exactly_the_declared_tables(tmp_path: Path) -> None:
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     # The FTS5 index and its shadow tables are made by raw SQL on purpose (not in metadata).
-    diff = [d for d in diff if not (d[0] == "remove_table" and d[1].name.startswith("products_fts"))]
+    diff = [
+        d for d in diff if not (d[0] == "remove_table" and d[1].name.startswith("products_fts"))
+    ]
     assert diff == []
 
 

@@ -33,7 +33,8 @@ class MemoryKeyring(KeyringBackend):
 
 @pytest.fixture
 def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
-    monkeypatch.delenv("POS_SECRETS_FILE", raising=False)
+    for env in ("POS_AMQP_PASSWORD", "POS_CENTRAL_TOKEN"):
+        monkeypatch.delenv(env, raising=False)  # the env fallback would win over the keyring
     previous = keyring.get_keyring()
     backend = MemoryKeyring()
     keyring.set_keyring(backend)

@@ -19,7 +19,16 @@ from pos_desktop.i18n import format_money, format_quantity
 
 @pytest.mark.parametrize(
     ("num", "den", "expected"),
-    [(5, 10, 1), (4, 10, 0), (15, 10, 2), (-5, 10, -1), (-4, 10, 0), (0, 7, 0), (1, 3, 0), (2, 3, 1)],
+    [
+        (5, 10, 1),
+        (4, 10, 0),
+        (15, 10, 2),
+        (-5, 10, -1),
+        (-4, 10, 0),
+        (0, 7, 0),
+        (1, 3, 0),
+        (2, 3, 1),
+    ],
 )
 def test_div_round_is_half_up(num: int, den: int, expected: int) -> None:
     assert div_round(num, den) == expected

@@ -129,13 +129,21 @@ def test_spread_is_exact_and_proportional(amount: int, weights: list[int]) -> No
 @settings(max_examples=200)
 @given(
     st.lists(
-        st.tuples(st.integers(1, 2_000_000), st.integers(1, 5000), st.sampled_from(list(IvaRate)),
-                  st.booleans(), st.integers(0, 5000)),
-        min_size=1, max_size=12,
+        st.tuples(
+            st.integers(1, 2_000_000),
+            st.integers(1, 5000),
+            st.sampled_from(list(IvaRate)),
+            st.booleans(),
+            st.integers(0, 5000),
+        ),
+        min_size=1,
+        max_size=12,
     ),
     st.integers(0, 5000),
 )
-def test_totals_always_add_up(lines: list[tuple[int, int, IvaRate, bool, int]], ticket_bp: int) -> None:
+def test_totals_always_add_up(
+    lines: list[tuple[int, int, IvaRate, bool, int]], ticket_bp: int
+) -> None:
     sale = Sale()
     for i, (price, qty, rate, weighed, disc_bp) in enumerate(lines):
         product = Product(f"S{i}", f"P{i}", price, rate, sold_by_weight=weighed)
