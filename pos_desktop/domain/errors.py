@@ -23,7 +23,11 @@ class PosError(Exception):
 
     def __str__(self) -> str:
         text = _(self.template)
-        return text.format(**self.params) if self.params else text
+        if not self.params:
+            return text
+        # Reasons passed as parameters are English source strings too (marked with N_).
+        params = {k: _(v) if isinstance(v, str) else v for k, v in self.params.items()}
+        return text.format(**params)
 
 
 class DomainError(PosError):

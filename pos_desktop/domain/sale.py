@@ -26,6 +26,7 @@ from pos_desktop.domain.errors import (
 )
 from pos_desktop.domain.money import div_round
 from pos_desktop.domain.product import Product
+from pos_desktop.i18n import N_
 from pos_desktop.domain.tax import IvaLine, IvaRate, iva_breakdown
 
 MAX_QUANTITY_MILLI = 9_999_000
@@ -54,9 +55,9 @@ class Discount:
 
     def __post_init__(self) -> None:
         if self.percent_bp and self.amount:
-            raise InvalidDiscount(reason="percent or amount, not both")
+            raise InvalidDiscount(reason=N_("percent or amount, not both"))
         if self.percent_bp < 0 or self.amount < 0 or self.percent_bp > 10_000:
-            raise InvalidDiscount(reason="out of range")
+            raise InvalidDiscount(reason=N_("out of range"))
 
     def of(self, base: int) -> int:
         if self.amount:
@@ -192,14 +193,14 @@ class Sale:
         line = self.line(line_no)
         _check_quantity(quantity_milli, line.product)
         if line.fixed_gross is not None:
-            raise InvalidQuantity(text="etiqueta de balanza")
+            raise InvalidQuantity(text=N_("scale label"))
         line.quantity_milli = quantity_milli
         self._check_discounts()
 
     def set_price(self, line_no: int, unit_price: int) -> None:
         self._require_open()
         if unit_price <= 0:
-            raise InvalidDiscount(reason="price must be positive")
+            raise InvalidDiscount(reason=N_("price must be positive"))
         line = self.line(line_no)
         line.unit_price = unit_price
         line.price_overridden = True
@@ -220,7 +221,7 @@ class Sale:
         self._require_open()
         line = self.line(line_no)
         if discount.of(line.gross) > line.gross:
-            raise InvalidDiscount(reason="more than the line amount")
+            raise InvalidDiscount(reason=N_("more than the line amount"))
         line.discount = discount
 
     def set_ticket_discount(self, discount: Discount) -> None:
@@ -229,7 +230,7 @@ class Sale:
             raise EmptySale()
         base = sum(line.after_line_discount for line in self.lines)
         if discount.of(base) > base:
-            raise InvalidDiscount(reason="more than the sale amount")
+            raise InvalidDiscount(reason=N_("more than the sale amount"))
         self.ticket_discount = discount
 
     def _check_discounts(self) -> None:
@@ -284,12 +285,12 @@ class Sale:
         if not self.lines:
             raise EmptySale()
         if tender.amount <= 0:
-            raise PaymentError(reason="the amount must be greater than zero")
+            raise PaymentError(reason=N_("the amount must be greater than zero"))
         due = self.due
         if due == 0:
-            raise PaymentError(reason="the sale is already paid")
+            raise PaymentError(reason=N_("the sale is already paid"))
         if tender.kind is not TenderKind.CASH and tender.amount > due:
-            raise PaymentError(reason="only cash can exceed the amount due")
+            raise PaymentError(reason=N_("only cash can exceed the amount due"))
         self.tenders.append(tender)
 
     def clear_tenders(self) -> None:
@@ -301,12 +302,12 @@ class Sale:
         if not self.lines:
             raise EmptySale()
         if self.total <= 0:
-            raise PaymentError(reason="the total must be greater than zero")
+            raise PaymentError(reason=N_("the total must be greater than zero"))
         if self.tendered < self.total:
-            raise PaymentError(reason="the tenders do not cover the total")
+            raise PaymentError(reason=N_("the tenders do not cover the total"))
         cash = sum(t.amount for t in self.tenders if t.kind is TenderKind.CASH)
         if self.change > cash:
-            raise PaymentError(reason="change can only be given from cash")
+            raise PaymentError(reason=N_("change can only be given from cash"))
         self.status = SaleStatus.COMPLETED
 
     def cancel(self) -> None:

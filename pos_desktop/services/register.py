@@ -24,6 +24,7 @@ from pos_desktop.domain.money import div_round, parse_money, parse_percent, pars
 from pos_desktop.domain.product import Product
 from pos_desktop.domain.sale import Discount, Sale, SaleLine, Tender, TenderKind
 from pos_desktop.domain.tax import IvaRate
+from pos_desktop.i18n import N_
 from pos_desktop.services.checkout import Cashier, CompletedSale, complete_sale
 from pos_desktop.store.catalog_repo import CatalogRepository
 from pos_desktop.store.uow import UnitOfWork
@@ -197,12 +198,12 @@ def parse_discount(text: str) -> Discount:
     """``10%`` → percent; ``$500`` or ``500`` → amount in pesos."""
     raw = text.strip()
     if not raw:
-        raise InvalidDiscount(reason="empty")
+        raise InvalidDiscount(reason=N_("empty"))
     if raw.endswith("%"):
         return Discount(percent_bp=parse_percent(raw))
     amount = parse_money(raw)
     if amount <= 0:
-        raise InvalidDiscount(reason="must be greater than zero")
+        raise InvalidDiscount(reason=N_("must be greater than zero"))
     return Discount(amount=amount)
 
 
