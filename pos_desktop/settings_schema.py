@@ -10,22 +10,16 @@ or the log.
 from __future__ import annotations
 
 import enum
-import json
-import os
-import stat
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from pos_desktop import secrets
 from pos_desktop.domain.barcode import DEFAULT_SCALE_PATTERN
 from pos_desktop.domain.cuit import normalize_cuit
 from pos_desktop.domain.errors import PosError
 from pos_desktop.i18n import N_, _
-
-KEYRING_SERVICE = "super-pos"
-SECRETS_FILE_ENV = "POS_SECRETS_FILE"
 
 
 class Kind(enum.Enum):
@@ -87,7 +81,8 @@ class Setting:
 
 def _coerce(setting: Setting, raw: Any) -> Any:
     kind = setting.kind
-    if raw is None:
+    allowed = [value for value, _label in setting.choices]
+    if raw is None and not (kind is Kind.CHOICE and None in allowed):
         return setting.default
     if kind is Kind.TEXT:
         return str(raw).strip()
@@ -106,7 +101,6 @@ def _coerce(setting: Setting, raw: Any) -> Any:
             raise ValueError(_("must be at most {n}").format(n=setting.maximum))
         return value
     if kind is Kind.CHOICE:
-        allowed = [value for value, _label in setting.choices]
         if raw not in allowed:
             raise ValueError(N_("choose one of the options"))
         return raw
@@ -185,12 +179,15 @@ IVA_CONDITIONS = (
     ("Exento", N_("VAT exempt (Exento)")),
 )
 
-PRINTER_KINDS = (
-    ("screen", N_("On screen (no paper)")),
+# Connection kinds and models as printers.settings.PrinterSettings names them.
+PRINTER_CONNECTIONS = (
+    ("virtual", N_("On screen (no paper)")),
     ("network", N_("Network (Ethernet / Wi-Fi)")),
     ("usb", N_("USB")),
     ("serial", N_("Serial port")),
-    ("windows", N_("Windows printer (spooler)")),
+    ("windows", N_("Windows printer (raw spooler)")),
+    ("cups", N_("CUPS queue (Linux)")),
+    ("file", N_("Device file (e.g. /dev/usb/lp0)")),
 )
 
 PRINTER_MODELS = (
@@ -199,6 +196,18 @@ PRINTER_MODELS = (
     ("POS-5890", N_("POS-5890 / 58 mm clone")),
     ("GENERIC-80", N_("Generic 80 mm (Epson compatible)")),
     ("GENERIC-58", N_("Generic 58 mm (Epson compatible)")),
+)
+
+CUT_MODES = (
+    ("partial", N_("Partial cut")),
+    ("full", N_("Full cut")),
+    ("none", N_("No cutter")),
+)
+
+DRAWER_PINS = (
+    (2, N_("Cash drawer on pin 2")),
+    (5, N_("Cash drawer on pin 5")),
+    (None, N_("No cash drawer")),
 )
 
 LANGUAGES = (
@@ -228,10 +237,10 @@ SETTINGS: tuple[Setting, ...] = (
             minimum=1, maximum=9999, help=N_("First part of the ticket number: 0001-00001234")),
     Setting("scale.pattern", Kind.TEXT, DEFAULT_SCALE_PATTERN, N_("Scale label pattern"),
             TERMINAL, help=N_("How weighed-goods labels encode the PLU and price or weight")),
-    # Printer
-    Setting("printer.kind", Kind.CHOICE, "screen", N_("Printer connection"), PRINTER,
-            choices=PRINTER_KINDS),
-    Setting("printer.model", Kind.CHOICE, "TM-T20II", N_("Printer model"), PRINTER,
+    # Printer (keys are "printer." + the PrinterSettings field name)
+    Setting("printer.connection", Kind.CHOICE, "virtual", N_("Printer connection"), PRINTER,
+            choices=PRINTER_CONNECTIONS),
+    Setting("printer.profile", Kind.CHOICE, "TM-T20II", N_("Printer model"), PRINTER,
             choices=PRINTER_MODELS),
     Setting("printer.host", Kind.TEXT, "", N_("Printer address (IP)"), PRINTER,
             placeholder="192.168.0.50"),
@@ -243,8 +252,13 @@ SETTINGS: tuple[Setting, ...] = (
             validate=_hex_id),
     Setting("printer.serial_device", Kind.TEXT, "", N_("Serial port"), PRINTER,
             placeholder="/dev/ttyUSB0 · COM3"),
-    Setting("printer.windows_name", Kind.TEXT, "", N_("Windows printer name"), PRINTER,
-            help=N_("As shown in Windows' Printers & scanners; bytes go raw to the spooler")),
+    Setting("printer.printer_name", Kind.TEXT, "", N_("Printer name (Windows or CUPS)"),
+            PRINTER, help=N_("As the system lists it; receipts go to it as raw bytes")),
+    Setting("printer.path", Kind.TEXT, "", N_("Device file"), PRINTER,
+            placeholder="/dev/usb/lp0"),
+    Setting("printer.cut", Kind.CHOICE, "partial", N_("Paper cut"), PRINTER, choices=CUT_MODES),
+    Setting("printer.drawer_pin", Kind.CHOICE, 2, N_("Cash drawer"), PRINTER,
+            choices=DRAWER_PINS),
     # Head office
     Setting("sync.enabled", Kind.BOOL, False, N_("Send sales to head office"), HEAD_OFFICE,
             help=N_("Off: the till runs standalone and keeps everything locally")),
@@ -286,123 +300,41 @@ def in_section(section: str, *, editable_only: bool = True) -> list[Setting]:
 # -- secrets ---------------------------------------------------------------------------------
 
 
-class NoSecretStore(PosError):
-    message = (
-        "This computer has no password store (keyring), so the till cannot keep the "
-        "head-office password safely. Install and unlock GNOME Keyring or KWallet (Linux) "
-        "or use Windows Credential Manager, or set POS_SECRETS_FILE as described in the "
-        "installation guide."
-    )
-
-
 class SecretStore(Protocol):
     def get(self, key: str) -> str | None: ...
     def set(self, key: str, value: str) -> None: ...
     def delete(self, key: str) -> None: ...
 
 
-def keyring_available() -> bool:
-    """True when keyring has a real backend (not the 'fail' or an empty chainer)."""
-    import keyring
-    from keyring.backends import chainer, fail
-
-    backend = keyring.get_keyring()
-    if isinstance(backend, fail.Keyring):
-        return False
-    return not (isinstance(backend, chainer.ChainerBackend) and not backend.backends)
-
-
 class KeyringSecrets:
-    """Secrets in the OS keyring (Secret Service, KWallet, Windows Credential Manager)."""
+    """The OS keyring through ``pos_desktop.secrets`` (with its environment fallback).
 
-    def __init__(self, service: str = KEYRING_SERVICE) -> None:
-        self.service = service
-
-    def get(self, key: str) -> str | None:
-        import keyring
-
-        value: str | None = keyring.get_password(self.service, key)
-        return value
-
-    def set(self, key: str, value: str) -> None:
-        import keyring
-
-        keyring.set_password(self.service, key, value)
-
-    def delete(self, key: str) -> None:
-        import keyring
-        from keyring.errors import PasswordDeleteError
-
-        try:
-            keyring.delete_password(self.service, key)
-        except PasswordDeleteError:
-            pass
-
-
-class FileSecrets:
-    """The documented fallback for machines without a keyring (kiosk sessions, services).
-
-    A JSON file named by POS_SECRETS_FILE that only the till's OS user may read: like a
-    systemd credential. The till refuses a file that other users can read.
+    Storing raises ``NoKeyring`` naming the environment variable to use instead when the
+    machine has no keyring backend, so the wizard and dialog can say exactly that.
     """
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def _read(self) -> dict[str, str]:
-        if not self.path.exists():
-            return {}
-        if os.name == "posix" and self.path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-            raise NoSecretStore(
-                "The secrets file {path} can be read by other users; run: chmod 600 {path}",
-                path=str(self.path),
-            )
-        data: dict[str, str] = json.loads(self.path.read_text(encoding="utf-8") or "{}")
-        return data
-
     def get(self, key: str) -> str | None:
-        return self._read().get(key)
+        return secrets.get_secret(key)
 
     def set(self, key: str, value: str) -> None:
-        data = self._read()
-        data[key] = value
-        self._write(data)
+        secrets.set_secret(key, value)
 
     def delete(self, key: str) -> None:
-        data = self._read()
-        if data.pop(key, None) is not None:
-            self._write(data)
-
-    def _write(self, data: dict[str, str]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh)
-        os.replace(tmp, self.path)
+        secrets.delete_secret(key)
 
 
-class UnavailableSecrets:
-    """No keyring and no fallback file: reading finds nothing, storing says why it can't."""
-
-    def get(self, key: str) -> str | None:
-        return None
-
-    def set(self, key: str, value: str) -> None:
-        raise NoSecretStore()
-
-    def delete(self, key: str) -> None:
-        return None
+def keyring_available() -> bool:
+    return secrets.keyring_available()
 
 
-def default_secret_store() -> SecretStore:
-    """POS_SECRETS_FILE if set, else the OS keyring if it has a backend, else unavailable."""
-    path = os.environ.get(SECRETS_FILE_ENV)
-    if path:
-        return FileSecrets(Path(path).expanduser())
-    if keyring_available():
-        return KeyringSecrets()
-    return UnavailableSecrets()
+def secrets_fallback_hint() -> str:
+    """What to tell the manager when there is no keyring (shown on the head-office page)."""
+    names = ", ".join(secrets.env_name(key) for key in sorted(SECRET_KEYS))
+    return _(
+        "This computer has no password store (keyring). The till can run standalone; to "
+        "connect to head office, install GNOME Keyring or KWallet, or set {names} for the "
+        "till's user (see the installation guide)."
+    ).format(names=names)
 
 
 # -- load / save -----------------------------------------------------------------------------
@@ -471,6 +403,15 @@ def broker_url(values: Mapping[str, Any]) -> str:
     if parts.port:
         netloc += f":{parts.port}"
     return parts._replace(netloc=netloc).geturl()
+
+
+def printer_settings(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``printer.*`` values as the dict ``PrinterSettings.from_dict`` reads."""
+    return {
+        s.key.removeprefix("printer."): values.get(s.key, s.default)
+        for s in SETTINGS
+        if s.key.startswith("printer.")
+    }
 
 
 def labels(items: Iterable[tuple[Any, str]]) -> list[tuple[Any, str]]:

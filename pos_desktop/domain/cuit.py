@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from pos_desktop.domain.errors import DomainError
+from pos_desktop.i18n import N_
 
 WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 # 20/23/24/27: people; 30/33/34: companies. Other prefixes are not issued.
@@ -37,16 +38,16 @@ def normalize_cuit(text: str) -> str:
     """The CUIT as ``XX-XXXXXXXX-X``; raises InvalidCuit saying what is wrong."""
     digits = _SEPARATORS.sub("", text or "")
     if not digits:
-        raise InvalidCuit(reason="it is empty")
+        raise InvalidCuit(reason=N_("it is empty"))
     if not digits.isdigit() or not digits.isascii():
-        raise InvalidCuit(reason="only digits and dashes are allowed")
+        raise InvalidCuit(reason=N_("only digits are allowed (dashes are optional)"))
     if len(digits) != 11:
-        raise InvalidCuit(reason="it must have 11 digits")
+        raise InvalidCuit(reason=N_("it must have 11 digits"))
     if digits[:2] not in PREFIXES:
-        raise InvalidCuit(reason="it must start with 20, 23, 24, 27, 30, 33 or 34")
+        raise InvalidCuit(reason=N_("it must start with 20, 23, 24, 27, 30, 33 or 34"))
     expected = check_digit(digits[:10])
     if expected is None or int(digits[10]) != expected:
-        raise InvalidCuit(reason="the check digit does not match; check the number")
+        raise InvalidCuit(reason=N_("the check digit does not match; check the number"))
     return format_cuit(digits)
 
 

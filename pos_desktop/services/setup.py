@@ -13,7 +13,7 @@ import hmac
 import secrets as _random
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pos_desktop.domain.errors import PosError
@@ -24,6 +24,7 @@ from pos_desktop.settings_schema import (
     InvalidSettings,
     SecretStore,
     clean_settings,
+    printer_settings,
     save_settings,
 )
 from pos_desktop.store.uow import UnitOfWork
@@ -57,10 +58,10 @@ def demo_answers() -> SetupAnswers:
             "store.footer": ["¡Gracias por su compra!"],
             "terminal.id": "T01",
             "terminal.number": 1,
-            "printer.kind": "screen",
+            "printer.connection": "virtual",
         },
         manager_name="Encargado Demo",
-        manager_pin="1234",
+        manager_pin="1357",
         standalone=True,
     )
 
@@ -203,21 +204,26 @@ class TestPrint:
     png: bytes
 
 
-def test_page(settings: Mapping[str, Any]) -> TestPrint:
-    """The test page for the chosen printer model, as bytes and as a picture of the paper."""
+def build_test_page(settings: Mapping[str, Any]) -> TestPrint:
+    """The test page for the chosen printer, as ESC/POS bytes and as a picture of the paper."""
     from printers.document import Align, Cut, Document, Feed, Separator
-    from printers.escpos_render import EscposOptions, render_escpos
+    from printers.errors import PrinterSettingsError
+    from printers.escpos_render import render_escpos
     from printers.layout import text_block
-    from printers.profiles import get_profile
+    from printers.settings import PrinterSettings
     from printers.virtual import render_png
 
-    profile = get_profile(str(settings.get("printer.model") or "TM-T20II"))
-    columns = profile.default_columns
+    try:
+        printer = PrinterSettings.from_dict(printer_settings(settings))
+    except PrinterSettingsError as exc:
+        raise TestPrintFailed(reason="; ".join(exc.problems)) from exc
+    columns = printer.effective_columns
     name = str(settings.get("store.name") or "Super POS")
     center = Align.CENTER
     doc = Document(columns, (
         *text_block(name, columns, align=center, bold=True, double=True),
         *text_block(_("Test page"), columns, align=center),
+        *text_block(printer.describe(), columns, align=center),
         Separator(),
         *text_block("áéíóú ñÑ ¿? ¡! $ 1.234,50", columns),
         *text_block("0123456789" * (columns // 10), columns),
@@ -226,40 +232,47 @@ def test_page(settings: Mapping[str, Any]) -> TestPrint:
         Feed(1),
         Cut(),
     ))
-    data = render_escpos(doc, EscposOptions(profile, drawer_pin=None))
-    return TestPrint(data, render_png(data, profile))
+    options = printer.escpos_options()
+    data = render_escpos(doc, replace(options, drawer_pin=None))  # never pop the drawer
+    return TestPrint(data, render_png(data, options.profile))
 
 
-def _connection(settings: Mapping[str, Any]) -> Any:
-    """A python-escpos connection for the chosen kind (Windows: the raw spooler)."""
+def _send(settings: Mapping[str, Any], data: bytes) -> None:
+    """Raw bytes to the printer; Windows goes through the raw spooler (Win32Raw)."""
     from escpos import printer
 
-    kind = settings.get("printer.kind")
+    kind = settings.get("printer.connection")
+    conn: Any
     if kind == "network":
-        return printer.Network(str(settings["printer.host"]), int(settings["printer.port"]),
+        conn = printer.Network(str(settings["printer.host"]), int(settings["printer.port"]),
                                timeout=5)
-    if kind == "usb":
-        return printer.Usb(int(settings["printer.usb_vendor"], 16),
+    elif kind == "usb":
+        conn = printer.Usb(int(settings["printer.usb_vendor"], 16),
                            int(settings["printer.usb_product"], 16))
-    if kind == "serial":
-        return printer.Serial(str(settings["printer.serial_device"]))
-    if kind == "windows":
-        return printer.Win32Raw(str(settings["printer.windows_name"]))
-    raise TestPrintFailed(reason=_("unknown printer connection"))
+    elif kind == "serial":
+        conn = printer.Serial(str(settings["printer.serial_device"]))
+    elif kind == "windows":
+        conn = printer.Win32Raw(str(settings["printer.printer_name"]))
+    elif kind == "cups":
+        conn = printer.CupsPrinter(str(settings["printer.printer_name"]))
+    elif kind == "file":
+        conn = printer.File(str(settings["printer.path"]))
+    else:
+        raise TestPrintFailed(reason=_("unknown printer connection"))
+    conn.open()
+    try:
+        conn._raw(data)
+    finally:
+        conn.close()
 
 
 def print_test_page(settings: Mapping[str, Any]) -> TestPrint:
-    """Send the test page to the printer (nothing is sent for the on-screen printer)."""
-    page = test_page(settings)
-    if settings.get("printer.kind", "screen") == "screen":
+    """Print the test page (for the on-screen printer only the picture is made)."""
+    page = build_test_page(settings)
+    if settings.get("printer.connection", "virtual") == "virtual":
         return page
     try:
-        conn = _connection(settings)
-        conn.open()
-        try:
-            conn._raw(page.data)
-        finally:
-            conn.close()
+        _send(settings, page.data)
     except TestPrintFailed:
         raise
     except Exception as exc:  # every driver has its own errors; the manager needs the text
