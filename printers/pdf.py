@@ -109,7 +109,7 @@ def receipt_pdf(document: Document) -> bytes:
         + 2 * RECEIPT_MARGIN
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=(RECEIPT_WIDTH, height), invariant=True,
-                    pageCompression=1)
+                    pageCompression=1, initialFontName=REGULAR)
     canvas.setTitle(document.title)
     canvas.setAuthor("Super POS")
     left, right = RECEIPT_MARGIN, RECEIPT_WIDTH - RECEIPT_MARGIN
@@ -191,7 +191,7 @@ def invoice_pdf(sale: ReceiptSale, store: StoreInfo) -> bytes:
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
                             topMargin=16 * mm, bottomMargin=16 * mm,
                             title=f"Comprobante {sale.ticket}", author=store.name,
-                            invariant=True)
+                            invariant=True, initialFontName=REGULAR)
     store_lines = [f"CUIT {store.cuit}", store.address, f"IVA {store.iva_condition}",
                    *store.header_lines]
     left = [Paragraph(_escape(store.name), st["store"])] + [
@@ -202,6 +202,7 @@ def invoice_pdf(sale: ReceiptSale, store: StoreInfo) -> bytes:
              Paragraph(_escape(f"Cajero: {sale.cashier}"), st["right"])]
     header = Table([[left, right]], colWidths=[100 * mm, 74 * mm])
     header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                ("FONT", (0, 0), (-1, -1), REGULAR, 9.5),
                                 ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black)]))
     story: list[object] = [header, Spacer(1, 6 * mm), _lines_table(sale, st),
                            Spacer(1, 4 * mm), _totals_table(sale, st), Spacer(1, 6 * mm)]

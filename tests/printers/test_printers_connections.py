@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import socket
 import stat
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from printer_fakes import FakeNetworkPrinter
 
 from printers.connections import (
     CupsConnection,
@@ -22,59 +22,6 @@ from printers.connections import (
 )
 from printers.errors import PaperOut, PrinterDriverMissing, PrinterUnreachable
 from printers.settings import PrinterSettings
-
-
-class FakeNetworkPrinter:
-    """A TCP server on 127.0.0.1 that records what it receives, like a printer on :9100.
-
-    ``status_reply`` is what it answers to DLE EOT 4 (None = never answers, like many
-    clones).
-    """
-
-    def __init__(self, status_reply: bytes | None = None, port: int = 0) -> None:
-        self.status_reply = status_reply
-        self.received = bytearray()
-        self.connections = 0
-        self._server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._server.bind(("127.0.0.1", port))
-        self._server.listen(8)
-        self._server.settimeout(0.2)
-        self.port = self._server.getsockname()[1]
-        self._stop = threading.Event()
-        self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._server.accept()
-            except (TimeoutError, OSError):
-                continue
-            with conn:
-                self.connections += 1
-                conn.settimeout(2.0)
-                while True:
-                    try:
-                        chunk = conn.recv(65536)
-                    except OSError:
-                        break
-                    if not chunk:
-                        break
-                    with self._lock:
-                        self.received += chunk
-                    if b"\x10\x04\x04" in chunk and self.status_reply is not None:
-                        conn.sendall(self.status_reply)
-
-    def data(self) -> bytes:
-        with self._lock:
-            return bytes(self.received)
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(2)
-        self._server.close()
 
 
 @pytest.fixture
