@@ -135,6 +135,7 @@ def test_z_report_job_prints_through_the_same_path() -> None:
         ref="Z-12")
     import json
 
+    assert ref == "Z-12"
     settings = PrinterSettings()
     doc = job_document(kind, json.loads(document), STORE, settings)
     assert "Cierre Z Nº 12" in "\n".join(doc.text_lines())
