@@ -1,0 +1,112 @@
+"""The event envelope: build one (producers), parse one (consumers). Both validate."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sync.contracts.errors import InvalidEvent
+from sync.contracts.registry import default_registry
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """One event as it travels: identity, origin, per-terminal order, trace and payload."""
+
+    event_id: str
+    type: str
+    schema_version: int
+    occurred_at: str
+    store_id: str
+    terminal_id: str
+    seq: int
+    trace_id: str
+    payload: dict[str, Any]
+
+    @property
+    def routing_key(self) -> str:
+        return self.type
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self) -> bytes:
+        """Compact UTF-8 JSON, the message body."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def new_event_id() -> str:
+    return str(uuid.uuid4())
+
+
+def new_trace_id() -> str:
+    return uuid.uuid4().hex
+
+
+def now_rfc3339() -> str:
+    """Local time with its offset, millisecond precision (e.g. 2026-11-28T10:31:05.123-03:00)."""
+    return datetime.now().astimezone().isoformat(timespec="milliseconds")
+
+
+def build_envelope(
+    event_type: str,
+    payload: dict[str, Any],
+    *,
+    store_id: str,
+    terminal_id: str,
+    seq: int,
+    schema_version: int | None = None,
+    trace_id: str | None = None,
+    occurred_at: str | None = None,
+    event_id: str | None = None,
+) -> Envelope:
+    """Wrap a payload in an envelope and validate it; raises ``InvalidEvent``.
+
+    Producers call this so that nothing invalid is ever written to an outbox.
+    """
+    registry = default_registry()
+    envelope = Envelope(
+        event_id=event_id or new_event_id(),
+        type=event_type,
+        schema_version=schema_version or registry.latest_version(event_type),
+        occurred_at=occurred_at or now_rfc3339(),
+        store_id=store_id,
+        terminal_id=terminal_id,
+        seq=seq,
+        trace_id=trace_id or new_trace_id(),
+        payload=payload,
+    )
+    registry.validate(envelope.to_dict())
+    return envelope
+
+
+def _reject_float(text: str) -> Any:
+    raise InvalidEvent(
+        "payload",
+        f"número con decimales {text}: importes y cantidades van en enteros "
+        "(centavos, mili-unidades)",
+    )
+
+
+def _reject_constant(text: str) -> Any:
+    raise InvalidEvent("not_json", f"valor JSON no estándar {text}")
+
+
+def decode_json(body: bytes | str) -> Any:
+    """JSON with integers only: a float anywhere is a producer bug (money is never float)."""
+    try:
+        return json.loads(body, parse_float=_reject_float, parse_constant=_reject_constant)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InvalidEvent("not_json", f"el mensaje no es JSON UTF-8 válido ({error})") from None
+
+
+def parse_envelope(body: bytes | str | dict[str, Any]) -> Envelope:
+    """Decode and validate a message body (or an already decoded dict)."""
+    data = body if isinstance(body, dict) else decode_json(body)
+    if not isinstance(data, dict):
+        raise InvalidEvent("envelope", "el mensaje no es un objeto JSON")
+    default_registry().validate(data)
+    return Envelope(**data)

@@ -1,0 +1,44 @@
+"""Names both ends of the wire must agree on: exchanges, routing keys, headers, queues.
+
+Central may put a prefix in front of every name (tests use a unique one); a till is
+configured with the same prefix.
+"""
+
+from __future__ import annotations
+
+import re
+
+EVENTS_EXCHANGE = "pos.events"
+"""Durable topic exchange the tills publish to; routing key = event type."""
+
+CATALOG_EXCHANGE = "pos.catalog"
+"""Durable topic exchange central publishes catalog changes to."""
+
+CATALOG_CHANGED = "catalog.changed"
+"""Event type and routing key of a catalog change."""
+
+CENTRAL_STORE_ID = "central"
+CENTRAL_CATALOG_TERMINAL_ID = "catalog"
+"""Envelope store_id/terminal_id of events produced by head office (seq = catalog_version)."""
+
+CONTENT_TYPE = "application/json"
+TRACEPARENT_HEADER = "traceparent"
+REJECT_REASON_HEADER = "x-pos-reject-reason"
+"""Set on every message central dead-letters: '<code>: <reason>'."""
+
+TILL_CATALOG_QUEUE_ARGUMENTS: dict[str, object] = {}
+"""Arguments of a till's catalog queue (durable, classic). Whoever declares it first must
+use exactly these, or RabbitMQ refuses the second declaration. Classic, not quorum:
+there is one per till and a lost queue costs only a snapshot download."""
+
+SNAPSHOT_PATH = "/v1/catalog/snapshot"
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
+
+
+def till_catalog_queue(store_id: str, terminal_id: str, prefix: str = "") -> str:
+    """Name of the durable queue through which one till receives catalog changes."""
+    for value in (store_id, terminal_id):
+        if not _ID.match(value):
+            raise ValueError(f"Identificador de tienda o caja inválido: {value!r}")
+    return f"{prefix}till.{store_id}.{terminal_id}.catalog"
