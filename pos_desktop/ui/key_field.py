@@ -35,8 +35,14 @@ class KeyField(QLineEdit):
         # Del edits text normally, but on an empty field it is a command (void the line).
         self.empty_keymap: dict[KeyCombo, Callable[[], object]] = {}
 
-    def bind(self, key: int, action: Callable[[], object], modifiers: Qt.KeyboardModifier
-             = Qt.KeyboardModifier.NoModifier, *, only_when_empty: bool = False) -> None:
+    def bind(
+        self,
+        key: int,
+        action: Callable[[], object],
+        modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+        *,
+        only_when_empty: bool = False,
+    ) -> None:
         target = self.empty_keymap if only_when_empty else self.keymap
         target[combo(key, modifiers)] = action
 
@@ -51,10 +57,13 @@ class KeyField(QLineEdit):
     def event(self, event: QEvent) -> bool:
         # Claim our command keys before any window shortcut sees them, so one key press
         # runs one command exactly once.
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
-            if self._command_for(event) is not None or event.key() in _ENTER:
-                event.accept()
-                return True
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and (self._command_for(event) is not None or event.key() in _ENTER)
+        ):
+            event.accept()
+            return True
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -71,7 +80,6 @@ class KeyField(QLineEdit):
             command()
             return
         super().keyPressEvent(event)
-
 
 
 def no_focus(*widgets: QWidget) -> None:

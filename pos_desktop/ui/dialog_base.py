@@ -1,0 +1,86 @@
+"""The common shape of the till's dialogs: a title, a hint, a body and an inline error.
+
+Every dialog is window-modal and opened with ``open()`` (never ``exec()``): a nested event
+loop would swallow scanner keystrokes meant for the window, and tests could leave it
+hanging. Esc closes a dialog without touching the sale. Errors are shown inside the
+dialog, in red, and the cashier keeps typing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
+
+from pos_desktop.domain.errors import PosError
+from pos_desktop.ui.key_field import KeyField
+
+
+class TillDialog(QDialog):
+    def __init__(self, parent: QWidget | None, title: str, hint: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(520)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(20, 16, 20, 16)
+        self.layout_.setSpacing(10)
+        self.title = QLabel(title, self)
+        self.title.setObjectName("dialogTitle")
+        self.layout_.addWidget(self.title)
+        self.hint = QLabel(hint, self)
+        self.hint.setObjectName("dialogHint")
+        self.hint.setWordWrap(True)
+        self.hint.setVisible(bool(hint))
+        self.layout_.addWidget(self.hint)
+        self.body = QVBoxLayout()
+        self.layout_.addLayout(self.body)
+        self.error = QLabel("", self)
+        self.error.setObjectName("dialogError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.layout_.addWidget(self.error)
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+
+    def clear_error(self) -> None:
+        self.error.hide()
+        self.error.setText("")
+
+
+class EntryDialog(TillDialog):
+    """One field; Enter applies it. ``apply`` raises a PosError to say what is wrong."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        title: str,
+        hint: str,
+        apply: Callable[[str], object],
+        *,
+        placeholder: str = "",
+        text: str = "",
+    ) -> None:
+        super().__init__(parent, title, hint)
+        self.apply = apply
+        self.field = KeyField(self, clear_on_submit=False)
+        self.field.setObjectName("entryField")
+        self.field.setPlaceholderText(placeholder)
+        self.field.setText(text)
+        self.field.selectAll()
+        self.body.addWidget(self.field)
+        self.field.submitted.connect(self._submit)
+        self.field.textEdited.connect(lambda _t: self.clear_error())
+        self.setFocusProxy(self.field)
+
+    def _submit(self, text: str) -> None:
+        try:
+            self.apply(text)
+        except PosError as exc:
+            self.show_error(str(exc))
+            self.field.selectAll()
+            return
+        self.accept()

@@ -1,0 +1,496 @@
+"""The till window: scan, edit the sale, take the payment.
+
+The keyboard always stays in the scan field. A scan is handled synchronously on the GUI
+thread (the register keeps the open sale in memory and a catalogue lookup takes well under
+a millisecond) and nothing here ever spins the event loop inside an add, so Qt's event
+queue keeps a scanner's keystrokes in order and a scan that arrives while another is
+being added simply waits its turn.
+
+Other features plug in without editing this file:
+
+- ``add_action(text, handler, shortcut=..., menu=..., button=...)`` adds a menu entry, a
+  key and optionally a touch button (the key works from the scan field);
+- ``open_dialog(dialog, on_accept)`` opens a dialog window-modally and gives the keyboard
+  back to the scan field when it closes;
+- ``add_error_handler(PermissionDenied, handler)`` lets e.g. a supervisor-override dialog
+  handle an error and retry the action;
+- ``status`` (``set_sync_state``, ``set_printer_state``), ``receipt_preview``, and the
+  ``sale_completed`` / ``sale_changed`` signals.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_desktop.domain.errors import EmptySale, PosError
+from pos_desktop.domain.product import Product
+from pos_desktop.i18n import N_, _, format_money, format_quantity
+from pos_desktop.services.checkout import CompletedSale
+from pos_desktop.services.register import Register
+from pos_desktop.ui.confirm_dialog import ConfirmDialog
+from pos_desktop.ui.discount_dialog import line_discount_dialog, ticket_discount_dialog
+from pos_desktop.ui.key_field import KeyField, no_focus
+from pos_desktop.ui.messages import MessageBanner
+from pos_desktop.ui.park_dialog import ParkDialog
+from pos_desktop.ui.payment_dialog import PaymentDialog
+from pos_desktop.ui.quantity_dialog import quantity_dialog
+from pos_desktop.ui.receipt_preview import ReceiptPreview
+from pos_desktop.ui.sale_view import SaleTable, SaleTableModel, TotalPanel
+from pos_desktop.ui.search_dialog import SearchDialog
+from pos_desktop.ui.status_bar import TillStatusBar
+
+if TYPE_CHECKING:
+    from pos_desktop.app import Till
+
+log = logging.getLogger(__name__)
+
+# "3*" (or "0,350*") typed and Enter: the quantity for the next scan.
+_QUANTITY_ONLY = re.compile(r"^\s*([0-9]+(?:[.,][0-9]{1,3})?)\s*[*xX]\s*$")
+_HAS_QUANTITY = re.compile(r"^\s*[0-9]+(?:[.,][0-9]{1,3})?\s*[*xX]\s*\S")
+MENUS = {"sale": N_("&Sale"), "till": N_("&Till"), "tools": N_("T&ools"), "help": N_("&Help")}
+ErrorHandler = Callable[[PosError, Callable[[], None]], bool]
+
+
+class MainWindow(QMainWindow):
+    sale_completed = Signal(object)  # CompletedSale
+    sale_changed = Signal()
+
+    def __init__(self, till: Till, *, store_name: str = "") -> None:
+        super().__init__()
+        self.till = till
+        self.setObjectName("tillWindow")
+        self.setWindowTitle(
+            _("Super POS — Till {terminal}").format(terminal=till.identity.terminal_id)
+        )
+        self.setMinimumSize(1024, 700)
+        self.resize(1280, 800)
+        self.pending_quantity: str | None = None
+        self.dialog: QDialog | None = None
+        self.actions_by_name: dict[str, QAction] = {}
+        self._menus: dict[str, QMenu] = {}
+        self._error_handlers: list[tuple[type[PosError], ErrorHandler]] = []
+        self._build(store_name)
+        self._add_sale_actions()
+        self.refresh()
+
+    @property
+    def register(self) -> Register:
+        # Looked up each time: a login or shift change may give the till a new register.
+        return self.till.register
+
+    # -- layout --------------------------------------------------------------------------
+    def _build(self, store_name: str) -> None:
+        central = QWidget(self)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(10, 8, 10, 8)
+        outer.setSpacing(8)
+        top = QHBoxLayout()
+        left = QVBoxLayout()
+        self.banner = MessageBanner(central)
+        self.model = SaleTableModel(central)
+        self.table = SaleTable(self.model, central)
+        left.addWidget(self.banner)
+        left.addWidget(self.table, 1)
+        right = QVBoxLayout()
+        self.total_panel = TotalPanel(central)
+        self.total_panel.setFixedWidth(370)  # fixed: the lines must not jump as totals grow
+        self.receipt_preview = ReceiptPreview(central)
+        self.receipt_preview.setFixedWidth(370)
+        self.receipt_preview.setMinimumHeight(200)
+        self.receipt_preview.hide()
+        right.addWidget(self.total_panel, 1)
+        right.addWidget(self.receipt_preview, 2)
+        self.side_panel = right
+        top.addLayout(left, 1)
+        top.addLayout(right)
+        outer.addLayout(top, 1)
+        outer.addLayout(self._build_scan_row(central))
+        self.key_bar = QHBoxLayout()
+        self.key_bar.setSpacing(6)
+        outer.addLayout(self.key_bar)
+        self.setCentralWidget(central)
+        self.status = TillStatusBar(self)
+        self.setStatusBar(self.status)
+        identity = self.till.identity
+        self.status.set_store(store_name, identity.store_id)
+        self.status.set_terminal(identity.terminal_id)
+        self.update_cashier()
+        for key, title in MENUS.items():
+            self.menu(key, _(title))
+
+    def _build_scan_row(self, parent: QWidget) -> QHBoxLayout:
+        row = QHBoxLayout()
+        caption = QLabel(_("Code"), parent)
+        caption.setObjectName("scanCaption")
+        self.quantity_badge = QLabel("", parent)
+        self.quantity_badge.setObjectName("pendingQuantity")
+        self.quantity_badge.hide()
+        self.scan = KeyField(parent)
+        self.scan.setObjectName("scanField")
+        self.scan.setPlaceholderText(
+            _("Scan or type a code · 3*code for 3 units")
+        )
+        self.scan.submitted.connect(self.on_entry)
+        self.scan.bind(Qt.Key.Key_Up, lambda: self.move_selection(-1))
+        self.scan.bind(Qt.Key.Key_Down, lambda: self.move_selection(1))
+        self.scan.bind(Qt.Key.Key_PageUp, lambda: self.move_selection(-5))
+        self.scan.bind(Qt.Key.Key_PageDown, lambda: self.move_selection(5))
+        self.scan.bind(Qt.Key.Key_Escape, self.clear_entry)
+        self.setFocusProxy(self.scan)
+        row.addWidget(caption)
+        row.addWidget(self.quantity_badge)
+        row.addWidget(self.scan, 1)
+        return row
+
+    def menu(self, key: str, title: str | None = None) -> QMenu:
+        """The menu named ``key`` (``sale``, ``till``, ``tools``, ``help`` or a new one)."""
+        if key not in self._menus:
+            self._menus[key] = self.menuBar().addMenu(title or key)
+        return self._menus[key]
+
+    # -- extension points ----------------------------------------------------------------
+    def add_action(
+        self,
+        text: str,
+        handler: Callable[[], object],
+        *,
+        shortcut: str | QKeySequence | None = None,
+        menu: str | None = "till",
+        button: bool = False,
+        name: str | None = None,
+        button_text: str | None = None,
+        object_name: str = "keyButton",
+    ) -> QAction:
+        """A command the cashier can run by key, menu or touch button.
+
+        The handler runs like every till action: a PosError becomes a red message (or
+        goes to a registered error handler), and the keyboard returns to the scan field.
+        """
+        action = QAction(text, self)
+        action.setObjectName(name or text)
+        action.triggered.connect(lambda _checked=False: self.run(handler))
+        if shortcut is not None:
+            sequence = QKeySequence(shortcut)
+            action.setShortcut(sequence)
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            combo = sequence[0]  # type: ignore[index]  # PySide6 stubs lack __getitem__
+            key, mods = combo.key(), combo.keyboardModifiers()
+            # The scan field claims the key first, so it works even if the window is not
+            # the active one (and runs once, not twice).
+            self.scan.bind(key, action.trigger, mods, only_when_empty=key == Qt.Key.Key_Delete)
+        self.addAction(action)
+        if menu is not None:
+            self.menu(menu).addAction(action)
+        if button:
+            hint = sequence.toString(QKeySequence.SequenceFormat.NativeText) if shortcut else ""
+            label = button_text or text.replace("&", "")
+            b = QPushButton(f"{hint}\n{label}" if hint else label, self)
+            b.setObjectName(object_name)
+            no_focus(b)
+            b.clicked.connect(action.trigger)
+            self.key_bar.addWidget(b)
+            action.setProperty("button", b)
+        self.actions_by_name[name or text] = action
+        return action
+
+    def button(self, name: str) -> QPushButton | None:
+        b = self.actions_by_name[name].property("button")
+        return b if isinstance(b, QPushButton) else None
+
+    def add_error_handler(self, kind: type[PosError], handler: ErrorHandler) -> None:
+        """``handler(error, retry)`` returns True if it took care of the error."""
+        self._error_handlers.append((kind, handler))
+
+    def open_dialog(self, dialog: QDialog, on_accept: Callable[[], object] | None = None) -> None:
+        """Open ``dialog`` window-modally (``open()``, never ``exec()``)."""
+        self.dialog = dialog
+
+        def closed(result: int) -> None:
+            if self.dialog is dialog:
+                self.dialog = None
+            self.activateWindow()  # not every window manager gives the keyboard back
+            if result == QDialog.DialogCode.Accepted and on_accept is not None:
+                self.run(on_accept)
+            else:
+                self.refresh()
+                self.focus_scan()
+            dialog.deleteLater()
+
+        dialog.finished.connect(closed)
+        dialog.open()
+
+    def dialog_open(self) -> bool:
+        return self.dialog is not None and self.dialog.isVisible()
+
+    def update_cashier(self) -> None:
+        cashier = self.register.cashier
+        self.status.set_cashier(cashier.name if cashier else None)
+
+    # -- running actions -----------------------------------------------------------------
+    def run(self, action: Callable[[], object]) -> None:
+        """Run a cashier action; errors become messages; the scan field gets the keyboard.
+
+        If ``action`` returns a line number, that line is selected afterwards.
+        """
+        select: int | None = None
+        try:
+            result = action()
+            select = result if isinstance(result, int) and not isinstance(result, bool) else None
+        except PosError as exc:
+            self.show_error(exc, retry=lambda: self.run(action))
+        except Exception as exc:  # a bad keystroke never crashes the till (invariant 8)
+            log.exception("unexpected error in a till action")
+            self.banner.error(_("Unexpected error: {error}").format(error=exc))
+        self.refresh(select)
+        self.focus_scan()
+
+    def show_error(self, exc: PosError, retry: Callable[[], None] | None = None) -> None:
+        for kind, handler in self._error_handlers:
+            if isinstance(exc, kind) and handler(exc, retry or (lambda: None)):
+                return
+        self.banner.error(str(exc))
+
+    def focus_scan(self) -> None:
+        if not self.dialog_open():
+            self.scan.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def refresh(self, select_line: int | None = None) -> None:
+        sale = self.register.sale
+        totals = sale.totals()
+        before = self.table.current_row()
+        self.model.update(sale)
+        self.table.show_discount_column(any(li.discount for li in sale.lines))
+        self.total_panel.update_sale(sale, totals)
+        if select_line is not None:
+            self.table.select_row(self.model.row_of(select_line))
+        elif self.model.rows and (before is None or before >= len(self.model.rows)):
+            self.table.select_row(len(self.model.rows) - 1)
+        elif not self.model.rows:
+            self.table.clearSelection()
+        self.sale_changed.emit()
+
+    def selected_line_no(self) -> int:
+        row = self.table.current_row()
+        if row is None:
+            raise EmptySale()
+        return self.model.rows[row].line_no
+
+    def move_selection(self, step: int) -> None:
+        if not self.model.rows:
+            return
+        row = self.table.current_row()
+        self.table.select_row((len(self.model.rows) - 1 if row is None else row) + step)
+
+    # -- scanning ------------------------------------------------------------------------
+    def on_entry(self, text: str) -> None:
+        """Enter in the scan field: a code, ``3*code``, or ``3*`` alone (quantity next)."""
+        text = text.strip()
+        if not text:
+            return
+        quantity = _QUANTITY_ONLY.match(text)
+        if quantity:
+            self.set_pending_quantity(quantity.group(1))
+            return
+        if self.pending_quantity and not _HAS_QUANTITY.match(text):
+            text = f"{self.pending_quantity}*{text}"
+        self.run(lambda: self._scan(text))
+
+    def _scan(self, entry: str) -> int:
+        line = self.register.scan(entry)
+        self.set_pending_quantity(None)
+        self.total_panel.clear_change()
+        return line.line_no
+
+    def set_pending_quantity(self, text: str | None) -> None:
+        self.pending_quantity = text
+        if text:
+            self.quantity_badge.setText(_("Qty {quantity} ×").format(quantity=text))
+            self.quantity_badge.show()
+        else:
+            self.quantity_badge.hide()
+
+    def clear_entry(self) -> None:
+        self.scan.clear()
+        self.set_pending_quantity(None)
+
+    def add_product(self, product: Product, quantity_milli: int) -> None:
+        def add() -> int:
+            line = self.register.add_product(product, quantity_milli)
+            self.set_pending_quantity(None)
+            self.total_panel.clear_change()
+            return line.line_no
+
+        self.run(add)
+
+    # -- the sale's commands -------------------------------------------------------------
+    def _add_sale_actions(self) -> None:
+        commands: list[tuple[str, str, str, Callable[[], object], str]] = [
+            ("quantity", _("Quantity"), "F2", self.change_quantity, "keyButton"),
+            ("search", _("Search"), "F3", self.search, "keyButton"),
+            ("line_discount", _("Line discount"), "F4", self.discount_line, "keyButton"),
+            ("park", _("Hold / recall"), "F5", self.park_or_recall, "keyButton"),
+            ("ticket_discount", _("Ticket discount"), "F6", self.discount_ticket, "keyButton"),
+            ("void", _("Void line"), "Del", self.void_line, "keyButton"),
+            ("cancel", _("Cancel sale"), "Ctrl+Shift+X", self.cancel_sale, "dangerButton"),
+            ("pay", _("Pay"), "F12", self.pay, "payButton"),
+        ]
+        for name, text, key, handler, style in commands:
+            self.add_action(
+                text,
+                handler,
+                shortcut=key,
+                menu="sale",
+                button=True,
+                name=name,
+                object_name=style,
+            )
+
+    def _guarded(self) -> bool:
+        """True when a dialog is already open (its keys are its own)."""
+        return self.dialog_open()
+
+    def change_quantity(self) -> None:
+        if self._guarded():
+            return
+        line_no = self.selected_line_no()
+        typed = self.scan.text().strip()
+        if typed:  # "5" then F2: no dialog needed
+            self.scan.clear()
+            self.register.set_quantity(line_no, typed)
+            return
+        self.open_dialog(quantity_dialog(self, self.register, line_no))
+
+    def search(self) -> None:
+        if self._guarded():
+            return
+        typed = self.scan.text().strip()
+        self.scan.clear()
+        dialog = SearchDialog(self, self.register, typed, self.pending_quantity)
+        dialog.chosen.connect(self.add_product)
+        self.open_dialog(dialog)
+
+    def discount_line(self) -> None:
+        if self._guarded():
+            return
+        line_no = self.selected_line_no()
+        typed = self.scan.text().strip()
+        if typed:  # "10%" then F4
+            self.scan.clear()
+            self.register.discount_line(line_no, typed)
+            return
+        self.open_dialog(line_discount_dialog(self, self.register, line_no))
+
+    def discount_ticket(self) -> None:
+        if self._guarded():
+            return
+        if not self.register.sale.lines:
+            raise EmptySale()
+        typed = self.scan.text().strip()
+        if typed:
+            self.scan.clear()
+            self.register.discount_ticket(typed)
+            return
+        self.open_dialog(ticket_discount_dialog(self, self.register))
+
+    def void_line(self) -> int | None:
+        if self._guarded():
+            return None
+        row = self.table.current_row()
+        line = self.register.void_line(self.selected_line_no())
+        self.banner.info(
+            _("Voided: {name} × {quantity}").format(
+                name=line.product.name,
+                quantity=format_quantity(line.quantity_milli, weighed=line.product.sold_by_weight),
+            )
+        )
+        if row is not None and self.register.sale.lines:
+            lines = self.register.sale.lines
+            return lines[min(row, len(lines) - 1)].line_no
+        return None
+
+    def park_or_recall(self) -> None:
+        if self._guarded():
+            return
+        if self.register.sale.lines:
+            parked_id = self.register.park()
+            self.banner.ok(_("Sale put on hold (No. {id}). F5 recalls it.").format(id=parked_id))
+            return
+        parked = self.register.parked()
+        if not parked:
+            self.banner.info(_("There are no sales on hold."))
+            return
+        dialog = ParkDialog(self, parked)
+        dialog.recall.connect(lambda parked_id: self.run(lambda: self._recall(parked_id)))
+        self.open_dialog(dialog)
+
+    def _recall(self, parked_id: int) -> None:
+        self.register.recall(parked_id)
+        self.banner.ok(_("Sale No. {id} recalled.").format(id=parked_id))
+
+    def cancel_sale(self) -> None:
+        if self._guarded():
+            return
+        if not self.register.sale.lines:
+            self.banner.info(_("There is no sale to cancel."))
+            return
+        dialog = ConfirmDialog(
+            self,
+            _("Cancel sale"),
+            _("Cancel the whole sale ({total})? Enter: yes, Esc: no.").format(
+                total=format_money(self.register.sale.total)
+            ),
+        )
+        self.open_dialog(dialog, on_accept=self._cancel_confirmed)
+
+    def _cancel_confirmed(self) -> None:
+        self.register.cancel()
+        self.banner.info(_("Sale cancelled."))
+
+    def pay(self) -> None:
+        if self._guarded():
+            return
+        if not self.register.sale.lines:
+            raise EmptySale()
+        dialog = PaymentDialog(self, self.register)
+        dialog.completed.connect(self.on_sale_completed)
+        self.open_dialog(dialog)
+
+    def on_sale_completed(self, done: CompletedSale) -> None:
+        change = int(done.payload.get("change", 0))
+        self.total_panel.show_last_sale(done.ticket, change)
+        if change:
+            self.banner.ok(
+                _("Sale saved, ticket {ticket}. Change: {amount}").format(
+                    ticket=done.ticket, amount=format_money(change)
+                )
+            )
+        else:
+            self.banner.ok(_("Sale saved, ticket {ticket}.").format(ticket=done.ticket))
+        self.refresh()
+        self.sale_completed.emit(done)
+
+    # -- closing -------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # An open sale stays in memory only: closing would lose it, so hold it first.
+        if self.register.sale.lines:
+            try:
+                self.register.park(_("Left open when the till closed"))
+            except Exception:
+                log.exception("could not hold the open sale on close")
+        super().closeEvent(event)
