@@ -90,6 +90,11 @@ class InMemoryPrintJobStore:
         with self._lock:
             return self._jobs.get(job_id)
 
+    def find_by_ref(self, kind: str, ref: str) -> PrintJob | None:
+        with self._lock:
+            matches = [j for j in self._jobs.values() if j.kind == kind and j.ref == ref]
+        return max(matches, key=lambda j: j.id, default=None)
+
     def list_jobs(self, statuses: Iterable[JobStatus] | None = None,
                   limit: int = 100) -> list[PrintJob]:
         wanted = set(statuses) if statuses is not None else None

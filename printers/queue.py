@@ -19,6 +19,7 @@ blocks or undoes a sale. Rules:
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Callable, Iterable
@@ -79,6 +80,9 @@ class PrintJobStore(Protocol):
     def recover_interrupted(self, now: datetime) -> int: ...
 
     def get(self, job_id: int) -> PrintJob | None: ...
+
+    def find_by_ref(self, kind: str, ref: str) -> PrintJob | None:
+        """The latest job of ``kind`` for ``ref`` (e.g. a ticket number)."""
 
     def list_jobs(self, statuses: Iterable[JobStatus] | None = None,
                   limit: int = 100) -> list[PrintJob]: ...
@@ -188,6 +192,21 @@ class PrintQueue:
             self._clear_backoff()
             self.wake()
         return changed
+
+    def reprint(self, ticket: str) -> int:
+        """Queue a labelled copy of a ticket printed before (from its stored job).
+
+        Raises ``LookupError`` when this till never queued that ticket: the caller then
+        builds the job from the sale itself (``printers.api.receipt_job(payload,
+        reprint=True)``).
+        """
+        original = self.store.find_by_ref("receipt", ticket)
+        if original is None:
+            raise LookupError(f"No hay un ticket {ticket} para reimprimir en esta caja.")
+        data = json.loads(original.document)
+        sale = data.get("sale", data) if isinstance(data, dict) else data
+        document = json.dumps({"sale": sale, "reprint": True}, ensure_ascii=False)
+        return self.enqueue("receipt", ticket, document)
 
     def retry_failed(self) -> int:
         """Retry every failed job now (the "reintentar todo" button)."""

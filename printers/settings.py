@@ -163,8 +163,10 @@ class PrinterSettings:
             paper_mm=None if raw.get("paper_mm") in (None, "") else _int(
                 raw.get("paper_mm"), "Ancho de papel (mm)", 80, 1, 255, problems),
             cut=cast(CutMode, str(raw.get("cut", "partial"))),
-            drawer_pin=None if raw.get("drawer_pin") in (None, "", 0) else _int(
-                raw.get("drawer_pin"), "Pin del cajón", 2, 2, 5, problems),
+            # absent = the usual pin 2; explicitly empty = no cash drawer
+            drawer_pin=2 if "drawer_pin" not in raw else None
+            if raw["drawer_pin"] in (None, "", 0) else _int(
+                raw["drawer_pin"], "Pin del cajón", 2, 2, 5, problems),
             code=cast(CodeKind, str(raw.get("code", "barcode"))),
             timeout_s=float(_int(raw.get("timeout_s"), "Tiempo de espera (s)", 5, 1, 120,
                                  problems)),

@@ -48,10 +48,12 @@ def build_test_page(settings: PrinterSettings, store_name: str = "") -> Document
         *text_block(f"Impresora: {settings.describe()}", columns),
         *text_block(f"Página de códigos: {settings.code_page}", columns),
         *text_block(f"Columnas: {columns}", columns),
+        *text_block("Cajón: " + (f"pin {settings.drawer_pin} (debe abrirse)"
+                                 if settings.drawer_pin else "sin cajón"), columns),
         Separator(),
         Text(SPANISH_SAMPLE, Align.CENTER),
         Text(SPANISH_CAPITALS, Align.CENTER),
-        Text("¿Año? ¡Señal! Pingüino, acción, camión", Align.LEFT),
+        *text_block("¿Año? ¡Señal! Pingüino, acción, camión", columns),
         Separator(),
         *[Text(line) for line in ruler(columns)],
         Row("Alineado a la izquierda", "derecha"),

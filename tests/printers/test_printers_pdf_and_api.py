@@ -151,3 +151,19 @@ def test_refund_renders_through_the_api() -> None:
     assert "DEVOLUCIÓN".encode("cp858") in data
     with pytest.raises(InvalidReceiptData, match="sólo está disponible para ventas"):
         render_receipt(payload, STORE, PrinterSettings(), "a4", kind="refund")
+
+
+def test_every_printed_line_fits_the_paper_for_every_kind_of_document() -> None:
+    refund = {"original_ticket": "0001-00001234", "completed_at": "2026-11-29T09:00:00-03:00",
+              "lines": [line(1, "Yogur bebible de frutilla sin azúcar agregada 1 l",
+                             150000)], "total": 150000, "reason": "Vencido hace una semana"}
+    report = {"title": "Cierre Z del turno de la mañana", "rows": [
+        {"label": "Ventas con tarjeta de crédito en cuotas", "value": "$ 1.150.000,00"}]}
+    for profile, columns in (("TM-T20II", 48), ("POS-5890", 32), ("TM-T88V", 42)):
+        settings = PrinterSettings.from_dict({"profile": profile})
+        for kind, data in (("receipt", sale_payload()), ("refund", refund), ("z", report),
+                           ("test", {})):
+            escpos = render_receipt(data, STORE, settings, "escpos", kind=kind)
+            for text in decode(escpos, settings.printer_profile).texts():
+                width = columns // 2 if text.double else columns
+                assert len(text.text) <= width, (profile, kind, text.text)

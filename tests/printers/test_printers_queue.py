@@ -305,3 +305,17 @@ def test_worker_thread_recovers_interrupted_jobs_without_reprinting_them(
     assert job is not None
     assert (job.status, job.last_error) == (JobStatus.FAILED, INTERRUPTED)
     engine.dispose()
+
+
+def test_reprint_by_ticket_number_queues_a_labelled_copy(store: PrintJobStore) -> None:
+    queue, printer, _, _ = make_queue(store)
+    queue.enqueue("receipt", "0001-00000007", json.dumps({"ticket": "0001-00000007"}))
+    drain(queue)
+    job_id = queue.reprint("0001-00000007")
+    copy = store.get(job_id)
+    assert copy is not None
+    assert json.loads(copy.document) == {"sale": {"ticket": "0001-00000007"}, "reprint": True}
+    drain(queue)
+    assert printer.printed == ["0001-00000007", "0001-00000007"]
+    with pytest.raises(LookupError, match="No hay un ticket 0001-00000099"):
+        queue.reprint("0001-00000099")

@@ -14,6 +14,7 @@ def test_defaults_are_the_virtual_printer_with_cp858_and_a_partial_cut() -> None
     assert settings.code_page == "CP858"
     assert settings.cut == "partial"
     assert settings.effective_columns == 48
+    assert settings.drawer_pin == 2
 
 
 def test_network_settings_round_trip_through_json_dict() -> None:
