@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
 from pos_desktop.config import Identity
 from pos_desktop.i18n import resources_dir
 from pos_desktop.services.checkout import Cashier
+from pos_desktop.services.guard import TillGuard
+from pos_desktop.services.people import SCRIPT_USER, People, Session, StaffAdmin
+from pos_desktop.services.refunds import RefundService
 from pos_desktop.services.register import Register
+from pos_desktop.services.shifts import ShiftService
 from pos_desktop.store.catalog_repo import CatalogRepository
 from pos_desktop.store.db import database_path, open_engine
 from pos_desktop.store.migrate import migrate
 from pos_desktop.store.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from pos_desktop.services.sync_status import SyncStatus
+    from sync.till.service import TillSync
 
 log = logging.getLogger(__name__)
 DEMO_CATALOG = resources_dir() / "demo" / "catalog.csv"
@@ -26,6 +37,7 @@ DEMO_STORE = {
     "store.iva_condition": "Responsable Inscripto",
     "store.footer": ["¡Gracias por su compra!"],
 }
+DEMO_FLOAT = 2_000_000  # $ 20.000 in the drawer when the demo opens its shift
 
 
 @dataclass
@@ -38,6 +50,14 @@ class Till:
     identity: Identity
     demo: bool = False
     register: Register = field(init=False)
+    people: People = field(init=False)
+    session: Session = field(init=False)
+    guard: TillGuard = field(init=False)
+    staff: StaffAdmin = field(init=False)
+    shifts: ShiftService = field(init=False)
+    refunds: RefundService = field(init=False)
+    sync: TillSync | None = field(default=None, init=False)
+    after_commit: list[Callable[[], None]] = field(default_factory=list, init=False)
 
     @classmethod
     def open(cls, data_dir: Path, *, demo: bool = False) -> Till:
@@ -50,23 +70,104 @@ class Till:
         if demo:
             till.seed_demo()
         till.identity = till._load_identity()
+        till._build_people_and_shifts()
         till.register = till.new_register()
+        till.people.adopt_setup_manager()
+        if demo:
+            till.start_demo()
         return till
 
+    def _build_people_and_shifts(self) -> None:
+        self.people = People(self.uow, self.identity)
+        self.session = Session(self.people, on_change=self._session_changed)
+        self.guard = TillGuard(self.session, self.people, self.uow, self.identity)
+        self.staff = StaffAdmin(self.people, self.guard)
+        self.shifts = ShiftService(
+            self.uow,
+            self.identity,
+            self.guard,
+            has_open_sale=lambda: bool(self.register.sale.lines),
+            reports_dir=self.data_dir / "reports",
+        )
+        self.refunds = RefundService(self.uow, self.identity, self.guard)
+
+    def _session_changed(self, session: Session) -> None:
+        """Keep the register's cashier (what the window shows) in step with the session;
+        approvals given for the previous user are dropped."""
+        self.guard.withdraw()
+        user = session.user
+        if hasattr(self, "register"):
+            self.register.cashier = None if user is None else Cashier(user.user_id, user.name)
+
+    def start_demo(self) -> None:
+        """Demo users, a shift open with a float, and the demo cashier logged in."""
+        self.people.seed_demo()
+        if self.shifts.current_id() is None:
+            marta = self.people.get("u-marta")
+            assert marta is not None
+            self.session.start_without_pin(marta)
+            self.shifts.open_shift(DEMO_FLOAT)
+        ana = self.people.get("u-ana")
+        assert ana is not None
+        self.session.start_without_pin(ana)
+
+    def start_scripted_run(self) -> None:
+        """For ``simulate``: sell as the script user, opening a shift if none is open."""
+        if self.session.user is None:
+            self.session.start_without_pin(SCRIPT_USER)
+        if self.shifts.current_id() is None:
+            self.shifts.open_shift(0)
+
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.writer)
+        if not self.after_commit:
+            return UnitOfWork(self.writer)
+        return _NotifyingUnitOfWork(self.writer, self.after_commit)
+
+    # -- head office sync (sync/till): built here so services never import it ------------
+    def build_sync(self, **options: object) -> TillSync:
+        from sync.till.service import TillSync
+
+        with self.uow() as uow:
+            stored = uow.settings.all()
+        return TillSync.from_stored(stored, self.reader, self.writer, self.uow, **options)
+
+    def start_sync(self) -> TillSync:
+        """Start the outbox publisher and the catalog listener (if sync is configured).
+
+        After every local commit the publisher is woken, so a sale reaches the broker at
+        once instead of at the next poll.
+        """
+        if self.sync is None:
+            self.sync = self.build_sync()
+            self.after_commit.append(self.sync.wake)
+        self.sync.start()
+        return self.sync
+
+    def stop_sync(self) -> None:
+        if self.sync is not None:
+            self.sync.stop()
+
+    def sync_status(self) -> SyncStatus:
+        """Online/offline/error, pending count, oldest unsent age (the window polls this)."""
+        sync = self.sync or self.build_sync()
+        return sync.status()
 
     def new_register(self) -> Register:
         catalog = CatalogRepository(self.reader.connect())
-        cashier = Cashier("demo", "Demo") if self.demo else None
-        return Register(self.uow, catalog, self.identity, cashier=cashier)
+        user = self.session.user
+        cashier = None if user is None else Cashier(user.user_id, user.name)
+        return Register(
+            self.uow, catalog, self.identity, cashier=cashier, guard=self.guard,
+            session=self.session,
+        )
 
     def _load_identity(self) -> Identity:
         with self.uow() as uow:
             s = uow.settings
+            # POS_STORE_ID / POS_TERMINAL_ID win, as for sync (sync/till/settings.py).
             return Identity(
-                store_id=s.get("store.id", "S001"),
-                terminal_id=s.get("terminal.id", "T01"),
+                store_id=os.environ.get("POS_STORE_ID") or s.get("store.id", "S001"),
+                terminal_id=os.environ.get("POS_TERMINAL_ID") or s.get("terminal.id", "T01"),
                 terminal_number=int(s.get("terminal.number", 1)),
             )
 
@@ -86,6 +187,23 @@ class Till:
         log.info("demo catalogue loaded", extra={"products": result.rows})
 
     def close(self) -> None:
+        self.stop_sync()
         self.register.catalog.conn.close()
         self.reader.dispose()
         self.writer.dispose()
+
+
+class _NotifyingUnitOfWork(UnitOfWork):
+    """A unit of work that tells listeners (the sync publisher) after each commit."""
+
+    def __init__(self, engine: Engine, after_commit: list[Callable[[], None]]) -> None:
+        super().__init__(engine)
+        self._after_commit = after_commit
+
+    def commit(self) -> None:
+        super().commit()
+        for callback in self._after_commit:
+            try:
+                callback()
+            except Exception:  # a wake-up must never undo or fail a committed sale
+                log.exception("after-commit callback failed")

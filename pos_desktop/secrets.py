@@ -13,6 +13,7 @@ support technician can override a stale stored password without opening the wind
 
 from __future__ import annotations
 
+import contextlib
 import os
 from typing import Final
 
@@ -95,7 +96,5 @@ def delete_secret(key: str) -> None:
     import keyring
     from keyring.errors import PasswordDeleteError
 
-    try:
+    with contextlib.suppress(PasswordDeleteError):
         keyring.delete_password(KEYRING_SERVICE, key)
-    except PasswordDeleteError:
-        pass

@@ -9,11 +9,12 @@ from pathlib import Path
 
 from pos_desktop import __version__
 from pos_desktop.cli import catalog, journal, simulate
+from pos_desktop.cli import sync as sync_cli
 from pos_desktop.config import resolve_data_dir
 from pos_desktop.domain.errors import PosError
 from pos_desktop.i18n import _, set_language
 
-COMMANDS = (catalog, simulate, journal)
+COMMANDS = (catalog, simulate, journal, sync_cli)
 
 
 def build_parser() -> argparse.ArgumentParser:

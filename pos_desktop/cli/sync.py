@@ -1,0 +1,187 @@
+"""``pos-desktop sync status|push|configure|catalog``: head-office sync without the window.
+
+``push`` drains the outbox once and exits (kiosks, support, benchmarks); ``status``
+prints what the window's status bar shows (``--json`` for scripts); ``configure``
+stores the broker and head-office addresses (secrets go to the OS keyring);
+``catalog`` fetches head office's catalog snapshot now.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from pos_desktop.i18n import _
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("sync", help=_("head-office sync: status, push, configure"))
+    p.add_argument("--verbose", action="store_true", help=_("also write the log to stderr"))
+    actions = p.add_subparsers(dest="sync_command", required=True, metavar="ACTION")
+
+    st = actions.add_parser("status", help=_("online/offline/error, events to send, oldest"))
+    st.add_argument("--json", action="store_true", help=_("machine-readable output"))
+    st.add_argument("--no-probe", action="store_true", help=_("do not contact the broker"))
+    st.set_defaults(handler=run_status)
+
+    push = actions.add_parser("push", help=_("send every pending event once, then exit"))
+    push.add_argument("--timeout", type=float, default=60.0, help=_("give up after S seconds"))
+    push.add_argument("--json", action="store_true", help=_("machine-readable output"))
+    push.set_defaults(handler=run_push)
+
+    cfg = actions.add_parser("configure", help=_("store id, terminal id, broker, head office"))
+    cfg.add_argument("--store-id")
+    cfg.add_argument("--terminal-id")
+    cfg.add_argument("--amqp-url", help=_("broker URL; a password in it goes to the keyring"))
+    cfg.add_argument("--central-url", help=_("head office's web address"))
+    cfg.add_argument("--prefix", help=_("name prefix of exchanges and queues"))
+    cfg.add_argument("--password-stdin", action="store_true",
+                     help=_("read the broker password from standard input"))
+    cfg.add_argument("--token-stdin", action="store_true",
+                     help=_("read the head-office API token from standard input"))
+    cfg.add_argument("--enable", dest="enabled", action="store_true", default=None)
+    cfg.add_argument("--disable", dest="enabled", action="store_false")
+    cfg.set_defaults(handler=run_configure)
+
+    cat = actions.add_parser("catalog", help=_("fetch head office's catalog snapshot now"))
+    cat.set_defaults(handler=run_catalog)
+
+
+def _open(args: argparse.Namespace) -> Any:
+    from pos_desktop.app import Till
+    from pos_desktop.cli.main import data_dir_of
+    from pos_desktop.logs import setup_logging
+
+    data_dir = data_dir_of(args)
+    setup_logging("pos-desktop", log_dir=data_dir / "logs", stderr=args.verbose)
+    return Till.open(data_dir, demo=args.demo)
+
+
+def run_status(args: argparse.Namespace) -> int:
+    from pos_desktop.services.sync_status import read_sync_status, status_bar_text
+    from sync.till.catalog_apply import local_version
+    from sync.till.probe import probe_link
+    from sync.till.service import amqp_password
+
+    till = _open(args)
+    try:
+        sync = till.build_sync(listen_catalog=False)
+        link = sync.link
+        if sync.settings.configured and not args.no_probe:
+            probed = probe_link(sync.settings, amqp_password)
+            link = lambda: probed  # noqa: E731 - the probe's answer, read once
+        status = read_sync_status(till.reader, link)
+        version = local_version(till.uow)
+    finally:
+        till.close()
+    if args.json:
+        data = status.to_dict()
+        data["catalog_version"] = version
+        print(json.dumps(data, ensure_ascii=False))
+    else:
+        text, _level = status_bar_text(status)
+        print(text)
+        print(_("Catalogue version: {version}").format(version=version))
+    return 0
+
+
+def run_push(args: argparse.Namespace) -> int:
+    till = _open(args)
+    try:
+        sync = till.build_sync(listen_catalog=False)
+        if not sync.settings.configured:
+            print(_("Sync is not configured: set sync.amqp_url (pos-desktop sync configure) "
+                    "or POS_AMQP_URL."), file=sys.stderr)
+            return 2
+        result = sync.drain(args.timeout)
+    finally:
+        till.close()
+    if args.json:
+        print(json.dumps({"confirmed": result.confirmed, "refused": result.refused,
+                          "remaining": result.remaining, "error": result.error}))
+    else:
+        print(_("{n} events confirmed by head office's broker.").format(n=result.confirmed))
+        if result.refused:
+            print(_("{n} events refused (kept; see sync status).").format(n=result.refused))
+        if result.remaining:
+            print(_("{n} events still to send: {reason}").format(
+                n=result.remaining, reason=result.error or "—"))
+    return 0 if result.complete else 1
+
+
+def run_configure(args: argparse.Namespace) -> int:
+    from pos_desktop.secrets import AMQP_PASSWORD, API_TOKEN, set_secret
+
+    changes: dict[str, Any] = {}
+    if args.store_id:
+        changes["store.id"] = args.store_id
+    if args.terminal_id:
+        changes["terminal.id"] = args.terminal_id
+    if args.central_url is not None:
+        changes["sync.central_url"] = args.central_url.rstrip("/")
+    if args.prefix is not None:
+        changes["sync.prefix"] = args.prefix
+    secrets: dict[str, str] = {}
+    if args.amqp_url is not None:
+        url, password = split_password(args.amqp_url)
+        changes["sync.amqp_url"] = url
+        if password:
+            secrets[AMQP_PASSWORD] = password
+        if args.enabled is None:
+            changes["sync.enabled"] = bool(url)
+    if args.enabled is not None:
+        changes["sync.enabled"] = args.enabled
+    if args.password_stdin:
+        secrets[AMQP_PASSWORD] = sys.stdin.readline().rstrip("\r\n")
+    if args.token_stdin:
+        secrets[API_TOKEN] = sys.stdin.readline().rstrip("\r\n")
+    for key, value in secrets.items():
+        set_secret(key, value)  # before the table: a missing keyring changes nothing
+    till = _open(args)
+    try:
+        with till.uow() as uow:
+            for key, value in changes.items():
+                uow.settings.set(key, value)
+            uow.commit()
+    finally:
+        till.close()
+    logging.getLogger(__name__).info("sync settings changed", extra={"keys": sorted(changes)})
+    print(_("Saved: {keys}").format(keys=", ".join(sorted([*changes, *secrets])) or "—"))
+    return 0
+
+
+def split_password(url: str) -> tuple[str, str | None]:
+    """The URL without its password (for the table) and the password (for the keyring)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url, None
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = f"{parts.username}@{host}" + (f":{parts.port}" if parts.port else "")
+    return parts._replace(netloc=netloc).geturl(), unquote(parts.password)
+
+
+def run_catalog(args: argparse.Namespace) -> int:
+    from sync.till.catalog_listener import CatalogListener
+    from sync.till.service import amqp_password, api_token
+    from sync.till.snapshot import SnapshotError
+
+    till = _open(args)
+    try:
+        sync = till.build_sync(listen_catalog=False)
+        listener = CatalogListener(sync.settings, till.uow, password=amqp_password,
+                                   token=api_token)
+        before = listener.version()
+        after = listener.refresh()
+    except SnapshotError as exc:
+        print(_("Could not update the catalogue: {reason}").format(reason=exc), file=sys.stderr)
+        return 1
+    finally:
+        till.close()
+    print(_("Catalogue version {before} → {after}.").format(before=before, after=after))
+    return 0

@@ -1,0 +1,128 @@
+"""The publisher's view of the till's outbox table.
+
+Reads go through the reader engine (never the write lock, so a scan at the register is
+not delayed). Marks go through the writer engine in ONE short transaction per confirm
+batch: invariant 6 says a row becomes ``sent`` only after the broker confirmed it, and
+one fsync per batch instead of per event is what makes a catch-up fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, bindparam, func, select, update
+
+from pos_desktop.store.tables import outbox
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEvent:
+    seq: int
+    event_id: str
+    type: str
+    occurred_at: str
+    body: bytes  # the envelope JSON as written at sale time (UTF-8)
+    traceparent: str
+    trace_id: str
+    store_id: str
+    terminal_id: str
+
+
+_COLUMNS = (
+    outbox.c.seq,
+    outbox.c.event_id,
+    outbox.c.type,
+    outbox.c.occurred_at,
+    outbox.c.envelope,
+    outbox.c.traceparent,
+    outbox.c.trace_id,
+)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+class OutboxQueue:
+    """Pending events in ``seq`` order, and the marks that follow the broker's answers."""
+
+    def __init__(self, reader: Engine, writer: Engine, store_id: str, terminal_id: str) -> None:
+        self.reader = reader
+        self.writer = writer
+        self.store_id = store_id
+        self.terminal_id = terminal_id
+
+    def _events(self, rows: Iterable[Sequence[object]]) -> list[OutboxEvent]:
+        return [
+            OutboxEvent(
+                seq=int(str(r[0])),
+                event_id=str(r[1]),
+                type=str(r[2]),
+                occurred_at=str(r[3]),
+                body=str(r[4]).encode("utf-8"),
+                traceparent=str(r[5]),
+                trace_id=str(r[6]),
+                store_id=self.store_id,
+                terminal_id=self.terminal_id,
+            )
+            for r in rows
+        ]
+
+    def pending_after(self, seq: int, limit: int) -> list[OutboxEvent]:
+        """Up to ``limit`` pending events with a ``seq`` above ``seq``, oldest first."""
+        query = (
+            select(*_COLUMNS)
+            .where(outbox.c.status == "pending", outbox.c.seq > seq)
+            .order_by(outbox.c.seq)
+            .limit(limit)
+        )
+        with self.reader.connect() as conn:
+            return self._events(conn.execute(query).all())
+
+    def failed(self, limit: int) -> list[OutboxEvent]:
+        """Events the broker refused earlier, to try again."""
+        query = (
+            select(*_COLUMNS)
+            .where(outbox.c.status == "failed")
+            .order_by(outbox.c.seq)
+            .limit(limit)
+        )
+        with self.reader.connect() as conn:
+            return self._events(conn.execute(query).all())
+
+    def unsent_count(self) -> int:
+        with self.reader.connect() as conn:
+            return int(
+                conn.execute(
+                    select(func.count())
+                    .select_from(outbox)
+                    .where(outbox.c.status.in_(("pending", "failed")))
+                ).scalar_one()
+            )
+
+    def record(self, sent: Sequence[int], refused: Mapping[int, str]) -> None:
+        """One transaction: confirmed rows become ``sent``; refused ones ``failed`` + why."""
+        if not sent and not refused:
+            return
+        now = _now()
+        with self.writer.begin() as conn:  # BEGIN IMMEDIATE (see pos_desktop.store.db)
+            if sent:
+                conn.execute(
+                    update(outbox)
+                    .where(outbox.c.seq.in_(bindparam("seqs", expanding=True)))
+                    .values(
+                        status="sent",
+                        sent_at=now,
+                        attempts=outbox.c.attempts + 1,
+                        last_error=None,
+                    ),
+                    {"seqs": list(sent)},
+                )
+            for seq, reason in refused.items():
+                conn.execute(
+                    update(outbox)
+                    .where(outbox.c.seq == seq, outbox.c.status != "sent")
+                    .values(status="failed", attempts=outbox.c.attempts + 1, last_error=reason)
+                )
