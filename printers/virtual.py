@@ -234,11 +234,13 @@ class _Decoder:
             m = self.byte()
             self.take(2)
             self.emit(VDrawer(5 if m & 1 else 2))
-        elif c in "-2":
-            if c == "-":
-                self.byte()
-        elif c == "3":
-            self.byte()
+        elif c == "2":
+            pass  # default line spacing: the preview keeps its own
+        elif c in "-3{GV":
+            self.byte()  # underline, line spacing, upside-down, double-strike, rotation
+        elif c == "J":
+            self.flush_line(force=False)
+            self.emit(VFeed(1 if self.byte() else 0))
         else:
             raise VirtualPrinterError(f"comando ESC {c!r} desconocido en {self.pos - 2}")
 
@@ -259,8 +261,8 @@ class _Decoder:
             self.bc_module = self.byte()
         elif c == "H":
             self.bc_hri = self.byte() in (2, 3, 50, 51)
-        elif c == "f":
-            self.byte()
+        elif c in "fbBL":
+            self.take(2 if c == "L" else 1)  # HRI font, smoothing, reverse, left margin
         elif c == "k":
             self.barcode(self.byte())
         elif c == "(":

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from printers.encoding import CODE_PAGES, CodePageEncoder, normalize_code_page
 from printers.errors import PrinterSettingsError
@@ -75,3 +77,14 @@ def test_every_profile_offers_every_supported_code_page() -> None:
 def test_unknown_profile_names_list_the_valid_ones() -> None:
     with pytest.raises(PrinterSettingsError, match="TM-T20II"):
         get_profile("TM-9999")
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=st.text(max_size=60), page=st.sampled_from(sorted(CODE_PAGES)))
+def test_any_text_encodes_to_printable_bytes_only(text: str, page: str) -> None:
+    encoder = CodePageEncoder(page)
+    encoded = encoder.encode(text)
+    assert all(byte >= 0x20 for byte in encoded)  # never a command byte
+    assert encoded.count(b"?") <= text.count("?") + text.count("¿")  # no ?-garbage
+    folded = encoder.fold(text)
+    assert encoder.fold(folded) == folded  # what prints is stable under re-encoding

@@ -206,3 +206,52 @@ def test_preview_image_is_as_wide_as_the_paper_and_grows_with_the_sale() -> None
     assert img_long.height > img_short.height
     # ink on the paper: some pixels are black
     assert img_short.getextrema()[0] == 0
+
+
+# --- cross-check with python-escpos: same commands, and the oracle reads the library's --
+
+
+def test_our_commands_match_python_escpos_for_qr_barcode_cut_and_image() -> None:
+    from escpos.constants import QR_ECLEVEL_M
+    from escpos.printer import Dummy
+
+    from printers.escpos_render import PARTIAL_CUT, code128_native, qr_native
+
+    dummy = Dummy(profile="TM-T20II")
+    dummy.qr("0001-00001234", ec=QR_ECLEVEL_M, size=6, native=True)
+    assert dummy.output == qr_native("0001-00001234")
+    dummy.clear()
+    dummy.barcode("{B0001-00001234", "CODE128", function_type="B", pos="OFF", height=80,
+                  width=2, align_ct=False)
+    library = dummy.output
+    ours = code128_native("0001-00001234")
+    assert sorted(library.split(b"\x1d")) == sorted(ours.split(b"\x1d"))  # same commands
+    dummy.clear()
+    dummy.cut(mode="PART")
+    assert dummy.output.endswith(PARTIAL_CUT)
+    image = raster.center_on(raster.code128_image("0001-00001234"), 576)
+    dummy.clear()
+    dummy.image(image.convert("RGB"), impl="bitImageRaster")
+    assert dummy.output == raster.raster_bytes(image)
+
+
+def test_the_virtual_printer_reads_what_python_escpos_writes() -> None:
+    from escpos.printer import Dummy
+
+    prof = get_profile("TM-T20II")
+    dummy = Dummy(profile="TM-T20II")
+    dummy.hw("INIT")
+    dummy.set(bold=True, double_height=True, double_width=True, align="center")
+    dummy.textln("Hola")
+    dummy.set_with_default()
+    dummy.textln("chau")
+    dummy.qr("0001-00001234", size=4, native=True)
+    dummy.cashdraw(5)
+    dummy.cut()
+    printed = decode(dummy.output, prof)
+    hola, chau = printed.texts()
+    assert (hola.text, hola.bold, hola.double, hola.align) == ("Hola", True, True, Align.CENTER)
+    assert (chau.text, chau.bold, chau.double, chau.align) == ("chau", False, False, Align.LEFT)
+    assert printed.of_type(VQr) == [VQr("0001-00001234", 4, Align.LEFT)]
+    assert printed.of_type(VDrawer) == [VDrawer(5)]
+    assert printed.of_type(VCut) == [VCut(partial=False)]
