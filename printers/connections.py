@@ -103,18 +103,25 @@ class EscposConnection:
                 printer.close()
 
     def _paper_out(self, printer: Any) -> bool:
-        device = getattr(printer, "device", None)
-        old_timeout = device.gettimeout() if isinstance(device, socket.socket) else None
+        device: Any = getattr(printer, "device", None)
+        # Sockets and pyserial ports wait up to their job timeout for a reply; a printer
+        # that never answers status must not hold each ticket that long.
+        is_socket = isinstance(device, socket.socket)
+        old_timeout = device.gettimeout() if is_socket else getattr(device, "timeout", None)
         try:
-            if isinstance(device, socket.socket):
+            if is_socket:
                 device.settimeout(STATUS_WAIT_S)
+            elif old_timeout is not None:
+                device.timeout = STATUS_WAIT_S
             printer._raw(DLE_EOT_PAPER)
             reply = printer._read()
         except Exception:  # no answer: this link or model cannot tell, print anyway
             return False
         finally:
-            if isinstance(device, socket.socket):
+            if is_socket:
                 device.settimeout(old_timeout)
+            elif old_timeout is not None:
+                device.timeout = old_timeout
         return paper_out_from_status(bytes(reply or b"")) is True
 
 
