@@ -114,6 +114,20 @@ def test_job() -> tuple[str, str | None, str]:
 test_job.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
 
 
+def send_test_page(store: StoreInfo, settings: PrinterSettings,
+                   connection: PrinterConnection | None = None) -> bytes:
+    """Print the test page now, bypassing the queue (the settings page's "Probar" button).
+
+    Returns the bytes sent (show them with ``printers.virtual.render_png``); raises
+    ``PrinterError`` with a Spanish message when the printer cannot be reached, so the
+    manager sees at once whether the new settings work. Run it off the GUI thread: a
+    network timeout can take ``settings.timeout_s``.
+    """
+    data = render_escpos(build_test_page(settings, store.name), settings.escpos_options())
+    (connection or open_connection(settings)).send(data)
+    return data
+
+
 class ReceiptPrinter:
     """The queue's ``JobPrinter``: renders each job for the current settings and sends it.
 

@@ -160,3 +160,27 @@ def test_settings_choose_the_connection(tmp_path: Path) -> None:
     assert describe({"connection": "file", "path": "/dev/usb/lp0"}) == "en /dev/usb/lp0"
     assert describe({"connection": "cups", "printer_name": "caja"}) == "CUPS «caja»"
     assert describe({}) == "virtual (en pantalla)"
+
+
+def test_settings_test_print_reaches_the_printer_or_says_why(
+        printer_server: FakeNetworkPrinter) -> None:
+    from printer_samples import STORE
+
+    from printers.api import send_test_page
+    from printers.test_page import SPANISH_SAMPLE
+    from printers.virtual import decode
+
+    settings = PrinterSettings.from_dict({"connection": "network", "host": "127.0.0.1",
+                                          "port": printer_server.port, "check_paper": False})
+    sent = send_test_page(STORE, settings)
+    wait_for(lambda: printer_server.data() == sent)
+    printed = decode(printer_server.data(), settings.printer_profile).text_lines()
+    assert any(x.strip() == SPANISH_SAMPLE for x in printed)
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    down = PrinterSettings.from_dict({"connection": "network", "host": "127.0.0.1",
+                                      "port": port})
+    with pytest.raises(PrinterUnreachable, match="rechazó la conexión"):
+        send_test_page(STORE, down)
