@@ -1,0 +1,151 @@
+"""What each ``pos-central`` command does, given a resolved configuration (the
+composition root: real connections are made here and nowhere at import time)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import threading
+from datetime import date
+from pathlib import Path
+
+import pika
+import pika.exceptions
+
+from sync.central.config import CentralConfig, redact
+from sync.central.database import DatabaseUnavailable
+from sync.central.database import migrate as run_migrations
+from sync.central.ingest.consumer import IngestConsumer, IngestSettings
+from sync.central.metrics import IngestMetrics
+from sync.central.topology import Topology, declare_topology
+
+log = logging.getLogger("sync.central.cli")
+
+
+def _fail(message: str) -> int:
+    print(f"pos-central: {message}", file=sys.stderr)
+    return 1
+
+
+def migrate(config: CentralConfig) -> int:
+    try:
+        run_migrations(config.db_url)
+    except Exception as error:  # alembic/SQLAlchemy raise many kinds; the message is what matters
+        return _fail(f"no se pudo migrar {redact(config.db_url)}: {error}")
+    print(f"Base de datos al día: {redact(config.db_url)}")
+    return 0
+
+
+def provision(config: CentralConfig) -> int:
+    topology = Topology(config.prefix)
+    try:
+        connection = pika.BlockingConnection(pika.URLParameters(config.amqp_url))
+    except (pika.exceptions.AMQPError, OSError) as error:
+        return _fail(f"no se puede conectar a RabbitMQ ({redact(config.amqp_url)}): {error!r}")
+    try:
+        declare_topology(connection.channel(), topology)
+    finally:
+        connection.close()
+    print(
+        f"Topología declarada: {topology.events_exchange} -> {topology.ingest_queue} "
+        f"(descartes: {topology.dead_letter_queue}), catálogo: {topology.catalog_exchange}"
+    )
+    return 0
+
+
+def ingest(
+    config: CentralConfig,
+    stop: threading.Event,
+    *,
+    batch_size: int,
+    batch_wait: float,
+    prefetch: int,
+    http_port: int | None,
+) -> int:
+    metrics = IngestMetrics()
+    consumer = IngestConsumer(
+        db_url=config.db_url,
+        amqp_url=config.amqp_url,
+        topology=Topology(config.prefix),
+        metrics=metrics,
+        settings=IngestSettings(batch_size=batch_size, batch_wait=batch_wait, prefetch=prefetch),
+    )
+    server = None
+    if http_port is not None:
+        from sync.central.http import HealthChecks, start_http_server
+
+        checks = HealthChecks(db_url=config.db_url, amqp_url=config.amqp_url)
+        server = start_http_server(
+            "127.0.0.1", http_port, checks=checks, metrics=[metrics.exposition], catalog_db_url=None
+        )
+    try:
+        consumer.run(stop)
+    finally:
+        if server is not None:
+            server.shutdown()
+    log.info("ingesta detenida")
+    return 0
+
+
+def serve(config: CentralConfig, stop: threading.Event, *, host: str, port: int) -> int:
+    from sync.central.http import ApiMetrics, HealthChecks, start_http_server
+
+    checks = HealthChecks(db_url=config.db_url, amqp_url=config.amqp_url)
+    api_metrics = ApiMetrics(
+        db_url=config.db_url, amqp_url=config.amqp_url, topology=Topology(config.prefix)
+    )
+    server = start_http_server(
+        host,
+        port,
+        checks=checks,
+        metrics=[api_metrics.exposition],
+        catalog_db_url=config.db_url,
+        api_metrics=api_metrics,
+    )
+    log.info("API escuchando", extra={"host": host, "port": server.server_address[1]})
+    stop.wait()
+    server.shutdown()
+    return 0
+
+
+def catalog_import(config: CentralConfig, file: Path) -> int:
+    from sync.central.catalog import CatalogImportFailed, CatalogPublishError, import_catalog_file
+
+    try:
+        result = import_catalog_file(config.db_url, config.amqp_url, Topology(config.prefix), file)
+    except CatalogImportFailed as error:
+        return _fail(str(error))
+    except DatabaseUnavailable as error:
+        return _fail(str(error))
+    except CatalogPublishError as error:
+        return _fail(str(error))
+    if result.version is None:
+        print(
+            f"{result.read} productos leídos; sin cambios, el catálogo sigue en la versión "
+            f"{result.current_version}."
+        )
+    else:
+        print(
+            f"{result.read} productos leídos, {result.changed} cambiados: catálogo versión "
+            f"{result.version} publicado."
+        )
+    return 0
+
+
+def daily_report(config: CentralConfig, day: date, *, as_json: bool, pdf: Path | None) -> int:
+    from sync.central.report import build_daily_report, render_text
+    from sync.central.report_pdf import write_pdf
+
+    try:
+        report = build_daily_report(config.db_url, day)
+    except DatabaseUnavailable as error:
+        return _fail(str(error))
+    if pdf is not None:
+        write_pdf(report, pdf)
+        print(f"Reporte escrito en {pdf}")
+    elif as_json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print(render_text(report))
+    return 0

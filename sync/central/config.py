@@ -1,0 +1,74 @@
+"""Where central finds PostgreSQL and RabbitMQ: command-line flags, else environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+DB_URL_ENV = "POS_CENTRAL_DB_URL"
+AMQP_URL_ENV = "POS_AMQP_URL"
+PREFIX_ENV = "POS_CENTRAL_PREFIX"
+DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names the flag and variable."""
+
+
+@dataclass(frozen=True)
+class CentralConfig:
+    db_url: str
+    amqp_url: str = DEFAULT_AMQP_URL
+    prefix: str = ""
+
+    @classmethod
+    def resolve(
+        cls,
+        db_url: str | None = None,
+        amqp_url: str | None = None,
+        prefix: str | None = None,
+        *,
+        need_db: bool = True,
+    ) -> CentralConfig:
+        db = db_url or os.environ.get(DB_URL_ENV, "")
+        if need_db and not db:
+            raise ConfigError(
+                f"Falta la base de datos central: use --db-url o la variable {DB_URL_ENV} "
+                "(p. ej. postgresql://usuario@servidor:5432/pos)"
+            )
+        if db:
+            psycopg_conninfo(db)  # fail early on a malformed URL
+        return cls(
+            db_url=db,
+            amqp_url=amqp_url or os.environ.get(AMQP_URL_ENV, DEFAULT_AMQP_URL),
+            prefix=prefix if prefix is not None else os.environ.get(PREFIX_ENV, ""),
+        )
+
+
+_SCHEMES = ("postgresql+psycopg://", "postgresql+psycopg2://", "postgresql://", "postgres://")
+
+
+def psycopg_conninfo(url: str) -> str:
+    """A libpq URL from a SQLAlchemy-style one (``postgresql+psycopg://`` or ``postgresql://``)."""
+    for scheme in _SCHEMES:
+        if url.startswith(scheme):
+            return "postgresql://" + url[len(scheme) :]
+    raise ConfigError(
+        f"URL de base de datos no soportada: {redact(url)!r} "
+        f"(se espera postgresql:// o postgresql+psycopg://; ver {DB_URL_ENV})"
+    )
+
+
+def sqlalchemy_url(url: str) -> str:
+    """The same database as a SQLAlchemy URL using the psycopg 3 driver."""
+    return "postgresql+psycopg://" + psycopg_conninfo(url)[len("postgresql://") :]
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for logs and error messages."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    credentials, _, host = rest.rpartition("@")
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}" if ":" in credentials else url

@@ -1,0 +1,166 @@
+"""Apply a batch of valid events to PostgreSQL in ONE transaction, exactly once.
+
+processed_events is the tracking table: an event is applied only if its row was
+inserted in the same transaction as its business rows. A duplicate (same event_id) is
+recognised and not re-applied; an event whose (store, terminal, seq) already belongs to
+another event is rejected, because the till reused a number.
+
+Failure policy, by error kind:
+- PostgreSQL unreachable / connection lost -> ``DatabaseUnavailable``: the caller must
+  not ack and not dead-letter; it reconnects and the broker redelivers.
+- a row violates a constraint (IntegrityError, DataError) -> the batch is retried one
+  event per transaction, so only the offending event is rejected.
+- anything else (a bug in our SQL) propagates: halting beats dead-lettering good sales.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Literal
+
+import psycopg
+from psycopg import errors as pg_errors
+
+from sync.central.database import DatabaseUnavailable
+from sync.central.ingest.progress import JournalBreak, update_progress
+from sync.central.ingest.writers import WRITERS, BatchRows
+from sync.contracts import Envelope, InvalidEvent
+
+log = logging.getLogger("sync.central.ingest")
+
+APPLIED: Literal["applied"] = "applied"
+DUPLICATE: Literal["duplicate"] = "duplicate"
+Outcome = Literal["applied", "duplicate"] | InvalidEvent
+
+_TRACK = """
+INSERT INTO processed_events (event_id, store_id, terminal_id, seq, type, schema_version,
+    occurred_at, trace_id, journal_seq, journal_prev_hash, journal_hash)
+SELECT * FROM unnest(%s::uuid[], %s::text[], %s::text[], %s::bigint[], %s::text[], %s::int[],
+    %s::timestamptz[], %s::text[], %s::bigint[], %s::text[], %s::text[])
+ON CONFLICT DO NOTHING
+RETURNING event_id::text
+"""
+_KNOWN = "SELECT event_id::text FROM processed_events WHERE event_id = ANY(%s::uuid[])"
+_STORES = "INSERT INTO stores (store_id) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING"
+_TERMINALS = """
+INSERT INTO terminals (store_id, terminal_id) SELECT * FROM unnest(%s::text[], %s::text[])
+ON CONFLICT DO NOTHING
+"""
+
+CommitHook = Callable[[Sequence[Envelope]], None]
+
+
+@contextmanager
+def database_errors() -> Iterator[None]:
+    """Turn 'PostgreSQL is not there' into ``DatabaseUnavailable``."""
+    try:
+        yield
+    except (psycopg.OperationalError, psycopg.InterfaceError) as error:
+        raise DatabaseUnavailable(f"PostgreSQL no disponible: {error}".strip()) from error
+
+
+class BatchApplier:
+    """Writes batches through one connection (autocommit off)."""
+
+    def __init__(
+        self, connection: psycopg.Connection[Any], *, before_commit: CommitHook | None = None
+    ) -> None:
+        self.connection = connection
+        self.before_commit = before_commit
+        self.journal_breaks: list[JournalBreak] = []
+        self._known_terminals: set[tuple[str, str]] = set()
+
+    def apply(self, envelopes: Sequence[Envelope]) -> list[Outcome]:
+        """One outcome per envelope, in order. Commits before returning."""
+        if not envelopes:
+            return []
+        with database_errors():
+            try:
+                return self._in_transaction(envelopes)
+            except (pg_errors.IntegrityError, pg_errors.DataError) as error:
+                self.connection.rollback()
+                log.warning(
+                    "un evento del lote viola una restricción; se aplican de a uno",
+                    extra={"error": str(error), "batch": len(envelopes)},
+                )
+            return [self._alone(env) for env in envelopes]
+
+    def _alone(self, env: Envelope) -> Outcome:
+        try:
+            return self._in_transaction([env])[0]
+        except (pg_errors.IntegrityError, pg_errors.DataError) as error:
+            self.connection.rollback()
+            detail = error.diag.message_primary or str(error)
+            return InvalidEvent(
+                "conflict", f"no se puede registrar {env.type} seq {env.seq}: {detail}"
+            )
+
+    def _in_transaction(self, envelopes: Sequence[Envelope]) -> list[Outcome]:
+        outcomes: list[Outcome | None] = [None] * len(envelopes)
+        candidates: dict[str, int] = {}
+        for index, env in enumerate(envelopes):
+            if env.event_id in candidates:
+                outcomes[index] = DUPLICATE  # the same message twice in one batch
+            else:
+                candidates[env.event_id] = index
+        with self.connection.cursor() as cursor:
+            inserted = self._track(cursor, [envelopes[i] for i in candidates.values()])
+            missing = [event_id for event_id in candidates if event_id not in inserted]
+            known = {row[0] for row in cursor.execute(_KNOWN, (missing,))} if missing else set()
+            applied: list[Envelope] = []
+            for event_id, index in candidates.items():
+                env = envelopes[index]
+                if event_id in inserted:
+                    applied.append(env)
+                    outcomes[index] = APPLIED
+                elif event_id in known:
+                    outcomes[index] = DUPLICATE
+                else:
+                    outcomes[index] = InvalidEvent(
+                        "seq_taken",
+                        f"la caja {env.store_id}/{env.terminal_id} ya envió otro evento "
+                        f"con seq {env.seq}; este ({env.event_id}) no se aplica",
+                    )
+            self._ensure_terminals(cursor, applied)
+            rows = BatchRows()
+            for env in applied:
+                WRITERS[(env.type, env.schema_version)](env, rows)
+            rows.write(cursor)
+            breaks = update_progress(cursor, applied)
+        if self.before_commit:
+            self.before_commit(applied)
+        self.connection.commit()
+        self.journal_breaks += breaks
+        self._known_terminals.update((env.store_id, env.terminal_id) for env in applied)
+        return [outcome for outcome in outcomes if outcome is not None]
+
+    @staticmethod
+    def _track(cursor: psycopg.Cursor[Any], envelopes: Sequence[Envelope]) -> set[str]:
+        columns: list[list[Any]] = [[] for _ in range(11)]
+        for env in envelopes:
+            journal = env.payload.get("journal") or {}
+            values = (
+                env.event_id,
+                env.store_id,
+                env.terminal_id,
+                env.seq,
+                env.type,
+                env.schema_version,
+                env.occurred_at,
+                env.trace_id,
+                journal.get("seq"),
+                journal.get("prev_hash"),
+                journal.get("hash"),
+            )
+            for column, value in zip(columns, values, strict=True):
+                column.append(value)
+        return {row[0] for row in cursor.execute(_TRACK, columns)}
+
+    def _ensure_terminals(self, cursor: psycopg.Cursor[Any], applied: Sequence[Envelope]) -> None:
+        new = {(env.store_id, env.terminal_id) for env in applied} - self._known_terminals
+        if new:
+            stores, terminals = zip(*sorted(new), strict=True)
+            cursor.execute(_STORES, (sorted(set(stores)),))
+            cursor.execute(_TERMINALS, (list(stores), list(terminals)))

@@ -1,0 +1,296 @@
+"""The ingest loop: RabbitMQ batches in, one PostgreSQL transaction per batch, then ack.
+
+Order of a batch: validate every message -> apply the valid ones and commit ->
+dead-letter the invalid ones (publisher-confirmed, with the reason) -> ack the whole
+batch with one ``multiple=True`` ack. Anything that dies before the ack is redelivered
+and recognised as a duplicate, so the effect in PostgreSQL is exactly once.
+
+Failure policies:
+- invalid message: copied to the dead-letter exchange with ``x-pos-reject-reason``,
+  counted, and acked; the queue keeps moving.
+- PostgreSQL unavailable: nothing is acked or dead-lettered; the AMQP connection is
+  closed (the broker requeues the batch) and the ingest waits with backoff until
+  PostgreSQL answers, then consumes again.
+- dead-letter exchange unroutable: same as above (a missing DLX must not lose messages).
+- stop requested (SIGTERM): the current batch is finished and acked, then it returns.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pika
+import pika.exceptions
+from pika.adapters.blocking_connection import BlockingChannel
+from pika.spec import Basic, BasicProperties
+
+from sync.central.database import DatabaseUnavailable, connect
+from sync.central.ingest.apply import APPLIED, DUPLICATE, BatchApplier, CommitHook
+from sync.central.ingest.writers import WRITERS
+from sync.central.metrics import IngestMetrics
+from sync.central.topology import Topology
+from sync.contracts import Envelope, InvalidEvent, parse_envelope
+from sync.contracts.wire import REJECT_REASON_HEADER
+
+log = logging.getLogger("sync.central.ingest")
+
+_APPLIED_MESSAGES = {
+    "sale.completed": "venta registrada",
+    "sale.refunded": "devolución registrada",
+    "shift.opened": "apertura de turno registrada",
+    "shift.closed": "cierre Z registrado",
+    "cash.moved": "movimiento de caja registrado",
+}
+
+
+class DeadLetterUnavailable(RuntimeError):
+    """The dead-letter exchange refused a message; stop acking until it is fixed."""
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    batch_size: int = 500
+    batch_wait: float = 0.05
+    """Seconds to wait for more messages after the first of a batch."""
+    prefetch: int = 1000
+    backoff_initial: float = 0.5
+    backoff_max: float = 30.0
+
+
+@dataclass
+class IngestHooks:
+    """Extension points around the commit (tests use them to crash at exact moments)."""
+
+    before_commit: CommitHook | None = None
+    after_commit: CommitHook | None = None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    tag: int
+    routing_key: str
+    properties: BasicProperties
+    body: bytes
+
+
+@dataclass
+class _Session:
+    channel: BlockingChannel
+    pending: list[Delivery] = field(default_factory=list)
+
+
+class IngestConsumer:
+    """Consume ``topology.ingest_queue`` until ``stop`` is set."""
+
+    def __init__(
+        self,
+        *,
+        db_url: str,
+        amqp_url: str,
+        topology: Topology,
+        settings: IngestSettings | None = None,
+        metrics: IngestMetrics | None = None,
+        hooks: IngestHooks | None = None,
+    ) -> None:
+        self.db_url, self.amqp_url, self.topology = db_url, amqp_url, topology
+        self.settings = settings or IngestSettings()
+        self.metrics = metrics or IngestMetrics()
+        self.hooks = hooks or IngestHooks()
+        self._connected = False
+        self.ready = threading.Event()
+        """Set while consuming with both PostgreSQL and RabbitMQ connected."""
+
+    def run(self, stop: threading.Event) -> None:
+        delay = self.settings.backoff_initial
+        while not stop.is_set():
+            self._connected = False
+            try:
+                self._session(stop)
+                return
+            except DatabaseUnavailable as error:
+                self.metrics.database_unavailable.inc()
+                log.warning(
+                    "PostgreSQL no disponible; se reintenta sin confirmar ni descartar mensajes",
+                    extra={"error": str(error), "retry_in_s": delay},
+                )
+            except (pika.exceptions.AMQPError, OSError) as error:
+                log.warning(
+                    "RabbitMQ no disponible; se reintenta",
+                    extra={"error": repr(error), "retry_in_s": delay},
+                )
+            except DeadLetterUnavailable as error:
+                log.error(
+                    "no se pudo enviar a la cola de descartes; se reintenta",
+                    extra={"error": str(error), "retry_in_s": delay},
+                )
+            finally:
+                self.ready.clear()
+            if self._connected:
+                delay = self.settings.backoff_initial  # it worked for a while: start over
+            stop.wait(delay)
+            delay = min(delay * 2, self.settings.backoff_max)
+
+    # -- one connected session ------------------------------------------------------
+    def _session(self, stop: threading.Event) -> None:
+        db = connect(self.db_url)
+        try:
+            applier = BatchApplier(db, before_commit=self.hooks.before_commit)
+            connection = pika.BlockingConnection(pika.URLParameters(self.amqp_url))
+            try:
+                session = _Session(connection.channel())
+                session.channel.basic_qos(prefetch_count=self.settings.prefetch)
+                session.channel.confirm_delivery()
+                session.channel.basic_consume(self.topology.ingest_queue, self._receiver(session))
+                self.ready.set()
+                self._connected = True
+                log.info("ingesta conectada", extra={"queue": self.topology.ingest_queue})
+                while not stop.is_set():
+                    batch = self._collect(connection, session, stop)
+                    if batch:
+                        self._handle(session.channel, applier, batch)
+                self.ready.clear()
+            finally:
+                _close_quietly(connection)  # unacked deliveries go back to the queue
+        finally:
+            db.close()
+
+    @staticmethod
+    def _receiver(session: _Session) -> Callable[..., None]:
+        def on_message(
+            _channel: BlockingChannel,
+            method: Basic.Deliver,
+            properties: BasicProperties,
+            body: bytes,
+        ) -> None:
+            session.pending.append(
+                Delivery(method.delivery_tag, method.routing_key, properties, body)
+            )
+
+        return on_message
+
+    def _collect(
+        self, connection: pika.BlockingConnection, session: _Session, stop: threading.Event
+    ) -> list[Delivery]:
+        size = self.settings.batch_size
+        deadline: float | None = None
+        while len(session.pending) < size and not stop.is_set():
+            now = time.monotonic()
+            if session.pending and deadline is None:
+                deadline = now + self.settings.batch_wait
+            if deadline is not None and now >= deadline:
+                break
+            connection.process_data_events(time_limit=0.5 if deadline is None else deadline - now)
+        batch, session.pending[:] = session.pending[:size], session.pending[size:]
+        return batch
+
+    def _handle(
+        self, channel: BlockingChannel, applier: BatchApplier, batch: Sequence[Delivery]
+    ) -> None:
+        started = time.perf_counter()
+        valid: list[tuple[Delivery, Envelope]] = []
+        rejected: list[tuple[Delivery, InvalidEvent]] = []
+        for delivery in batch:
+            try:
+                env = parse_envelope(delivery.body)
+                if (env.type, env.schema_version) not in WRITERS:
+                    raise InvalidEvent(
+                        "unexpected_type",
+                        f"{env.type} v{env.schema_version} no se ingresa en la central",
+                    )
+                valid.append((delivery, env))
+            except InvalidEvent as error:
+                rejected.append((delivery, error))
+        envelopes = [env for _, env in valid]
+        outcomes = applier.apply(envelopes)
+        if self.hooks.after_commit:
+            self.hooks.after_commit(envelopes)
+        for (delivery, env), outcome in zip(valid, outcomes, strict=True):
+            if outcome == APPLIED:
+                self.metrics.ingested.labels(env.type).inc()
+                log.info(
+                    _APPLIED_MESSAGES.get(env.type, "evento registrado"), extra=_log_fields(env)
+                )
+            elif outcome == DUPLICATE:
+                self.metrics.duplicates.inc()
+            elif isinstance(outcome, InvalidEvent):
+                rejected.append((delivery, outcome))
+        for delivery, problem in rejected:
+            self._dead_letter(channel, delivery, problem)
+        self.metrics.journal_breaks.inc(len(applier.journal_breaks))
+        applier.journal_breaks.clear()
+        channel.basic_ack(batch[-1].tag, multiple=True)
+        self.metrics.batch_size.observe(len(batch))
+        self.metrics.batch_seconds.observe(time.perf_counter() - started)
+
+    def _dead_letter(
+        self, channel: BlockingChannel, delivery: Delivery, error: InvalidEvent
+    ) -> None:
+        original = delivery.properties
+        headers: dict[str, Any] = dict(original.headers or {})
+        headers.update(
+            {
+                REJECT_REASON_HEADER: error.header_value,
+                "x-pos-rejected-at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "x-pos-original-exchange": self.topology.events_exchange,
+                "x-pos-original-routing-key": delivery.routing_key,
+            }
+        )
+        properties = BasicProperties(
+            content_type=original.content_type,
+            message_id=original.message_id,
+            type=original.type,
+            timestamp=original.timestamp,
+            delivery_mode=pika.DeliveryMode.Persistent,
+            headers=headers,
+        )
+        try:
+            channel.basic_publish(
+                self.topology.dead_letter_exchange,
+                delivery.routing_key or "unroutable",
+                delivery.body,
+                properties,
+                mandatory=True,
+            )
+        except (pika.exceptions.UnroutableError, pika.exceptions.NackError) as failure:
+            raise DeadLetterUnavailable(
+                f"{self.topology.dead_letter_exchange}: {failure!r}"
+            ) from failure
+        self.metrics.dead_lettered.labels(error.code).inc()
+        log.warning(
+            "mensaje descartado a la cola de descartes",
+            extra={
+                "reason": error.header_value,
+                "message_id": original.message_id,
+                "routing_key": delivery.routing_key,
+            },
+        )
+
+
+def _close_quietly(connection: pika.BlockingConnection) -> None:
+    try:
+        if connection.is_open:
+            connection.close()
+    except (pika.exceptions.AMQPError, OSError):
+        pass  # already broken: the broker requeues what was not acked either way
+
+
+def _log_fields(env: Envelope) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "trace_id": env.trace_id,
+        "store_id": env.store_id,
+        "terminal_id": env.terminal_id,
+        "seq": env.seq,
+        "event_id": env.event_id,
+    }
+    ticket = env.payload.get("ticket") or env.payload.get("refund_ticket")
+    if ticket:
+        fields["ticket"] = ticket
+    if "total" in env.payload:
+        fields["total"] = env.payload["total"]
+    return fields

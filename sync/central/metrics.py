@@ -1,0 +1,54 @@
+"""Prometheus metrics of the ingest. Each ``IngestMetrics`` has its own registry, so
+several ingests in one process (tests) do not share counters."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+
+
+class IngestMetrics:
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry()
+        self.ingested = Counter(
+            "pos_central_events_ingested",
+            "Events applied to PostgreSQL",
+            ["type"],
+            registry=self.registry,
+        )
+        self.duplicates = Counter(
+            "pos_central_events_duplicate",
+            "Events received again and not re-applied",
+            registry=self.registry,
+        )
+        self.dead_lettered = Counter(
+            "pos_central_events_dead_lettered",
+            "Messages sent to the dead-letter queue",
+            ["code"],
+            registry=self.registry,
+        )
+        self.journal_breaks = Counter(
+            "pos_central_journal_breaks",
+            "Journal entries whose prev_hash did not match",
+            registry=self.registry,
+        )
+        self.database_unavailable = Counter(
+            "pos_central_database_unavailable",
+            "Times the ingest lost PostgreSQL and backed off",
+            registry=self.registry,
+        )
+        self.batch_seconds = Histogram(
+            "pos_central_batch_seconds",
+            "Time to validate, apply, commit and ack one batch",
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+            registry=self.registry,
+        )
+        self.batch_size = Histogram(
+            "pos_central_batch_messages",
+            "Messages per batch",
+            buckets=(1, 10, 50, 100, 250, 500, 1000, 2000),
+            registry=self.registry,
+        )
+
+    def exposition(self) -> bytes:
+        """Prometheus text format."""
+        return generate_latest(self.registry)

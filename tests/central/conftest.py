@@ -1,0 +1,158 @@
+"""Central fixtures: a migrated database, a private broker topology, a running ingest."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pika
+import psycopg
+import pytest
+
+from sync.central.config import psycopg_conninfo
+from sync.central.database import migrate
+from sync.central.ingest.consumer import IngestConsumer, IngestHooks, IngestSettings
+from sync.central.metrics import IngestMetrics
+from sync.central.topology import Topology, declare_topology, delete_topology
+from sync.contracts import Envelope
+
+FAST = IngestSettings(
+    batch_size=50, batch_wait=0.02, prefetch=200, backoff_initial=0.1, backoff_max=0.5
+)
+
+
+def wait_until(
+    predicate: Callable[[], bool], timeout: float = 30.0, what: str = "condition"
+) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(0.05)
+
+
+def query(
+    db_url: str, sql: str, params: Iterable[Any] | dict[str, Any] = ()
+) -> list[tuple[Any, ...]]:
+    with psycopg.connect(psycopg_conninfo(db_url)) as db:
+        return db.execute(sql, params).fetchall()  # type: ignore[arg-type]
+
+
+def scalar(db_url: str, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> Any:
+    return query(db_url, sql, params)[0][0]
+
+
+@dataclass
+class Broker:
+    """A private topology on the shared RabbitMQ, deleted after the test."""
+
+    url: str
+    topology: Topology
+    channel: Any
+    till_queues: list[str] = field(default_factory=list)
+
+    def publish(
+        self, messages: Iterable[Envelope | bytes], routing_key: str = "sale.completed"
+    ) -> None:
+        for message in messages:
+            if isinstance(message, Envelope):
+                body, key, message_id = message.to_json(), message.routing_key, message.event_id
+            else:
+                body, key, message_id = message, routing_key, None
+            self.channel.basic_publish(
+                self.topology.events_exchange,
+                key,
+                body,
+                pika.BasicProperties(
+                    delivery_mode=2, content_type="application/json", message_id=message_id
+                ),
+                mandatory=True,
+            )
+
+    def depth(self, queue: str) -> int:
+        return int(self.channel.queue_declare(queue, passive=True).method.message_count)
+
+    def dead_letters(self) -> list[tuple[dict[str, Any], bytes]]:
+        found = []
+        while True:
+            method, properties, body = self.channel.basic_get(
+                self.topology.dead_letter_queue, auto_ack=True
+            )
+            if method is None:
+                return found
+            found.append((dict(properties.headers or {}), body))
+
+
+@pytest.fixture
+def central_db(pg_database: str) -> str:
+    migrate(pg_database)
+    return pg_database
+
+
+@pytest.fixture
+def broker(amqp_url: str, unique_name: str) -> Iterator[Broker]:
+    topology = Topology(prefix=f"test-{unique_name}.")
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    channel = connection.channel()
+    channel.confirm_delivery()
+    declare_topology(channel, topology)
+    found = Broker(amqp_url, topology, channel)
+    try:
+        yield found
+    finally:
+        if not connection.is_open or not channel.is_open:
+            connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+            channel = connection.channel()
+        delete_topology(channel, topology, found.till_queues)
+        connection.close()
+
+
+class RunningIngest:
+    def __init__(self, consumer: IngestConsumer) -> None:
+        self.consumer = consumer
+        self.metrics: IngestMetrics = consumer.metrics
+        self.stop = threading.Event()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True, name="ingest")
+
+    def _run(self) -> None:
+        try:
+            self.consumer.run(self.stop)
+        except BaseException as error:  # surfaced in the test thread
+            self.error = error
+
+    def counter(self, name: str, **labels: str) -> float:
+        value = self.metrics.registry.get_sample_value(name, labels or None)
+        return value or 0.0
+
+
+@contextmanager
+def running_ingest(
+    db_url: str,
+    broker: Broker,
+    *,
+    hooks: IngestHooks | None = None,
+    settings: IngestSettings = FAST,
+) -> Iterator[RunningIngest]:
+    running = RunningIngest(
+        IngestConsumer(
+            db_url=db_url,
+            amqp_url=broker.url,
+            topology=broker.topology,
+            settings=settings,
+            hooks=hooks,
+        )
+    )
+    running.thread.start()
+    try:
+        yield running
+    finally:
+        running.stop.set()
+        running.thread.join(timeout=30)
+        assert not running.thread.is_alive(), "ingest did not stop within 30 s"
+    if running.error is not None:
+        raise running.error
