@@ -122,6 +122,17 @@ def _lines(raw: Any, where: str) -> tuple[ReceiptLine, ...]:
     return tuple(ReceiptLine.from_payload(line) for line in raw)
 
 
+def _refund_line(raw: Any) -> Mapping[str, Any]:
+    """``sale.refunded`` lines carry only the amount returned: derive what the slip shows."""
+    if not isinstance(raw, Mapping) or "gross_amount" in raw:
+        return raw
+    amount, qty = raw.get("amount"), raw.get("quantity_milli")
+    if not isinstance(amount, int) or not isinstance(qty, int) or qty <= 0:
+        return raw
+    unit = (2 * amount * 1000 + qty) // (2 * qty)  # per unit or kg, rounded half up
+    return {**raw, "gross_amount": amount, "discount": 0, "unit_price": unit}
+
+
 def _cashier_name(payload: Mapping[str, Any]) -> str:
     cashier = payload.get("cashier")
     if isinstance(cashier, Mapping) and isinstance(cashier.get("name"), str):
@@ -187,11 +198,11 @@ class ReceiptSale:
 class ReceiptRefund:
     """A refund (devolución) as its receipt needs it.
 
-    ``sale.refunded`` belongs to the till engineer; until its schema is frozen we read the
-    fields a refund slip needs and tolerate extra ones: ``refund_id``, ``ticket`` (the
-    refund's own number, optional), ``original_ticket``, ``completed_at``, ``cashier``,
-    ``authorized_by`` (``{"name": ...}``), ``reason``, ``lines`` (sale-line shape, the
-    returned quantities), ``total`` and ``tenders`` (how the money went back).
+    Reads the ``sale.refunded`` payload as the till writes it (``refund_ticket``,
+    ``refunded_at``, ``approved_by``, lines with ``amount`` only) and also the older
+    print-job shape (``ticket``, ``completed_at``, ``authorized_by``, sale-shaped lines):
+    ``original_ticket``, ``cashier``, ``reason``, ``lines`` (the returned quantities),
+    ``total``, ``iva`` and ``tenders`` (how the money went back).
     """
 
     refund_id: str
@@ -215,17 +226,22 @@ class ReceiptRefund:
         where = "la devolución"
         if not isinstance(payload, Mapping):
             raise InvalidReceiptData("Los datos de la devolución no son un objeto JSON.")
-        authorized = payload.get("authorized_by")
+        authorized = payload.get("authorized_by", payload.get("approved_by"))
+        when = payload.get("completed_at", payload.get("refunded_at"))
+        if not isinstance(when, str):
+            raise InvalidReceiptData("Falta la fecha de la devolución (refunded_at).")
+        raw_lines = payload.get("lines")
         refund = cls(
             refund_id=str(payload.get("refund_id", "")),
-            ticket=_optional_str(payload, "ticket"),
+            ticket=_optional_str(payload, "refund_ticket") or _optional_str(payload, "ticket"),
             original_ticket=_require(payload, "original_ticket", str, where),
             cashier=_cashier_name(payload),
             authorized_by=str(authorized.get("name", "")) if isinstance(authorized, Mapping)
             else "",
             reason=str(payload.get("reason", "")),
-            completed_at=parse_timestamp(_require(payload, "completed_at", str, where), where),
-            lines=_lines(payload.get("lines"), "La devolución"),
+            completed_at=parse_timestamp(when, where),
+            lines=_lines([_refund_line(x) for x in raw_lines]
+                         if isinstance(raw_lines, list) else raw_lines, "La devolución"),
             total=_require(payload, "total", int, where),
             iva=tuple(ReceiptIva.from_payload(i) for i in payload.get("iva", ())),
             tenders=tuple(ReceiptTender.from_payload(t) for t in payload.get("tenders", ())),

@@ -182,3 +182,26 @@ def test_every_line_fits_the_paper_whatever_the_names_and_amounts(
             width = line_width(columns, block.double)
             text = block.text if isinstance(block, Text) else f"{block.left} {block.right}"
             assert len(text) <= width, (text, width)
+
+
+def test_refund_slip_reads_the_sale_refunded_payload_as_the_till_writes_it() -> None:
+    payload = {
+        "refund_id": "r-2", "sale_id": "s-1", "original_ticket": "0001-00001234",
+        "refund_ticket_number": 7, "refund_ticket": "0001-00000007", "shift_id": None,
+        "cashier": {"user_id": "u1", "name": "Ana"},
+        "approved_by": {"user_id": "u2", "name": "Marta"}, "reason": "Roto",
+        "refunded_at": "2026-11-29T09:00:00-03:00", "currency": "ARS",
+        "lines": [{"line_no": 1, "original_line_no": 2, "sku": "1", "description": "Queso",
+                   "sold_by_weight": True, "quantity_milli": 333, "amount": 399600,
+                   "iva_rate": "10.5"}],
+        "total": 399600, "iva": [{"rate": "10.5", "gross": 399600, "net": 361629,
+                                  "tax": 37971}],
+        "tenders": [{"kind": "cash", "amount": 399600, "reference": None}],
+    }
+    refund = ReceiptRefund.from_payload(payload)
+    assert refund.ticket == "0001-00000007"
+    assert refund.authorized_by == "Marta"
+    assert refund.lines[0].unit_price == 1200000  # 3.996,00 for 0,333 kg -> 12.000,00/kg
+    text = "\n".join(refund_document(refund, STORE, 48).text_lines())
+    assert "0,333 kg x $ 12.000,00/kg" in text
+    assert "IVA contenido 10,5%" in text
