@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 from printers.connections import PrinterConnection, VirtualConnection, open_connection
-from printers.document import Document
+from printers.document import Document, DrawerKick
 from printers.errors import InvalidReceiptData
 from printers.escpos_render import render_escpos
 from printers.layout import receipt_document, refund_document, report_document
@@ -38,7 +38,11 @@ def _sale_and_flag(data: Mapping[str, Any]) -> tuple[ReceiptSale, bool]:
 
 def job_document(kind: str, data: Mapping[str, Any], store: StoreInfo,
                  settings: PrinterSettings) -> Document:
-    """The printable document of a job of ``kind`` ('receipt', 'refund', 'z', 'x', 'test')."""
+    """The printable document of a job of ``kind``.
+
+    Kinds: 'receipt', 'refund', 'z', 'x', 'test', and 'drawer' (open the cash drawer
+    without a sale: a kick, no paper).
+    """
     columns = settings.effective_columns
     if kind == "receipt":
         sale, reprint = _sale_and_flag(data)
@@ -50,6 +54,8 @@ def job_document(kind: str, data: Mapping[str, Any], store: StoreInfo,
         return report_document(Report.from_payload(data), store, columns)
     if kind == "test":
         return build_test_page(settings, store.name)
+    if kind == "drawer":
+        return Document(columns, (DrawerKick(),), title="Apertura de cajón")
     raise InvalidReceiptData(f"Tipo de impresión desconocido: {kind}")
 
 

@@ -32,7 +32,7 @@ from printers.errors import PrinterError
 
 log = logging.getLogger(__name__)
 
-JOB_KINDS = ("receipt", "refund", "z", "x", "test")
+JOB_KINDS = ("receipt", "refund", "z", "x", "test", "drawer")
 INTERRUPTED = ("Impresión interrumpida (se cerró el programa). Verifique el papel y "
                "reimprima si no salió.")
 

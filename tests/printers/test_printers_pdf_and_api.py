@@ -167,3 +167,9 @@ def test_every_printed_line_fits_the_paper_for_every_kind_of_document() -> None:
             for text in decode(escpos, settings.printer_profile).texts():
                 width = columns // 2 if text.double else columns
                 assert len(text.text) <= width, (profile, kind, text.text)
+
+
+def test_a_drawer_job_only_kicks_the_drawer_and_uses_no_paper() -> None:
+    settings = PrinterSettings.from_dict({"drawer_pin": 5})
+    data = render_receipt({"reason": "cambio"}, STORE, settings, "escpos", kind="drawer")
+    assert data == b"\x1b@\x1bt\x13\x1bp\x01\x19\xfa"
