@@ -39,7 +39,7 @@ from sync.till.catalog_apply import (
 )
 from sync.till.publisher import describe
 from sync.till.settings import SecretReader, SyncSettings, connection_url
-from sync.till.snapshot import Snapshot, SnapshotError, fetch_snapshot
+from sync.till.snapshot import NoCatalogYet, Snapshot, SnapshotError, fetch_snapshot
 
 log = logging.getLogger(__name__)
 SnapshotFetcher = Callable[[], Snapshot]
@@ -102,8 +102,12 @@ class CatalogListener:
             changed = (self._link.state, self._link.error) != (state, error)
             self._link = Link(state, error)
         if changed:
-            log.log(logging.INFO if state is SyncState.ONLINE else logging.WARNING,
-                    "catalog link %s", state.value, extra={"reason": error})
+            log.log(
+                logging.INFO if state is SyncState.ONLINE else logging.WARNING,
+                "catalog link %s",
+                state.value,
+                extra={"reason": error},
+            )
 
     def run_forever(self) -> None:
         while not self._stop.is_set():
@@ -124,15 +128,16 @@ class CatalogListener:
         params.heartbeat = self.settings.heartbeat
         params.connection_attempts = 1
         params.socket_timeout = 5
-        params.client_properties = {
-            "connection_name": self.settings.connection_name + " catalog"
-        }
+        params.client_properties = {"connection_name": self.settings.connection_name + " catalog"}
         conn = BlockingConnection(params)
         try:
             channel = conn.channel()
             queue = self.declare_queue(channel)
             if self.version() == 0:
-                self.refresh()
+                try:
+                    self.refresh()
+                except NoCatalogYet as exc:  # the first import will reach the queue
+                    log.info("no catalog at head office yet", extra={"reason": str(exc)})
             channel.basic_qos(prefetch_count=20)
             channel.basic_consume(queue, self._on_message)
             self._set_link(SyncState.ONLINE)
@@ -154,9 +159,14 @@ class CatalogListener:
         snapshot = self.fetch()
         result = apply_snapshot(self.uow_factory, snapshot.version, snapshot.products)
         self.stats.snapshots += 1
-        log.info("catalog snapshot applied", extra={"catalog_version": result.version,
-                                                    "changed": result.changed,
-                                                    "skipped": result.skipped})
+        log.info(
+            "catalog snapshot applied",
+            extra={
+                "catalog_version": result.version,
+                "changed": result.changed,
+                "skipped": result.skipped,
+            },
+        )
         if not result.skipped and self.on_applied is not None:
             self.on_applied(result.version)
         return result.version
@@ -179,8 +189,10 @@ class CatalogListener:
         try:
             result = apply_change(self.uow_factory, version, items)
         except CatalogGap as gap:
-            log.warning("catalog version gap: fetching the snapshot",
-                        extra={"have": gap.have, "got": gap.got, "trace_id": envelope.trace_id})
+            log.warning(
+                "catalog version gap: fetching the snapshot",
+                extra={"have": gap.have, "got": gap.got, "trace_id": envelope.trace_id},
+            )
             if self.refresh() >= version:
                 return
             try:  # the snapshot was older than this change (central lagging)
@@ -195,12 +207,18 @@ class CatalogListener:
             self.stats.applied += 1
             if self.on_applied is not None:
                 self.on_applied(result.version)
-        log.info("catalog change handled", extra={"catalog_version": version,
-                                                  "changed": result.changed,
-                                                  "duplicate": result.skipped,
-                                                  "trace_id": envelope.trace_id})
+        log.info(
+            "catalog change handled",
+            extra={
+                "catalog_version": version,
+                "changed": result.changed,
+                "duplicate": result.skipped,
+                "trace_id": envelope.trace_id,
+            },
+        )
 
-    def _on_message(self, channel: BlockingChannel, method: Any, properties: Any,
-                    body: bytes) -> None:
+    def _on_message(
+        self, channel: BlockingChannel, method: Any, properties: Any, body: bytes
+    ) -> None:
         self.handle(body)  # a SnapshotError propagates: the connection closes, no ack
         channel.basic_ack(method.delivery_tag)

@@ -84,10 +84,7 @@ class OutboxQueue:
     def failed(self, limit: int) -> list[OutboxEvent]:
         """Events the broker refused earlier, to try again."""
         query = (
-            select(*_COLUMNS)
-            .where(outbox.c.status == "failed")
-            .order_by(outbox.c.seq)
-            .limit(limit)
+            select(*_COLUMNS).where(outbox.c.status == "failed").order_by(outbox.c.seq).limit(limit)
         )
         with self.reader.connect() as conn:
             return self._events(conn.execute(query).all())

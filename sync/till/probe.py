@@ -24,8 +24,10 @@ def probe_link(settings: SyncSettings, password: SecretReader, timeout: float = 
     try:
         conn = BlockingConnection(params)
     except pika.exceptions.AMQPError as exc:
-        auth = (pika.exceptions.ProbableAuthenticationError,
-                pika.exceptions.ProbableAccessDeniedError)
+        auth = (
+            pika.exceptions.ProbableAuthenticationError,
+            pika.exceptions.ProbableAccessDeniedError,
+        )
         state = SyncState.ERROR if isinstance(exc, auth) else SyncState.OFFLINE
         return Link(state, describe(exc))
     try:

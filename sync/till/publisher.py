@@ -217,8 +217,9 @@ class OutboxPublisher:
             self._link = Link(state, error, _utc_now())
             link = self._link
         level = logging.INFO if state is SyncState.ONLINE else logging.WARNING
-        log.log(level, "sync link %s", state.value, extra={"sync_state": state.value,
-                                                           "reason": error})
+        log.log(
+            level, "sync link %s", state.value, extra={"sync_state": state.value, "reason": error}
+        )
         for callback in self._on_change:
             callback(link)
 
@@ -303,8 +304,9 @@ class OutboxPublisher:
         conn.ioloop.stop()
 
     def _on_blocked(self, conn: pika.connection.Connection, frame: Any) -> None:
-        self._set_link(SyncState.ERROR, "el servidor está en alarma (memoria o disco): "
-                                        "los envíos esperan")
+        self._set_link(
+            SyncState.ERROR, "el servidor está en alarma (memoria o disco): los envíos esperan"
+        )
 
     def _on_unblocked(self, conn: pika.connection.Connection, frame: Any) -> None:
         self._set_link(SyncState.ONLINE)
@@ -367,10 +369,14 @@ class OutboxPublisher:
         self.max_in_flight = max(self.max_in_flight, len(self._inflight))
         if batch:
             log.info(
-                "published %d events", len(batch),
-                extra={"first_seq": batch[0].seq, "last_seq": batch[-1].seq,
-                       "in_flight": len(self._inflight),
-                       "trace_ids": [e.trace_id for e in batch]},
+                "published %d events",
+                len(batch),
+                extra={
+                    "first_seq": batch[0].seq,
+                    "last_seq": batch[-1].seq,
+                    "in_flight": len(self._inflight),
+                    "trace_ids": [e.trace_id for e in batch],
+                },
             )
         elif self._draining and not self._inflight and not self._acked and not self._refused:
             self._drained = True
@@ -464,8 +470,14 @@ class OutboxPublisher:
         self.confirmed_total += len(acked)
         self.refused_total += len(refused)
         if acked:
-            log.info("confirmed %d events", len(acked),
-                     extra={"first_seq": min(acked), "last_seq": max(acked),
-                            "broker": redact(self.settings.amqp_url)})
+            log.info(
+                "confirmed %d events",
+                len(acked),
+                extra={
+                    "first_seq": min(acked),
+                    "last_seq": max(acked),
+                    "broker": redact(self.settings.amqp_url),
+                },
+            )
         for seq, reason in refused.items():
             log.error("event refused by the broker", extra={"seq": seq, "reason": reason})

@@ -69,9 +69,14 @@ class TillSync:
     def start(self) -> None:
         if not self.settings.enabled or self.running:
             return
-        log.info("sync starting", extra={"store_id": self.settings.store_id,
-                                         "terminal_id": self.settings.terminal_id,
-                                         "exchange": self.settings.events_exchange})
+        log.info(
+            "sync starting",
+            extra={
+                "store_id": self.settings.store_id,
+                "terminal_id": self.settings.terminal_id,
+                "exchange": self.settings.events_exchange,
+            },
+        )
         self.publisher.start()
         if self.catalog is not None:
             self.catalog.start()

@@ -21,6 +21,10 @@ class SnapshotError(Exception):
     """The snapshot could not be fetched or read; the message says what to check."""
 
 
+class NoCatalogYet(SnapshotError):
+    """Head office has no catalog yet (404): a new till keeps its own and listens."""
+
+
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     version: int
@@ -69,6 +73,8 @@ def fetch_snapshot(
             http.close()
     if response.status_code in (401, 403):
         raise SnapshotError(f"la central rechazó el token de acceso ({response.status_code})")
+    if response.status_code == 404:
+        raise NoCatalogYet(f"la central todavía no tiene catálogo ({url})")
     if response.status_code != 200:
         raise SnapshotError(f"la central respondió {response.status_code} a {url}")
     try:
