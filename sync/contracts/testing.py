@@ -102,6 +102,10 @@ class SimulatedTerminal:
         digits = "".join(c for c in self.terminal_id if c.isdigit())
         return f"{int(digits or 1):04d}-{number:08d}"
 
+    def start_day(self, day: str) -> None:
+        """Move the till's clock to 08:00 of another day (seq and tickets carry on)."""
+        self._clock = datetime.fromisoformat(day).replace(hour=8, tzinfo=_ART)
+
     # -- events -----------------------------------------------------------------------
     def open_shift(self, float_amount: int = 2_000_000) -> Envelope:
         self.shift_id = self._uuid()

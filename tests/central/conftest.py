@@ -77,7 +77,7 @@ class Broker:
         return int(self.channel.queue_declare(queue, passive=True).method.message_count)
 
     def dead_letters(self) -> list[tuple[dict[str, Any], bytes]]:
-        found = []
+        found: list[tuple[dict[str, Any], bytes]] = []
         while True:
             method, properties, body = self.channel.basic_get(
                 self.topology.dead_letter_queue, auto_ack=True

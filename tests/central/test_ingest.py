@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from functools import partial
 
 import pytest
 
@@ -189,9 +190,7 @@ def test_out_of_order_events_of_one_terminal_give_contiguous_seq_and_gaps(
             ([20, 19, 18, 17, 16], (20, 20, [])),
         ]:
             broker.publish(events[seq] for seq in seqs)
-            wait_until(
-                lambda expected=expected: progress() == expected, what=f"progress {expected}"
-            )
+            wait_until(partial(lambda want: progress() == want, expected), what=f"{expected}")
     assert scalar(central_db, "SELECT count(*) FROM journal_breaks") == 0
     assert (
         scalar(central_db, "SELECT last_journal_hash FROM terminal_progress") == till.journal_hash

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -131,11 +132,13 @@ def test_a_stop_request_finishes_the_current_batch_then_returns(
     till = SimulatedTerminal(seed=23)
     broker.publish(till.sale() for _ in range(30))
     wait_until(lambda: broker.depth(broker.topology.ingest_queue) == 30)
-    holder: list[object] = []
+    stop_requested = threading.Event()
     with running_ingest(
-        central_db, broker, hooks=IngestHooks(before_commit=lambda batch: holder[0].stop.set())
-    ) as ingest:  # type: ignore[attr-defined]
-        holder.append(ingest)
+        central_db, broker, hooks=IngestHooks(before_commit=lambda batch: stop_requested.set())
+    ) as ingest:
+        # the hook stands for SIGTERM arriving while a batch is being applied
+        wait_until(stop_requested.is_set)
+        ingest.stop.set()
         ingest.thread.join(timeout=30)
         assert not ingest.thread.is_alive()
     assert scalar(central_db, "SELECT count(*) FROM sales") == 30

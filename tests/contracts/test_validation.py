@@ -208,7 +208,8 @@ def test_compiled_and_reference_validators_agree_on_every_single_field_change(pa
     replaces every leaf of every example by values of other JSON types and by null."""
     original = json.loads(path.read_text(encoding="utf-8"))
     for leaf in _leaves(original):
-        for replacement in (None, "x", -1, True, {}):
+        replacements: tuple[Any, ...] = (None, "x", -1, True, {})
+        for replacement in replacements:
             data = copy.deepcopy(original)
             target = data
             for key in leaf[:-1]:
