@@ -27,6 +27,7 @@ def run(args: argparse.Namespace) -> int:
         raise SystemExit(_("--sales must be zero or more"))
     till = Till.open(data_dir_of(args), demo=args.demo)
     try:
+        till.start_scripted_run()  # a shift must be open to sell; scripted runs open one
         with till.uow() as uow:
             skus = list(
                 uow.conn.execute(select(products.c.sku).where(products.c.active == 1)).scalars()

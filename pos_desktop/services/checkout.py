@@ -11,7 +11,9 @@ from typing import Any
 
 from pos_desktop.config import Identity
 from pos_desktop.domain.sale import Sale, SaleStatus
+from pos_desktop.domain.shift import NoOpenShift
 from pos_desktop.services.events import enqueue_event, local_now, new_trace
+from pos_desktop.store.shift_repo import Shifts
 from pos_desktop.store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -87,11 +89,20 @@ def complete_sale(
     cashier: Cashier | None,
     shift_id: str | None,
     print_receipt: bool = True,
+    require_shift: bool = False,
 ) -> CompletedSale:
-    """Close ``sale`` (already fully tendered) and persist it atomically."""
+    """Close ``sale`` (already fully tendered) and persist it atomically.
+
+    With ``require_shift`` the sale belongs to the shift open at this till, read inside the
+    transaction (a Z closed a moment ago by another process is seen); none open → refused.
+    """
     sale.complete()  # raises a DomainError before anything is written
     try:
         with uow_factory() as uow:
+            if require_shift:
+                shift_id = Shifts(uow.conn).open_id(identity.terminal_id)
+                if shift_id is None:
+                    raise NoOpenShift()
             done = _persist(uow, sale, identity, cashier, shift_id, print_receipt)
             uow.commit()
     except BaseException:

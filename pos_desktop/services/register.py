@@ -42,6 +42,12 @@ class Guard(Protocol):
     def check(self, action: str, **details: Any) -> None: ...
 
 
+class CashierSession(Protocol):
+    """Who is selling (``services.people.Session``); raises if nobody is logged in."""
+
+    def cashier(self) -> Cashier: ...
+
+
 class AllowAll:
     """Used where no people are configured (tests of pure selling, the benchmark)."""
 
@@ -57,6 +63,8 @@ class Register:
     cashier: Cashier | None = None
     shift_id: Callable[[], str | None] = field(default=lambda: None)
     guard: Guard = field(default_factory=AllowAll)
+    # With a session (the real till), a sale needs a logged-in cashier and an open shift.
+    session: CashierSession | None = None
     scale: ScaleLabelFormat = field(default_factory=lambda: ScaleLabelFormat(DEFAULT_SCALE_PATTERN))
     print_receipts: bool = True
     sale: Sale = field(default_factory=Sale)
@@ -107,7 +115,8 @@ class Register:
         self.sale.set_quantity(line_no, parse_quantity(text, weighed=line.product.sold_by_weight))
 
     def void_line(self, line_no: int) -> SaleLine:
-        self.guard.check("void_line", line_no=line_no)
+        line = self.sale.line(line_no)
+        self.guard.check("void_line", line_no=line_no, sku=line.product.sku, amount=line.gross)
         return self.sale.void_line(line_no)
 
     def discount_line(self, line_no: int, text: str) -> None:
@@ -123,12 +132,14 @@ class Register:
         self.sale.set_ticket_discount(discount)
 
     def override_price(self, line_no: int, text: str) -> None:
-        self.guard.check("price_override", line_no=line_no)
-        self.sale.set_price(line_no, parse_money(text))
+        line, price = self.sale.line(line_no), parse_money(text)
+        self.guard.check("price_override", line_no=line_no, sku=line.product.sku,
+                         old_price=line.unit_price, new_price=price)
+        self.sale.set_price(line_no, price)
 
     def cancel(self) -> None:
         if self.sale.lines:
-            self.guard.check("cancel_sale")
+            self.guard.check("cancel_sale", lines=len(self.sale.lines), total=self.sale.total)
         self.sale = Sale()
 
     # -- paying --------------------------------------------------------------------------
@@ -145,12 +156,20 @@ class Register:
             self.uow_factory,
             self.sale,
             self.identity,
-            cashier=self.cashier,
+            cashier=self.current_cashier(),
             shift_id=self.shift_id(),
             print_receipt=self.print_receipts,
+            require_shift=self.session is not None,
         )
         self.sale = Sale()
         return done
+
+    def current_cashier(self) -> Cashier | None:
+        return self.cashier if self.session is None else self.session.cashier()
+
+    def _cashier_id(self) -> str | None:
+        cashier = self.current_cashier()
+        return cashier.user_id if cashier else None
 
     def pay_and_complete(self, tenders: list[Tender]) -> CompletedSale:
         self.sale.clear_tenders()
@@ -168,7 +187,7 @@ class Register:
                 label or f"{len(self.sale.lines)} ítems",
                 self.sale.total,
                 data,
-                self.cashier.user_id if self.cashier else None,
+                self._cashier_id(),
             )
             uow.commit()
         self.sale = Sale()
@@ -187,7 +206,7 @@ class Register:
             if self.sale.lines:
                 uow.parked.add(
                     f"{len(self.sale.lines)} ítems", self.sale.total, snapshot(self.sale),
-                    self.cashier.user_id if self.cashier else None,
+                    self._cashier_id(),
                 )
             uow.commit()
         self.sale = restore(data)

@@ -153,3 +153,136 @@ print_jobs = Table(
     Column("created_at", Text, nullable=False),
     Column("updated_at", Text, nullable=False),
 )
+
+# -- People, shifts, cash and refunds (migration 0002) ---------------------------------
+from sqlalchemy import Index  # noqa: E402  (kept with the tables it serves: append-only file)
+
+users = Table(
+    "users",
+    metadata,
+    Column("user_id", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("role", Text, nullable=False),  # cashier | supervisor | manager
+    Column("pin_hash", Text, nullable=False),  # scrypt$N$r$p$salt$key, never the PIN
+    Column("active", Integer, nullable=False, server_default="1"),
+    Column("failed_attempts", Integer, nullable=False, server_default="0"),
+    Column("locked_until", Text, nullable=True),
+    Column("created_at", Text, nullable=False),
+    Column("updated_at", Text, nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", Text, nullable=False),
+    Column("terminal_id", Text, nullable=False),
+    Column("shift_id", Text, nullable=True, index=True),
+    Column("action", Text, nullable=False),
+    Column("user_id", Text, nullable=True),
+    Column("user_name", Text, nullable=True),
+    Column("approver_id", Text, nullable=True),  # set when a supervisor's PIN overrode
+    Column("approver_name", Text, nullable=True),
+    Column("details", Text, nullable=False),  # JSON
+)
+
+shifts = Table(
+    "shifts",
+    metadata,
+    Column("shift_id", Text, primary_key=True),
+    Column("terminal_id", Text, nullable=False),
+    Column("status", Text, nullable=False),  # open | closed
+    Column("opened_at", Text, nullable=False),
+    Column("opened_by_id", Text, nullable=False),
+    Column("opened_by_name", Text, nullable=False),
+    Column("float", Integer, nullable=False),
+    Column("float_counts", Text, nullable=True),  # JSON {denomination: pieces}
+    Column("opened_journal_seq", Integer, nullable=False),
+    Column("closed_at", Text, nullable=True),
+    Column("closed_by_id", Text, nullable=True),
+    Column("closed_by_name", Text, nullable=True),
+    Column("z_number", Integer, nullable=True, unique=True),
+    Column("counted_cash", Integer, nullable=True),
+    Column("counts", Text, nullable=True),  # JSON {denomination: pieces}
+    Column("expected_cash", Integer, nullable=True),
+    Column("over_short", Integer, nullable=True),
+    Column("reason", Text, nullable=True),
+    Column("report", Text, nullable=True),  # JSON: the Z (shift.closed payload + local extras)
+    Column("closed_journal_seq", Integer, nullable=True),
+    Column("closed_event_id", Text, nullable=True),
+)
+# At most one open shift per till, whatever the code above does.
+Index(
+    "ux_shifts_one_open",
+    shifts.c.terminal_id,
+    unique=True,
+    sqlite_where=shifts.c.status == "open",
+)
+
+cash_moves = Table(
+    "cash_moves",
+    metadata,
+    Column("movement_id", Text, primary_key=True),
+    Column("shift_id", Text, ForeignKey("shifts.shift_id"), nullable=False, index=True),
+    Column("direction", Text, nullable=False),  # in | out
+    Column("amount", Integer, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("user_id", Text, nullable=False),
+    Column("user_name", Text, nullable=False),
+    Column("approver_id", Text, nullable=True),
+    Column("approver_name", Text, nullable=True),
+    Column("moved_at", Text, nullable=False),
+    Column("journal_seq", Integer, nullable=False, unique=True),
+    Column("payload", Text, nullable=False),  # the cash.moved payload (JSON)
+)
+
+refunds = Table(
+    "refunds",
+    metadata,
+    Column("refund_id", Text, primary_key=True),
+    Column("refund_number", Integer, nullable=False, unique=True),
+    Column("ticket", Text, nullable=False),
+    Column("sale_id", Text, ForeignKey("sales.sale_id"), nullable=False, index=True),
+    Column("original_ticket", Text, nullable=False),
+    Column("shift_id", Text, nullable=True, index=True),
+    Column("cashier_id", Text, nullable=False),
+    Column("cashier_name", Text, nullable=False),
+    Column("approver_id", Text, nullable=False),
+    Column("approver_name", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("refunded_at", Text, nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("journal_seq", Integer, nullable=False, unique=True),
+    Column("payload", Text, nullable=False),  # the sale.refunded payload (JSON)
+)
+
+refund_lines = Table(
+    "refund_lines",
+    metadata,
+    Column("refund_id", Text, ForeignKey("refunds.refund_id"), nullable=False),
+    Column("line_no", Integer, nullable=False),
+    Column("sale_id", Text, nullable=False),
+    Column("original_line_no", Integer, nullable=False),
+    Column("sku", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("sold_by_weight", Integer, nullable=False),
+    Column("quantity_milli", Integer, nullable=False),
+    Column("amount", Integer, nullable=False),
+    Column("iva_rate", Text, nullable=False),
+    PrimaryKeyConstraint("refund_id", "line_no"),
+)
+Index("ix_refund_lines_original", refund_lines.c.sale_id, refund_lines.c.original_line_no)
+
+refund_payments = Table(
+    "refund_payments",
+    metadata,
+    Column("refund_id", Text, ForeignKey("refunds.refund_id"), nullable=False),
+    Column("idx", Integer, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("amount", Integer, nullable=False),
+    Column("reference", Text, nullable=True),
+    PrimaryKeyConstraint("refund_id", "idx"),
+)
+
+# The journal check and the Z look sales up by journal entry.
+Index("ix_sales_journal_seq", sales.c.journal_seq)

@@ -1,0 +1,200 @@
+"""The X and Z as data (the ``shift.closed`` payload and local extras) and as documents:
+rows for the receipt printer (the printers' generic report job) and an A4 PDF.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from pos_desktop.domain.money import CURRENCY
+from pos_desktop.domain.people import Person
+from pos_desktop.domain.shift import ShiftFigures
+from pos_desktop.i18n import _, format_money
+from pos_desktop.services.events import local_now
+
+TENDER_LABELS = {"cash": "Cash", "debit": "Debit card", "credit": "Credit card",
+                 "transfer": "Transfer / QR"}
+RATE_LABELS = {"21": "21%", "10.5": "10,5%", "27": "27%", "exempt": "Exento"}
+
+
+def _iva_rows(rows: Any) -> list[dict[str, Any]]:
+    return [{"rate": r.rate, "gross": r.gross, "net": r.net, "tax": r.tax} for r in rows]
+
+
+def z_payload(figures: ShiftFigures, *, z_number: int, closed_at: str, closed_by: Person,
+              counted: int) -> dict[str, Any]:
+    """The ``shift.closed`` v1 payload, without its journal (added once journaled)."""
+    expected = figures.expected_cash
+    return {
+        "shift_id": figures.shift_id,
+        "z_number": z_number,
+        "closed_by": closed_by.as_dict(),
+        "closed_at": closed_at,
+        "currency": CURRENCY,
+        "float": figures.float,
+        "expected_cash": expected,
+        "counted_cash": counted,
+        "over_short": counted - expected,
+        "totals": {
+            "sales": figures.sales,
+            "refunds": figures.refunds,
+            "cash_in": figures.cash_in,
+            "cash_out": figures.cash_out,
+            "by_tender": [{"kind": t.kind, "sales": t.sales, "refunds": t.refunds}
+                          for t in figures.by_tender],
+            "sales_by_iva": _iva_rows(figures.sales_by_iva),
+            "refunds_by_iva": _iva_rows(figures.refunds_by_iva),
+        },
+        "sales_count": figures.sales_count,
+        "refunds_count": figures.refunds_count,
+        "first_ticket": figures.first_ticket,
+        "last_ticket": figures.last_ticket,
+    }
+
+
+def figures_dict(figures: ShiftFigures) -> dict[str, Any]:
+    """Everything on an X (JSON-able), including what the wire payload has no room for."""
+    data = asdict(figures)
+    data["opened_by"] = figures.opened_by.as_dict()
+    data["sales_by_iva"] = _iva_rows(figures.sales_by_iva)
+    data["refunds_by_iva"] = _iva_rows(figures.refunds_by_iva)
+    data["expected_cash"] = figures.expected_cash
+    data["currency"] = CURRENCY
+    return data
+
+
+def _row(label: str, value: str = "", bold: bool = False) -> dict[str, Any]:
+    return {"label": label, "value": value, "bold": bold}
+
+
+SEP: dict[str, Any] = {"separator": True}
+
+
+def report_document(report: dict[str, Any], *, x: bool = False) -> dict[str, Any]:
+    """The printers' generic report job (``printers.model.Report``) for an X or a Z.
+
+    ``report`` is ``figures_dict`` for an X, or the stored Z (payload + ``local``).
+    """
+    m = format_money
+    local = report if x else report["local"]
+    rows: list[dict[str, Any]] = [
+        _row(_("Shift opened"), str(local["opened_at"])[:16].replace("T", " ")),
+        _row(_("Opened by"), local["opened_by"]["name"]),
+    ]
+    if not x:
+        rows += [_row(_("Closed by"), report["closed_by"]["name"])]
+        if local.get("approved_by"):
+            rows.append(_row(_("Approved by"), local["approved_by"]["name"]))
+    rows += [SEP, _row(_("Sales"), m(local["sales"]), True),
+             _row(_("Tickets"), str(local["sales_count"])),
+             _row(_("First ticket"), local["first_ticket"] or "—"),
+             _row(_("Last ticket"), local["last_ticket"] or "—"),
+             _row(_("Discounts given"), m(local["discounts"])),
+             _row(_("Refunds"), f"{local['refunds_count']}  {m(local['refunds'])}"),
+             _row(_("Voided sales"), str(local["voided_sales"])),
+             _row(_("Voided lines"), str(local["voided_lines"])),
+             _row(_("Supervisor overrides"), str(local["overrides"])),
+             SEP, _row(_("By tender"), bold=True)]
+    for t in local["by_tender"]:
+        rows.append(_row(_(TENDER_LABELS.get(t["kind"], t["kind"])), m(t["sales"])))
+        if t["refunds"]:
+            rows.append(_row("  " + _("refunded"), "-" + m(t["refunds"])))
+    rows += [SEP, _row(_("IVA on sales"), bold=True)]
+    for r in local["sales_by_iva"]:
+        rows.append(_row(f"{RATE_LABELS.get(r['rate'], r['rate'])} {_('gross')}", m(r["gross"])))
+        rows.append(_row(f"  {_('net')} / {_('IVA')}", f"{m(r['net'])} / {m(r['tax'])}"))
+    if local["refunds_by_iva"]:
+        rows += [_row(_("IVA on refunds"), bold=True)]
+        for r in local["refunds_by_iva"]:
+            rows.append(_row(f"{RATE_LABELS.get(r['rate'], r['rate'])} {_('gross')}",
+                             "-" + m(r["gross"])))
+    rows += [SEP, _row(_("By cashier"), bold=True)]
+    for c in local["by_cashier"]:
+        rows.append(_row(f"{c['name']} ({c['sales_count']})", m(c["sales"])))
+        if c["refunds_count"]:
+            rows.append(_row("  " + _("refunds") + f" ({c['refunds_count']})",
+                             "-" + m(c["refunds"])))
+    rows += [SEP, _row(_("Cash drawer"), bold=True),
+             _row(_("Float"), m(local["float"])),
+             _row(_("Cash sales"), m(_cash(local)["sales"])),
+             _row(_("Cash refunds"), "-" + m(_cash(local)["refunds"])),
+             _row(_("Cash in"), m(local["cash_in"])),
+             _row(_("Cash out"), "-" + m(local["cash_out"])),
+             _row(_("Expected cash"), m(local["expected_cash"]), True)]
+    if not x:
+        over = report["over_short"]
+        label = _("Over") if over > 0 else _("Short") if over < 0 else _("Even")
+        rows += [_row(_("Counted cash"), m(report["counted_cash"]), True),
+                 _row(label, m(over), True)]
+        if local.get("reason"):
+            rows.append(_row(_("Reason") + ": " + local["reason"]))
+        rows += [SEP, _row(_("Journal head") + f" #{report['journal']['seq']}"),
+                 _row(report["journal"]["hash"][:32]), _row(report["journal"]["hash"][32:])]
+    title = _("X report (no reset)") if x else _("Z close no. {n}").format(
+        n=f"{report['z_number']:06d}")
+    subtitle = (_("Terminal {terminal}").format(terminal=local.get("terminal_id", ""))
+                if not x else "")
+    return {"title": title, "subtitle": subtitle,
+            "generated_at": local_now() if x else report["closed_at"], "rows": rows}
+
+
+def _cash(local: dict[str, Any]) -> dict[str, Any]:
+    return next((t for t in local["by_tender"] if t["kind"] == "cash"),
+                {"kind": "cash", "sales": 0, "refunds": 0})
+
+
+def render_pdf(report: dict[str, Any], *, x: bool = False) -> bytes:
+    """The X or Z on an A4 page (DejaVu fonts embedded, so accents always render)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    from printers.pdf import BOLD, REGULAR, register_fonts
+
+    register_fonts()
+    doc_data = report_document(report, x=x)
+    base = ParagraphStyle("base", fontName=REGULAR, fontSize=10, leading=13)
+    title = ParagraphStyle("title", parent=base, fontName=BOLD, fontSize=16, leading=20)
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,
+                            topMargin=18 * mm, bottomMargin=18 * mm, title=doc_data["title"],
+                            author="Super POS", invariant=True)
+    story: list[Any] = [Paragraph(_esc(doc_data["title"]), title)]
+    if doc_data["subtitle"]:
+        story.append(Paragraph(_esc(doc_data["subtitle"]), base))
+    story.append(Paragraph(_esc(str(doc_data["generated_at"])[:19].replace("T", " ")), base))
+    story.append(Spacer(1, 6 * mm))
+    data: list[list[str]] = []
+    style: list[tuple[Any, ...]] = [("FONTNAME", (0, 0), (-1, -1), REGULAR),
+                                    ("FONTSIZE", (0, 0), (-1, -1), 10),
+                                    ("ALIGN", (1, 0), (1, -1), "RIGHT")]
+    for i, row in enumerate(doc_data["rows"]):
+        if row.get("separator"):
+            data.append(["", ""])
+            style.append(("LINEBELOW", (0, i), (-1, i), 0.5, colors.grey))
+            continue
+        data.append([row["label"], row["value"]])
+        if row.get("bold"):
+            style.append(("FONTNAME", (0, i), (-1, i), BOLD))
+    table = Table(data, colWidths=[110 * mm, 60 * mm])
+    table.setStyle(TableStyle(style))
+    story.append(table)
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def write_pdf(report: dict[str, Any], target: Path, *, x: bool = False) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".pdf.tmp")
+    tmp.write_bytes(render_pdf(report, x=x))
+    tmp.replace(target)  # never leave half a PDF where the manager looks for it
+    return target
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

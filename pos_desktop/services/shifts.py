@@ -1,0 +1,370 @@
+"""Opening a shift, moving cash, the X report and the Z close.
+
+Each money event (opening float, cash in/out, the Z) is written in ONE transaction with its
+journal entry, its outbox event and its audit row, like a sale (invariant 2). The Z needs
+no network: it is written locally and its ``shift.closed`` event waits in the outbox
+("pending upload") until the publisher gets the broker's confirm.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from pos_desktop.config import Identity
+from pos_desktop.domain.denominations import count_total, normalise
+from pos_desktop.domain.errors import ShiftError
+from pos_desktop.domain.money import CURRENCY
+from pos_desktop.domain.people import Person
+from pos_desktop.domain.permissions import Action
+from pos_desktop.domain.shift import (
+    DEFAULT_TOLERANCE,
+    DrawerCheck,
+    InvalidCashMove,
+    NoOpenShift,
+    ParkedSalesPending,
+    SaleInProgress,
+    ShiftAlreadyOpen,
+    ShiftFigures,
+)
+from pos_desktop.i18n import format_money
+from pos_desktop.services.events import enqueue_event, local_now, new_trace
+from pos_desktop.services.guard import TillGuard
+from pos_desktop.services.people import TOLERANCE_KEY
+from pos_desktop.services.reports import (
+    figures_dict,
+    report_document,
+    write_pdf,
+    z_payload,
+)
+from pos_desktop.store.repositories import canonical_json
+from pos_desktop.store.shift_repo import CashMoves, Shifts, shift_figures
+from pos_desktop.store.tables import outbox
+from pos_desktop.store.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+MAX_REASON = 500
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedShift:
+    shift_id: str
+    opened_at: str
+    opened_by: Person
+    float: int
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class CashMove:
+    movement_id: str
+    direction: str
+    amount: int
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ZResult:
+    z_number: int
+    shift_id: str
+    payload: dict[str, Any]  # the shift.closed event payload
+    report: dict[str, Any]  # payload + local extras (by cashier, voids, counts...)
+    pdf: Path | None
+
+
+class ShiftService:
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        identity: Identity,
+        guard: TillGuard,
+        *,
+        has_open_sale: Callable[[], bool] = lambda: False,
+        reports_dir: Path | None = None,
+        print_reports: bool = True,
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.identity = identity
+        self.guard = guard
+        self.has_open_sale = has_open_sale
+        self.reports_dir = reports_dir
+        self.print_reports = print_reports
+
+    # -- state ---------------------------------------------------------------------------
+    def current(self) -> dict[str, Any] | None:
+        with self.uow_factory() as uow:
+            return Shifts(uow.conn).open_row(self.identity.terminal_id)
+
+    def current_id(self) -> str | None:
+        with self.uow_factory() as uow:
+            return Shifts(uow.conn).open_id(self.identity.terminal_id)
+
+    def tolerance(self) -> int:
+        with self.uow_factory() as uow:
+            return int(uow.settings.get(TOLERANCE_KEY, DEFAULT_TOLERANCE))
+
+    # -- opening -------------------------------------------------------------------------
+    def open_shift(self, float_amount: int | None = None, *,
+                   counts: Mapping[str, int] | None = None) -> OpenedShift:
+        """Open with a float, typed (``float_amount``) or counted by denomination."""
+        if counts is not None:
+            counted = count_total(counts)
+            if float_amount is not None and float_amount != counted:
+                raise InvalidCashMove(reason="the float and its count differ")
+            float_amount = counted
+        if float_amount is None or float_amount < 0:
+            raise InvalidCashMove(reason="the float must be zero or more")
+        auth = self.guard.authorize(Action.OPEN_SHIFT, float=float_amount)
+        with self.uow_factory() as uow:
+            shifts = Shifts(uow.conn)
+            already = shifts.open_row(self.identity.terminal_id)
+            if already is not None:
+                raise ShiftAlreadyOpen(opened_at=already["opened_at"],
+                                       name=already["opened_by_name"])
+            shift_id, now = str(uuid.uuid4()), local_now()
+            payload: dict[str, Any] = {
+                "shift_id": shift_id,
+                "opened_by": auth.actor.as_dict(),
+                "opened_at": now,
+                "currency": CURRENCY,
+                "float": float_amount,
+            }
+            entry = uow.journal.append("shift_open", shift_id, now, payload)
+            payload["journal"] = {"seq": entry.seq, "prev_hash": entry.prev_hash,
+                                  "hash": entry.hash}
+            shifts.add_open({
+                "shift_id": shift_id,
+                "terminal_id": self.identity.terminal_id,
+                "opened_at": now,
+                "opened_by_id": auth.actor.user_id,
+                "opened_by_name": auth.actor.name,
+                "float": float_amount,
+                "float_counts": None if counts is None else json.dumps(normalise(counts)),
+                "opened_journal_seq": entry.seq,
+            })
+            enqueue_event(uow, self.identity, "shift.opened", payload, occurred_at=now)
+            self.guard.record(auth, uow)
+            uow.commit()
+        log.info("shift opened", extra={"shift_id": shift_id, "float": float_amount})
+        return OpenedShift(shift_id, now, auth.actor, float_amount, payload)
+
+    # -- cash in / out -------------------------------------------------------------------
+    def cash_in(self, amount: int, reason: str) -> CashMove:
+        return self._move("in", amount, reason)
+
+    def cash_out(self, amount: int, reason: str) -> CashMove:
+        return self._move("out", amount, reason)
+
+    def _move(self, direction: str, amount: int, reason: str) -> CashMove:
+        reason = reason.strip()
+        if amount <= 0:
+            raise InvalidCashMove(reason="the amount must be greater than zero")
+        if not reason or len(reason) > MAX_REASON:
+            raise InvalidCashMove(reason="write the reason")
+        action = Action.CASH_IN if direction == "in" else Action.CASH_OUT
+        auth = self.guard.authorize(action, amount=amount, reason=reason)
+        with self.uow_factory() as uow:
+            shift_id = self._open_id(uow)
+            movement_id, now = str(uuid.uuid4()), local_now()
+            payload: dict[str, Any] = {
+                "movement_id": movement_id,
+                "shift_id": shift_id,
+                "direction": direction,
+                "amount": amount,
+                "currency": CURRENCY,
+                "reason": reason,
+                "by": auth.actor.as_dict(),
+                "moved_at": now,
+            }
+            entry = uow.journal.append("cash", movement_id, now, payload)
+            payload["journal"] = {"seq": entry.seq, "prev_hash": entry.prev_hash,
+                                  "hash": entry.hash}
+            CashMoves(uow.conn).add({
+                "movement_id": movement_id,
+                "shift_id": shift_id,
+                "direction": direction,
+                "amount": amount,
+                "reason": reason,
+                "user_id": auth.actor.user_id,
+                "user_name": auth.actor.name,
+                "approver_id": auth.approver.user_id if auth.approver else None,
+                "approver_name": auth.approver.name if auth.approver else None,
+                "moved_at": now,
+                "journal_seq": entry.seq,
+                "payload": canonical_json(payload),
+            })
+            enqueue_event(uow, self.identity, "cash.moved", payload, occurred_at=now)
+            self.guard.record(auth, uow)
+            uow.commit()
+        return CashMove(movement_id, direction, amount, payload)
+
+    def open_drawer(self, reason: str = "") -> None:
+        """Open the drawer without a sale: a supervisor's action, audited, then the kick."""
+        auth = self.guard.authorize(Action.OPEN_DRAWER, reason=reason.strip())
+        with self.uow_factory() as uow:
+            self.guard.record(auth, uow)
+            uow.print_jobs.add("drawer", None, {"reason": reason.strip(),
+                                                "by": auth.actor.as_dict()})
+            uow.commit()
+
+    # -- X -------------------------------------------------------------------------------
+    def x_report(self, *, print_it: bool = False) -> ShiftFigures:
+        """The shift so far (no reset, nothing closed). Printing it is audited."""
+        auth = self.guard.authorize(Action.X_REPORT, printed=print_it)
+        with self.uow_factory() as uow:
+            figures = self._figures(uow, self._open_row(uow))
+            if print_it:
+                uow.print_jobs.add("x", figures.shift_id,
+                                   report_document(figures_dict(figures), x=True))
+            self.guard.record(auth, uow)
+            uow.commit()
+        return figures
+
+    # -- Z -------------------------------------------------------------------------------
+    def z_preflight(self) -> None:
+        """Before the count: an open shift, no parked sale, no sale on screen, and the right
+        to close (an approval given now stays pending until ``close_shift`` uses it)."""
+        self.guard.ensure(Action.CLOSE_SHIFT)
+        with self.uow_factory() as uow:
+            self._open_row(uow)
+            self._no_loose_sales(uow)
+
+    def check_count(self, counts: Mapping[str, int]) -> DrawerCheck:
+        """The blind count against the expected cash (show this only after counting)."""
+        counted = count_total(counts)
+        self.guard.ensure(Action.CLOSE_SHIFT)
+        with self.uow_factory() as uow:
+            figures = self._figures(uow, self._open_row(uow))
+            tolerance = int(uow.settings.get(TOLERANCE_KEY, DEFAULT_TOLERANCE))
+        return DrawerCheck(counted, figures.expected_cash, tolerance)
+
+    def close_shift(self, counts: Mapping[str, int], reason: str | None = None) -> ZResult:
+        """The Z: count, totals, gapless Z number, journal, event, print job — at once."""
+        counted = count_total(counts)
+        auth = self.guard.authorize(Action.CLOSE_SHIFT, counted=counted)
+        with self.uow_factory() as uow:
+            shift = self._open_row(uow)
+            self._no_loose_sales(uow)
+            figures = self._figures(uow, shift)
+            tolerance = int(uow.settings.get(TOLERANCE_KEY, DEFAULT_TOLERANCE))
+            check = DrawerCheck(counted, figures.expected_cash, tolerance)
+            why = check.require_reason(reason, format_money(check.over_short),
+                                       format_money(tolerance))
+            z_number = uow.counters.next("z")
+            now = local_now()
+            payload = z_payload(figures, z_number=z_number, closed_at=now,
+                                closed_by=auth.actor, counted=counted)
+            entry = uow.journal.append("z", f"Z{z_number}", now, payload)
+            payload["journal"] = {"seq": entry.seq, "prev_hash": entry.prev_hash,
+                                  "hash": entry.hash}
+            report = {
+                **payload,
+                "local": {
+                    **figures_dict(figures),
+                    "store_id": self.identity.store_id,
+                    "terminal_id": self.identity.terminal_id,
+                    "counts": normalise(counts),
+                    "float_counts": json.loads(shift["float_counts"] or "null"),
+                    "reason": why,
+                    "tolerance": tolerance,
+                    "approved_by": auth.approver.as_dict() if auth.approver else None,
+                    "journal_head": {"seq": entry.seq, "hash": entry.hash},
+                },
+            }
+            envelope = enqueue_event(uow, self.identity, "shift.closed", payload,
+                                     occurred_at=now, trace=new_trace())
+            Shifts(uow.conn).close(
+                shift["shift_id"],
+                closed_at=now,
+                closed_by_id=auth.actor.user_id,
+                closed_by_name=auth.actor.name,
+                z_number=z_number,
+                counted_cash=counted,
+                counts=json.dumps(normalise(counts)),
+                expected_cash=check.expected,
+                over_short=check.over_short,
+                reason=why,
+                report=json.dumps(report, ensure_ascii=False),
+                closed_journal_seq=entry.seq,
+                closed_event_id=envelope["event_id"],
+            )
+            if self.print_reports:
+                uow.print_jobs.add("z", f"Z{z_number}", report_document(report))
+            self.guard.record(auth, uow)
+            uow.commit()
+        log.info("shift closed", extra={"z_number": z_number, "over_short": check.over_short})
+        return ZResult(z_number, shift["shift_id"], payload, report, self._save_pdf(report))
+
+    def z_report(self, z_number: int | None = None) -> dict[str, Any]:
+        """A closed Z (the last one by default), with its upload state."""
+        with self.uow_factory() as uow:
+            shifts = Shifts(uow.conn)
+            row = shifts.last_closed() if z_number is None else shifts.by_z_number(z_number)
+            if row is None or row["report"] is None:
+                raise NoZReport(number=z_number if z_number is not None else "—")
+            report = dict(json.loads(row["report"]))
+            status = uow.conn.execute(
+                select(outbox.c.status).where(outbox.c.event_id == row["closed_event_id"])
+            ).scalar_one_or_none()
+        report["upload"] = "sent" if status == "sent" else "pending"
+        return report
+
+    def pending_uploads(self) -> list[int]:
+        """Z numbers whose ``shift.closed`` event has not reached head office yet."""
+        with self.uow_factory() as uow:
+            from pos_desktop.store.tables import shifts as shifts_t
+
+            rows = uow.conn.execute(
+                select(shifts_t.c.z_number)
+                .join(outbox, outbox.c.event_id == shifts_t.c.closed_event_id)
+                .where(outbox.c.status != "sent")
+                .order_by(shifts_t.c.z_number)
+            ).scalars()
+            return [int(n) for n in rows]
+
+    # -- helpers -------------------------------------------------------------------------
+    def _open_row(self, uow: UnitOfWork) -> dict[str, Any]:
+        row = Shifts(uow.conn).open_row(self.identity.terminal_id)
+        if row is None:
+            raise NoOpenShift()
+        return row
+
+    def _open_id(self, uow: UnitOfWork) -> str:
+        shift_id = Shifts(uow.conn).open_id(self.identity.terminal_id)
+        if shift_id is None:
+            raise NoOpenShift()
+        return shift_id
+
+    def _no_loose_sales(self, uow: UnitOfWork) -> None:
+        parked = uow.parked.count()
+        if parked:
+            raise ParkedSalesPending(count=parked)
+        if self.has_open_sale():
+            raise SaleInProgress()
+
+    def _figures(self, uow: UnitOfWork, shift: dict[str, Any]) -> ShiftFigures:
+        return shift_figures(uow.conn, shift, self.identity.ticket)
+
+    def _save_pdf(self, report: dict[str, Any]) -> Path | None:
+        """The A4 copy. A failure here never undoes the Z: it can be made again later
+        with ``pos-desktop report z --number N --pdf FILE``."""
+        if self.reports_dir is None:
+            return None
+        target = self.reports_dir / f"Z-{report['z_number']:06d}.pdf"
+        try:
+            write_pdf(report, target)
+        except Exception:  # any renderer failure is logged; the Z stands
+            log.exception("Z PDF not written", extra={"z_number": report["z_number"]})
+            return None
+        return target
+
+
+class NoZReport(ShiftError):
+    message = "There is no Z number {number}."

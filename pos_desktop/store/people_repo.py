@@ -1,0 +1,119 @@
+"""Users and the audit log, over one connection (inside a unit of work's transaction)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from pos_desktop.domain.audit import AuditRecord
+from pos_desktop.domain.people import LoginState, User
+from pos_desktop.domain.permissions import Role
+from pos_desktop.store.repositories import utc_now
+from pos_desktop.store.tables import audit_log, users
+
+
+def _user(row: Any) -> User:
+    return User(row.user_id, row.name, Role(row.role), bool(row.active))
+
+
+class Users:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, user: User, pin_hash: str) -> None:
+        now = utc_now()
+        self.conn.execute(
+            insert(users).values(
+                user_id=user.user_id,
+                name=user.name,
+                role=user.role.value,
+                pin_hash=pin_hash,
+                active=int(user.active),
+                created_at=now,
+                updated_at=now,
+            )
+        )
+
+    def get(self, user_id: str) -> User | None:
+        row = self.conn.execute(select(users).where(users.c.user_id == user_id)).first()
+        return None if row is None else _user(row)
+
+    def credentials(self, user_id: str) -> tuple[User, str, LoginState] | None:
+        row = self.conn.execute(select(users).where(users.c.user_id == user_id)).first()
+        if row is None:
+            return None
+        locked = datetime.fromisoformat(row.locked_until) if row.locked_until else None
+        return _user(row), row.pin_hash, LoginState(row.failed_attempts, locked)
+
+    def list(self, *, active_only: bool = True) -> list[User]:
+        q = select(users).order_by(users.c.name, users.c.user_id)
+        if active_only:
+            q = q.where(users.c.active == 1)
+        return [_user(r) for r in self.conn.execute(q)]
+
+    def count(self) -> int:
+        return int(self.conn.execute(select(func.count()).select_from(users)).scalar_one())
+
+    def save_login_state(self, user_id: str, state: LoginState) -> None:
+        self.conn.execute(
+            update(users)
+            .where(users.c.user_id == user_id)
+            .values(
+                failed_attempts=state.failed,
+                locked_until=state.locked_until.isoformat() if state.locked_until else None,
+                updated_at=utc_now(),
+            )
+        )
+
+    def update(self, user_id: str, **values: Any) -> None:
+        self.conn.execute(
+            update(users).where(users.c.user_id == user_id).values(**values, updated_at=utc_now())
+        )
+
+
+class AuditLog:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, record: AuditRecord, *, terminal_id: str, shift_id: str | None,
+            at: str) -> None:
+        self.conn.execute(
+            insert(audit_log).values(
+                at=at,
+                terminal_id=terminal_id,
+                shift_id=shift_id,
+                action=record.action,
+                user_id=record.actor.user_id if record.actor else None,
+                user_name=record.actor.name if record.actor else None,
+                approver_id=record.approver.user_id if record.approver else None,
+                approver_name=record.approver.name if record.approver else None,
+                details=json.dumps(dict(record.details), ensure_ascii=False, sort_keys=True),
+            )
+        )
+
+    def entries(self, shift_id: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+        q = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
+        if shift_id is not None:
+            q = q.where(audit_log.c.shift_id == shift_id)
+        rows = [dict(r._mapping) for r in self.conn.execute(q)]
+        for row in rows:
+            row["details"] = json.loads(row["details"])
+        return rows
+
+    def counts(self, shift_id: str) -> dict[str, int]:
+        """Per action, how many times it happened in the shift; ``overrides`` counts PINs."""
+        out: dict[str, int] = {}
+        q = (
+            select(audit_log.c.action, func.count(), func.count(audit_log.c.approver_id))
+            .where(audit_log.c.shift_id == shift_id)
+            .group_by(audit_log.c.action)
+        )
+        overrides = 0
+        for action, n, approved in self.conn.execute(q):
+            out[str(action)] = int(n)
+            overrides += int(approved)
+        out["overrides"] = overrides
+        return out

@@ -1,0 +1,205 @@
+"""Shifts and cash movements, and the sums the X and Z reports are made of.
+
+The sums are SQL aggregates over the indexed ``shift_id`` columns, so a Z over a busy day
+reads a few thousand small rows instead of parsing every sale's JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from pos_desktop.domain.people import Person
+from pos_desktop.domain.shift import (
+    ShiftFigures,
+    ShiftStatus,
+    iva_totals,
+    merge_cashiers,
+    tender_totals,
+)
+from pos_desktop.store.people_repo import AuditLog
+from pos_desktop.store.tables import (
+    cash_moves,
+    payments,
+    refund_lines,
+    refund_payments,
+    refunds,
+    sale_lines,
+    sales,
+    shifts,
+)
+
+NO_CASHIER = ("", "—")
+
+
+class Shifts:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def open_row(self, terminal_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            select(shifts).where(
+                shifts.c.terminal_id == terminal_id, shifts.c.status == ShiftStatus.OPEN.value
+            )
+        ).first()
+        return None if row is None else dict(row._mapping)
+
+    def open_id(self, terminal_id: str) -> str | None:
+        value = self.conn.execute(
+            select(shifts.c.shift_id).where(
+                shifts.c.terminal_id == terminal_id, shifts.c.status == ShiftStatus.OPEN.value
+            )
+        ).scalar_one_or_none()
+        return None if value is None else str(value)
+
+    def get(self, shift_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute(select(shifts).where(shifts.c.shift_id == shift_id)).first()
+        return None if row is None else dict(row._mapping)
+
+    def by_z_number(self, z_number: int) -> dict[str, Any] | None:
+        row = self.conn.execute(select(shifts).where(shifts.c.z_number == z_number)).first()
+        return None if row is None else dict(row._mapping)
+
+    def last_closed(self) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            select(shifts)
+            .where(shifts.c.z_number.is_not(None))
+            .order_by(shifts.c.z_number.desc())
+            .limit(1)
+        ).first()
+        return None if row is None else dict(row._mapping)
+
+    def add_open(self, row: dict[str, Any]) -> None:
+        self.conn.execute(insert(shifts).values(status=ShiftStatus.OPEN.value, **row))
+
+    def close(self, shift_id: str, **values: Any) -> None:
+        done = self.conn.execute(
+            update(shifts)
+            .where(shifts.c.shift_id == shift_id, shifts.c.status == ShiftStatus.OPEN.value)
+            .values(status=ShiftStatus.CLOSED.value, **values)
+        )
+        if done.rowcount != 1:
+            raise RuntimeError(f"shift {shift_id} was not open")  # guarded by the caller
+
+
+class CashMoves:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.conn.execute(insert(cash_moves).values(**row))
+
+    def of_shift(self, shift_id: str) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            select(cash_moves).where(cash_moves.c.shift_id == shift_id).order_by(
+                cash_moves.c.journal_seq)
+        )
+        return [dict(r._mapping) for r in rows]
+
+
+def shift_figures(conn: Connection, shift: dict[str, Any],
+                  ticket: Callable[[int], str]) -> ShiftFigures:
+    """The X/Z figures of ``shift`` (a ``shifts`` row) as of now, inside the caller's
+    transaction (the Z holds the write lock, so nothing can be sold in between)."""
+    sid = shift["shift_id"]
+    in_shift = sales.c.shift_id == sid
+    count, total, discounts, change, first, last = conn.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(sales.c.total), 0),
+            func.coalesce(func.sum(sales.c.discounts), 0),
+            func.coalesce(func.sum(sales.c.change), 0),
+            func.min(sales.c.ticket_number),
+            func.max(sales.c.ticket_number),
+        ).where(in_shift)
+    ).one()
+    paid = dict(conn.execute(
+        select(payments.c.kind, func.sum(payments.c.amount))
+        .join(sales, sales.c.sale_id == payments.c.sale_id)
+        .where(in_shift)
+        .group_by(payments.c.kind)
+    ).tuples().all())
+    sale_groups = conn.execute(
+        select(sale_lines.c.iva_rate, func.sum(sale_lines.c.amount))
+        .join(sales, sales.c.sale_id == sale_lines.c.sale_id)
+        .where(in_shift)
+        .group_by(sale_lines.c.sale_id, sale_lines.c.iva_rate)
+    ).tuples().all()
+    sale_cashiers = conn.execute(
+        select(sales.c.cashier_id, func.max(sales.c.cashier_name), func.count(),
+               func.sum(sales.c.total))
+        .where(in_shift)
+        .group_by(sales.c.cashier_id)
+    ).tuples().all()
+
+    r_in_shift = refunds.c.shift_id == sid
+    r_count, r_total = conn.execute(
+        select(func.count(), func.coalesce(func.sum(refunds.c.total), 0)).where(r_in_shift)
+    ).one()
+    r_paid = dict(conn.execute(
+        select(refund_payments.c.kind, func.sum(refund_payments.c.amount))
+        .join(refunds, refunds.c.refund_id == refund_payments.c.refund_id)
+        .where(r_in_shift)
+        .group_by(refund_payments.c.kind)
+    ).tuples().all())
+    refund_groups = conn.execute(
+        select(refund_lines.c.iva_rate, func.sum(refund_lines.c.amount))
+        .join(refunds, refunds.c.refund_id == refund_lines.c.refund_id)
+        .where(r_in_shift)
+        .group_by(refund_lines.c.refund_id, refund_lines.c.iva_rate)
+    ).tuples().all()
+    refund_cashiers = conn.execute(
+        select(refunds.c.cashier_id, func.max(refunds.c.cashier_name), func.count(),
+               func.sum(refunds.c.total))
+        .where(r_in_shift)
+        .group_by(refunds.c.cashier_id)
+    ).tuples().all()
+
+    moved = dict(conn.execute(
+        select(cash_moves.c.direction, func.sum(cash_moves.c.amount))
+        .where(cash_moves.c.shift_id == sid)
+        .group_by(cash_moves.c.direction)
+    ).tuples().all())
+    moves = conn.execute(
+        select(func.count()).select_from(cash_moves).where(cash_moves.c.shift_id == sid)
+    ).scalar_one()
+    audit = AuditLog(conn).counts(sid)
+
+    def people(rows: list[Any]) -> list[tuple[str, str, int, int]]:
+        return [(uid or NO_CASHIER[0], name or NO_CASHIER[1], int(n), int(amount))
+                for uid, name, n, amount in rows]
+
+    return ShiftFigures(
+        shift_id=sid,
+        opened_at=shift["opened_at"],
+        opened_by=Person(shift["opened_by_id"], shift["opened_by_name"]),
+        float=int(shift["float"]),
+        sales_count=int(count),
+        sales=int(total),
+        discounts=int(discounts),
+        refunds_count=int(r_count),
+        refunds=int(r_total),
+        cash_in=int(moved.get("in", 0)),
+        cash_out=int(moved.get("out", 0)),
+        cash_moves=int(moves),
+        by_tender=tender_totals(
+            {str(k): int(v) for k, v in paid.items()},
+            int(change),
+            {str(k): int(v) for k, v in r_paid.items()},
+        ),
+        sales_by_iva=iva_totals((str(r), int(g)) for r, g in sale_groups),
+        refunds_by_iva=iva_totals((str(r), int(g)) for r, g in refund_groups),
+        by_cashier=merge_cashiers(people(list(sale_cashiers)), people(list(refund_cashiers))),
+        voided_sales=audit.get("cancel_sale", 0),
+        voided_lines=audit.get("void_line", 0),
+        overrides=audit.get("overrides", 0),
+        first_ticket=None if first is None else ticket(int(first)),
+        last_ticket=None if last is None else ticket(int(last)),
+    )
+
+
+def loads(raw: str | None) -> Any:
+    return None if raw is None else json.loads(raw)
