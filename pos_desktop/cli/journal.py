@@ -1,4 +1,9 @@
-"""``pos-desktop journal --json``: the completed sales, for support and audits."""
+"""``pos-desktop journal --json``: the completed sales, for support and audits.
+
+``pos-desktop journal --verify [--json]`` checks the tamper-evident chain and the rows it
+vouches for; it exits 1 and names the first broken, missing or reordered entry, or
+confirms the chain and prints its head.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,8 @@ from pos_desktop.i18n import _, format_money
 def register(sub: Any) -> None:
     p = sub.add_parser("journal", help=_("print completed sales"))
     p.add_argument("--json", action="store_true", help=_("one JSON document"))
+    p.add_argument("--verify", action="store_true",
+                   help=_("check the hash chain and the rows it covers (exit 1 if broken)"))
     p.set_defaults(handler=run)
 
 
@@ -20,6 +27,8 @@ def run(args: argparse.Namespace) -> int:
     from pos_desktop.app import Till
     from pos_desktop.cli.main import data_dir_of
 
+    if args.verify:
+        return run_verify(args)
     till = Till.open(data_dir_of(args), demo=args.demo)
     try:
         with till.uow() as uow:
@@ -51,3 +60,34 @@ def _sale_view(p: dict[str, Any]) -> dict[str, Any]:
         "total": p["total"],
         "iva": p["iva"],
     }
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    """Read-only: opens the file directly, so checking never adds to what it checks."""
+    from pos_desktop.cli.main import data_dir_of
+    from pos_desktop.services.journal_verify import verify_engine
+    from pos_desktop.store.db import database_path, open_engine
+
+    path = database_path(data_dir_of(args))
+    if not path.exists():
+        print(_("No till database at {path}.").format(path=path), file=sys.stderr)
+        return 2
+    engine = open_engine(path, writer=False)
+    try:
+        result = verify_engine(engine)
+    finally:
+        engine.dispose()
+    if args.json:
+        json.dump(result.as_dict(), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    elif result.ok:
+        print(_("Journal OK: {entries} entries, head #{seq} {hash}").format(
+            entries=result.entries, seq=result.head_seq, hash=result.head_hash))
+    else:
+        first = result.first
+        assert first is not None
+        print(_("Journal BROKEN at entry {seq} ({kind}): {detail}").format(
+            seq=first.seq, kind=first.kind.value, detail=first.detail), file=sys.stderr)
+        print(_("{count} problems in all (see --json).").format(count=len(result.problems)),
+              file=sys.stderr)
+    return 0 if result.ok else 1

@@ -8,13 +8,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pos_desktop import __version__
-from pos_desktop.cli import catalog, journal, simulate
+from pos_desktop.cli import catalog, journal, refund, report, shift, simulate, users
 from pos_desktop.cli import sync as sync_cli
 from pos_desktop.config import resolve_data_dir
 from pos_desktop.domain.errors import PosError
 from pos_desktop.i18n import _, set_language
 
-COMMANDS = (catalog, simulate, journal, sync_cli)
+COMMANDS = (catalog, simulate, journal, sync_cli, report, shift, users, refund)
 
 
 def build_parser() -> argparse.ArgumentParser:

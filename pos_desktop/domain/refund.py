@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pos_desktop.domain.errors import DomainError, InvalidQuantity
 from pos_desktop.domain.money import div_round
 from pos_desktop.domain.tax import IvaLine, IvaRate, iva_breakdown
+from pos_desktop.i18n import format_quantity
 
 
 class RefundError(DomainError):
@@ -61,8 +62,7 @@ class RefundableLine:
         if quantity_milli <= 0 or (not self.sold_by_weight and quantity_milli % 1000):
             raise InvalidQuantity(text=str(quantity_milli / 1000))
         if quantity_milli > self.quantity_left:
-            left = (f"{self.quantity_left / 1000:.3f} kg" if self.sold_by_weight
-                    else str(self.quantity_left // 1000))
+            left = format_quantity(self.quantity_left, weighed=self.sold_by_weight)
             raise RefundTooLarge(line_no=self.line_no, left=left)
 
 

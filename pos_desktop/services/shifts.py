@@ -215,6 +215,12 @@ class ShiftService:
             uow.commit()
 
     # -- X -------------------------------------------------------------------------------
+    def figures(self) -> ShiftFigures:
+        """The open shift's figures, read-only and unaudited: for support tooling
+        (``pos-desktop report x``). The window shows ``x_report`` instead."""
+        with self.uow_factory() as uow:
+            return self._figures(uow, self._open_row(uow))
+
     def x_report(self, *, print_it: bool = False) -> ShiftFigures:
         """The shift so far (no reset, nothing closed). Printing it is audited."""
         auth = self.guard.authorize(Action.X_REPORT, printed=print_it)
