@@ -22,7 +22,7 @@ class Backoff:
     """Full-jitter exponential backoff: the n-th wait is uniform in [0, min(cap, base*2^n)]."""
 
     base: float = 0.5
-    cap: float = 30.0
+    cap: float = 15.0
     rng: random.Random = field(default_factory=random.Random)
     failures: int = 0
 
@@ -44,7 +44,7 @@ class CircuitBreaker:
     """
 
     threshold: int = 5
-    cooldown: float = 30.0
+    cooldown: float = 15.0
     clock: Clock = time.monotonic
     failures: int = 0
     opened_at: float | None = None

@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 CRASH_ENV = "POS_SYNC_TEST_CRASH"
 APP_ID = f"pos-desktop/{__version__}"
 FAILED_RETRY_INTERVAL = 60.0  # seconds between new tries of refused events
+WAKE_GAP = 2.0  # seconds: the shortest wait between two connection attempts a sale can cause
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +170,14 @@ class OutboxPublisher:
                 self.breaker.record_success()
             else:
                 self.breaker.record_failure()
-            self._sleep(self.backoff.next_delay(), wakeable=self.breaker.allows())
+            # A sale while offline may cut the wait short, but not more often than
+            # every WAKE_GAP seconds: a busy till must not turn into a connection storm.
+            delay = self.backoff.next_delay()
+            if self.breaker.allows():
+                self._sleep(min(delay, WAKE_GAP), wakeable=False)
+                self._sleep(max(0.0, delay - WAKE_GAP), wakeable=True)
+            else:
+                self._sleep(delay, wakeable=False)
 
     def drain(self, timeout: float = 60.0) -> DrainResult:
         """Send everything pending (and retry refused events) once, then return.
@@ -199,16 +207,17 @@ class OutboxPublisher:
         )
 
     def _sleep(self, seconds: float, *, wakeable: bool) -> None:
+        """Wait ``seconds`` (less if stopped, or if ``wakeable`` and ``wake()`` was called)."""
         end = time.monotonic() + seconds
-        self._wakeup.clear()
         while not self._stop.is_set():
             left = end - time.monotonic()
             if left <= 0:
                 return
-            if self._wakeup.wait(min(left, 0.5)) and wakeable:
-                return
             if not wakeable:
+                self._stop.wait(min(left, 0.5))
+            elif self._wakeup.wait(min(left, 0.5)):
                 self._wakeup.clear()
+                return
 
     def _set_link(self, state: SyncState, error: str | None = None) -> None:
         with self._lock:
@@ -240,6 +249,7 @@ class OutboxPublisher:
 
     def _session(self, deadline: float | None = None) -> None:
         self._reset_session()
+        self._wakeup.clear()  # this session reads the whole outbox anyway
         self._deadline = deadline
         try:
             url = connection_url(self.settings.amqp_url, self.password)

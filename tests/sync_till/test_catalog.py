@@ -19,7 +19,7 @@ from sync.till.catalog_apply import CatalogGap, apply_change, apply_snapshot, lo
 from sync.till.catalog_listener import CatalogListener
 from sync.till.snapshot import Snapshot
 
-from .conftest import sync_settings
+from .helpers import sync_settings
 
 
 def wire_product(p: Product, **changes: object) -> CatalogProduct:

@@ -18,7 +18,7 @@ from sync.till.backoff import Backoff, CircuitBreaker
 from sync.till.outbox import OutboxQueue
 from sync.till.publisher import OutboxPublisher
 
-from .conftest import sell, sync_settings, take_messages
+from .helpers import sell, sync_settings, take_messages
 from .proxy import TcpProxy
 
 pytestmark = pytest.mark.services

@@ -10,7 +10,7 @@ from pos_desktop import secrets
 from pos_desktop.cli.sync import split_password
 from sync.till.settings import connection_url, load_sync_settings, redact
 
-from .conftest import MemoryKeyring
+from .helpers import MemoryKeyring
 
 STORED = {
     "store.id": "S007",

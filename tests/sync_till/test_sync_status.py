@@ -16,7 +16,7 @@ from pos_desktop.services.sync_status import (
 )
 from pos_desktop.store.tables import outbox
 
-from .conftest import sell
+from .helpers import sell
 
 
 def mark_all_sent(till: Till) -> None:
