@@ -28,6 +28,7 @@ class TillDialog(QDialog):
         self.layout_.setSpacing(10)
         self.title = QLabel(title, self)
         self.title.setObjectName("dialogTitle")
+        self.title.setWordWrap(True)
         self.layout_.addWidget(self.title)
         self.hint = QLabel(hint, self)
         self.hint.setObjectName("dialogHint")
@@ -44,7 +45,9 @@ class TillDialog(QDialog):
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)
-        self.error.show()
+        if not self.error.isVisible():
+            self.error.show()
+            self.adjustSize()  # grow to fit the message instead of squeezing the field
 
     def clear_error(self) -> None:
         self.error.hide()

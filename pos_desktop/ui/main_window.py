@@ -14,7 +14,7 @@ Other features plug in without editing this file:
   back to the scan field when it closes;
 - ``add_error_handler(PermissionDenied, handler)`` lets e.g. a supervisor-override dialog
   handle an error and retry the action;
-- ``status`` (``set_sync_state``, ``set_printer_state``), ``receipt_preview``, and the
+- ``status`` (``set_sync_state``, ``set_printer_state``), ``show_receipt(image)``, and the
   ``sale_completed`` / ``sale_changed`` signals.
 """
 
@@ -26,7 +26,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QImage, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -56,9 +57,14 @@ from pos_desktop.ui.search_dialog import SearchDialog
 from pos_desktop.ui.status_bar import TillStatusBar
 
 if TYPE_CHECKING:
+    from PIL.Image import Image as PilImage
+
     from pos_desktop.app import Till
 
 log = logging.getLogger(__name__)
+
+# Key names on the touch buttons, as printed on a Spanish keyboard.
+KEY_NAMES = {"Del": N_("Del"), "Ctrl+Shift+X": N_("Ctrl+Shift+X")}
 
 # "3*" (or "0,350*") typed and Enter: the quantity for the next scan.
 _QUANTITY_ONLY = re.compile(r"^\s*([0-9]+(?:[.,][0-9]{1,3})?)\s*[*xX]\s*$")
@@ -85,6 +91,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name: dict[str, QAction] = {}
         self._menus: dict[str, QMenu] = {}
         self._error_handlers: list[tuple[type[PosError], ErrorHandler]] = []
+        self._cashier_shown: str | None = "\0"
         self._build(store_name)
         self._add_sale_actions()
         self.refresh()
@@ -105,6 +112,9 @@ class MainWindow(QMainWindow):
         self.banner = MessageBanner(central)
         self.model = SaleTableModel(central)
         self.table = SaleTable(self.model, central)
+        self.table.selectionModel().selectionChanged.connect(
+            lambda _new, _old: self.show_selected_line()
+        )
         left.addWidget(self.banner)
         left.addWidget(self.table, 1)
         right = QVBoxLayout()
@@ -112,10 +122,13 @@ class MainWindow(QMainWindow):
         self.total_panel.setFixedWidth(370)  # fixed: the lines must not jump as totals grow
         self.receipt_preview = ReceiptPreview(central)
         self.receipt_preview.setFixedWidth(370)
-        self.receipt_preview.setMinimumHeight(200)
+        self.receipt_preview.setMinimumHeight(150)
+        # The preview takes what the total leaves, never the other way round.
+        self.receipt_preview.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Ignored)
+        self.total_panel.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Minimum)
         self.receipt_preview.hide()
         right.addWidget(self.total_panel, 1)
-        right.addWidget(self.receipt_preview, 2)
+        right.addWidget(self.receipt_preview, 0)
         self.side_panel = right
         top.addLayout(left, 1)
         top.addLayout(right)
@@ -143,9 +156,7 @@ class MainWindow(QMainWindow):
         self.quantity_badge.hide()
         self.scan = KeyField(parent)
         self.scan.setObjectName("scanField")
-        self.scan.setPlaceholderText(
-            _("Scan or type a code · 3*code for 3 units")
-        )
+        self.scan.setPlaceholderText(_("Scan or type a code · 3*code"))
         self.scan.submitted.connect(self.on_entry)
         self.scan.bind(Qt.Key.Key_Up, lambda: self.move_selection(-1))
         self.scan.bind(Qt.Key.Key_Down, lambda: self.move_selection(1))
@@ -198,7 +209,8 @@ class MainWindow(QMainWindow):
         if menu is not None:
             self.menu(menu).addAction(action)
         if button:
-            hint = sequence.toString(QKeySequence.SequenceFormat.NativeText) if shortcut else ""
+            hint = sequence.toString(QKeySequence.SequenceFormat.PortableText) if shortcut else ""
+            hint = _(KEY_NAMES[hint]) if hint in KEY_NAMES else hint
             label = button_text or text.replace("&", "")
             b = QPushButton(f"{hint}\n{label}" if hint else label, self)
             b.setObjectName(object_name)
@@ -212,6 +224,18 @@ class MainWindow(QMainWindow):
     def button(self, name: str) -> QPushButton | None:
         b = self.actions_by_name[name].property("button")
         return b if isinstance(b, QPushButton) else None
+
+    def show_receipt(self, image: QImage | PilImage | None) -> None:
+        """Show a receipt image under the total (the on-screen printer); None hides it."""
+        if image is None:
+            self.receipt_preview.clear()
+            self.receipt_preview.hide()
+            self.side_panel.setStretchFactor(self.total_panel, 1)
+            return
+        self.side_panel.setStretchFactor(self.total_panel, 0)  # the total keeps its room
+        self.side_panel.setStretchFactor(self.receipt_preview, 1)
+        self.receipt_preview.show()
+        self.receipt_preview.show_image(image)
 
     def add_error_handler(self, kind: type[PosError], handler: ErrorHandler) -> None:
         """``handler(error, retry)`` returns True if it took care of the error."""
@@ -240,7 +264,10 @@ class MainWindow(QMainWindow):
 
     def update_cashier(self) -> None:
         cashier = self.register.cashier
-        self.status.set_cashier(cashier.name if cashier else None)
+        name = cashier.name if cashier else None
+        if name != self._cashier_shown:  # cheap check: refresh() runs on every scan
+            self._cashier_shown = name
+            self.status.set_cashier(name)
 
     # -- running actions -----------------------------------------------------------------
     def run(self, action: Callable[[], object]) -> None:
@@ -276,6 +303,7 @@ class MainWindow(QMainWindow):
         before = self.table.current_row()
         self.model.update(sale)
         self.table.show_discount_column(any(li.discount for li in sale.lines))
+        self.update_cashier()  # a login or a cashier change shows at once
         self.total_panel.update_sale(sale, totals)
         if select_line is not None:
             self.table.select_row(self.model.row_of(select_line))
@@ -283,6 +311,7 @@ class MainWindow(QMainWindow):
             self.table.select_row(len(self.model.rows) - 1)
         elif not self.model.rows:
             self.table.clearSelection()
+        self.show_selected_line()
         self.sale_changed.emit()
 
     def selected_line_no(self) -> int:
@@ -290,6 +319,11 @@ class MainWindow(QMainWindow):
         if row is None:
             raise EmptySale()
         return self.model.rows[row].line_no
+
+    def show_selected_line(self) -> None:
+        lines = self.register.sale.lines
+        row = self.table.current_row()
+        self.total_panel.show_line(lines[row] if row is not None and row < len(lines) else None)
 
     def move_selection(self, step: int) -> None:
         if not self.model.rows:
@@ -340,17 +374,33 @@ class MainWindow(QMainWindow):
 
     # -- the sale's commands -------------------------------------------------------------
     def _add_sale_actions(self) -> None:
-        commands: list[tuple[str, str, str, Callable[[], object], str]] = [
-            ("quantity", _("Quantity"), "F2", self.change_quantity, "keyButton"),
-            ("search", _("Search"), "F3", self.search, "keyButton"),
-            ("line_discount", _("Line discount"), "F4", self.discount_line, "keyButton"),
-            ("park", _("Hold / recall"), "F5", self.park_or_recall, "keyButton"),
-            ("ticket_discount", _("Ticket discount"), "F6", self.discount_ticket, "keyButton"),
-            ("void", _("Void line"), "Del", self.void_line, "keyButton"),
-            ("cancel", _("Cancel sale"), "Ctrl+Shift+X", self.cancel_sale, "dangerButton"),
-            ("pay", _("Pay"), "F12", self.pay, "payButton"),
+        K = "keyButton"  # noqa: N806
+        # (name, menu text, short button text, key, handler, button style)
+        commands: list[tuple[str, str, str, str, Callable[[], object], str]] = [
+            ("quantity", _("Quantity"), _("Quantity"), "F2", self.change_quantity, K),
+            ("search", _("Search"), _("Search"), "F3", self.search, K),
+            ("line_discount", _("Line discount"), _("Line disc."), "F4", self.discount_line, K),
+            ("park", _("Hold / recall"), _("Hold"), "F5", self.park_or_recall, K),
+            (
+                "ticket_discount",
+                _("Ticket discount"),
+                _("Ticket disc."),
+                "F6",
+                self.discount_ticket,
+                K,
+            ),
+            ("void", _("Void line"), _("Void"), "Del", self.void_line, K),
+            (
+                "cancel",
+                _("Cancel sale"),
+                _("Cancel"),
+                "Ctrl+Shift+X",
+                self.cancel_sale,
+                "dangerButton",
+            ),
+            ("pay", _("Pay"), _("Pay"), "F12", self.pay, "payButton"),
         ]
-        for name, text, key, handler, style in commands:
+        for name, text, short, key, handler, style in commands:
             self.add_action(
                 text,
                 handler,
@@ -358,6 +408,7 @@ class MainWindow(QMainWindow):
                 menu="sale",
                 button=True,
                 name=name,
+                button_text=short,
                 object_name=style,
             )
 
@@ -484,6 +535,14 @@ class MainWindow(QMainWindow):
             self.banner.ok(_("Sale saved, ticket {ticket}.").format(ticket=done.ticket))
         self.refresh()
         self.sale_completed.emit(done)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # The side panel takes about 30 % of the width; fixed between resizes so that a
+        # growing total never moves the lines.
+        width = max(300, min(440, int(self.width() * 0.3)))
+        self.total_panel.setFixedWidth(width)
+        self.receipt_preview.setFixedWidth(width)
+        super().resizeEvent(event)
 
     # -- closing -------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

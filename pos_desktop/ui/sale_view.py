@@ -1,17 +1,23 @@
 """What the customer is paying for: the lines table and the big total.
 
-The model keeps display rows (already formatted strings) and, on each change, tells the
-view only what changed: a scan appends one row or bumps one quantity, so the view repaints
-one row instead of the whole table. That keeps "key Enter → line shown" well under a frame.
+The model keeps display rows (already formatted strings) and, on each change, touches only
+what changed: a scan appends one row or bumps one quantity. The view reads a C++ model,
+so a repaint never calls into Python. That keeps "key Enter → line shown" under a frame.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFontMetrics, QResizeEvent
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFontMetrics,
+    QResizeEvent,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -31,7 +37,6 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _CENTER = Qt.AlignmentFlag.AlignCenter
 ALIGN = (_CENTER, _LEFT, _RIGHT, _RIGHT, _RIGHT, _RIGHT)
-Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,56 +62,64 @@ def line_row(position: int, line: SaleLine) -> LineRow:
     )
 
 
-class SaleTableModel(QAbstractTableModel):
+class SaleTableModel:
+    """The sale's lines as display rows, kept in a C++ item model for the view.
+
+    Two choices keep a scan cheap to show. The view reads a ``QStandardItemModel``, so
+    painting never calls back into Python. And the model always has at least a screenful
+    of rows, blank ones below the lines: a new line fills the next blank row, which
+    repaints one row, where inserting a row would repaint the whole table.
+    """
+
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         self.rows: list[LineRow] = []
-        self._headers = [_(c) for c in COLUMNS]
+        self.min_rows = 0
+        # Rows paint their own background (the view is opaque, see SaleTable).
+        self.brushes = (QBrush(QColor("#ffffff")), QBrush(QColor("#f3f6fa")))
+        self.qmodel = QStandardItemModel(0, len(COLUMNS), parent)
+        self.qmodel.setHorizontalHeaderLabels([_(c) for c in COLUMNS])
+        for col, align in enumerate(ALIGN):
+            self.qmodel.setHeaderData(
+                col, Qt.Orientation.Horizontal, align, Qt.ItemDataRole.TextAlignmentRole
+            )
 
-    # -- Qt model API --------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.rows[index.row()].cells[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return ALIGN[index.column()]
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.TextAlignmentRole:
-            return ALIGN[section]
-        return None
-
-    # -- updates -------------------------------------------------------------------------
     def update(self, sale: Sale) -> None:
-        """Show ``sale``'s lines, signalling the smallest change we can name."""
+        """Show ``sale``'s lines, touching only the cells that changed."""
         new = [line_row(i, line) for i, line in enumerate(sale.lines, start=1)]
-        old = self.rows
-        if len(new) == len(old) + 1 and new[:-1] == old:
-            self.beginInsertRows(QModelIndex(), len(old), len(old))
-            self.rows = new
-            self.endInsertRows()
-        elif len(new) == len(old):
-            changed = [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
-            self.rows = new
-            if changed:
-                last = len(COLUMNS) - 1
-                self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], last))
-        else:
-            self.beginResetModel()
-            self.rows = new
-            self.endResetModel()
+        old, self.rows = self.rows, new
+        for r, row in enumerate(new):
+            if r >= self.qmodel.rowCount():
+                self.qmodel.appendRow(self._items(r, row.cells))
+            elif r >= len(old) or old[r] != row:
+                self._set_row(r, row.cells, old[r].cells if r < len(old) else None)
+        for r in range(len(new), len(old)):
+            self._set_row(r, _BLANK, old[r].cells)
+        self._fit_row_count()
+
+    def set_min_rows(self, count: int) -> None:
+        """Keep at least ``count`` rows (blank below the lines) so the table looks ruled."""
+        if count != self.min_rows:
+            self.min_rows = count
+            self._fit_row_count()
+
+    def _fit_row_count(self) -> None:
+        wanted = max(len(self.rows), self.min_rows)
+        have = self.qmodel.rowCount()
+        if have > wanted:
+            self.qmodel.setRowCount(wanted)
+        for r in range(have, wanted):
+            self.qmodel.appendRow(self._items(r, _BLANK))
+
+    def _set_row(self, r: int, cells: tuple[str, ...], before: tuple[str, ...] | None) -> None:
+        filled = bool(cells[0])
+        for c, text in enumerate(cells):
+            item = self.qmodel.item(r, c)
+            if item is None:
+                continue
+            if before is None or before[c] != text:
+                item.setText(text)
+            if item.isSelectable() != filled:
+                item.setSelectable(filled)
 
     def row_of(self, line_no: int) -> int | None:
         for i, row in enumerate(self.rows):
@@ -114,13 +127,28 @@ class SaleTableModel(QAbstractTableModel):
                 return i
         return None
 
+    def _items(self, r: int, cells: tuple[str, ...]) -> list[QStandardItem]:
+        items = []
+        for col, text in enumerate(cells):
+            item = QStandardItem(text)
+            item.setTextAlignment(ALIGN[col])
+            item.setEditable(False)
+            item.setSelectable(bool(cells[0]))
+            item.setBackground(self.brushes[r % 2])
+            items.append(item)
+        return items
+
+
+_BLANK = ("", "", "", "", "", "")
+
 
 class SaleTable(QTableView):
     """The lines. It never takes the keyboard: Up/Down come from the scan field."""
 
     def __init__(self, model: SaleTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setModel(model)
+        self.lines = model
+        self.setModel(model.qmodel)
         self.setObjectName("saleTable")
         self.ensurePolished()  # the sheet's font decides row height and column widths
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -132,6 +160,12 @@ class SaleTable(QTableView):
         self.setWordWrap(False)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # The rows always cover the viewport (see SaleTableModel): telling Qt so lets it
+        # scroll by moving pixels instead of repainting the whole table for each new line.
+        self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        palette = self.palette()  # the sheet's background / alternate-background-color
+        model.brushes = (palette.base(), palette.alternateBase())
         rows = self.verticalHeader()
         rows.hide()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -157,6 +191,11 @@ class SaleTable(QTableView):
         for col, sample in samples.items():
             self.setColumnWidth(col, fm.horizontalAdvance(sample) + 16)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        height = self.verticalHeader().defaultSectionSize()
+        self.lines.set_min_rows(self.viewport().height() // max(height, 1) + 1)
+
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
@@ -166,23 +205,17 @@ class SaleTable(QTableView):
         if self.isColumnHidden(COL_DISC) == shown:
             self.setColumnHidden(COL_DISC, not shown)
 
-    @property
-    def sale_model(self) -> SaleTableModel:
-        model = self.model()
-        assert isinstance(model, SaleTableModel)
-        return model
-
     def current_row(self) -> int | None:
         rows = self.selectionModel().selectedRows()
         return rows[0].row() if rows else None
 
     def select_row(self, row: int | None) -> None:
-        if row is None or not self.sale_model.rows:
+        if row is None or not self.lines.rows:
             self.clearSelection()
             return
-        row = max(0, min(row, len(self.sale_model.rows) - 1))
+        row = max(0, min(row, len(self.lines.rows) - 1))
         self.selectRow(row)
-        self.scrollTo(self.sale_model.index(row, 0))
+        self.scrollTo(self.lines.qmodel.index(row, 0))
 
 
 def item_count(sale: Sale) -> int:
@@ -234,6 +267,9 @@ class TotalPanel(QFrame):
         self.detail = self._label("totalDetail", "")
         self.detail.setAlignment(_RIGHT)
         self.detail.setWordWrap(True)
+        self.last_item = self._label("lastItem", "")
+        self.last_item.setAlignment(_RIGHT)
+        self.last_item.setWordWrap(True)
         self.change = FitLabel("", self, max_point_size=26)
         self.change.setObjectName("changeAmount")
         self.change.setAlignment(_RIGHT)
@@ -241,6 +277,8 @@ class TotalPanel(QFrame):
         self.last_sale.setAlignment(_RIGHT)
         for w in (self.caption, self.amount, self.detail):
             layout.addWidget(w)
+        layout.addStretch(1)
+        layout.addWidget(self.last_item)
         layout.addStretch(1)
         layout.addWidget(self.change)
         layout.addWidget(self.last_sale)
@@ -261,6 +299,18 @@ class TotalPanel(QFrame):
             parts.append(_("Paid: {amount}").format(amount=format_money(paid)))
             parts.append(_("Due: {amount}").format(amount=format_money(sale.due)))
         self.detail.setText("\n".join(parts))
+
+    def show_line(self, line: SaleLine | None) -> None:
+        """The line just scanned or changed, large enough to read from the customer side."""
+        if line is None:
+            self.last_item.setText("")
+            return
+        weighed = line.product.sold_by_weight
+        self.last_item.setText(
+            f"{line.product.name}\n"
+            f"{format_quantity(line.quantity_milli, weighed=weighed)} × "
+            f"{format_money(line.unit_price)}\n{format_money(line.after_line_discount)}"
+        )
 
     def show_last_sale(self, ticket: str, change: int) -> None:
         self.change.setText(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
 from pos_desktop.i18n import _
 from pos_desktop.ui.theme import set_level
@@ -27,6 +27,10 @@ class TillStatusBar(QStatusBar):
         self.printer = self._slot("statusPrinter")
         self.clock = QLabel(self)
         self.clock.setObjectName("statusClock")
+        self.clock.ensurePolished()
+        self.clock.setMinimumWidth(
+            self.clock.fontMetrics().horizontalAdvance("00/00/0000 00:00") + 24
+        )
         self.addPermanentWidget(self.clock)
         self.sync.hide()
         self.printer.hide()
@@ -38,6 +42,9 @@ class TillStatusBar(QStatusBar):
     def _slot(self, name: str) -> QLabel:
         label = QLabel(self)
         label.setObjectName(name)
+        # On a narrow screen the texts are cut rather than pushing the clock out.
+        label.setMinimumWidth(24)
+        label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.addWidget(label)
         return label
 

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from pos_desktop.app import Till
 from pos_desktop.domain.errors import PermissionDenied
+from pos_desktop.services.checkout import Cashier
 from pos_desktop.ui.confirm_dialog import ConfirmDialog
 from pos_desktop.ui.dialog_base import EntryDialog
 from pos_desktop.ui.main_window import MainWindow
@@ -470,7 +471,11 @@ def test_status_bar_shows_store_terminal_cashier_and_the_sync_and_printer_slots(
     status = window.status
     assert status.store.text() == "Almacén Don Pepe (S001)"
     assert "T01" in status.terminal.text()
-    assert "Demo" in status.cashier.text()
+    assert window.register.cashier is not None
+    assert status.cashier.text() == f"Cajero: {window.register.cashier.name}"
+    window.register.cashier = Cashier("u-luis", "Luis")  # a cashier change shows at once
+    window.refresh()
+    assert status.cashier.text() == "Cajero: Luis"
     assert not status.sync.isVisible()
     status.set_sync_state("Sin conexión · 3 pendientes", "warning")
     status.set_printer_state("Sin papel", "error")
