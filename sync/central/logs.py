@@ -7,7 +7,7 @@ import json
 import logging
 import sys
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TextIO
 
 INGEST_SERVICE = "pos-central-ingest"
 API_SERVICE = "pos-central-api"
@@ -41,9 +41,11 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
-def configure_logging(service: str, level: int = logging.INFO) -> None:
-    """Route the ``sync`` loggers to stderr as JSON lines for this service."""
-    handler = logging.StreamHandler(sys.stderr)
+def configure_logging(
+    service: str, level: int = logging.INFO, stream: TextIO | None = None
+) -> None:
+    """Route the ``sync`` loggers to stderr (or ``stream``) as JSON lines for this service."""
+    handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter(service))
     root = logging.getLogger("sync")
     root.handlers[:] = [handler]

@@ -15,6 +15,7 @@ Failure policy, by error kind:
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -37,8 +38,9 @@ Outcome = Literal["applied", "duplicate"] | InvalidEvent
 _TRACK = """
 INSERT INTO processed_events (event_id, store_id, terminal_id, seq, type, schema_version,
     occurred_at, trace_id, journal_seq, journal_prev_hash, journal_hash)
-SELECT * FROM unnest(%s::uuid[], %s::text[], %s::text[], %s::bigint[], %s::text[], %s::int[],
-    %s::timestamptz[], %s::text[], %s::bigint[], %s::text[], %s::text[])
+SELECT * FROM json_to_recordset(%s::json) AS e(event_id uuid, store_id text, terminal_id text,
+    seq bigint, type text, schema_version int, occurred_at timestamptz, trace_id text,
+    journal_seq bigint, journal_prev_hash text, journal_hash text)
 ON CONFLICT DO NOTHING
 RETURNING event_id::text
 """
@@ -71,6 +73,11 @@ class BatchApplier:
         self.before_commit = before_commit
         self.journal_breaks: list[JournalBreak] = []
         self._known_terminals: set[tuple[str, str]] = set()
+
+    def take_journal_breaks(self) -> int:
+        """How many breaks were recorded since the last call (metrics)."""
+        count, self.journal_breaks = len(self.journal_breaks), []
+        return count
 
     def apply(self, envelopes: Sequence[Envelope]) -> list[Outcome]:
         """One outcome per envelope, in order. Commits before returning."""
@@ -138,25 +145,28 @@ class BatchApplier:
 
     @staticmethod
     def _track(cursor: psycopg.Cursor[Any], envelopes: Sequence[Envelope]) -> set[str]:
-        columns: list[list[Any]] = [[] for _ in range(11)]
+        """Insert the tracking rows; returns the event ids that were new. The rows travel
+        as one JSON document: far cheaper to encode than eleven typed arrays."""
+        rows = []
         for env in envelopes:
             journal = env.payload.get("journal") or {}
-            values = (
-                env.event_id,
-                env.store_id,
-                env.terminal_id,
-                env.seq,
-                env.type,
-                env.schema_version,
-                env.occurred_at,
-                env.trace_id,
-                journal.get("seq"),
-                journal.get("prev_hash"),
-                journal.get("hash"),
+            rows.append(
+                {
+                    "event_id": env.event_id,
+                    "store_id": env.store_id,
+                    "terminal_id": env.terminal_id,
+                    "seq": env.seq,
+                    "type": env.type,
+                    "schema_version": env.schema_version,
+                    "occurred_at": env.occurred_at,
+                    "trace_id": env.trace_id,
+                    "journal_seq": journal.get("seq"),
+                    "journal_prev_hash": journal.get("prev_hash"),
+                    "journal_hash": journal.get("hash"),
+                }
             )
-            for column, value in zip(columns, values, strict=True):
-                column.append(value)
-        return {row[0] for row in cursor.execute(_TRACK, columns)}
+        document = json.dumps(rows, separators=(",", ":"))
+        return {row[0] for row in cursor.execute(_TRACK, (document,))}
 
     def _ensure_terminals(self, cursor: psycopg.Cursor[Any], applied: Sequence[Envelope]) -> None:
         new = {(env.store_id, env.terminal_id) for env in applied} - self._known_terminals

@@ -20,7 +20,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -31,7 +33,7 @@ from pika.adapters.blocking_connection import BlockingChannel
 from pika.spec import Basic, BasicProperties
 
 from sync.central.database import DatabaseUnavailable, connect
-from sync.central.ingest.apply import APPLIED, DUPLICATE, BatchApplier, CommitHook
+from sync.central.ingest.apply import APPLIED, DUPLICATE, BatchApplier, CommitHook, Outcome
 from sync.central.ingest.writers import WRITERS
 from sync.central.metrics import IngestMetrics
 from sync.central.topology import Topology
@@ -59,6 +61,8 @@ class IngestSettings:
     batch_wait: float = 0.05
     """Seconds to wait for more messages after the first of a batch."""
     prefetch: int = 1000
+    pipeline_depth: int = 1
+    """Batches handed to PostgreSQL and not yet acked, besides the one being read."""
     backoff_initial: float = 0.5
     backoff_max: float = 30.0
 
@@ -77,6 +81,15 @@ class Delivery:
     routing_key: str
     properties: BasicProperties
     body: bytes
+
+
+@dataclass(frozen=True)
+class _Batch:
+    deliveries: Sequence[Delivery]
+    valid: list[tuple[Delivery, Envelope]]
+    rejected: list[tuple[Delivery, InvalidEvent]]
+    outcomes: Future[list[Outcome]]
+    started: float
 
 
 @dataclass
@@ -150,15 +163,40 @@ class IngestConsumer:
                 self.ready.set()
                 self._connected = True
                 log.info("ingesta conectada", extra={"queue": self.topology.ingest_queue})
-                while not stop.is_set():
-                    batch = self._collect(connection, session, stop)
-                    if batch:
-                        self._handle(session.channel, applier, batch)
+                # One thread owns the PostgreSQL connection, so the database works on
+                # batch N while this thread (the only one touching pika) reads and
+                # validates batch N+1. Batches are applied, dead-lettered and acked in order.
+                with ThreadPoolExecutor(1, thread_name_prefix="pos-central-db") as database:
+                    self._pipeline(connection, session, stop, applier, database)
                 self.ready.clear()
             finally:
                 _close_quietly(connection)  # unacked deliveries go back to the queue
         finally:
             db.close()
+
+    def _pipeline(
+        self,
+        connection: pika.BlockingConnection,
+        session: _Session,
+        stop: threading.Event,
+        applier: BatchApplier,
+        database: ThreadPoolExecutor,
+    ) -> None:
+        in_flight: deque[_Batch] = deque()
+        while not (stop.is_set() and not in_flight):
+            batch = (
+                []
+                if stop.is_set()
+                else self._collect(connection, session, stop, idle_wait=0.005 if in_flight else 0.5)
+            )
+            if batch:
+                in_flight.append(self._start(batch, applier, database))
+            while in_flight and (
+                len(in_flight) > self.settings.pipeline_depth
+                or not batch
+                or in_flight[0].outcomes.done()
+            ):
+                self._finish(session.channel, applier, in_flight.popleft())
 
     @staticmethod
     def _receiver(session: _Session) -> Callable[..., None]:
@@ -175,7 +213,11 @@ class IngestConsumer:
         return on_message
 
     def _collect(
-        self, connection: pika.BlockingConnection, session: _Session, stop: threading.Event
+        self,
+        connection: pika.BlockingConnection,
+        session: _Session,
+        stop: threading.Event,
+        idle_wait: float,
     ) -> list[Delivery]:
         size = self.settings.batch_size
         deadline: float | None = None
@@ -185,13 +227,18 @@ class IngestConsumer:
                 deadline = now + self.settings.batch_wait
             if deadline is not None and now >= deadline:
                 break
-            connection.process_data_events(time_limit=0.5 if deadline is None else deadline - now)
+            connection.process_data_events(
+                time_limit=idle_wait if deadline is None else deadline - now
+            )
+            if deadline is None and not session.pending:
+                break
         batch, session.pending[:] = session.pending[:size], session.pending[size:]
         return batch
 
-    def _handle(
-        self, channel: BlockingChannel, applier: BatchApplier, batch: Sequence[Delivery]
-    ) -> None:
+    def _start(
+        self, batch: Sequence[Delivery], applier: BatchApplier, database: ThreadPoolExecutor
+    ) -> _Batch:
+        """Validate here; hand the valid events to the database thread."""
         started = time.perf_counter()
         valid: list[tuple[Delivery, Envelope]] = []
         rejected: list[tuple[Delivery, InvalidEvent]] = []
@@ -206,11 +253,17 @@ class IngestConsumer:
                 valid.append((delivery, env))
             except InvalidEvent as error:
                 rejected.append((delivery, error))
-        envelopes = [env for _, env in valid]
-        outcomes = applier.apply(envelopes)
+        outcomes = database.submit(applier.apply, [env for _, env in valid])
+        return _Batch(batch, valid, rejected, outcomes, started)
+
+    def _finish(self, channel: BlockingChannel, applier: BatchApplier, batch: _Batch) -> None:
+        """After the commit: log, dead-letter what was refused, then ack the whole batch."""
+        outcomes = batch.outcomes.result()  # DatabaseUnavailable surfaces here: no ack
+        envelopes = [env for _, env in batch.valid]
         if self.hooks.after_commit:
             self.hooks.after_commit(envelopes)
-        for (delivery, env), outcome in zip(valid, outcomes, strict=True):
+        rejected = list(batch.rejected)
+        for (delivery, env), outcome in zip(batch.valid, outcomes, strict=True):
             if outcome == APPLIED:
                 self.metrics.ingested.labels(env.type).inc()
                 log.info(
@@ -222,11 +275,10 @@ class IngestConsumer:
                 rejected.append((delivery, outcome))
         for delivery, problem in rejected:
             self._dead_letter(channel, delivery, problem)
-        self.metrics.journal_breaks.inc(len(applier.journal_breaks))
-        applier.journal_breaks.clear()
-        channel.basic_ack(batch[-1].tag, multiple=True)
-        self.metrics.batch_size.observe(len(batch))
-        self.metrics.batch_seconds.observe(time.perf_counter() - started)
+        self.metrics.journal_breaks.inc(applier.take_journal_breaks())
+        channel.basic_ack(batch.deliveries[-1].tag, multiple=True)
+        self.metrics.batch_size.observe(len(batch.deliveries))
+        self.metrics.batch_seconds.observe(time.perf_counter() - batch.started)
 
     def _dead_letter(
         self, channel: BlockingChannel, delivery: Delivery, error: InvalidEvent

@@ -14,6 +14,9 @@ depends_on = None
 
 # Money is bigint centavos, quantities bigint milli-units. business_date is the date of
 # the till's own local timestamp (what the shop calls "that day"), never the server's.
+# Child rows (lines, payments, IVA) have no FOREIGN KEY to their sale or refund: the
+# ingest, the only writer, inserts them in the same transaction as the parent, and the
+# per-row FK trigger cost about a quarter of the ingest's throughput (measured).
 UPGRADE = """
 CREATE TABLE stores (
     store_id      text PRIMARY KEY,
@@ -109,7 +112,7 @@ CREATE TABLE sales (
 );
 CREATE INDEX sales_by_day ON sales (business_date, store_id, terminal_id);
 CREATE TABLE sale_lines (
-    sale_id        uuid NOT NULL REFERENCES sales,
+    sale_id        uuid NOT NULL,
     line_no        integer NOT NULL,
     sku            text NOT NULL,
     barcode        text,
@@ -124,7 +127,7 @@ CREATE TABLE sale_lines (
     PRIMARY KEY (sale_id, line_no)
 );
 CREATE TABLE payments (
-    sale_id   uuid NOT NULL REFERENCES sales,
+    sale_id   uuid NOT NULL,
     tender_no integer NOT NULL,
     kind      text NOT NULL,
     amount    bigint NOT NULL,
@@ -132,7 +135,7 @@ CREATE TABLE payments (
     PRIMARY KEY (sale_id, tender_no)
 );
 CREATE TABLE sale_iva (
-    sale_id uuid NOT NULL REFERENCES sales,
+    sale_id uuid NOT NULL,
     rate    text NOT NULL,
     gross   bigint NOT NULL,
     net     bigint NOT NULL,
@@ -166,7 +169,7 @@ CREATE TABLE refunds (
 );
 CREATE INDEX refunds_by_day ON refunds (business_date, store_id, terminal_id);
 CREATE TABLE refund_lines (
-    refund_id        uuid NOT NULL REFERENCES refunds,
+    refund_id        uuid NOT NULL,
     line_no          integer NOT NULL,
     original_line_no integer NOT NULL,
     sku              text NOT NULL,
@@ -178,7 +181,7 @@ CREATE TABLE refund_lines (
     PRIMARY KEY (refund_id, line_no)
 );
 CREATE TABLE refund_tenders (
-    refund_id uuid NOT NULL REFERENCES refunds,
+    refund_id uuid NOT NULL,
     tender_no integer NOT NULL,
     kind      text NOT NULL,
     amount    bigint NOT NULL,
@@ -186,7 +189,7 @@ CREATE TABLE refund_tenders (
     PRIMARY KEY (refund_id, tender_no)
 );
 CREATE TABLE refund_iva (
-    refund_id uuid NOT NULL REFERENCES refunds,
+    refund_id uuid NOT NULL,
     rate      text NOT NULL,
     gross     bigint NOT NULL,
     net       bigint NOT NULL,

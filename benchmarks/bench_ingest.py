@@ -1,0 +1,285 @@
+"""Central ingest throughput: 20,000 sale.completed events (1-12 lines) pre-published to a
+private queue, ingested to PostgreSQL, next to a raw baseline measured in the same run
+(a plain pika consumer that batch-inserts the raw JSON into a table with COPY, no
+validation and no business logic). Prints JSON; medians and p99 of batch latency.
+
+    python -m benchmarks.bench_ingest [--events 20000] [--batch-size 500] [--out FILE]
+
+Budget (issue): ingest >= 5,000 events/s and >= half of the raw baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pika
+import psycopg
+
+from benchmarks.stats import summarize
+from sync.central.database import migrate
+from sync.central.ingest.consumer import IngestConsumer, IngestSettings
+from sync.central.logs import INGEST_SERVICE, configure_logging
+from sync.central.metrics import IngestMetrics
+from sync.central.topology import Topology, declare_topology, delete_topology
+from sync.contracts.testing import SimulatedTerminal
+
+AMQP_URL = os.environ.get("POS_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
+PG_ADMIN_URL = os.environ.get("POS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+TERMINALS = 20
+
+
+def process_cpu() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
+def backend_cpu(pid: int | None) -> float | None:
+    """CPU seconds used so far by one PostgreSQL backend (same host only)."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def ingest_backend_pid(db_url: str) -> int | None:
+    with psycopg.connect(db_url) as db:
+        row = db.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND application_name = 'pos-central'"
+        ).fetchone()
+    return int(row[0]) if row else None
+
+
+def cpu_figures(count: int, client: float, server: float | None) -> dict[str, Any]:
+    return {
+        "client_cpu_us_per_event": round(client / count * 1e6),
+        "postgres_backend_cpu_us_per_event": None
+        if server is None
+        else round(server / count * 1e6),
+    }
+
+
+class BatchTimer:
+    """Stands in for the batch-latency histogram to keep every sample."""
+
+    def __init__(self) -> None:
+        self.samples: list[float] = []
+
+    def observe(self, seconds: float) -> None:
+        self.samples.append(seconds)
+
+
+def make_events(count: int) -> list[tuple[str, bytes]]:
+    tills = [SimulatedTerminal("S001", f"T{n:02d}", seed=n) for n in range(1, TERMINALS + 1)]
+    events = [tills[i % TERMINALS].sale() for i in range(count)]
+    return [(event.event_id, event.to_json()) for event in events]
+
+
+def prepublish(
+    channel: Any, exchange: str, routing_key: str, queue: str, events: list[tuple[str, bytes]]
+) -> None:
+    for event_id, body in events:
+        channel.basic_publish(
+            exchange,
+            routing_key,
+            body,
+            pika.BasicProperties(
+                delivery_mode=2, content_type="application/json", message_id=event_id
+            ),
+        )
+    while channel.queue_declare(queue, passive=True).method.message_count < len(events):
+        time.sleep(0.1)
+
+
+def run_ingest(db_url: str, topology: Topology, count: int, batch_size: int) -> dict[str, Any]:
+    metrics = IngestMetrics()
+    timer = BatchTimer()
+    metrics.batch_seconds = timer  # type: ignore[assignment]
+    consumer = IngestConsumer(
+        db_url=db_url,
+        amqp_url=AMQP_URL,
+        topology=topology,
+        metrics=metrics,
+        settings=IngestSettings(batch_size=batch_size, prefetch=2 * batch_size),
+    )
+    stop = threading.Event()
+    thread = threading.Thread(target=consumer.run, args=(stop,), daemon=True)
+    cpu_before = process_cpu()
+    started = time.perf_counter()
+    thread.start()
+    consumer.ready.wait(30)
+    pid = ingest_backend_pid(db_url)
+    server_before = backend_cpu(pid)
+    while (
+        metrics.registry.get_sample_value(
+            "pos_central_events_ingested_total", {"type": "sale.completed"}
+        )
+        or 0
+    ) < count:
+        time.sleep(0.01)
+        if time.perf_counter() - started > 600:
+            raise RuntimeError("ingest did not finish in 10 minutes")
+    elapsed = time.perf_counter() - started
+    server_after = backend_cpu(pid)
+    client = process_cpu() - cpu_before
+    stop.set()
+    thread.join(timeout=60)
+    server = None if server_before is None or server_after is None else server_after - server_before
+    return {
+        "seconds": round(elapsed, 3),
+        "events_per_s": round(count / elapsed),
+        **cpu_figures(count, client, server),
+        "batches": len(timer.samples),
+        "batch_latency": summarize(timer.samples),
+    }
+
+
+def run_raw_baseline(db_url: str, queue: str, count: int, batch_size: int) -> dict[str, Any]:
+    """Same transport, no business logic: pika batches -> COPY raw JSON -> commit -> ack."""
+    with psycopg.connect(db_url.replace("+psycopg", ""), autocommit=True) as db:
+        db.execute("CREATE TABLE raw_events (message_id text, body jsonb)")
+    samples: list[float] = []
+    done = 0
+    cpu_before = process_cpu()
+    started = time.perf_counter()
+    connection = pika.BlockingConnection(pika.URLParameters(AMQP_URL))
+    channel = connection.channel()
+    channel.basic_qos(prefetch_count=2 * batch_size)
+    pending: list[tuple[int, str, bytes]] = []
+    channel.basic_consume(
+        queue,
+        lambda _c, method, props, body: pending.append(
+            (method.delivery_tag, props.message_id, body)
+        ),
+    )
+    with psycopg.connect(db_url.replace("+psycopg", "")) as db:
+        pid = db.info.backend_pid
+        server_before = backend_cpu(pid)
+        while done < count:
+            deadline = None
+            while len(pending) < batch_size:
+                now = time.monotonic()
+                deadline = deadline or now + 0.05
+                if pending and now >= deadline:
+                    break
+                connection.process_data_events(time_limit=max(0.0, deadline - now))
+            batch, pending[:] = pending[:batch_size], pending[batch_size:]
+            if not batch:
+                continue
+            t0 = time.perf_counter()
+            with (
+                db.cursor() as cursor,
+                cursor.copy("COPY raw_events (message_id, body) FROM STDIN") as copy,
+            ):
+                for _tag, message_id, body in batch:
+                    copy.write_row((message_id, body.decode()))
+            db.commit()
+            channel.basic_ack(batch[-1][0], multiple=True)
+            samples.append(time.perf_counter() - t0)
+            done += len(batch)
+        server_after = backend_cpu(pid)
+    elapsed = time.perf_counter() - started
+    client = process_cpu() - cpu_before
+    connection.close()
+    server = None if server_before is None or server_after is None else server_after - server_before
+    return {
+        "seconds": round(elapsed, 3),
+        "events_per_s": round(count / elapsed),
+        **cpu_figures(count, client, server),
+        "batches": len(samples),
+        "batch_latency": summarize(samples),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--events", type=int, default=20_000)
+    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--out", type=Path, help="also write the JSON here")
+    args = parser.parse_args(argv)
+    # Production logs one JSON line per applied sale; keep that cost, drop the output.
+    with open(os.devnull, "w", encoding="utf-8") as devnull:
+        configure_logging(INGEST_SERVICE, logging.INFO, stream=devnull)
+        result = _measure(args.events, args.batch_size)
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+def _measure(count: int, batch_size: int) -> dict[str, Any]:
+    suffix = uuid.uuid4().hex[:10]
+    database = f"pos_bench_{suffix}"
+    topology = Topology(prefix=f"bench-{suffix}.")
+    raw_queue = f"bench-{suffix}.raw"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{database}"')
+    db_url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{database}"
+    connection = pika.BlockingConnection(pika.URLParameters(AMQP_URL))
+    channel = connection.channel()
+    try:
+        migrate(db_url)
+        declare_topology(channel, topology)
+        channel.queue_declare(raw_queue, durable=True, arguments={"x-queue-type": "quorum"})
+        events = make_events(count)
+        lines = [len(json.loads(body)["payload"]["lines"]) for _, body in events]
+        prepublish(
+            channel, topology.events_exchange, "sale.completed", topology.ingest_queue, events
+        )
+        prepublish(channel, "", raw_queue, raw_queue, events)
+        raw = run_raw_baseline(db_url, raw_queue, count, batch_size)
+        ingest = run_ingest(db_url, topology, count, batch_size)
+        with psycopg.connect(db_url) as db:
+            stored = db.execute("SELECT count(*) FROM sales").fetchone()
+        if stored is None or stored[0] != count:
+            raise RuntimeError(f"expected {count} sales in PostgreSQL, found {stored}")
+    finally:
+        delete_topology(channel, topology, [raw_queue])
+        connection.close()
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    ratio = ingest["events_per_s"] / raw["events_per_s"]
+    load = os.getloadavg()
+    return {
+        "benchmark": "central ingest",
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_1m_after": round(load[0], 2),
+        },
+        "events": count,
+        "terminals": TERMINALS,
+        "lines_per_sale": {
+            "min": min(lines),
+            "max": max(lines),
+            "mean": round(sum(lines) / len(lines), 2),
+        },
+        "batch_size": batch_size,
+        "ingest": ingest,
+        "raw_baseline": {
+            **raw,
+            "what": "pika + COPY of the raw JSON into a jsonb column, no validation",
+        },
+        "ingest_vs_raw": round(ratio, 3),
+        "budget": {"min_events_per_s": 5000, "min_ratio_to_raw": 0.5},
+        "within_budget": ingest["events_per_s"] >= 5000 and ratio >= 0.5,
+    }
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
