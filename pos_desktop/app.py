@@ -125,10 +125,11 @@ class Till:
 
     # -- head office sync (sync/till): built here so services never import it ------------
     def build_sync(self, **options: object) -> TillSync:
+        from pos_desktop.store.repositories import Settings
         from sync.till.service import TillSync
 
-        with self.uow() as uow:
-            stored = uow.settings.all()
+        with self.reader.connect() as conn:  # a read: never the write lock
+            stored = Settings(conn).all()
         return TillSync.from_stored(stored, self.reader, self.writer, self.uow, **options)
 
     def start_sync(self) -> TillSync:
@@ -139,6 +140,7 @@ class Till:
         """
         if self.sync is None:
             self.sync = self.build_sync()
+        if self.sync.wake not in self.after_commit:
             self.after_commit.append(self.sync.wake)
         self.sync.start()
         return self.sync
@@ -148,7 +150,8 @@ class Till:
             self.sync.stop()
 
     def sync_status(self) -> SyncStatus:
-        """Online/offline/error, pending count, oldest unsent age (the window polls this)."""
+        """Online/offline/error, pending count, oldest unsent age (the window polls this
+        on a timer: two short reads, no write lock, no network)."""
         sync = self.sync or self.build_sync()
         return sync.status()
 

@@ -142,11 +142,12 @@ def format_age(seconds: float) -> str:
 
 
 def status_bar_text(status: SyncStatus) -> tuple[str, str]:
-    """(text, level) for ``status_bar.set_sync_state``; level is ok / warning / error."""
+    """(text, level) for ``status_bar.set_sync_state`` (which puts "Sync:" in front);
+    level is ok / warning / error."""
     label = {
-        SyncState.ONLINE: _("Head office: online"),
-        SyncState.OFFLINE: _("Head office: offline"),
-        SyncState.ERROR: _("Head office: error"),
+        SyncState.ONLINE: _("online"),
+        SyncState.OFFLINE: _("offline"),
+        SyncState.ERROR: _("error"),
     }[status.state]
     parts = [label]
     if status.pending:

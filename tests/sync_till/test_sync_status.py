@@ -72,7 +72,7 @@ def test_status_bar_text_names_count_and_age() -> None:
     set_language("en")
     text, level = status_bar_text(status)
     assert level == "warning"
-    assert text == "Head office: offline · 12 to send · oldest 2 h · sin conexión"
+    assert text == "offline · 12 to send · oldest 2 h · sin conexión"
 
 
 def test_till_sync_status_without_configuration_says_so(till: Till) -> None:
