@@ -246,6 +246,7 @@ class OutboxPublisher:
         self._drained = False
         self._session_ok = False
         self._deadline: float | None = None
+        self._channel_error: str | None = None  # why the broker closed our channel
 
     def _session(self, deadline: float | None = None) -> None:
         self._reset_session()
@@ -309,7 +310,7 @@ class OutboxPublisher:
 
     def _on_closed(self, conn: pika.connection.Connection, reason: BaseException) -> None:
         self._flush()  # confirms that arrived before the close still count
-        if not self._stop.is_set() and not self._drained:
+        if not self._stop.is_set() and not self._drained and self._channel_error is None:
             self._set_link(SyncState.OFFLINE, describe(reason))
         conn.ioloop.stop()
 
@@ -338,7 +339,8 @@ class OutboxPublisher:
         # office; the events stay pending and the status bar says why.
         self._channel = None
         if not self._stop.is_set() and not self._drained:
-            self._set_link(SyncState.ERROR, describe(reason))
+            self._channel_error = describe(reason)
+            self._set_link(SyncState.ERROR, self._channel_error)
         conn = self._conn
         if conn is not None and conn.is_open:
             conn.close()

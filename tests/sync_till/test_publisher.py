@@ -237,3 +237,17 @@ def test_link_cut_while_confirms_are_in_flight_loses_nothing(
     # At least once: some may be duplicated; none is missing.
     assert {p.message_id for p, _body in messages} == event_ids
     assert {r["status"] for r in outbox_rows(till)} == {"sent"}
+
+
+def test_a_missing_exchange_is_an_error_that_names_it_and_keeps_the_events(
+    till: Till, amqp_url: str, unique_name: str
+) -> None:
+    nowhere = Topology(prefix=f"test-missing-{unique_name}.")
+    n = len(outbox_rows(till))
+    publisher = make_publisher(till, amqp_url, nowhere)
+    result = publisher.drain(timeout=1.5)
+    assert (result.confirmed, result.remaining) == (0, n)
+    link = publisher.link()
+    assert link.state is SyncState.ERROR
+    assert "404" in (link.error or "") and nowhere.events_exchange in (link.error or "")
+    assert {r["status"] for r in outbox_rows(till)} == {"pending"}
