@@ -40,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--http-port", type=int, help="serve /health, /ready and /metrics of the ingest"
     )
+    ingest.add_argument("--http-host", default="127.0.0.1")
     serve = commands.add_parser("serve", parents=[common], help="HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
@@ -89,6 +90,7 @@ def _run(args: argparse.Namespace, config: CentralConfig) -> int:
             batch_wait=args.batch_wait_ms / 1000,
             prefetch=args.prefetch,
             http_port=args.http_port,
+            http_host=args.http_host,
         )
     if args.command == "serve":
         return commands.serve(config, _stop_on_signals(), host=args.host, port=args.port)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import threading
 from datetime import date
@@ -21,6 +22,9 @@ from sync.central.metrics import IngestMetrics
 from sync.central.topology import Topology, declare_topology
 
 log = logging.getLogger("sync.central.cli")
+
+API_TOKEN_ENV = "POS_CENTRAL_API_TOKEN"
+"""When set, /v1/* of ``pos-central serve`` requires ``Authorization: Bearer <token>``."""
 
 
 def _fail(message: str) -> int:
@@ -62,6 +66,7 @@ def ingest(
     batch_wait: float,
     prefetch: int,
     http_port: int | None,
+    http_host: str = "127.0.0.1",
 ) -> int:
     metrics = IngestMetrics()
     consumer = IngestConsumer(
@@ -77,7 +82,7 @@ def ingest(
 
         checks = HealthChecks(db_url=config.db_url, amqp_url=config.amqp_url)
         server = start_http_server(
-            "127.0.0.1", http_port, checks=checks, metrics=[metrics.exposition], catalog_db_url=None
+            http_host, http_port, checks=checks, metrics=[metrics.exposition], catalog_db_url=None
         )
     try:
         consumer.run(stop)
@@ -102,6 +107,8 @@ def serve(config: CentralConfig, stop: threading.Event, *, host: str, port: int)
         metrics=[api_metrics.exposition],
         catalog_db_url=config.db_url,
         api_metrics=api_metrics,
+        # From the environment, never a flag: command lines are visible to every user.
+        api_token=os.environ.get(API_TOKEN_ENV) or None,
     )
     log.info("API escuchando", extra={"host": host, "port": server.server_address[1]})
     stop.wait()

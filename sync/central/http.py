@@ -4,6 +4,7 @@ ingest's own health and metrics (``pos-central ingest --http-port``)."""
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import threading
@@ -159,6 +160,7 @@ def start_http_server(
     metrics: Sequence[Exposition],
     catalog_db_url: str | None,
     api_metrics: ApiMetrics | None = None,
+    api_token: str | None = None,
 ) -> ThreadingHTTPServer:
     """Serve in a daemon thread; ``server.shutdown()`` stops it. Port 0 picks a free port."""
 
@@ -186,9 +188,22 @@ def start_http_server(
                     CONTENT_TYPE_LATEST,
                 )
             elif path == SNAPSHOT_PATH and catalog_db_url is not None:
-                self._snapshot(catalog_db_url)
+                if self._authorized():
+                    self._snapshot(catalog_db_url)
             else:
                 self._json(HTTPStatus.NOT_FOUND, {"error": f"no existe {path}"})
+
+        def _authorized(self) -> bool:
+            """With a token configured, /v1/* needs ``Authorization: Bearer <token>``."""
+            if not api_token:
+                return True
+            given = self.headers.get("Authorization", "")
+            if hmac.compare_digest(given.encode(), f"Bearer {api_token}".encode()):
+                return True
+            self._json(
+                HTTPStatus.UNAUTHORIZED, {"error": "falta el token de acceso o no es válido"}
+            )
+            return False
 
         def _snapshot(self, db_url: str) -> None:
             try:

@@ -1,0 +1,194 @@
+"""The pos-central commands: migrate, provision, configuration errors, API token."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pika
+import pytest
+
+from sync.central.catalog import save_catalog
+from sync.central.cli import main
+from sync.central.config import CentralConfig, ConfigError, psycopg_conninfo, redact, sqlalchemy_url
+from sync.central.http import HealthChecks, start_http_server
+from sync.central.topology import Topology, delete_topology
+from sync.contracts import CatalogProduct, wire
+
+from .conftest import Broker, query, scalar, wait_until
+from .test_http import get, serving
+
+ROOT = Path(__file__).parents[2]
+
+
+@pytest.mark.services
+def test_migrate_creates_the_schema_and_is_idempotent(
+    pg_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["migrate", "--db-url", pg_database]) == 0
+    assert main(["migrate", "--db-url", pg_database.replace("+psycopg", "")]) == 0
+    assert "Base de datos al día" in capsys.readouterr().out
+    tables = {
+        row[0]
+        for row in query(pg_database, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+    }
+    assert {
+        "stores",
+        "terminals",
+        "products",
+        "catalog_versions",
+        "sales",
+        "sale_lines",
+        "payments",
+        "refunds",
+        "refund_lines",
+        "shifts",
+        "cash_movements",
+        "processed_events",
+        "terminal_progress",
+        "journal_breaks",
+    } <= tables
+    assert scalar(pg_database, "SELECT version_num FROM alembic_version") == "0001"
+    constraints = {
+        row[0]
+        for row in query(
+            pg_database,
+            "SELECT conname FROM pg_constraint WHERE conrelid = 'processed_events'::regclass",
+        )
+    }
+    assert {"processed_events_pkey", "processed_events_terminal_seq"} <= constraints
+
+
+@pytest.mark.services
+def test_provision_declares_the_topology(
+    amqp_url: str, unique_name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    topology = Topology(prefix=f"cli-{unique_name}.")
+    assert main(["provision", "--amqp-url", amqp_url, "--prefix", topology.prefix]) == 0
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    channel = connection.channel()
+    try:
+        for exchange in (
+            topology.events_exchange,
+            topology.dead_letter_exchange,
+            topology.catalog_exchange,
+        ):
+            channel.exchange_declare(exchange, passive=True)
+        for queue in (topology.ingest_queue, topology.dead_letter_queue):
+            channel.queue_declare(queue, passive=True)
+        # an unroutable reject on central.ingest ends in central.ingest.dead (broker-side DLX)
+        channel.basic_publish(topology.events_exchange, "sale.completed", b"{}")
+        wait_until(
+            lambda: (
+                channel.queue_declare(topology.ingest_queue, passive=True).method.message_count == 1
+            )
+        )
+        method, _, _ = channel.basic_get(topology.ingest_queue)
+        channel.basic_reject(method.delivery_tag, requeue=False)
+        wait_until(
+            lambda: (
+                channel.queue_declare(topology.dead_letter_queue, passive=True).method.message_count
+                == 1
+            )
+        )
+        assert (
+            main(["provision", "--amqp-url", amqp_url, "--prefix", topology.prefix]) == 0
+        )  # idempotent
+    finally:
+        delete_topology(channel, topology)
+        connection.close()
+    assert f"{topology.events_exchange} -> {topology.ingest_queue}" in capsys.readouterr().out
+
+
+def test_a_missing_database_url_names_the_flag_and_the_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("POS_CENTRAL_DB_URL", raising=False)
+    assert main(["migrate"]) == 2
+    error = capsys.readouterr().err
+    assert "--db-url" in error and "POS_CENTRAL_DB_URL" in error
+
+
+def test_database_urls_in_both_spellings() -> None:
+    assert psycopg_conninfo("postgresql+psycopg://u@h:5432/pos") == "postgresql://u@h:5432/pos"
+    assert psycopg_conninfo("postgresql://u@h/pos") == "postgresql://u@h/pos"
+    assert sqlalchemy_url("postgresql://u@h/pos") == "postgresql+psycopg://u@h/pos"
+    assert redact("postgresql://u:secreto@h/pos") == "postgresql://u:***@h/pos"
+    with pytest.raises(ConfigError, match="POS_CENTRAL_DB_URL"):
+        psycopg_conninfo("mysql://u@h/pos")
+    assert CentralConfig.resolve("postgresql://u@h/pos", prefix="x.").prefix == "x."
+
+
+@pytest.mark.services
+def test_the_snapshot_needs_the_token_when_one_is_configured(
+    central_db: str, broker: Broker
+) -> None:
+    save_catalog(
+        central_db, [CatalogProduct("A1", "Té", 100, "21", False, None, None, ())], source="t"
+    )
+    server = start_http_server(
+        "127.0.0.1",
+        0,
+        checks=HealthChecks(central_db, broker.url),
+        metrics=[],
+        catalog_db_url=central_db,
+        api_token="s3creto",
+    )
+    with serving(server) as base:
+        assert get(f"{base}{wire.SNAPSHOT_PATH}")[0] == 401
+        assert get(f"{base}{wire.SNAPSHOT_PATH}", {"Authorization": "Bearer otro"})[0] == 401
+        assert get(f"{base}{wire.SNAPSHOT_PATH}", {"Authorization": "Bearer s3creto"})[0] == 200
+        assert get(f"{base}/health")[0] == 200  # probes stay open
+
+
+@pytest.mark.services
+def test_the_ingest_command_serves_its_own_metrics(central_db: str, broker: Broker) -> None:
+    from sync.contracts.testing import SimulatedTerminal
+
+    till = SimulatedTerminal(seed=51)
+    broker.publish(till.sale() for _ in range(3))
+    probe = start_http_server(
+        "127.0.0.1", 0, checks=HealthChecks(central_db, broker.url), metrics=[], catalog_db_url=None
+    )
+    port = probe.server_address[1]
+    probe.shutdown()
+    probe.server_close()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sync.central.cli",
+            "ingest",
+            "--db-url",
+            central_db,
+            "--amqp-url",
+            broker.url,
+            "--prefix",
+            broker.topology.prefix,
+            "--http-port",
+            str(port),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until(lambda: scalar(central_db, "SELECT count(*) FROM sales") == 3)
+
+        def metrics() -> str:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+                return str(response.read().decode())
+
+        wait_until(
+            lambda: 'pos_central_events_ingested_total{type="sale.completed"} 3.0' in metrics()
+        )
+        assert get(f"http://127.0.0.1:{port}/ready")[0] == 200
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
