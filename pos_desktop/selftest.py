@@ -40,6 +40,7 @@ def _run(data_dir: Path) -> int:
     from sqlalchemy import func, select
 
     from pos_desktop.app import Till
+    from pos_desktop.store.repositories import GENESIS_HASH, chain_hash
     from pos_desktop.store.tables import journal, outbox, payments, print_jobs, sale_lines, sales
     from pos_desktop.ui.launch import application, build_window
 
@@ -73,8 +74,11 @@ def _run(data_dir: Path) -> int:
         _check("sale completed", not till.register.sale.lines)
         with till.uow() as uow:
             conn = uow.conn
-            row = conn.execute(select(sales.c.sale_id, sales.c.total, sales.c.payload)).one()
+            row = conn.execute(
+                select(sales.c.sale_id, sales.c.total, sales.c.ticket_number, sales.c.payload)
+            ).one()
             sale_id = row.sale_id
+            ticket = json.loads(row.payload)["ticket"]
             _check(
                 "one sale saved",
                 conn.execute(select(func.count()).select_from(sales)).scalar_one() == 1,
@@ -88,18 +92,34 @@ def _run(data_dir: Path) -> int:
                 "cash payment saved",
                 len(pays) == 1 and pays[0].kind == "cash" and pays[0].amount == total,
             )
-            entries = conn.execute(select(journal)).all()
-            _check("journal entry chained", len(entries) == 1 and entries[0].prev_hash == "0" * 64)
-            events = conn.execute(select(outbox)).all()
-            envelope = json.loads(events[0].envelope) if events else {}
+            entries = conn.execute(select(journal).order_by(journal.c.seq)).all()
+            mine = [i for i, e in enumerate(entries) if e.kind == "sale" and e.ref == ticket]
+            prev = entries[mine[0] - 1].hash if mine and mine[0] > 0 else GENESIS_HASH
+            entry = entries[mine[0]] if mine else None
+            _check(
+                "journal entry chained",
+                entry is not None
+                and entry.prev_hash == prev
+                and entry.hash == chain_hash(prev, entry.record),
+                f"seq {entry.seq}" if entry is not None else "missing",
+            )
+            events = conn.execute(select(outbox).order_by(outbox.c.seq)).all()
+            ours = [
+                e
+                for e in events
+                if e.type == "sale.completed"
+                and json.loads(e.envelope)["payload"]["sale_id"] == sale_id
+            ]
             _check(
                 "outbox event pending",
-                len(events) == 1
-                and events[0].status == "pending"
-                and envelope.get("type") == "sale.completed"
-                and envelope.get("payload", {}).get("sale_id") == sale_id,
+                len(ours) == 1 and ours[0].status == "pending",
+                f"seq {ours[0].seq}" if ours else "missing",
             )
-            jobs = conn.execute(select(print_jobs)).all()
+            _check(
+                "outbox numbering gapless",
+                [e.seq for e in events] == list(range(1, len(events) + 1)),
+            )
+            jobs = conn.execute(select(print_jobs).where(print_jobs.c.ref == ticket)).all()
             _check("receipt print job queued", len(jobs) == 1 and jobs[0].kind == "receipt")
         print("Self-test passed.", flush=True)
         return 0

@@ -51,7 +51,7 @@ from pos_desktop.ui.messages import MessageBanner
 from pos_desktop.ui.park_dialog import ParkDialog
 from pos_desktop.ui.payment_dialog import PaymentDialog
 from pos_desktop.ui.quantity_dialog import quantity_dialog
-from pos_desktop.ui.receipt_preview import ReceiptPreview
+from pos_desktop.ui.receipt_preview import ReceiptPreview, render_escpos
 from pos_desktop.ui.sale_view import SaleTable, SaleTableModel, TotalPanel
 from pos_desktop.ui.search_dialog import SearchDialog
 from pos_desktop.ui.status_bar import TillStatusBar
@@ -76,6 +76,9 @@ ErrorHandler = Callable[[PosError, Callable[[], None]], bool]
 class MainWindow(QMainWindow):
     sale_completed = Signal(object)  # CompletedSale
     sale_changed = Signal()
+    # The virtual printer's bytes; emit from any thread (e.g. the print worker's
+    # ``VirtualConnection(on_print=window.receipt_printed.emit)``): Qt queues it here.
+    receipt_printed = Signal(bytes)
 
     def __init__(self, till: Till, *, store_name: str = "") -> None:
         super().__init__()
@@ -92,8 +95,10 @@ class MainWindow(QMainWindow):
         self._menus: dict[str, QMenu] = {}
         self._error_handlers: list[tuple[type[PosError], ErrorHandler]] = []
         self._cashier_shown: str | None = "\0"
+        self.receipt_profile: str | None = None  # printer model the preview imitates
         self._build(store_name)
         self._add_sale_actions()
+        self.receipt_printed.connect(self._show_printed_receipt)
         self.refresh()
 
     @property
@@ -124,8 +129,10 @@ class MainWindow(QMainWindow):
         self.receipt_preview.setFixedWidth(370)
         self.receipt_preview.setMinimumHeight(150)
         # The preview takes what the total leaves, never the other way round.
-        self.receipt_preview.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Ignored)
-        self.total_panel.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Minimum)
+        self.receipt_preview.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+        policy = QSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Minimum)
+        policy.setHeightForWidth(True)  # wrapped texts need their height at this width
+        self.total_panel.setSizePolicy(policy)
         self.receipt_preview.hide()
         right.addWidget(self.total_panel, 1)
         right.addWidget(self.receipt_preview, 0)
@@ -236,6 +243,13 @@ class MainWindow(QMainWindow):
         self.side_panel.setStretchFactor(self.receipt_preview, 1)
         self.receipt_preview.show()
         self.receipt_preview.show_image(image)
+
+    def _show_printed_receipt(self, data: bytes) -> None:
+        try:
+            self.show_receipt(render_escpos(data, self.receipt_profile))
+        except Exception as exc:  # a preview problem must never disturb selling
+            log.exception("could not draw the printed receipt")
+            self.status.set_printer_state(str(exc), "error")
 
     def add_error_handler(self, kind: type[PosError], handler: ErrorHandler) -> None:
         """``handler(error, retry)`` returns True if it took care of the error."""

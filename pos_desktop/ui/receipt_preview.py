@@ -19,6 +19,15 @@ if TYPE_CHECKING:
     from PIL.Image import Image as PilImage
 
 
+def render_escpos(data: bytes, profile_name: str | None = None) -> PilImage:
+    """What a printer of ``profile_name`` would print for ``data``, as an image."""
+    # Imported here: only the demo till (virtual printer) draws receipts on screen.
+    from printers import virtual
+    from printers.profiles import DEFAULT_PROFILE, get_profile
+
+    return virtual.render_image(virtual.decode(data, get_profile(profile_name or DEFAULT_PROFILE)))
+
+
 def to_qimage(image: QImage | PilImage) -> QImage:
     if isinstance(image, QImage):
         return image
@@ -50,12 +59,13 @@ class ReceiptPreview(QScrollArea):
 
     def show_escpos(self, data: bytes, profile_name: str | None = None) -> None:
         """Render raw ESC/POS bytes with the virtual printer (``printers.virtual``)."""
-        # Imported here: only the demo till draws receipts on screen.
-        from printers import virtual
-        from printers.profiles import DEFAULT_PROFILE, get_profile
+        self.show_image(render_escpos(data, profile_name))
 
-        profile = get_profile(profile_name or DEFAULT_PROFILE)
-        self.show_image(virtual.render_image(virtual.decode(data, profile)))
+    def show_png(self, data: bytes) -> None:
+        image = QImage.fromData(data)
+        if image.isNull():
+            raise ValueError("not a PNG image")
+        self.show_image(image)
 
     def clear(self) -> None:
         self.image = None

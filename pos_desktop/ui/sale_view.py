@@ -266,10 +266,8 @@ class TotalPanel(QFrame):
         self.amount.setAlignment(_RIGHT)
         self.detail = self._label("totalDetail", "")
         self.detail.setAlignment(_RIGHT)
-        self.detail.setWordWrap(True)
         self.last_item = self._label("lastItem", "")
         self.last_item.setAlignment(_RIGHT)
-        self.last_item.setWordWrap(True)
         self.change = FitLabel("", self, max_point_size=26)
         self.change.setObjectName("changeAmount")
         self.change.setAlignment(_RIGHT)
@@ -282,11 +280,25 @@ class TotalPanel(QFrame):
         layout.addStretch(1)
         layout.addWidget(self.change)
         layout.addWidget(self.last_sale)
+        self._stacked = (self.detail, self.last_item, self.change, self.last_sale)
+        self._shape: tuple[int, ...] = ()
 
     def _label(self, name: str, text: str) -> QLabel:
         label = QLabel(text, self)
         label.setObjectName(name)
         return label
+
+    def _fit_height(self) -> None:
+        """Tell the window when the panel needs a different height (a line more or less).
+
+        A label's new text only re-lays out this panel; the column around it must be told,
+        or the panel keeps its old height and clips. Asked only when the shape changes, so
+        a scan does not re-lay out the window.
+        """
+        shape = tuple(w.text().count("\n") + bool(w.text()) for w in self._stacked)
+        if shape != self._shape:
+            self._shape = shape
+            self.updateGeometry()
 
     def update_sale(self, sale: Sale, totals: Totals) -> None:
         self.amount.setText(format_money(totals.total))
@@ -299,25 +311,35 @@ class TotalPanel(QFrame):
             parts.append(_("Paid: {amount}").format(amount=format_money(paid)))
             parts.append(_("Due: {amount}").format(amount=format_money(sale.due)))
         self.detail.setText("\n".join(parts))
+        self._fit_height()
 
     def show_line(self, line: SaleLine | None) -> None:
         """The line just scanned or changed, large enough to read from the customer side."""
         if line is None:
             self.last_item.setText("")
+            self._fit_height()
             return
         weighed = line.product.sold_by_weight
+        # Elided, not wrapped: a known number of lines keeps the panel's height fixed.
+        room = self.contentsRect().width() - 40
+        name = self.last_item.fontMetrics().elidedText(
+            line.product.name, Qt.TextElideMode.ElideRight, max(room, 80)
+        )
         self.last_item.setText(
-            f"{line.product.name}\n"
+            f"{name}\n"
             f"{format_quantity(line.quantity_milli, weighed=weighed)} × "
             f"{format_money(line.unit_price)}\n{format_money(line.after_line_discount)}"
         )
+        self._fit_height()
 
     def show_last_sale(self, ticket: str, change: int) -> None:
         self.change.setText(
             _("Change: {amount}").format(amount=format_money(change)) if change else ""
         )
         self.last_sale.setText(_("Last ticket: {ticket}").format(ticket=ticket))
+        self._fit_height()
 
     def clear_change(self) -> None:
         if self.change.text():
             self.change.setText("")
+            self._fit_height()

@@ -83,5 +83,10 @@ def scan(qtbot: QtBot, window: MainWindow, text: str) -> None:
     qtbot.keyClick(window.scan, Qt.Key.Key_Return)
 
 
-def key(qtbot: QtBot, widget: object, k: Qt.Key, mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+def key(
+    qtbot: QtBot,
+    widget: object,
+    k: Qt.Key,
+    mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+) -> None:
     qtbot.keyClick(widget, k, mods)  # type: ignore[arg-type]

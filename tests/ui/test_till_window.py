@@ -59,7 +59,9 @@ def test_the_scan_field_has_the_keyboard_at_start(qtbot: QtBot, window: MainWind
 def test_a_scanned_code_adds_a_line_and_the_big_total(qtbot: QtBot, window: MainWindow) -> None:
     scan(qtbot, window, YERBA)
 
-    assert shown(window) == [("1", "Yerba Mate Playadito 1 kg", "1", "$ 5.290,00", "", "$ 5.290,00")]
+    assert shown(window) == [
+        ("1", "Yerba Mate Playadito 1 kg", "1", "$ 5.290,00", "", "$ 5.290,00")
+    ]
     assert window.total_panel.amount.text() == "$ 5.290,00"
     assert window.scan.text() == ""
     assert window.table.current_row() == 0
@@ -135,10 +137,21 @@ def test_scans_queued_while_an_add_is_processed_are_not_lost(
     for code in codes:
         for ch in code:
             k = Qt.Key(ord(ch))
-            qapp.postEvent(window.scan, QKeyEvent(QEvent.Type.KeyPress, k, Qt.KeyboardModifier.NoModifier, ch))
-            qapp.postEvent(window.scan, QKeyEvent(QEvent.Type.KeyRelease, k, Qt.KeyboardModifier.NoModifier, ch))
-        qapp.postEvent(window.scan, QKeyEvent(QEvent.Type.KeyPress, ENTER, Qt.KeyboardModifier.NoModifier, "\r"))
-        qapp.postEvent(window.scan, QKeyEvent(QEvent.Type.KeyRelease, ENTER, Qt.KeyboardModifier.NoModifier, "\r"))
+            qapp.postEvent(
+                window.scan, QKeyEvent(QEvent.Type.KeyPress, k, Qt.KeyboardModifier.NoModifier, ch)
+            )
+            qapp.postEvent(
+                window.scan,
+                QKeyEvent(QEvent.Type.KeyRelease, k, Qt.KeyboardModifier.NoModifier, ch),
+            )
+        qapp.postEvent(
+            window.scan,
+            QKeyEvent(QEvent.Type.KeyPress, ENTER, Qt.KeyboardModifier.NoModifier, "\r"),
+        )
+        qapp.postEvent(
+            window.scan,
+            QKeyEvent(QEvent.Type.KeyRelease, ENTER, Qt.KeyboardModifier.NoModifier, "\r"),
+        )
     assert lines(window) == []  # nothing handled yet: all 20 scans are waiting in the queue
 
     qtbot.waitUntil(lambda: len(window.register.sale.lines) >= 20, timeout=5000)
@@ -169,7 +182,10 @@ def test_up_down_move_the_selection_and_del_voids_that_line(
 
     key(qtbot, window.scan, Qt.Key.Key_Delete)
 
-    assert [n for n, _q in lines(window)] == ["Yerba Mate Playadito 1 kg", "Café La Virginia Molido 500 g"]
+    assert [n for n, _q in lines(window)] == [
+        "Yerba Mate Playadito 1 kg",
+        "Café La Virginia Molido 500 g",
+    ]
     assert "Anulado" in window.banner.text()
     has_keyboard(qtbot, window)
 
@@ -369,7 +385,10 @@ def test_credit_and_transfer_split_with_the_remaining_amount(
     key(qtbot, dialog.field, ENTER)
 
     [sale] = saved_sales(till)
-    assert [(t["kind"], t["amount"]) for t in sale["tenders"]] == [("credit", 129000), ("transfer", 400000)]
+    assert [(t["kind"], t["amount"]) for t in sale["tenders"]] == [
+        ("credit", 129000),
+        ("transfer", 400000),
+    ]
 
 
 def test_a_card_over_the_amount_due_is_refused_inside_the_dialog(
@@ -418,7 +437,10 @@ def test_esc_leaves_the_payment_and_keeps_the_sale(
     assert dialog.tenders.count() == 1
     key(qtbot, dialog.field, ENTER)
     [sale] = saved_sales(till)
-    assert [(t["kind"], t["amount"]) for t in sale["tenders"]] == [("debit", 100000), ("cash", 429000)]
+    assert [(t["kind"], t["amount"]) for t in sale["tenders"]] == [
+        ("debit", 100000),
+        ("cash", 429000),
+    ]
 
 
 def test_paying_an_empty_sale_is_a_message_not_a_dialog(qtbot: QtBot, window: MainWindow) -> None:
@@ -451,7 +473,10 @@ def test_f5_parks_the_sale_and_recalls_it(qtbot: QtBot, window: MainWindow, till
     key(qtbot, dialog.list, ENTER)
 
     assert window.dialog is None
-    assert lines(window) == [("Yerba Mate Playadito 1 kg", 2000), ("Yerba Mate Taragüí Con Palo 1 kg", 1000)]
+    assert lines(window) == [
+        ("Yerba Mate Playadito 1 kg", 2000),
+        ("Yerba Mate Taragüí Con Palo 1 kg", 1000),
+    ]
     assert window.register.parked() == []
     has_keyboard(qtbot, window)
 
