@@ -16,6 +16,13 @@ from sync.central.ingest.apply import database_errors
 
 TENDERS = ("cash", "debit", "credit", "transfer")
 RATES = ("21", "10.5", "27", "exempt")
+TENDER_NAMES = {
+    "cash": "Efectivo",
+    "debit": "Débito",
+    "credit": "Crédito",
+    "transfer": "Transferencia",
+}
+RATE_NAMES = {"21": "21 %", "10.5": "10,5 %", "27": "27 %", "exempt": "Exento"}
 
 _QUERIES = {
     "sales": """
@@ -231,7 +238,7 @@ def render_text(report: dict[str, Any]) -> str:
             )
             for row in t["by_tender"]:
                 lines.append(
-                    f"    {row['kind']:<9} ventas {money(row['sales']):>16}  "
+                    f"    {TENDER_NAMES[row['kind']]:<13} ventas {money(row['sales']):>16}  "
                     f"devoluciones {money(row['refunds']):>14}  neto {money(row['net']):>16}"
                 )
             lines.append(
@@ -242,7 +249,7 @@ def render_text(report: dict[str, Any]) -> str:
     lines += ["", "IVA por tasa:"]
     for row in report["totals"]["iva"]:
         lines.append(
-            f"  {row['rate']:>6}: ventas bruto {money(row['sales_gross'])}, "
+            f"  {RATE_NAMES[row['rate']]:>7}: ventas bruto {money(row['sales_gross'])}, "
             f"IVA {money(row['sales_tax'])}; "
             f"devoluciones IVA {money(row['refunds_tax'])}; IVA neto {money(row['net_tax'])}"
         )

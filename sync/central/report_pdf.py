@@ -16,20 +16,13 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
-from sync.central.report import money
+from sync.central.report import RATE_NAMES, TENDER_NAMES, money
 
 FONT_DIRS = (
     Path(__file__).resolve().parents[2] / "resources" / "fonts",
     Path("/usr/share/fonts/truetype/dejavu"),
 )
 REGULAR, BOLD = "CentralDejaVuSans", "CentralDejaVuSans-Bold"
-TENDER_NAMES = {
-    "cash": "Efectivo",
-    "debit": "Débito",
-    "credit": "Crédito",
-    "transfer": "Transferencia",
-}
-RATE_NAMES = {"21": "21 %", "10.5": "10,5 %", "27": "27 %", "exempt": "Exento"}
 
 
 class FontMissing(RuntimeError):
@@ -96,7 +89,7 @@ def _story(report: dict[str, Any]) -> list[Flowable]:
             "Retiros",
             "Seq",
             "Faltan",
-            "Cortes diario",
+            "Cortes",
         ]
     ]
     for store in report["stores"]:
@@ -130,21 +123,15 @@ def _story(report: dict[str, Any]) -> list[Flowable]:
                     str(len(t["journal_breaks"])) if t["journal_breaks"] else "—",
                 ]
             )
+    widths_mm = (30, 13, 27, 13, 22, 20, 20, 14, 14, 13)  # 186 mm: A4 inside the margins
+    story.append(_table(rows, [w * mm for w in widths_mm]))
     story.append(
-        _table(
-            rows,
-            [
-                30 * mm,
-                12 * mm,
-                24 * mm,
-                11 * mm,
-                20 * mm,
-                20 * mm,
-                20 * mm,
-                14 * mm,
-                14 * mm,
-                15 * mm,
-            ],
+        Paragraph(
+            "Seq: último número de evento recibido sin huecos / mayor recibido. "
+            "Faltan: números que la central todavía no recibió de esa caja. "
+            "Cortes: entradas del diario de la caja cuyo hash anterior no coincide "
+            "(detalle al final).",
+            body,
         )
     )
     story.append(Paragraph("Por medio de pago (ventas netas de vuelto)", heading))
