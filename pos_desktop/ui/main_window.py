@@ -46,6 +46,7 @@ from pos_desktop.services.checkout import CompletedSale
 from pos_desktop.services.register import Register
 from pos_desktop.ui.confirm_dialog import ConfirmDialog
 from pos_desktop.ui.discount_dialog import line_discount_dialog, ticket_discount_dialog
+from pos_desktop.ui.help_dialog import KeysDialog, scan_keys
 from pos_desktop.ui.key_field import KeyField, no_focus
 from pos_desktop.ui.messages import MessageBanner
 from pos_desktop.ui.park_dialog import ParkDialog
@@ -425,6 +426,22 @@ class MainWindow(QMainWindow):
                 button_text=short,
                 object_name=style,
             )
+        self.add_action(_("Keys"), self.show_keys, shortcut="F1", menu="help", name="keys")
+
+    def key_list(self) -> list[tuple[str, str]]:
+        """Every key: the scan field's own, then each action's (others' actions included)."""
+        keys = scan_keys()
+        for action in self.actions_by_name.values():
+            sequence = action.shortcut().toString(QKeySequence.SequenceFormat.PortableText)
+            if sequence:
+                name = _(KEY_NAMES[sequence]) if sequence in KEY_NAMES else sequence
+                keys.append((name, action.text().replace("&", "")))
+        return keys
+
+    def show_keys(self) -> None:
+        if self._guarded():
+            return
+        self.open_dialog(KeysDialog(self, self.key_list()))
 
     def _guarded(self) -> bool:
         """True when a dialog is already open (its keys are its own)."""

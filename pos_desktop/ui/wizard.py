@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QRegularExpression, Qt
 from PySide6.QtGui import QPixmap, QRegularExpressionValidator
 from PySide6.QtWidgets import (
+    QDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -23,13 +24,16 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from pos_desktop.app import Till
 from pos_desktop.domain.errors import PosError
 from pos_desktop.i18n import _, resources_dir
 from pos_desktop.services.setup import (
     SetupAnswers,
     TestPrint,
+    apply_demo_setup,
     check_pin,
     complete_setup,
+    is_setup_done,
     print_test_page,
 )
 from pos_desktop.settings_schema import (
@@ -295,11 +299,18 @@ class SummaryPage(QWizardPage):
             (_("Store"), str(values.get("store.name", ""))),
             ("CUIT", str(values.get("store.cuit", ""))),
             (_("IVA condition"), _(conditions.get(values.get("store.iva_condition"), ""))),
-            (_("Terminal"), f"{str(values.get('terminal.id', '')).upper()} · "
-                            f"{int(values.get('terminal.number') or 1):04d}"),
+            (
+                _("Terminal"),
+                f"{str(values.get('terminal.id', '')).upper()} · "
+                f"{int(values.get('terminal.number') or 1):04d}",
+            ),
             (_("Printer"), _(connections.get(values.get("printer.connection"), ""))),
-            (_("Head office"), _("standalone (not connected)") if answers.standalone
-             else str(values.get("sync.central_url", ""))),
+            (
+                _("Head office"),
+                _("standalone (not connected)")
+                if answers.standalone
+                else str(values.get("sync.central_url", "")),
+            ),
             (_("Manager"), answers.manager_name),
         )
         for caption, value in rows:
@@ -392,7 +403,9 @@ class SetupWizard(QWizard):
             self.setPixmap(
                 QWizard.WizardPixmap.LogoPixmap,
                 QPixmap(str(logo)).scaled(
-                    56, 56, Qt.AspectRatioMode.KeepAspectRatio,
+                    56,
+                    56,
+                    Qt.AspectRatioMode.KeepAspectRatio,
                     Qt.TransformationMode.SmoothTransformation,
                 ),
             )
@@ -410,3 +423,25 @@ class SetupWizard(QWizard):
 
     def save(self) -> None:
         complete_setup(self.uow_factory, self.secrets, self.answers())
+
+
+def ensure_setup(till: Till, secrets: SecretStore | None = None) -> Till | None:
+    """Before the main window: the till to sell with, or None if the manager cancelled.
+
+    ``--demo`` stores the demo answers without asking. A till set up already goes straight
+    on. Otherwise the wizard runs (a modal ``exec()`` is right here: there is no window yet
+    whose keystrokes it could swallow), and the till is reopened so its identity (terminal
+    id and number) is the one just saved.
+    """
+    secrets = secrets or KeyringSecrets()
+    if till.demo:
+        apply_demo_setup(till.uow, secrets)
+        return till
+    if is_setup_done(till.uow):
+        return till
+    wizard = SetupWizard(till.uow, secrets)
+    if wizard.exec() != QDialog.DialogCode.Accepted:
+        return None
+    data_dir, demo = till.data_dir, till.demo
+    till.close()
+    return Till.open(data_dir, demo=demo)

@@ -12,9 +12,11 @@ from pytestqt.qtbot import QtBot
 
 from pos_desktop.app import Till
 from pos_desktop.domain.errors import PermissionDenied
+from pos_desktop.domain.sale import TenderKind
 from pos_desktop.services.checkout import Cashier
 from pos_desktop.ui.confirm_dialog import ConfirmDialog
 from pos_desktop.ui.dialog_base import EntryDialog
+from pos_desktop.ui.help_dialog import KeysDialog
 from pos_desktop.ui.main_window import MainWindow
 from pos_desktop.ui.park_dialog import ParkDialog
 from pos_desktop.ui.payment_dialog import PaymentDialog
@@ -575,3 +577,36 @@ def test_enter_on_an_empty_field_does_nothing(qtbot: QtBot, window: MainWindow, 
     scan(qtbot, window, code)
     assert lines(window) == []
     assert window.banner.text() == ""
+
+
+def test_touch_buttons_run_the_same_commands(qtbot: QtBot, window: MainWindow) -> None:
+    scan(qtbot, window, YERBA)
+    pay = window.button("pay")
+    assert pay is not None
+    assert pay.text() == "F12\nCobrar"
+    qtbot.mouseClick(pay, Qt.MouseButton.LeftButton)
+    dialog = window.dialog
+    assert isinstance(dialog, PaymentDialog)
+    qtbot.mouseClick(dialog.kind_buttons[TenderKind.DEBIT], Qt.MouseButton.LeftButton)
+    assert dialog.kind is TenderKind.DEBIT
+    qtbot.mouseClick(dialog.pay_button, Qt.MouseButton.LeftButton)  # the rest, by debit
+    assert window.dialog is None
+    assert lines(window) == []
+    void = window.button("void")
+    assert void is not None and void.text() == "Supr\nAnular"
+
+
+def test_f1_lists_every_key_including_added_actions(qtbot: QtBot, window: MainWindow) -> None:
+    window.add_action("Abrir cajón", lambda: None, shortcut="F9")
+    key(qtbot, window.scan, Qt.Key.Key_F1)
+    dialog = window.dialog
+    assert isinstance(dialog, KeysDialog)
+    rows = {
+        dialog.table.item(r, 0).text(): dialog.table.item(r, 1).text()
+        for r in range(dialog.table.rowCount())
+    }
+    assert rows["F12"] == "Cobrar"
+    assert rows["Supr"] == "Anular ítem"
+    assert rows["F9"] == "Abrir cajón"
+    key(qtbot, dialog, Qt.Key.Key_Escape)
+    assert window.dialog is None
