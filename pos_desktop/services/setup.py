@@ -13,7 +13,7 @@ import hmac
 import secrets as _random
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from pos_desktop.domain.errors import PosError
@@ -119,23 +119,32 @@ def is_setup_done(uow_factory: Callable[[], UnitOfWork]) -> bool:
 
 
 def complete_setup(
-    uow_factory: Callable[[], UnitOfWork], secrets: SecretStore, answers: SetupAnswers
+    uow_factory: Callable[[], UnitOfWork],
+    secrets: SecretStore,
+    answers: SetupAnswers,
+    *,
+    create_manager: bool = True,
 ) -> dict[str, Any]:
     """Validate and store the answers; returns the cleaned settings."""
     cleaned = validate_answers(answers)
     with uow_factory() as uow:
-        save_settings(uow.settings, secrets, cleaned)  # secrets first: may raise NoSecretStore
-        create_first_manager(uow, answers.manager_name, answers.manager_pin)
+        save_settings(uow.settings, secrets, cleaned)  # secrets first: may raise NoKeyring
+        if create_manager:
+            create_first_manager(uow, answers.manager_name, answers.manager_pin)
         uow.settings.set("setup.done", True)
         uow.commit()
     return cleaned
 
 
 def apply_demo_setup(uow_factory: Callable[[], UnitOfWork], secrets: SecretStore) -> bool:
-    """``--demo``: store the demo answers unless the till is already set up. True if applied."""
+    """``--demo``: store the demo answers unless the till is already set up. True if applied.
+
+    No manager is created: the demo people (with their documented PINs) are seeded by the
+    people service.
+    """
     if is_setup_done(uow_factory):
         return False
-    complete_setup(uow_factory, secrets, demo_answers())
+    complete_setup(uow_factory, secrets, demo_answers(), create_manager=False)
     return True
 
 
@@ -196,7 +205,7 @@ class TestPrintFailed(PosError):
 
 @dataclass(frozen=True, slots=True)
 class TestPrint:
-    """What a test print produced: the ESC/POS bytes sent, and a PNG of the paper."""
+    """What a test print produced: the ESC/POS bytes, and a PNG of the paper."""
 
     __test__ = False
 
@@ -204,77 +213,56 @@ class TestPrint:
     png: bytes
 
 
-def build_test_page(settings: Mapping[str, Any]) -> TestPrint:
-    """The test page for the chosen printer, as ESC/POS bytes and as a picture of the paper."""
-    from printers.document import Align, Cut, Document, Feed, Separator
+def store_info(settings: Mapping[str, Any]) -> Any:
+    """The receipt header the printers package prints, from the till's settings."""
+    from printers.model import StoreInfo
+
+    return StoreInfo.from_dict({
+        "name": settings.get("store.name") or "Super POS",
+        "cuit": settings.get("store.cuit") or "",
+        "address": settings.get("store.address") or "",
+        "iva_condition": settings.get("store.iva_condition") or "",
+        "header_lines": settings.get("store.header") or (),
+        "footer_lines": settings.get("store.footer") or (),
+        "terminal_number": settings.get("terminal.number") or 1,
+    })
+
+
+def _printer(settings: Mapping[str, Any]) -> Any:
     from printers.errors import PrinterSettingsError
-    from printers.escpos_render import render_escpos
-    from printers.layout import text_block
     from printers.settings import PrinterSettings
-    from printers.virtual import render_png
 
     try:
-        printer = PrinterSettings.from_dict(printer_settings(settings))
+        return PrinterSettings.from_dict(printer_settings(settings))
     except PrinterSettingsError as exc:
         raise TestPrintFailed(reason="; ".join(exc.problems)) from exc
-    columns = printer.effective_columns
-    name = str(settings.get("store.name") or "Super POS")
-    center = Align.CENTER
-    doc = Document(columns, (
-        *text_block(name, columns, align=center, bold=True, double=True),
-        *text_block(_("Test page"), columns, align=center),
-        *text_block(printer.describe(), columns, align=center),
-        Separator(),
-        *text_block("áéíóú ñÑ ¿? ¡! $ 1.234,50", columns),
-        *text_block("0123456789" * (columns // 10), columns),
-        Separator(),
-        *text_block(_("If you can read this, the printer works."), columns, align=center),
-        Feed(1),
-        Cut(),
-    ))
-    options = printer.escpos_options()
-    data = render_escpos(doc, replace(options, drawer_pin=None))  # never pop the drawer
-    return TestPrint(data, render_png(data, options.profile))
 
 
-def _send(settings: Mapping[str, Any], data: bytes) -> None:
-    """Raw bytes to the printer; Windows goes through the raw spooler (Win32Raw)."""
-    from escpos import printer
+def build_test_page(settings: Mapping[str, Any]) -> TestPrint:
+    """The printers package's test page for these settings, as bytes and as a picture."""
+    from printers.api import render_receipt
 
-    kind = settings.get("printer.connection")
-    conn: Any
-    if kind == "network":
-        conn = printer.Network(str(settings["printer.host"]), int(settings["printer.port"]),
-                               timeout=5)
-    elif kind == "usb":
-        conn = printer.Usb(int(settings["printer.usb_vendor"], 16),
-                           int(settings["printer.usb_product"], 16))
-    elif kind == "serial":
-        conn = printer.Serial(str(settings["printer.serial_device"]))
-    elif kind == "windows":
-        conn = printer.Win32Raw(str(settings["printer.printer_name"]))
-    elif kind == "cups":
-        conn = printer.CupsPrinter(str(settings["printer.printer_name"]))
-    elif kind == "file":
-        conn = printer.File(str(settings["printer.path"]))
-    else:
-        raise TestPrintFailed(reason=_("unknown printer connection"))
-    conn.open()
-    try:
-        conn._raw(data)
-    finally:
-        conn.close()
+    printer, store = _printer(settings), store_info(settings)
+    return TestPrint(
+        render_receipt({}, store, printer, "escpos", kind="test"),
+        render_receipt({}, store, printer, "png", kind="test"),
+    )
 
 
 def print_test_page(settings: Mapping[str, Any]) -> TestPrint:
-    """Print the test page (for the on-screen printer only the picture is made)."""
+    """Print the test page now (run off the GUI thread: a network timeout takes seconds).
+
+    For the on-screen printer nothing is sent; the picture is the result.
+    """
+    from printers.api import send_test_page
+    from printers.errors import PrintingError
+
     page = build_test_page(settings)
-    if settings.get("printer.connection", "virtual") == "virtual":
+    printer = _printer(settings)
+    if printer.connection == "virtual":
         return page
     try:
-        _send(settings, page.data)
-    except TestPrintFailed:
-        raise
-    except Exception as exc:  # every driver has its own errors; the manager needs the text
-        raise TestPrintFailed(reason=str(exc) or type(exc).__name__) from exc
+        send_test_page(store_info(settings), printer)
+    except PrintingError as exc:  # Spanish text from the printers package, name of the fault
+        raise TestPrintFailed(reason=str(exc)) from exc
     return page

@@ -101,6 +101,7 @@ def test_demo_setup_is_applied_once(till: Till, memory_keyring: Any) -> None:
     assert not apply_demo_setup(till.uow, KeyringSecrets())
     with till.uow() as uow:
         values = load_settings(uow.settings)
+        assert first_manager(uow) is None  # demo people come from the people service
     assert values["printer.connection"] == "virtual"
     assert values["sync.enabled"] is False
 
