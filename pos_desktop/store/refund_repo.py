@@ -34,7 +34,7 @@ class Refunds:
             select(refund_lines.c.original_line_no, func.sum(refund_lines.c.quantity_milli))
             .where(refund_lines.c.sale_id == sale_id)
             .group_by(refund_lines.c.original_line_no)
-        ).tuples().all())
+        ).all())
         rows = self.conn.execute(
             select(sale_lines).where(sale_lines.c.sale_id == sale_id).order_by(
                 sale_lines.c.line_no)

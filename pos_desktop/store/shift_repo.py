@@ -121,19 +121,19 @@ def shift_figures(conn: Connection, shift: dict[str, Any],
         .join(sales, sales.c.sale_id == payments.c.sale_id)
         .where(in_shift)
         .group_by(payments.c.kind)
-    ).tuples().all())
+    ).all())
     sale_groups = conn.execute(
         select(sale_lines.c.iva_rate, func.sum(sale_lines.c.amount))
         .join(sales, sales.c.sale_id == sale_lines.c.sale_id)
         .where(in_shift)
         .group_by(sale_lines.c.sale_id, sale_lines.c.iva_rate)
-    ).tuples().all()
+    ).all()
     sale_cashiers = conn.execute(
         select(sales.c.cashier_id, func.max(sales.c.cashier_name), func.count(),
                func.sum(sales.c.total))
         .where(in_shift)
         .group_by(sales.c.cashier_id)
-    ).tuples().all()
+    ).all()
 
     r_in_shift = refunds.c.shift_id == sid
     r_count, r_total = conn.execute(
@@ -144,25 +144,25 @@ def shift_figures(conn: Connection, shift: dict[str, Any],
         .join(refunds, refunds.c.refund_id == refund_payments.c.refund_id)
         .where(r_in_shift)
         .group_by(refund_payments.c.kind)
-    ).tuples().all())
+    ).all())
     refund_groups = conn.execute(
         select(refund_lines.c.iva_rate, func.sum(refund_lines.c.amount))
         .join(refunds, refunds.c.refund_id == refund_lines.c.refund_id)
         .where(r_in_shift)
         .group_by(refund_lines.c.refund_id, refund_lines.c.iva_rate)
-    ).tuples().all()
+    ).all()
     refund_cashiers = conn.execute(
         select(refunds.c.cashier_id, func.max(refunds.c.cashier_name), func.count(),
                func.sum(refunds.c.total))
         .where(r_in_shift)
         .group_by(refunds.c.cashier_id)
-    ).tuples().all()
+    ).all()
 
     moved = dict(conn.execute(
         select(cash_moves.c.direction, func.sum(cash_moves.c.amount))
         .where(cash_moves.c.shift_id == sid)
         .group_by(cash_moves.c.direction)
-    ).tuples().all())
+    ).all())
     moves = conn.execute(
         select(func.count()).select_from(cash_moves).where(cash_moves.c.shift_id == sid)
     ).scalar_one()

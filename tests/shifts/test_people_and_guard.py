@@ -1,0 +1,222 @@
+"""Permissions hold when services are called directly, not only through the window."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+
+from pos_desktop.app import Till
+from pos_desktop.domain.audit import LOGIN_FAILED, USER_LOCKED
+from pos_desktop.domain.people import UnknownUser, UserLocked, WrongPin
+from pos_desktop.domain.permissions import ApprovalRequired, NotAllowed, NotLoggedIn, Role
+from pos_desktop.domain.sale import TenderKind
+from pos_desktop.domain.shift import NoOpenShift
+from pos_desktop.services.guard import TillGuard
+from pos_desktop.services.people import People, Session, SessionLocked
+from tests.shifts.conftest import HARINA, YERBA, audit, count, login_supervisor, sell
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_the_demo_starts_with_a_shift_open_and_ana_logged_in(till: Till) -> None:
+    assert till.session.current().name == "Ana"
+    assert till.register.cashier is not None and till.register.cashier.name == "Ana"
+    shift = till.shifts.current()
+    assert shift is not None and shift["float"] == 2_000_000
+    done = sell(till, YERBA)
+    assert done.payload["cashier"] == {"user_id": "u-ana", "name": "Ana"}
+    assert done.payload["shift_id"] == shift["shift_id"]
+
+
+def test_login_and_user_switch_by_pin(till: Till) -> None:
+    till.session.logout()
+    with pytest.raises(NotLoggedIn):
+        till.register.scan(YERBA) and till.register.complete()
+    assert till.session.login("u-sergio", "2222").role is Role.SUPERVISOR
+    assert till.register.cashier is not None and till.register.cashier.name == "Sergio"
+    with pytest.raises(WrongPin):
+        till.session.login("u-ana", "0000")
+    assert till.session.current().name == "Sergio"  # a wrong PIN does not log anyone out
+    till.session.login("u-ana", "1111")
+    assert sell(till, YERBA).payload["cashier"]["name"] == "Ana"
+    with pytest.raises(UnknownUser):
+        till.session.login("u-nobody", "1111")
+
+
+def test_nothing_is_sold_while_nobody_is_logged_in(till: Till) -> None:
+    till.register.scan(YERBA)
+    till.register.tender(TenderKind.CASH)
+    till.session.logout()
+    with pytest.raises(NotLoggedIn):
+        till.register.complete()
+    assert count(till, "sales") == 0
+    till.session.login("u-ana", "1111")
+    assert till.register.complete().ticket_number == 1  # the sale waited on screen
+
+
+def test_five_wrong_pins_lock_even_the_right_pin_out_until_the_time_passes(till: Till) -> None:
+    clock = Clock()
+    people = People(till.uow, till.identity, clock=clock)
+    session = Session(people, clock=clock)
+    for left in (4, 3, 2, 1):
+        with pytest.raises(WrongPin, match=f"{left} tries left"):
+            session.login("u-ana", "9999")
+    with pytest.raises(UserLocked):
+        session.login("u-ana", "9998")
+    with pytest.raises(UserLocked):
+        session.login("u-ana", "1111")  # the right PIN, but locked
+    clock.now += timedelta(minutes=5)
+    assert session.login("u-ana", "1111").name == "Ana"
+    actions = [row["action"] for row in audit(till) if row["user_id"] == "u-ana"]
+    assert actions.count(LOGIN_FAILED) == 5 and actions.count(USER_LOCKED) == 1
+
+
+def test_the_till_locks_itself_after_the_managers_idle_time(till: Till) -> None:
+    clock = Clock()
+    people = People(till.uow, till.identity, clock=clock)
+    session = Session(people, clock=clock)
+    till.session.login("u-marta", "9999")
+    till.staff.set_security(idle_lock_minutes=3)
+    session.login("u-ana", "1111")
+    clock.now += timedelta(minutes=2, seconds=59)
+    assert not session.check_idle()
+    clock.now += timedelta(seconds=1)
+    assert session.check_idle()
+    with pytest.raises(SessionLocked):
+        session.cashier()
+    with pytest.raises(WrongPin):
+        session.unlock("2222")  # another user's PIN does not unlock Ana's session
+    session.unlock("1111")
+    assert session.cashier().name == "Ana"
+
+
+def test_cash_out_needs_a_supervisor_even_called_directly(till: Till) -> None:
+    with pytest.raises(ApprovalRequired) as needed:
+        till.shifts.cash_out(100_000, "Pago a proveedor")
+    assert needed.value.required is Role.SUPERVISOR
+    assert count(till, "cash_moves") == 0
+    login_supervisor(till, needed.value.action)
+    till.shifts.cash_out(100_000, "Pago a proveedor")
+    assert count(till, "cash_moves") == 1
+    row = [r for r in audit(till) if r["action"] == "cash_out"][-1]
+    assert (row["user_id"], row["approver_id"]) == ("u-ana", "u-sergio")
+    assert json.loads(str(row["details"]))["amount"] == 100_000
+
+
+def test_an_approval_is_good_for_one_action_only(till: Till) -> None:
+    login_supervisor(till, "cash_out")
+    till.shifts.cash_out(1_000, "uno")
+    with pytest.raises(ApprovalRequired):
+        till.shifts.cash_out(1_000, "dos")
+
+
+def test_a_cashiers_pin_cannot_approve_and_a_wrong_pin_counts_as_a_try(till: Till) -> None:
+    with pytest.raises(NotAllowed):
+        till.guard.approve("refund", "u-ana", "1111")
+    with pytest.raises(WrongPin):
+        till.guard.approve("refund", "u-sergio", "0000")
+    assert till.guard.pending("refund") is None
+
+
+def test_an_approval_is_for_the_cashier_who_asked_and_expires(till: Till) -> None:
+    clock = Clock()
+    people = People(till.uow, till.identity, clock=clock)
+    session = Session(people, clock=clock)
+    guard = TillGuard(session, people, till.uow, till.identity)
+    session.login("u-ana", "1111")
+    guard.approve("open_drawer", "u-sergio", "2222")
+    clock.now += timedelta(minutes=3)
+    with pytest.raises(ApprovalRequired):
+        guard.check("open_drawer")
+    guard.approve("open_drawer", "u-sergio", "2222")
+    session.login("u-marta", "9999")
+    session.login("u-ana", "1111")  # still Ana, but the approval was for her — it stays
+    guard.check("open_drawer")
+
+
+def test_register_actions_are_checked_and_audited(till: Till) -> None:
+    reg = till.register
+    reg.scan(YERBA)
+    reg.scan(HARINA)
+    with pytest.raises(ApprovalRequired):
+        reg.discount_line(1, "20%")  # above the 15 % a cashier may give
+    assert reg.sale.line(1).line_discount == 0
+    reg.discount_line(1, "10%")
+    with pytest.raises(ApprovalRequired):
+        reg.override_price(2, "1000")
+    login_supervisor(till, "price_override")
+    reg.override_price(2, "1000")
+    reg.void_line(2)  # a cashier may void a line: audited, counted on the Z
+    with pytest.raises(ApprovalRequired):
+        reg.cancel()
+    login_supervisor(till, "cancel_sale")
+    reg.cancel()
+    rows = [(r["action"], r["approver_id"]) for r in audit(till)
+            if r["action"] in ("discount", "price_override", "void_line", "cancel_sale")]
+    assert rows == [("discount", None), ("price_override", "u-sergio"), ("void_line", None),
+                    ("cancel_sale", "u-sergio")]
+
+
+def test_managing_users_needs_a_manager(till: Till) -> None:
+    with pytest.raises(ApprovalRequired):
+        till.staff.add_user("Pedro", Role.CASHIER, "4321")
+    till.session.login("u-marta", "9999")
+    pedro = till.staff.add_user("Pedro", Role.CASHIER, "4321")
+    assert pedro.user_id == "u-pedro"
+    till.session.login("u-pedro", "4321")
+    with pytest.raises(ApprovalRequired):
+        till.staff.deactivate("u-ana")
+
+
+def test_pins_are_stored_only_as_salted_hashes(till: Till) -> None:
+    with till.uow() as uow:
+        stored = dict(uow.conn.execute(text("SELECT user_id, pin_hash FROM users")).all())
+        dump = "\n".join(uow.conn.connection.iterdump())  # type: ignore[attr-defined]
+    assert set(stored) >= {"u-ana", "u-sergio", "u-marta"}
+    assert all(h.startswith("scrypt$") for h in stored.values())
+    for pin in ("1111", "2222", "9999"):
+        assert f"'{pin}'" not in dump
+
+
+def test_no_sale_without_an_open_shift(till: Till) -> None:
+    till.session.login("u-sergio", "2222")
+    till.shifts.close_shift({"B20000": 1})
+    till.session.login("u-ana", "1111")
+    till.register.scan(YERBA)
+    till.register.tender(TenderKind.CASH)
+    before = count(till, "journal")
+    with pytest.raises(NoOpenShift):
+        till.register.complete()
+    assert count(till, "sales") == 0 and count(till, "journal") == before
+    till.shifts.open_shift(1_000_000)
+    assert till.register.complete().payload["shift_id"] == till.shifts.current_id()
+
+
+def test_the_first_run_wizards_manager_can_log_in(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from pos_desktop.services.setup import create_first_manager
+
+    data = Path(str(tmp_path)) / "fresh"
+    till = Till.open(data)
+    try:
+        with till.uow() as uow:
+            create_first_manager(uow, "María José", "2468")
+            uow.commit()
+    finally:
+        till.close()
+    till = Till.open(data)
+    try:
+        user = till.session.login("u-maria-jose", "2468")
+        assert user.role is Role.MANAGER and user.name == "María José"
+    finally:
+        till.close()
