@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_desktop.domain.barcode import is_valid_gtin
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.money import parse_money
 from pos_desktop.domain.sale import TenderKind
@@ -40,6 +41,16 @@ TENDER_KEYS: tuple[tuple[TenderKind, Qt.Key, str], ...] = (
     (TenderKind.CREDIT, Qt.Key.Key_F3, N_("Credit")),
     (TenderKind.TRANSFER, Qt.Key.Key_F4, N_("Transfer / QR")),
 )
+
+
+class BarcodeNotAmount(PosError):
+    message = "That looks like a barcode ({code}), not an amount: type the amount received."
+
+
+def looks_scanned(text: str) -> bool:
+    """A scanner fired into the amount field: a valid EAN/UPC is never a sum of money,
+    and taking it as cash would close the sale with an absurd change."""
+    return is_valid_gtin(text.strip())
 
 
 def tender_name(kind: TenderKind) -> str:
@@ -165,6 +176,8 @@ class PaymentDialog(TillDialog):
             if not text.strip() and sale.lines and sale.due == 0 and sale.tenders:
                 self._complete()  # covered earlier but saving failed: try again
                 return
+            if looks_scanned(text):
+                raise BarcodeNotAmount(code=text.strip())
             amount = parse_money(text) if text.strip() else None
             self.register.tender(self.kind, amount)
         except PosError as exc:

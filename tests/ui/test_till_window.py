@@ -409,6 +409,20 @@ def test_a_card_over_the_amount_due_is_refused_inside_the_dialog(
     key(qtbot, dialog.field, Qt.Key.Key_Escape)
 
 
+def test_a_barcode_scanned_into_the_amount_is_not_taken_as_cash(
+    qtbot: QtBot, window: MainWindow, till: Till
+) -> None:
+    scan(qtbot, window, YERBA)
+    dialog = open_payment(qtbot, window)
+    qtbot.keyClicks(dialog.field, TARAGUI)  # the scanner fires while paying
+    key(qtbot, dialog.field, ENTER)
+    assert dialog.isVisible()
+    assert "código de barras" in dialog.error.text()
+    assert window.register.sale.tenders == []
+    assert saved_sales(till) == []
+    key(qtbot, dialog.field, Qt.Key.Key_Escape)
+
+
 def test_bad_amount_is_explained_and_the_dialog_stays(qtbot: QtBot, window: MainWindow) -> None:
     scan(qtbot, window, YERBA)
     dialog = open_payment(qtbot, window)
