@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
 from pos_desktop.domain.errors import PosError
 from pos_desktop.ui.key_field import KeyField
+from pos_desktop.ui.theme import set_level
 
 
 class TillDialog(QDialog):
@@ -37,21 +38,23 @@ class TillDialog(QDialog):
         self.layout_.addWidget(self.hint)
         self.body = QVBoxLayout()
         self.layout_.addLayout(self.body)
+        # The error's place is kept (two lines) so that a message never squeezes the field
+        # or moves the buttons under the cashier's finger.
         self.error = QLabel("", self)
         self.error.setObjectName("dialogError")
         self.error.setWordWrap(True)
-        self.error.hide()
+        self.error.ensurePolished()
+        self.error.setMinimumHeight(self.error.fontMetrics().lineSpacing() * 2 + 14)
         self.layout_.addWidget(self.error)
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)
-        if not self.error.isVisible():
-            self.error.show()
-            self.adjustSize()  # grow to fit the message instead of squeezing the field
+        set_level(self.error, "error")
 
     def clear_error(self) -> None:
-        self.error.hide()
-        self.error.setText("")
+        if self.error.text():
+            self.error.setText("")
+            set_level(self.error, "")
 
 
 class EntryDialog(TillDialog):

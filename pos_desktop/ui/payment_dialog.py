@@ -248,6 +248,8 @@ class PaymentDialog(TillDialog):
             return
         if amount > due and self.kind is TenderKind.CASH:
             self.preview.setText(_("Change: {amount}").format(amount=format_money(amount - due)))
+        elif amount > due:
+            self.preview.setText(_("More than is due: only cash gives change"))
         elif amount < due:
             self.preview.setText(
                 _("Still due after this: {amount}").format(amount=format_money(due - amount))

@@ -28,6 +28,7 @@ from pos_desktop.ui.key_field import KeyField, no_focus
 SEARCH_DELAY_MS = 120  # wait for a pause in typing before asking the catalogue
 RESULT_LIMIT = 50
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
 class SearchDialog(TillDialog):
@@ -64,6 +65,7 @@ class SearchDialog(TillDialog):
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         head = self.table.horizontalHeader()
+        head.setDefaultAlignment(_LEFT)
         head.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         head.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         head.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
@@ -118,7 +120,8 @@ class SearchDialog(TillDialog):
         self.table.setRowCount(len(self.products))
         for row, p in enumerate(self.products):
             price = format_money(p.price)
-            cells = (p.name, f"{price}/kg" if p.sold_by_weight else price, p.sku)
+            # Spaces pad the number columns: the table has no cell margins of its own.
+            cells = (p.name, f"  {price}/kg" if p.sold_by_weight else f"  {price}", f"  {p.sku}")
             for col, value in enumerate(cells):
                 item = QTableWidgetItem(value)
                 if col == 1:
