@@ -1,0 +1,117 @@
+"""The supervisor's PIN on the spot: the cashier keeps going once someone with the right
+role approves.
+
+The guard refused with ``ApprovalRequired``; this dialog lists who may approve (↑/↓ to
+choose), takes their PIN (Enter), calls ``guard.approve`` and closes; whoever opened it
+then runs the same action again, which consumes the one-time approval. Esc gives up and
+leaves the sale as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QWidget
+
+from pos_desktop.domain.errors import PosError
+from pos_desktop.domain.permissions import ApprovalRequired
+from pos_desktop.i18n import _
+from pos_desktop.services.guard import Approval, TillGuard
+from pos_desktop.services.people import People
+from pos_desktop.ui.dialog_base import TillDialog
+from pos_desktop.ui.key_field import KeyField
+
+
+class PinField(KeyField):
+    """A PIN: hidden digits, Up/Down move the choice of person in ``people``."""
+
+    def __init__(self, parent: QWidget, people: QListWidget) -> None:
+        super().__init__(parent, clear_on_submit=False)
+        self.setEchoMode(QLineEdit.EchoMode.Password)
+        self.setMaxLength(8)
+        self.setObjectName("pinField")
+        self.bind(Qt.Key.Key_Up, lambda: people.setCurrentRow(max(0, people.currentRow() - 1)))
+        self.bind(Qt.Key.Key_Down, lambda: people.setCurrentRow(
+            min(people.count() - 1, people.currentRow() + 1)))
+
+
+def people_list(parent: QWidget, entries: list[tuple[str, str]], current: str | None = None
+                ) -> QListWidget:
+    """``(user_id, label)`` rows; the keyboard stays in the PIN field."""
+    widget = QListWidget(parent)
+    widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    for user_id, label in entries:
+        item = QListWidgetItem(label)
+        item.setData(Qt.ItemDataRole.UserRole, user_id)
+        widget.addItem(item)
+    ids = [user_id for user_id, _label in entries]
+    widget.setCurrentRow(ids.index(current) if current in ids else 0)
+    widget.setMaximumHeight(36 * max(3, min(len(entries), 6)))
+    return widget
+
+
+class OverrideDialog(TillDialog):
+    def __init__(self, parent: QWidget | None, guard: TillGuard, people: People,
+                 needed: ApprovalRequired) -> None:
+        super().__init__(parent, _("Supervisor approval"), str(needed))
+        self.guard = guard
+        self.needed = needed
+        self.approval: Approval | None = None
+        approvers = [u for u in people.users() if u.role.at_least(needed.required)]
+        self.who = people_list(self, [(u.user_id, f"{u.name} · {u.role.label}")
+                                      for u in approvers])
+        self.body.addWidget(self.who)
+        self.pin = PinField(self, self.who)
+        self.pin.setPlaceholderText(_("PIN, then Enter"))
+        self.body.addWidget(self.pin)
+        self.pin.submitted.connect(self._submit)
+        self.pin.textEdited.connect(lambda _t: self.clear_error())
+        self.setFocusProxy(self.pin)
+        if not approvers:
+            self.show_error(_("Nobody at this till can approve this: a manager must add a "
+                              "supervisor."))
+
+    def selected_user(self) -> str | None:
+        item = self.who.currentItem()
+        return None if item is None else str(item.data(Qt.ItemDataRole.UserRole))
+
+    def _submit(self, pin: str) -> None:
+        user_id = self.selected_user()
+        if user_id is None:
+            return
+        try:
+            self.approval = self.guard.approve(self.needed.action, user_id, pin)
+        except PosError as exc:
+            self.show_error(str(exc))
+            self.pin.clear()
+            return
+        self.accept()
+
+
+def ask_approval(parent: QWidget, guard: TillGuard, people: People, needed: ApprovalRequired,
+                 then: Callable[[], object]) -> OverrideDialog:
+    """Open the override dialog (window-modal, ``open()``); run ``then`` once approved."""
+    dialog = OverrideDialog(parent, guard, people, needed)
+    dialog.accepted.connect(then)
+    dialog.finished.connect(lambda _r: dialog.deleteLater())
+    dialog.open()
+    return dialog
+
+
+def install_override(window: object) -> None:
+    """Plug the override into the till window: any action the guard refuses asks for a
+    supervisor's PIN and, once given, runs again (``MainWindow.add_error_handler``)."""
+    from pos_desktop.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    till = window.till
+
+    def handle(exc: PosError, retry: Callable[[], None]) -> bool:
+        if not isinstance(exc, ApprovalRequired):
+            return False
+        dialog = OverrideDialog(window, till.guard, till.people, exc)
+        window.open_dialog(dialog, on_accept=retry)
+        return True
+
+    window.add_error_handler(ApprovalRequired, handle)
