@@ -19,6 +19,10 @@ from pos_desktop import secrets
 from pos_desktop.domain.barcode import DEFAULT_SCALE_PATTERN
 from pos_desktop.domain.cuit import normalize_cuit
 from pos_desktop.domain.errors import PosError
+from pos_desktop.domain.money import parse_money, parse_percent
+from pos_desktop.domain.people import DEFAULT_IDLE_LOCK_MINUTES, DEFAULT_LOCKOUT_MINUTES
+from pos_desktop.domain.permissions import DEFAULT_DISCOUNT_LIMIT_BP
+from pos_desktop.domain.shift import DEFAULT_TOLERANCE
 from pos_desktop.i18n import N_, _
 
 
@@ -28,6 +32,8 @@ class Kind(enum.Enum):
     BOOL = "bool"
     CHOICE = "choice"
     LINES = "lines"  # a list of short lines (receipt header/footer)
+    MONEY = "money"  # integer centavos, typed as "1.234,50"
+    PERCENT = "percent"  # integer basis points, typed as "15" or "12,5"
 
 
 class InvalidSetting(PosError):
@@ -73,7 +79,12 @@ class Setting:
             if self.validate is not None and value not in ("", None):
                 value = self.validate(value)
         except PosError as exc:
-            raise InvalidSetting(label=_(self.label), reason=str(exc)) from exc
+            # A domain error with a "reason" (InvalidCuit) already names the field: keep
+            # only the reason, so the message does not say "CUIT: Invalid CUIT: ...".
+            reason = exc.params.get("reason", exc.template) if exc.params else exc.template
+            params = {k: v for k, v in exc.params.items() if k != "reason"}
+            text = _(reason).format(**params) if params else _(reason)
+            raise InvalidSetting(label=_(self.label), reason=text) from exc
         except (ValueError, TypeError) as exc:
             raise InvalidSetting(label=_(self.label), reason=_(str(exc))) from exc
         return value
@@ -104,6 +115,14 @@ def _coerce(setting: Setting, raw: Any) -> Any:
         if raw not in allowed:
             raise ValueError(N_("choose one of the options"))
         return raw
+    if kind is Kind.MONEY:
+        value = raw if isinstance(raw, int) and not isinstance(raw, bool) else parse_money(str(raw))
+        if value < 0:
+            raise ValueError(N_("must not be negative"))
+        return value
+    if kind is Kind.PERCENT:
+        return raw if isinstance(raw, int) and not isinstance(raw, bool) else parse_percent(
+            str(raw))
     if kind is Kind.LINES:
         lines = raw.splitlines() if isinstance(raw, str) else [str(x) for x in raw]
         return [line.rstrip() for line in lines if line.strip()]
@@ -170,7 +189,8 @@ TERMINAL = N_("Terminal")
 PRINTER = N_("Printer")
 HEAD_OFFICE = N_("Head office")
 TILL = N_("Till preferences")
-SECTIONS = (STORE, TERMINAL, PRINTER, HEAD_OFFICE, TILL)
+SECURITY = N_("Security and shifts")
+SECTIONS = (STORE, TERMINAL, PRINTER, HEAD_OFFICE, TILL, SECURITY)
 
 IVA_CONDITIONS = (
     # The stored value is the legal name printed on receipts, so it stays in Spanish.
@@ -277,6 +297,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ui.font_size", Kind.INT, 12, N_("Text size (points)"), TILL,
             minimum=8, maximum=32),
     Setting("ui.confirm_cancel", Kind.BOOL, True, N_("Ask before cancelling a sale"), TILL),
+    # Security and shifts (read by the people, guard and shift services)
+    Setting("security.idle_lock_minutes", Kind.INT, DEFAULT_IDLE_LOCK_MINUTES,
+            N_("Lock the till after this many idle minutes"), SECURITY, minimum=0, maximum=240,
+            help=N_("0 = never lock by itself")),
+    Setting("security.lockout_minutes", Kind.INT, DEFAULT_LOCKOUT_MINUTES,
+            N_("Minutes a user is locked out after wrong PINs"), SECURITY,
+            minimum=1, maximum=240),
+    Setting("security.discount_limit_bp", Kind.PERCENT, DEFAULT_DISCOUNT_LIMIT_BP,
+            N_("Largest discount a cashier may give alone (%)"), SECURITY,
+            help=N_("Above it a supervisor or manager must approve")),
+    Setting("shift.over_short_tolerance", Kind.MONEY, DEFAULT_TOLERANCE,
+            N_("Cash over/short accepted without a reason"), SECURITY,
+            help=N_("At the Z close a larger difference needs an explanation")),
     # Bookkeeping written by the till itself
     Setting("setup.done", Kind.BOOL, False, N_("First-run setup finished"), TILL,
             editable=False),
@@ -379,6 +412,10 @@ def save_settings(
     The caller commits the unit of work that owns ``repo``.
     """
     cleaned = clean_settings(changes)
+    if any(key.startswith("printer.") for key in cleaned):
+        current = {s.key: repo.get(s.key, s.default) for s in SETTINGS
+                   if s.key.startswith("printer.")}
+        check_printer({**current, **cleaned})
     for key, value in cleaned.items():
         if key in SECRET_KEYS:
             if value:
@@ -386,6 +423,22 @@ def save_settings(
         else:
             repo.set(key, value)
     return cleaned
+
+
+def check_printer(values: Mapping[str, Any]) -> None:
+    """The printer fields must work together (a network printer needs its address...).
+
+    The printers package knows which combinations work; its messages are shown as they are.
+    """
+    from printers.errors import PrinterSettingsError
+    from printers.settings import PrinterSettings
+
+    try:
+        PrinterSettings.from_dict(printer_settings(values))
+    except PrinterSettingsError as exc:
+        problem = InvalidSetting(label=_(declared("printer.connection").label),
+                                 reason="; ".join(exc.problems))
+        raise InvalidSettings({"printer.connection": problem}) from exc
 
 
 def broker_url(values: Mapping[str, Any]) -> str:

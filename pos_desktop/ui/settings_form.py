@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_desktop.domain.errors import PosError
-from pos_desktop.i18n import _
+from pos_desktop.i18n import _, format_money
 from pos_desktop.services.setup import TestPrint
 from pos_desktop.settings_schema import InvalidSetting, Kind, Setting, labels
 
@@ -97,6 +97,9 @@ class FieldEditor:
             edit.setFixedHeight(edit.fontMetrics().lineSpacing() * 4 + 16)
             return edit
         line = QLineEdit(parent)
+        if s.kind in (Kind.MONEY, Kind.PERCENT):
+            line.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            line.setMaximumWidth(220)
         if s.placeholder:
             line.setPlaceholderText(_(s.placeholder))
         if s.secret:
@@ -130,7 +133,18 @@ class FieldEditor:
         elif isinstance(w, QPlainTextEdit):
             w.setPlainText("\n".join(value) if isinstance(value, list | tuple) else str(value))
         elif isinstance(w, QLineEdit):
-            w.setText("" if self.setting.secret else str(value or ""))
+            w.setText(self._text(value))
+
+    def _text(self, value: Any) -> str:
+        kind = self.setting.kind
+        if self.setting.secret or value is None:
+            return ""
+        if kind is Kind.MONEY:
+            return format_money(int(value), symbol=False)
+        if kind is Kind.PERCENT:
+            whole, frac = divmod(int(value), 100)
+            return f"{whole},{frac:02d}".rstrip("0").rstrip(",") if frac else str(whole)
+        return str(value)
 
     def connect_changed(self, slot: Any) -> None:
         w = self.widget

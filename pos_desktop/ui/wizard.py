@@ -41,6 +41,7 @@ from pos_desktop.settings_schema import (
     InvalidSettings,
     KeyringSecrets,
     SecretStore,
+    check_printer,
     clean_settings,
     declared,
     keyring_available,
@@ -171,6 +172,15 @@ class PrinterPage(FormPage):
         self.test = TestPrintPanel(lambda: {**store_values(), **self.answers()}, print_test, self)
         self.layout_.insertWidget(1, self.test)
         self.form.changed.connect(self.test.reset)
+
+    def problems(self) -> dict[str, InvalidSetting]:
+        problems = super().problems()
+        if not problems:
+            try:
+                check_printer(self.answers())
+            except InvalidSettings as exc:
+                problems.update(exc.problems)
+        return problems
 
 
 class HeadOfficePage(FormPage):
