@@ -53,7 +53,8 @@ def till(tmp_path: Path, demo_template: Path) -> Iterator[Till]:
 
 @pytest.fixture
 def window(qtbot: QtBot, qapp: QApplication, till: Till) -> Iterator[MainWindow]:
-    apply_theme(qapp)
+    if not qapp.styleSheet():  # once: re-styling the whole application is slow
+        apply_theme(qapp)
     w = MainWindow(till, store_name="Almacén Don Pepe")
     qtbot.addWidget(w)
     w.show()
