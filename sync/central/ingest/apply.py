@@ -19,6 +19,7 @@ import json
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import psycopg
@@ -54,6 +55,13 @@ ON CONFLICT DO NOTHING
 CommitHook = Callable[[Sequence[Envelope]], None]
 
 
+@dataclass(frozen=True)
+class AppliedBatch:
+    outcomes: list[Outcome]
+    """One per envelope, in order: applied, duplicate, or why it was refused."""
+    journal_breaks: list[JournalBreak]
+
+
 @contextmanager
 def database_errors() -> Iterator[None]:
     """Turn 'PostgreSQL is not there' into ``DatabaseUnavailable``."""
@@ -71,18 +79,12 @@ class BatchApplier:
     ) -> None:
         self.connection = connection
         self.before_commit = before_commit
-        self.journal_breaks: list[JournalBreak] = []
         self._known_terminals: set[tuple[str, str]] = set()
 
-    def take_journal_breaks(self) -> int:
-        """How many breaks were recorded since the last call (metrics)."""
-        count, self.journal_breaks = len(self.journal_breaks), []
-        return count
-
-    def apply(self, envelopes: Sequence[Envelope]) -> list[Outcome]:
-        """One outcome per envelope, in order. Commits before returning."""
+    def apply(self, envelopes: Sequence[Envelope]) -> AppliedBatch:
+        """One outcome per envelope, in order, and the journal breaks found. Commits."""
         if not envelopes:
-            return []
+            return AppliedBatch([], [])
         with database_errors():
             try:
                 return self._in_transaction(envelopes)
@@ -92,19 +94,24 @@ class BatchApplier:
                     "un evento del lote viola una restricción; se aplican de a uno",
                     extra={"error": str(error), "batch": len(envelopes)},
                 )
-            return [self._alone(env) for env in envelopes]
+            alone = [self._alone(env) for env in envelopes]
+            return AppliedBatch(
+                [outcome for outcome, _ in alone],
+                [found for _, breaks in alone for found in breaks],
+            )
 
-    def _alone(self, env: Envelope) -> Outcome:
+    def _alone(self, env: Envelope) -> tuple[Outcome, list[JournalBreak]]:
         try:
-            return self._in_transaction([env])[0]
+            result = self._in_transaction([env])
+            return result.outcomes[0], result.journal_breaks
         except (pg_errors.IntegrityError, pg_errors.DataError) as error:
             self.connection.rollback()
             detail = error.diag.message_primary or str(error)
             return InvalidEvent(
                 "conflict", f"no se puede registrar {env.type} seq {env.seq}: {detail}"
-            )
+            ), []
 
-    def _in_transaction(self, envelopes: Sequence[Envelope]) -> list[Outcome]:
+    def _in_transaction(self, envelopes: Sequence[Envelope]) -> AppliedBatch:
         outcomes: list[Outcome | None] = [None] * len(envelopes)
         candidates: dict[str, int] = {}
         for index, env in enumerate(envelopes):
@@ -139,9 +146,8 @@ class BatchApplier:
         if self.before_commit:
             self.before_commit(applied)
         self.connection.commit()
-        self.journal_breaks += breaks
         self._known_terminals.update((env.store_id, env.terminal_id) for env in applied)
-        return [outcome for outcome in outcomes if outcome is not None]
+        return AppliedBatch([outcome for outcome in outcomes if outcome is not None], breaks)
 
     @staticmethod
     def _track(cursor: psycopg.Cursor[Any], envelopes: Sequence[Envelope]) -> set[str]:

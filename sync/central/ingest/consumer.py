@@ -33,7 +33,7 @@ from pika.adapters.blocking_connection import BlockingChannel
 from pika.spec import Basic, BasicProperties
 
 from sync.central.database import DatabaseUnavailable, connect
-from sync.central.ingest.apply import APPLIED, DUPLICATE, BatchApplier, CommitHook, Outcome
+from sync.central.ingest.apply import APPLIED, DUPLICATE, AppliedBatch, BatchApplier, CommitHook
 from sync.central.ingest.writers import WRITERS
 from sync.central.metrics import IngestMetrics
 from sync.central.topology import Topology
@@ -88,7 +88,7 @@ class _Batch:
     deliveries: Sequence[Delivery]
     valid: list[tuple[Delivery, Envelope]]
     rejected: list[tuple[Delivery, InvalidEvent]]
-    outcomes: Future[list[Outcome]]
+    applied: Future[AppliedBatch]
     started: float
 
 
@@ -194,9 +194,9 @@ class IngestConsumer:
             while in_flight and (
                 len(in_flight) > self.settings.pipeline_depth
                 or not batch
-                or in_flight[0].outcomes.done()
+                or in_flight[0].applied.done()
             ):
-                self._finish(session.channel, applier, in_flight.popleft())
+                self._finish(session.channel, in_flight.popleft())
 
     @staticmethod
     def _receiver(session: _Session) -> Callable[..., None]:
@@ -253,17 +253,17 @@ class IngestConsumer:
                 valid.append((delivery, env))
             except InvalidEvent as error:
                 rejected.append((delivery, error))
-        outcomes = database.submit(applier.apply, [env for _, env in valid])
-        return _Batch(batch, valid, rejected, outcomes, started)
+        applied = database.submit(applier.apply, [env for _, env in valid])
+        return _Batch(batch, valid, rejected, applied, started)
 
-    def _finish(self, channel: BlockingChannel, applier: BatchApplier, batch: _Batch) -> None:
+    def _finish(self, channel: BlockingChannel, batch: _Batch) -> None:
         """After the commit: log, dead-letter what was refused, then ack the whole batch."""
-        outcomes = batch.outcomes.result()  # DatabaseUnavailable surfaces here: no ack
+        applied = batch.applied.result()  # DatabaseUnavailable surfaces here: no ack
         envelopes = [env for _, env in batch.valid]
         if self.hooks.after_commit:
             self.hooks.after_commit(envelopes)
         rejected = list(batch.rejected)
-        for (delivery, env), outcome in zip(batch.valid, outcomes, strict=True):
+        for (delivery, env), outcome in zip(batch.valid, applied.outcomes, strict=True):
             if outcome == APPLIED:
                 self.metrics.ingested.labels(env.type).inc()
                 log.info(
@@ -275,7 +275,7 @@ class IngestConsumer:
                 rejected.append((delivery, outcome))
         for delivery, problem in rejected:
             self._dead_letter(channel, delivery, problem)
-        self.metrics.journal_breaks.inc(applier.take_journal_breaks())
+        self.metrics.journal_breaks.inc(len(applied.journal_breaks))
         channel.basic_ack(batch.deliveries[-1].tag, multiple=True)
         self.metrics.batch_size.observe(len(batch.deliveries))
         self.metrics.batch_seconds.observe(time.perf_counter() - batch.started)
