@@ -41,6 +41,25 @@ _COLUMNS = (
 )
 
 
+_MARK_SENT = (
+    update(outbox)
+    .where(outbox.c.seq.between(bindparam("first"), bindparam("last")))
+    .values(status="sent", sent_at=bindparam("now"), attempts=outbox.c.attempts + 1,
+            last_error=None)
+)
+
+
+def runs(seqs: Sequence[int]) -> list[tuple[int, int]]:
+    """Consecutive ranges of ``seqs``: [1, 2, 3, 7, 8] -> [(1, 3), (7, 8)]."""
+    found: list[tuple[int, int]] = []
+    for seq in sorted(set(seqs)):
+        if found and seq == found[-1][1] + 1:
+            found[-1] = (found[-1][0], seq)
+        else:
+            found.append((seq, seq))
+    return found
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
@@ -105,17 +124,10 @@ class OutboxQueue:
             return
         now = _now()
         with self.writer.begin() as conn:  # BEGIN IMMEDIATE (see pos_desktop.store.db)
-            if sent:
+            for first, last in runs(sent):  # confirms come in seq order: usually one run
                 conn.execute(
-                    update(outbox)
-                    .where(outbox.c.seq.in_(bindparam("seqs", expanding=True)))
-                    .values(
-                        status="sent",
-                        sent_at=now,
-                        attempts=outbox.c.attempts + 1,
-                        last_error=None,
-                    ),
-                    {"seqs": list(sent)},
+                    _MARK_SENT,
+                    {"first": first, "last": last, "now": now},
                 )
             for seq, reason in refused.items():
                 conn.execute(

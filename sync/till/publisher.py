@@ -22,8 +22,6 @@ process with SIGKILL after the broker confirmed a batch and before the rows are 
 from __future__ import annotations
 
 import logging
-import os
-import signal
 import threading
 import time
 from collections import OrderedDict
@@ -43,13 +41,14 @@ from pos_desktop import __version__
 from pos_desktop.services.sync_status import Link, SyncState
 from sync.contracts.wire import CONTENT_TYPE, TRACEPARENT_HEADER
 from sync.till.backoff import Backoff, CircuitBreaker
+from sync.till.marks import MarkWriter
 from sync.till.outbox import OutboxEvent, OutboxQueue
 from sync.till.settings import SecretReader, SyncSettings, connection_url, redact
 
 log = logging.getLogger(__name__)
-CRASH_ENV = "POS_SYNC_TEST_CRASH"
 APP_ID = f"pos-desktop/{__version__}"
 FAILED_RETRY_INTERVAL = 60.0  # seconds between new tries of refused events
+PUMP_CHUNK = 1000  # events read and published per turn of the I/O loop
 WAKE_GAP = 2.0  # seconds: the shortest wait between two connection attempts a sale can cause
 
 
@@ -118,6 +117,7 @@ class OutboxPublisher:
         self.confirmed_total = 0
         self.refused_total = 0
         self.max_in_flight = 0  # the widest confirm window seen (a catch-up pipelines)
+        self.marks = MarkWriter(queue, on_recorded=self._recorded, on_error=self._mark_failed)
         self._stop = threading.Event()
         self._wakeup = threading.Event()
         self._thread: threading.Thread | None = None
@@ -144,6 +144,8 @@ class OutboxPublisher:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+        self.marks.wait_idle(timeout)
+        self.marks.stop()
 
     def wake(self) -> None:
         """Something was written to the outbox: send it now (safe from any thread)."""
@@ -197,6 +199,7 @@ class OutboxPublisher:
                 self._sleep(delay, wakeable=False)
         finally:
             self._draining = False
+        self.marks.wait_idle(max(5.0, deadline - time.monotonic()))
         remaining = self.queue.unsent_count()
         error = None if self._drained else (self.link().error or "tiempo agotado")
         return DrainResult(
@@ -362,7 +365,7 @@ class OutboxPublisher:
         channel = self._channel
         if channel is None or not channel.is_open or self._stop.is_set():
             return
-        room = self.settings.window - len(self._inflight)
+        room = min(PUMP_CHUNK, self.settings.window - len(self._inflight))
         if room <= 0:
             return
         batch: list[OutboxEvent] = []
@@ -379,6 +382,10 @@ class OutboxPublisher:
         if fresh:
             self._cursor = fresh[-1].seq
         self.max_in_flight = max(self.max_in_flight, len(self._inflight))
+        if len(batch) == room and self._conn is not None:
+            # More may be waiting: let the loop write this chunk (and read confirms)
+            # before reading the next one, so the socket is busy while we read.
+            self._conn.ioloop.call_later(0, self._pump)
         if batch:
             log.info(
                 "published %d events",
@@ -460,36 +467,32 @@ class OutboxPublisher:
                 conn.ioloop.call_later(0, self._flush_and_pump)
 
     def _flush_and_pump(self) -> None:
+        self._pump()  # refill the window first: the broker works while we write
         self._flush()
-        self._pump()
+        if self._draining and not self._inflight:
+            self._pump()  # nothing left in flight: notice the end of the drain now
 
     def _flush(self) -> None:
+        """Hand the answers gathered so far to the mark writer (one transaction there)."""
         self._flush_scheduled = False
         acked, refused = self._acked, self._refused
-        if not acked and not refused:
-            return
-        if os.environ.get(CRASH_ENV) == "after_confirm" and acked:
-            log.warning("test hook %s: killing the process before marking", CRASH_ENV)
-            os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
         self._acked, self._refused = [], {}
-        try:
-            self.queue.record(acked, refused)
-        except Exception as exc:  # database busy: the rows stay pending and are sent again
-            log.exception("could not mark %d confirmed events", len(acked))
-            self._set_link(SyncState.ERROR, f"no se pudo registrar el envío: {exc}")
-            self._cursor = min(self._cursor, min([*acked, *refused]) - 1)
-            return
-        self.confirmed_total += len(acked)
-        self.refused_total += len(refused)
+        self.marks.put(acked, refused)
+
+    def _recorded(self, acked: list[int], refused: dict[int, str]) -> None:
+        """Called by the mark writer once rows are marked (its thread)."""
+        with self._lock:
+            self.confirmed_total += len(acked)
+            self.refused_total += len(refused)
         if acked:
-            log.info(
-                "confirmed %d events",
-                len(acked),
-                extra={
-                    "first_seq": min(acked),
-                    "last_seq": max(acked),
-                    "broker": redact(self.settings.amqp_url),
-                },
-            )
+            log.info("confirmed %d events", len(acked),
+                     extra={"first_seq": min(acked), "last_seq": max(acked),
+                            "broker": redact(self.settings.amqp_url)})
         for seq, reason in refused.items():
             log.error("event refused by the broker", extra={"seq": seq, "reason": reason})
+
+    def _mark_failed(self, error: Exception, seqs: list[int]) -> None:
+        """The rows stay pending; a new connection sends them again (duplicates are
+        harmless: central applies each event once)."""
+        self._set_link(SyncState.ERROR, f"no se pudo registrar el envío: {error}")
+        self._call_in_loop(self._close)

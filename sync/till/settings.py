@@ -46,7 +46,7 @@ class SyncSettings:
     central_url: str
     prefix: str = ""
     enabled: bool = True
-    window: int = 1000  # unconfirmed messages in flight
+    window: int = 5000  # unconfirmed messages in flight (~12 MB of sales at most)
     poll_interval: float = 0.5  # seconds; catches writes by other processes
     heartbeat: int = 30
     blocked_timeout: float = 30.0  # a broker alarm closes the link after this long
