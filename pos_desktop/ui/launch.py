@@ -12,10 +12,12 @@ from PySide6.QtWidgets import QApplication
 
 from pos_desktop.app import Till
 from pos_desktop.ui.main_window import MainWindow
+from pos_desktop.ui.sync_indicator import watch_sync
 from pos_desktop.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
 Extension = Callable[[MainWindow], object]
+DEFAULT_EXTENSIONS: tuple[Extension, ...] = (watch_sync,)
 
 
 def application() -> QApplication:
@@ -35,10 +37,12 @@ def store_name(till: Till) -> str:
         return str(uow.settings.get("store.name", "") or "")
 
 
-def build_window(till: Till, extensions: Iterable[Extension] = ()) -> MainWindow:
+def build_window(
+    till: Till, extensions: Iterable[Extension] = (), *, defaults: bool = True
+) -> MainWindow:
     """The main window with every feature plugged in (printers, sync, shifts...)."""
     window = MainWindow(till, store_name=store_name(till))
-    for extend in extensions:
+    for extend in (*DEFAULT_EXTENSIONS, *extensions) if defaults else extensions:
         extend(window)
     return window
 
@@ -52,6 +56,10 @@ def run_window(data_dir: Path, demo: bool = False, extensions: Iterable[Extensio
         window.activateWindow()
         QTimer.singleShot(0, window.focus_scan)
         log.info("till window ready", extra={"data_dir": str(data_dir), "demo": demo})
-        return int(app.exec())
+        code = int(app.exec())
+        indicator = getattr(window, "sync_indicator", None)
+        if indicator is not None:
+            indicator.stop()
+        return code
     finally:
         till.close()

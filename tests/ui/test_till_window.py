@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
@@ -17,10 +18,12 @@ from pos_desktop.services.checkout import Cashier
 from pos_desktop.ui.confirm_dialog import ConfirmDialog
 from pos_desktop.ui.dialog_base import EntryDialog
 from pos_desktop.ui.help_dialog import KeysDialog
+from pos_desktop.ui.launch import build_window
 from pos_desktop.ui.main_window import MainWindow
 from pos_desktop.ui.park_dialog import ParkDialog
 from pos_desktop.ui.payment_dialog import PaymentDialog
 from pos_desktop.ui.search_dialog import SearchDialog
+from pos_desktop.ui.sync_indicator import SyncIndicator
 from tests.ui.conftest import key, scan, unit_barcodes
 
 YERBA = "7791234643615"  # Yerba Mate Playadito 1 kg, $ 5.290,00
@@ -624,3 +627,37 @@ def test_f1_lists_every_key_including_added_actions(qtbot: QtBot, window: MainWi
     assert rows["F9"] == "Abrir cajón"
     key(qtbot, dialog, Qt.Key.Key_Escape)
     assert window.dialog is None
+
+
+def test_the_sync_state_is_read_off_the_gui_thread_and_shown(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    readers: list[str] = []
+
+    def read() -> str:
+        readers.append(threading.current_thread().name)
+        return "3 pending"
+
+    indicator = SyncIndicator(window.status, read, lambda s: (f"sin conexión · {s}", "warning"))
+    indicator.start()
+    qtbot.waitUntil(lambda: "3 pending" in window.status.sync.text(), timeout=2000)
+    assert window.status.sync.property("level") == "warning"
+    assert readers and readers[0] != threading.main_thread().name
+
+    def broken() -> str:
+        raise OSError("disk gone")
+
+    indicator.read = broken
+    indicator.poll()
+    qtbot.waitUntil(lambda: "desconocido" in window.status.sync.text(), timeout=2000)
+    indicator.stop()
+
+
+def test_the_launched_window_polls_the_real_sync_state(qtbot: QtBot, till: Till) -> None:
+    built = build_window(till)
+    qtbot.addWidget(built)
+    try:
+        qtbot.waitUntil(lambda: built.status.sync.text().startswith("Sinc.:"), timeout=5000)
+        assert built.status.sync.property("level") in ("ok", "warning", "error")
+    finally:
+        built.sync_indicator.stop()
