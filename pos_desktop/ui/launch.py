@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -31,6 +32,15 @@ def application() -> QApplication:
     return app
 
 
+def _quit_on_ctrl_c(app: QApplication) -> None:
+    """Ctrl+C in the terminal closes the window (Qt's loop would otherwise hide it from
+    Python until the next event)."""
+    signal.signal(signal.SIGINT, lambda *_args: app.closeAllWindows())  # holds an open sale
+    tick = QTimer(app)
+    tick.timeout.connect(lambda: None)  # wakes the interpreter to run signal handlers
+    tick.start(500)
+
+
 def store_name(till: Till) -> str:
     """The shop's name for the status bar (a setting; empty until configured)."""
     with till.uow() as uow:
@@ -54,6 +64,7 @@ def run_window(data_dir: Path, demo: bool = False, extensions: Iterable[Extensio
         window = build_window(till, extensions)
         window.show()
         window.activateWindow()
+        _quit_on_ctrl_c(app)
         QTimer.singleShot(0, window.focus_scan)
         log.info("till window ready", extra={"data_dir": str(data_dir), "demo": demo})
         code = int(app.exec())
