@@ -363,6 +363,7 @@ class SetupWizard(QWizard):
             (QWizard.WizardButton.NextButton, _("&Next >")),
             (QWizard.WizardButton.FinishButton, _("&Finish")),
             (QWizard.WizardButton.CancelButton, _("Cancel")),
+            (QWizard.WizardButton.CommitButton, _("&Save")),  # hidden unless a page commits
         ):
             self.setButtonText(button, text)
 
