@@ -34,6 +34,9 @@ install -m 0644 "$ROOT/resources/icons/app.png" \
 install -m 0644 "$ROOT/resources/icons/app.svg" \
     "$STAGE/usr/share/icons/hicolor/scalable/apps/super-pos.svg"
 install -m 0644 "$ROOT/packaging/linux/copyright" "$STAGE/usr/share/doc/super-pos/copyright"
+# USB receipt printers: the logged-in user may open them (no root, no dialout group).
+install -d "$STAGE/usr/lib/udev/rules.d"
+install -m 0644 "$ROOT/packaging/linux/60-super-pos-printers.rules" "$STAGE/usr/lib/udev/rules.d/"
 # Files readable by everyone, owned by root; only executables and libraries keep +x.
 chmod -R u+rwX,go+rX,go-w "$STAGE"
 SIZE_KB="$(du -sk --exclude=DEBIAN "$STAGE" | cut -f1)"
