@@ -56,3 +56,10 @@ def test_an_old_database_is_backed_up_then_migrated(tmp_path: Path) -> None:
     with backup.connect() as conn:
         assert conn.execute(text("SELECT value FROM settings WHERE key='marker'")).scalar()
     assert migrate(engine, path) is None  # already at head
+
+
+def test_the_start_up_shortcut_knows_the_newest_migration() -> None:
+    """HEAD_REVISION lets start-up skip importing Alembic; it must match the scripts."""
+    from pos_desktop.store.migrate import HEAD_REVISION
+
+    assert head_revision() == HEAD_REVISION
