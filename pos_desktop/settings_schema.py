@@ -313,6 +313,8 @@ SETTINGS: tuple[Setting, ...] = (
     # Bookkeeping written by the till itself
     Setting("setup.done", Kind.BOOL, False, N_("First-run setup finished"), TILL,
             editable=False),
+    Setting("sync.prefix", Kind.TEXT, "", N_("Name prefix of exchanges and queues"),
+            HEAD_OFFICE, editable=False),  # tests and staging brokers only
 )
 
 BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}
