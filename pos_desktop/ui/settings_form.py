@@ -81,6 +81,7 @@ class FieldEditor:
             return QCheckBox(_(s.label), parent)
         if s.kind is Kind.INT:
             spin = QSpinBox(parent)
+            spin.setMaximumWidth(220)  # numbers are short; a full-width box reads as text
             spin.setRange(
                 s.minimum if s.minimum is not None else -(2**31),
                 s.maximum if s.maximum is not None else 2**31 - 1,

@@ -242,6 +242,8 @@ class ManagerPage(QWizardPage):
             field.setValidator(digits)
             field.setMaxLength(8)
         form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        form.setHorizontalSpacing(14)
         form.addRow(_("Manager's name"), self.name)
         form.addRow(_("PIN"), self.pin)
         form.addRow(_("Repeat the PIN"), self.pin_again)
