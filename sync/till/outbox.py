@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Engine, bindparam, func, select, update
 
@@ -73,20 +74,11 @@ class OutboxQueue:
         self.store_id = store_id
         self.terminal_id = terminal_id
 
-    def _events(self, rows: Iterable[Sequence[object]]) -> list[OutboxEvent]:
+    def _events(self, rows: Iterable[Any]) -> list[OutboxEvent]:
         return [
-            OutboxEvent(
-                seq=int(str(r[0])),
-                event_id=str(r[1]),
-                type=str(r[2]),
-                occurred_at=str(r[3]),
-                body=str(r[4]).encode("utf-8"),
-                traceparent=str(r[5]),
-                trace_id=str(r[6]),
-                store_id=self.store_id,
-                terminal_id=self.terminal_id,
-            )
-            for r in rows
+            OutboxEvent(seq, event_id, type_, occurred_at, envelope.encode("utf-8"),
+                        traceparent, trace_id, self.store_id, self.terminal_id)
+            for seq, event_id, type_, occurred_at, envelope, traceparent, trace_id in rows
         ]
 
     def pending_after(self, seq: int, limit: int) -> list[OutboxEvent]:

@@ -225,6 +225,7 @@ def test_link_cut_while_confirms_are_in_flight_loses_nothing(
     publisher.start()
     wait_for(lambda: proxy.accepted >= 1 and not proxy._up.is_set())
     wait_for(lambda: publisher.link().state is SyncState.OFFLINE)
+    assert publisher.marks.wait_idle(10)  # confirms that arrived before the cut are recorded
     cut_during_burst = publisher.confirmed_total
     assert cut_during_burst < n
     pending_after_cut = read_sync_status(till.reader, publisher.link).pending
