@@ -193,7 +193,7 @@ class OutboxPublisher:
         try:
             while not self._stop.is_set():
                 self._session(deadline=deadline)
-                if self._drained or time.monotonic() >= deadline:
+                if self._drained or self._config_error or time.monotonic() >= deadline:
                     break
                 delay = min(self.backoff.next_delay(), max(0.0, deadline - time.monotonic()))
                 self._sleep(delay, wakeable=False)
@@ -250,6 +250,7 @@ class OutboxPublisher:
         self._session_ok = False
         self._deadline: float | None = None
         self._channel_error: str | None = None  # why the broker closed our channel
+        self._config_error: str | None = None  # a problem only a person can fix
 
     def _session(self, deadline: float | None = None) -> None:
         self._reset_session()
@@ -259,7 +260,8 @@ class OutboxPublisher:
             url = connection_url(self.settings.amqp_url, self.password)
             params = pika.URLParameters(url)
         except Exception as exc:  # a missing keyring or a bad URL: shown, not raised
-            self._set_link(SyncState.ERROR, str(exc))
+            self._config_error = str(exc)
+            self._set_link(SyncState.ERROR, self._config_error)
             return
         params.blocked_connection_timeout = self.settings.blocked_timeout
         params.heartbeat = self.settings.heartbeat
@@ -308,7 +310,13 @@ class OutboxPublisher:
         conn.channel(on_open_callback=self._on_channel_open)
 
     def _on_open_error(self, conn: pika.connection.Connection, error: BaseException) -> None:
-        self._set_link(SyncState.OFFLINE, describe(error))
+        refused = (pika.exceptions.ProbableAuthenticationError,
+                   pika.exceptions.ProbableAccessDeniedError)
+        if isinstance(error, refused):  # waiting will not fix a wrong password
+            self._config_error = describe(error)
+            self._set_link(SyncState.ERROR, self._config_error)
+        else:
+            self._set_link(SyncState.OFFLINE, describe(error))
         conn.ioloop.stop()
 
     def _on_closed(self, conn: pika.connection.Connection, reason: BaseException) -> None:

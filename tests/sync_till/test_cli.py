@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import keyring
@@ -127,3 +128,32 @@ def test_configure_without_a_keyring_refuses_and_names_the_fallback(
     assert code == 2
     assert "POS_AMQP_PASSWORD" in err
     assert "secret" not in err
+
+
+def test_push_with_a_wrong_password_fails_fast_and_says_why(
+    data_dir: Path, amqp_url: str, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("POS_AMQP_URL", "amqp://guest@127.0.0.1:5672/%2F")
+    monkeypatch.setenv("POS_AMQP_PASSWORD", "not-the-password")
+    started = time.monotonic()
+    code, out, _ = run(capsys, "--data-dir", str(data_dir), "sync", "push", "--timeout", "30")
+    assert code == 1
+    assert time.monotonic() - started < 15
+    assert "contraseña" in out  # "el servidor rechazó el usuario o la contraseña"
+    assert "not-the-password" not in out
+
+
+def test_push_without_keyring_or_password_variable_names_the_fallback(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POS_AMQP_URL", "amqp://till-s001@127.0.0.1:5672/%2F")
+    monkeypatch.delenv("POS_AMQP_PASSWORD", raising=False)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        code, out, _ = run(capsys, "--data-dir", str(data_dir), "sync", "push", "--timeout", "30")
+    finally:
+        keyring.set_keyring(previous)
+    assert code == 1
+    assert "POS_AMQP_PASSWORD" in out
