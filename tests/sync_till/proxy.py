@@ -26,6 +26,8 @@ class TcpProxy:
         self.accepted = 0
         self.upstream_bytes = 0  # client → broker, over all connections
         self._cut_at: int | None = None
+        self._clients: set[socket.socket] = set()
+        self._held: set[socket.socket] = set()
         self._thread = threading.Thread(target=self._accept_loop, name="tcp-proxy", daemon=True)
         self._thread.start()
 
@@ -49,6 +51,21 @@ class TcpProxy:
         """Cut (``down()``) once this many more bytes went from the till to the broker:
         a cut in the middle of a publishing burst, with confirms in flight."""
         self._cut_at = self.upstream_bytes + upstream_bytes
+
+    def alarm(self) -> None:
+        """Act like a broker in a memory/disk alarm towards every open connection: send
+        ``connection.blocked`` and stop reading what the client sends. Connections made
+        afterwards go through normally (the alarm "cleared")."""
+        import pika.frame
+        import pika.spec
+
+        frame = pika.frame.Method(0, pika.spec.Connection.Blocked("test alarm")).marshal()
+        with self._lock:
+            clients = [c for c in self._clients if c in self._sockets]
+            self._held.update(clients)
+        for client in clients:
+            with contextlib.suppress(OSError):
+                client.sendall(frame)
 
     def close(self) -> None:
         self._closed.set()
@@ -76,6 +93,7 @@ class TcpProxy:
             self.accepted += 1
             with self._lock:
                 self._sockets.update((client, upstream))
+                self._clients.add(client)
             for src, dst, counted in ((client, upstream, True), (upstream, client, False)):
                 threading.Thread(target=self._pipe, args=(src, dst, counted), daemon=True).start()
 
@@ -85,6 +103,8 @@ class TcpProxy:
                 data = src.recv(65536)
                 if not data:
                     break
+                if src in self._held:
+                    continue  # a blocked broker does not read
                 if counted:
                     with self._lock:
                         self.upstream_bytes += len(data)

@@ -252,3 +252,27 @@ def test_a_missing_exchange_is_an_error_that_names_it_and_keeps_the_events(
     assert link.state is SyncState.ERROR
     assert "404" in (link.error or "") and nowhere.events_exchange in (link.error or "")
     assert {r["status"] for r in outbox_rows(till)} == {"pending"}
+
+
+def test_a_broker_alarm_cannot_hang_the_publisher(
+    till: Till, proxy: TcpProxy, amqp_url: str, topology: Topology,
+    running: list[OutboxPublisher],
+) -> None:
+    publisher = make_publisher(till, proxy.url(), topology, blocked_timeout=1.0)
+    running.append(publisher)
+    publisher.start()
+    wait_for(lambda: publisher.link().state is SyncState.ONLINE)
+    before = len(outbox_rows(till))
+    wait_for(lambda: publisher.confirmed_total == before)
+    first_connection = proxy.accepted
+
+    proxy.alarm()
+    wait_for(lambda: publisher.link().state is SyncState.ERROR, timeout=5)
+    assert "alarma" in (publisher.link().error or "")
+    sell(till, 1)
+    publisher.wake()
+    # Blocked past blocked_timeout: the publisher drops the link and connects again
+    # (the proxy lets new connections through), instead of waiting forever.
+    wait_for(lambda: proxy.accepted > first_connection, timeout=15)
+    wait_for(lambda: publisher.confirmed_total == len(outbox_rows(till)), timeout=15)
+    assert publisher.link().state is SyncState.ONLINE
