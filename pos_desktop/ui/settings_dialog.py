@@ -51,7 +51,9 @@ if TYPE_CHECKING:
 UowFactory = Callable[[], UnitOfWork]
 PrintTest = Callable[[Mapping[str, Any]], TestPrint]
 
-DIALOG_STYLE = FORM_STYLE + """
+DIALOG_STYLE = (
+    FORM_STYLE
+    + """
 QLabel#settingsError {
     color: #ffffff; background: #b91c1c; border-radius: 4px; padding: 6px 10px;
     font-weight: bold;
@@ -61,6 +63,7 @@ QLabel#keyringWarning {
 }
 QTabBar::tab { font-size: 12pt; padding: 6px 12px; }
 """
+)
 
 
 class SettingsDialog(QDialog):
@@ -124,8 +127,7 @@ class SettingsDialog(QDialog):
         buttons = QDialogButtonBox(self)
         self.save_button = buttons.addButton(_("Save"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.setObjectName("saveSettings")
-        self.cancel_button = buttons.addButton(_("Cancel"),
-                                               QDialogButtonBox.ButtonRole.RejectRole)
+        self.cancel_button = buttons.addButton(_("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -201,13 +203,18 @@ def settings_extension(window: MainWindow, secrets: SecretStore | None = None) -
     def open_settings() -> None:
         window.till.guard.check(Action.CHANGE_SETTINGS)
         dialog = SettingsDialog(window.till.uow, secrets, window)
-        dialog.saved.connect(lambda changes: window.banner.ok(
-            _("Settings saved. Some changes apply when the till is restarted.")
-            if needs_restart(changes) else _("Settings saved.")))
+        dialog.saved.connect(
+            lambda changes: window.banner.ok(
+                _("Settings saved. Some changes apply when the till is restarted.")
+                if needs_restart(changes)
+                else _("Settings saved.")
+            )
+        )
         window.open_dialog(dialog)
 
-    window.add_action(_("Settings…"), open_settings, shortcut="Ctrl+,", menu="till",
-                      name="settings")
+    window.add_action(
+        _("Settings…"), open_settings, shortcut="Ctrl+,", menu="till", name="settings"
+    )
 
 
 RESTART_PREFIXES = ("store.id", "terminal.", "sync.", "ui.language", "printer.")
