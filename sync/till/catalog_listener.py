@@ -114,9 +114,12 @@ class CatalogListener:
             try:
                 self._session()
                 self.backoff.reset()
-            except (pika.exceptions.AMQPError, SnapshotError, OSError) as exc:
-                state = SyncState.ERROR if isinstance(exc, SnapshotError) else SyncState.OFFLINE
-                self._set_link(state, str(exc) if isinstance(exc, SnapshotError) else describe(exc))
+            except SnapshotError as exc:
+                self._set_link(SyncState.ERROR, str(exc))
+            except pika.exceptions.ChannelClosedByBroker as exc:  # e.g. no catalog exchange
+                self._set_link(SyncState.ERROR, describe(exc))
+            except (pika.exceptions.AMQPError, OSError) as exc:
+                self._set_link(SyncState.OFFLINE, describe(exc))
             except Exception as exc:  # never let the thread die silently
                 log.exception("catalog listener failed")
                 self._set_link(SyncState.ERROR, describe(exc))

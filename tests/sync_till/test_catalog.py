@@ -202,3 +202,21 @@ def test_a_new_till_starts_from_the_snapshot_and_keeps_changes_sent_meanwhile(
     assert listener.stats.snapshots == 1
     assert local_version(till.uow) == 6
     assert price_of(till, p.sku) == 606
+
+
+@pytest.mark.services
+def test_a_missing_catalog_exchange_is_shown_as_an_error(
+    till: Till, amqp_url: str, unique_name: str, listeners: list[CatalogListener]
+) -> None:
+    nowhere = Topology(prefix=f"test-nocat-{unique_name}.")
+    listener = CatalogListener(sync_settings(till, amqp_url, nowhere), till.uow,
+                               fetch=lambda: Snapshot(1, []))
+    listeners.append(listener)
+    listener.start()
+    try:
+        wait_for(lambda: listener.link().state is SyncState.ERROR)
+        assert "404" in (listener.link().error or "")
+    finally:
+        listener.stop()
+        with pika.BlockingConnection(pika.URLParameters(amqp_url)) as conn:
+            conn.channel().queue_delete(nowhere.till_catalog_queue("S001", "T01"))
