@@ -3,7 +3,6 @@ entry, its ``sale.completed`` outbox event and its receipt print job (invariant 
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from pos_desktop.config import Identity
 from pos_desktop.domain.sale import Sale, SaleStatus
 from pos_desktop.domain.shift import NoOpenShift
 from pos_desktop.services.events import enqueue_event, local_now, new_trace
+from pos_desktop.store.repositories import canonical_json
 from pos_desktop.store.shift_repo import Shifts
 from pos_desktop.store.uow import UnitOfWork
 
@@ -150,7 +150,7 @@ def _persist(
             "discounts": sum(li["discount"] for li in payload["lines"]),
             "change": payload["change"],
             "journal_seq": entry.seq,
-            "payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+            "payload": canonical_json(payload),  # = journal record + "journal" (verify)
         },
         [
             {

@@ -10,19 +10,26 @@
    Ticket and refund numbers must run 1..N with none missing.
 
 Problems are reported by journal position; the first one is what a manager acts on.
-Both passes stream rows and let SQLite do the per-row comparisons (``json_extract``), so
-100,000 entries verify in well under two seconds.
+
+Speed (100,000 entries in about a second on a quiet two-core till): the journal is read
+once, in seq ranges by several forked processes when it is long, each hashing its records
+as stored bytes and checking the sale each entry vouches for in the same row (no JSON is
+parsed: see ``chain_range_on``). Everything else reads only small rows or indexes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+import sqlite3
+import sys
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine
-
-from pos_desktop.store.repositories import GENESIS_HASH
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 
 class ProblemKind(StrEnum):
@@ -73,129 +80,213 @@ def verify_engine(engine: Engine, *, limit: int = 1000) -> Verification:
         return verify(conn, limit=limit)
 
 
-def verify(conn: Connection, *, limit: int = 1000) -> Verification:
+PARALLEL_FROM = 20_000
+
+
+def verify(conn: Connection, *, limit: int = 1000, workers: int | None = None,
+           parallel_from: int | None = None) -> Verification:
     """Check the whole journal; keeps at most ``limit`` problems (the first ones)."""
-    chain = _verify_chain(conn, limit)
-    problems = chain.problems + _cross_check(conn, limit)
+    path = conn.engine.url.database
+    lo, hi, n = conn.exec_driver_sql("SELECT MIN(seq), MAX(seq), COUNT(*) FROM journal").one()
+    jobs = workers or min(os.cpu_count() or 1, 4)
+    big = n >= (parallel_from or PARALLEL_FROM)
+    if path and path != ":memory:" and big and jobs > 1 and _can_fork():
+        step = -(-(hi - lo + 1) // jobs)
+        ranges = [(a, min(a + step - 1, hi)) for a in range(lo, hi + 1, step)]
+        with multiprocessing.get_context("fork").Pool(len(ranges)) as pool:
+            chunks = pool.starmap(chain_range, [(path, a, b) for a, b in ranges])
+    else:
+        chunks = [chain_range_on(conn.connection.driver_connection, lo or 1, hi or 0)]
+    chain = _join(conn, chunks, limit)
+    problems = chain.problems + _rows(conn, chunks, limit)
     problems.sort(key=lambda p: p.seq)
     return Verification(chain.entries, chain.head_seq, chain.head_hash, problems[:limit])
 
 
-def _verify_chain(conn: Connection, limit: int) -> Verification:
+def _can_fork() -> bool:
+    """Workers are forked (a spawned one would re-run the command that started us). Not
+    on Windows, and never from the window: forking a process that runs Qt is unsafe."""
+    return "fork" in multiprocessing.get_all_start_methods() and "PySide6.QtCore" not in \
+        sys.modules
+
+
+# Each entry with the sale it vouches for (if it is a sale) and what that sale's lines and
+# payments add up to (from covering indexes, migration 0003): one pass reads it all.
+_CHAIN_SQL = """
+    SELECT j.seq, j.prev_hash, j.hash, CAST(j.record AS BLOB), j.kind, j.ref,
+           CAST(s.payload AS BLOB), s.total, s.ticket_number, s.change,
+           (SELECT SUM(amount) FROM sale_lines l WHERE l.sale_id = s.sale_id),
+           (SELECT SUM(amount) FROM payments p WHERE p.sale_id = s.sale_id)
+    FROM journal j LEFT JOIN sales s ON j.kind = 'sale' AND s.journal_seq = j.seq
+    WHERE j.seq BETWEEN ? AND ? ORDER BY j.seq"""
+
+
+def chain_range(path: str, lo: int, hi: int) -> dict[str, Any]:
+    """A worker: verify entries ``lo..hi`` of the file at ``path`` (opened read-only)."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return chain_range_on(db, lo, hi)
+    finally:
+        db.close()
+
+
+def chain_range_on(db: Any, lo: int, hi: int) -> dict[str, Any]:
+    """Hashes and links inside one range (the links between ranges are checked by
+    ``_join``), and each sale against its entry. Records are read as bytes: hashed as
+    stored, never decoded.
+
+    A sale's stored payload is its journal record plus a "journal" member (both canonical
+    JSON), so removing that member must give the record back byte for byte: any edit to
+    the payload shows without parsing JSON. Its ``total`` column must be the record's
+    last member (canonical JSON sorts keys; "total" sorts last in a sale).
+    """
     sha256 = hashlib.sha256
+    gaps: list[tuple[int, int]] = []
+    broken: list[int] = []
+    links: list[tuple[int, str]] = []
+    rows: list[tuple[int, str, str]] = []
+    sales: list[int] = []  # seq of each sale seen
+    others: list[tuple[int, str, str]] = []  # seq, kind, ref of entries that are not sales
+    first: tuple[int, str] | None = None
+    last_seq, last_hash, count = 0, "", 0
+    for (seq, prev_hash, stored, record, kind, ref, payload, total, number, change,
+         lines, paid) in db.execute(_CHAIN_SQL, (lo, hi)):
+        count += 1
+        if first is None:
+            first = (seq, prev_hash)
+        elif seq != last_seq + 1:
+            gaps.append((last_seq + 1, seq - 1))
+        if sha256(prev_hash.encode("ascii") + record).hexdigest() != stored:
+            broken.append(seq)
+        elif first[0] != seq and seq == last_seq + 1 and prev_hash != last_hash:
+            links.append((seq, prev_hash))
+        last_seq, last_hash = seq, stored
+        if kind != "sale":
+            others.append((seq, kind, ref))
+        elif payload is None:
+            rows.append((seq, ProblemKind.MISSING.value,
+                         f"sale {ref} is missing from the sales table"))
+        else:
+            sales.append(seq)
+            member = b'"journal":{"hash":"%s","prev_hash":"%s","seq":%d},' % (
+                stored.encode("ascii"), prev_hash.encode("ascii"), seq)
+            if (payload.replace(member, b"", 1) != record
+                    or not record.endswith(b'"total":%d}' % total)
+                    or not ref.endswith(f"-{number:08d}")):
+                rows.append((seq, ProblemKind.MISMATCH.value,
+                             f"sale {ref}: the stored sale differs from the journal"))
+            if lines != total or paid is None or paid - change != total:
+                rows.append((seq, ProblemKind.MISMATCH.value,
+                             f"sale {ref}: its lines ({lines}) or payments ({paid} - change "
+                             f"{change}) do not add up to its total {total}"))
+    return {"first": first, "last": (last_seq, last_hash), "count": count, "gaps": gaps,
+            "broken": broken, "links": links, "rows": rows, "sales": sales,
+            "others": others}
+
+
+def _join(conn: Connection, chunks: list[dict[str, Any]], limit: int) -> Verification:
+    """Stitch the ranges together and name each chain problem."""
+    from pos_desktop.store.repositories import GENESIS_HASH
+
     problems: list[Problem] = []
-    rows = conn.exec_driver_sql(
-        "SELECT seq, prev_hash, hash, record FROM journal ORDER BY seq"
-    ).fetchall()
-    known = {row[2]: row[0] for row in rows}  # stored hash -> its position
+    gaps: list[tuple[int, int]] = []
+    links: list[tuple[int, str]] = []
+    broken: set[int] = set()
     expected_seq, prev = 1, GENESIS_HASH
-    for seq, prev_hash, stored, record in rows:
-        if len(problems) >= limit:
-            break
+    entries, head = 0, (0, GENESIS_HASH)
+    for chunk in chunks:
+        if chunk["first"] is None:
+            continue
+        seq, prev_hash = chunk["first"]
+        broken.update(chunk["broken"])
         if seq != expected_seq:
-            gap = f"{expected_seq}" if seq == expected_seq + 1 else f"{expected_seq}–{seq - 1}"
-            problems.append(Problem(expected_seq, ProblemKind.MISSING,
-                                    f"journal entries {gap} are missing"))
-        if sha256((prev_hash + record).encode("utf-8")).hexdigest() != stored:
-            problems.append(Problem(seq, ProblemKind.BROKEN,
-                                    f"entry {seq}'s record was changed after it was written"))
-        elif prev_hash != prev and seq == expected_seq:
-            owner = known.get(prev_hash)
-            if owner is not None and owner != seq - 1:
-                problems.append(Problem(seq, ProblemKind.REORDERED,
-                                        f"entry {seq} follows entry {owner}, not {seq - 1}: "
-                                        "entries were swapped or moved"))
-            else:
+            gaps.append((expected_seq, seq - 1))
+        elif prev_hash != prev and seq not in broken:
+            links.append((seq, prev_hash))
+        gaps += chunk["gaps"]
+        links += chunk["links"]
+        entries += chunk["count"]
+        expected_seq, prev = chunk["last"][0] + 1, chunk["last"][1]
+        head = chunk["last"]
+    for a, b in gaps:
+        span = f"{a}" if a == b else f"{a}–{b}"
+        problems.append(Problem(a, ProblemKind.MISSING, f"journal entries {span} are missing"))
+    for seq in sorted(broken)[:limit]:
+        problems.append(Problem(seq, ProblemKind.BROKEN,
+                                f"entry {seq}'s record was changed after it was written"))
+    for seq, prev_hash in sorted(links)[:limit]:
+        owner = conn.exec_driver_sql(
+            "SELECT seq FROM journal WHERE hash = ?", (prev_hash,)).scalar()
+        if owner is not None and owner != seq - 1:
+            problems.append(Problem(seq, ProblemKind.REORDERED,
+                                    f"entry {seq} follows entry {owner}, not {seq - 1}: "
+                                    "entries were swapped or moved"))
+        else:
+            problems.append(Problem(seq, ProblemKind.MISSING,
+                                    f"entry {seq} does not follow entry {seq - 1}: "
+                                    "an entry before it was removed or replaced"))
+    return Verification(entries, head[0], head[1], problems)
+
+
+# Small tables checked against their journal entries (looked up by primary key).
+_ENTRY_ROWS = {
+    "refund": ("""
+        SELECT r.journal_seq, j.kind, r.ticket,
+               replace(r.payload, '"journal":{"hash":"' || j.hash || '","prev_hash":"'
+                       || j.prev_hash || '","seq":' || j.seq || '},', '') = j.record
+               AND substr(j.record, -length(r.total) - 9) = '"total":' || r.total || '}'
+               AND (SELECT SUM(amount) FROM refund_lines l WHERE l.refund_id = r.refund_id)
+                   IS r.total
+               AND (SELECT SUM(amount) FROM refund_payments p WHERE p.refund_id = r.refund_id)
+                   IS r.total
+        FROM refunds r LEFT JOIN journal j ON j.seq = r.journal_seq""", "refund"),
+    "cash": ("""
+        SELECT c.journal_seq, j.kind, c.movement_id,
+               c.amount IS json_extract(j.record, '$.amount')
+               AND c.direction IS json_extract(j.record, '$.direction')
+               AND c.shift_id IS json_extract(j.record, '$.shift_id')
+        FROM cash_moves c LEFT JOIN journal j ON j.seq = c.journal_seq""", "cash movement"),
+    "shift_open": ("""
+        SELECT s.opened_journal_seq, j.kind, s.shift_id,
+               s.float IS json_extract(j.record, '$.float')
+        FROM shifts s LEFT JOIN journal j ON j.seq = s.opened_journal_seq""", "shift opening"),
+    "z": ("""
+        SELECT s.closed_journal_seq, j.kind, 'Z' || s.z_number,
+               s.z_number IS json_extract(j.record, '$.z_number')
+               AND s.counted_cash IS json_extract(j.record, '$.counted_cash')
+               AND s.expected_cash IS json_extract(j.record, '$.expected_cash')
+               AND s.over_short IS json_extract(j.record, '$.over_short')
+        FROM shifts s LEFT JOIN journal j ON j.seq = s.closed_journal_seq
+        WHERE s.z_number IS NOT NULL""", "Z"),
+}
+
+
+def _rows(conn: Connection, chunks: list[dict[str, Any]], limit: int) -> list[Problem]:
+    """Rows that disagree with the journal, rows without an entry, entries without a row."""
+    problems = [Problem(seq, ProblemKind(kind), detail)
+                for chunk in chunks for seq, kind, detail in chunk["rows"]]
+    sale_seqs = {seq for chunk in chunks for seq in chunk["sales"]}
+    # Sales whose journal entry is not a sale (or is gone): covered by an index, no payload.
+    for (seq,) in conn.exec_driver_sql("SELECT journal_seq FROM sales"):
+        if seq not in sale_seqs:
+            problems.append(Problem(int(seq), ProblemKind.MISMATCH,
+                                    f"a sale points at journal entry {seq}, which is not "
+                                    "its sale"))
+    others = [o for chunk in chunks for o in chunk["others"]]
+    for kind, (sql, label) in _ENTRY_ROWS.items():
+        seen: set[int] = set()
+        for seq, entry_kind, ref, agrees in conn.exec_driver_sql(sql):
+            seen.add(int(seq))
+            if entry_kind != kind or not agrees:
+                problems.append(Problem(int(seq), ProblemKind.MISMATCH,
+                                        f"{label} {ref} differs from journal entry {seq}"))
+        for seq, entry_kind, ref in others:
+            if entry_kind == kind and seq not in seen:
                 problems.append(Problem(seq, ProblemKind.MISSING,
-                                        f"entry {seq} does not follow entry {seq - 1}: "
-                                        "an entry before it was removed or replaced"))
-        expected_seq, prev = seq + 1, stored
-    head_seq, head_hash = (rows[-1][0], rows[-1][2]) if rows else (0, GENESIS_HASH)
-    return Verification(len(rows), head_seq, head_hash, problems)
+                                        f"{label} {ref} of journal entry {seq} is missing"))
+    problems += _numbering(conn)
+    return problems[: limit * 2]
 
-
-# Each query returns (journal seq, description) for rows that disagree with the journal.
-_CROSS_CHECKS: tuple[tuple[ProblemKind, str], ...] = (
-    (ProblemKind.MISSING, """
-        SELECT j.seq, 'sale ' || j.ref || ' is missing from the sales table'
-        FROM journal j LEFT JOIN sales s ON s.journal_seq = j.seq
-        WHERE j.kind = 'sale' AND s.sale_id IS NULL"""),
-    (ProblemKind.MISMATCH, """
-        SELECT j.seq, 'sale ' || j.ref || ': stored sale differs from the journal (total '
-               || s.total || ' vs ' || json_extract(j.record, '$.total') || ')'
-        FROM journal j JOIN sales s ON s.journal_seq = j.seq
-        WHERE j.kind = 'sale' AND (
-            s.total IS NOT json_extract(j.record, '$.total')
-            OR json_extract(s.payload, '$.total') IS NOT s.total
-            OR json_extract(s.payload, '$.journal.hash') IS NOT j.hash
-            OR json_extract(s.payload, '$.ticket') IS NOT j.ref
-            OR s.change IS NOT json_extract(j.record, '$.change')
-            OR json_extract(s.payload, '$.change') IS NOT s.change)"""),
-    (ProblemKind.MISMATCH, """
-        SELECT s.journal_seq, 'sale ' || json_extract(s.payload, '$.ticket')
-               || ': its lines add up to ' || l.amount || ', not to its total ' || s.total
-        FROM sales s JOIN (SELECT sale_id, SUM(amount) AS amount FROM sale_lines
-                           GROUP BY sale_id) l ON l.sale_id = s.sale_id
-        WHERE l.amount != s.total"""),
-    (ProblemKind.MISMATCH, """
-        SELECT s.journal_seq, 'sale ' || json_extract(s.payload, '$.ticket')
-               || ': its payments minus change are not its total ' || s.total
-        FROM sales s JOIN (SELECT sale_id, SUM(amount) AS amount FROM payments
-                           GROUP BY sale_id) p ON p.sale_id = s.sale_id
-        WHERE p.amount - s.change != s.total"""),
-    (ProblemKind.MISMATCH, """
-        SELECT s.journal_seq, 'sale ' || json_extract(s.payload, '$.ticket')
-               || ' has no lines or no payments'
-        FROM sales s
-        WHERE NOT EXISTS (SELECT 1 FROM sale_lines l WHERE l.sale_id = s.sale_id)
-           OR NOT EXISTS (SELECT 1 FROM payments p WHERE p.sale_id = s.sale_id)"""),
-    (ProblemKind.MISMATCH, """
-        SELECT s.journal_seq, 'sale ' || json_extract(s.payload, '$.ticket')
-               || ' points at a journal entry of another kind or none'
-        FROM sales s LEFT JOIN journal j ON j.seq = s.journal_seq
-        WHERE j.seq IS NULL OR j.kind != 'sale'"""),
-    (ProblemKind.MISSING, """
-        SELECT j.seq, 'refund ' || j.ref || ' is missing from the refunds table'
-        FROM journal j LEFT JOIN refunds r ON r.journal_seq = j.seq
-        WHERE j.kind = 'refund' AND r.refund_id IS NULL"""),
-    (ProblemKind.MISMATCH, """
-        SELECT j.seq, 'refund ' || j.ref || ': stored refund differs from the journal'
-        FROM journal j JOIN refunds r ON r.journal_seq = j.seq
-        WHERE j.kind = 'refund' AND (
-            r.total IS NOT json_extract(j.record, '$.total')
-            OR json_extract(r.payload, '$.total') IS NOT r.total
-            OR json_extract(r.payload, '$.journal.hash') IS NOT j.hash
-            OR (SELECT SUM(amount) FROM refund_lines l WHERE l.refund_id = r.refund_id)
-               IS NOT r.total
-            OR (SELECT SUM(amount) FROM refund_payments p WHERE p.refund_id = r.refund_id)
-               IS NOT r.total)"""),
-    (ProblemKind.MISSING, """
-        SELECT j.seq, 'cash movement ' || j.ref || ' is missing'
-        FROM journal j LEFT JOIN cash_moves c ON c.journal_seq = j.seq
-        WHERE j.kind = 'cash' AND c.movement_id IS NULL"""),
-    (ProblemKind.MISMATCH, """
-        SELECT j.seq, 'cash movement ' || j.ref || ': amount ' || c.amount
-               || ' differs from the journal'
-        FROM journal j JOIN cash_moves c ON c.journal_seq = j.seq
-        WHERE j.kind = 'cash' AND (
-            c.amount IS NOT json_extract(j.record, '$.amount')
-            OR c.direction IS NOT json_extract(j.record, '$.direction')
-            OR c.shift_id IS NOT json_extract(j.record, '$.shift_id'))"""),
-    (ProblemKind.MISMATCH, """
-        SELECT j.seq, 'shift opening ' || j.ref || ' differs from the journal or is missing'
-        FROM journal j LEFT JOIN shifts s ON s.opened_journal_seq = j.seq
-        WHERE j.kind = 'shift_open' AND (
-            s.shift_id IS NULL OR s.float IS NOT json_extract(j.record, '$.float'))"""),
-    (ProblemKind.MISMATCH, """
-        SELECT j.seq, 'Z ' || j.ref || ' differs from the journal or is missing'
-        FROM journal j LEFT JOIN shifts s ON s.closed_journal_seq = j.seq
-        WHERE j.kind = 'z' AND (
-            s.shift_id IS NULL
-            OR s.z_number IS NOT json_extract(j.record, '$.z_number')
-            OR s.counted_cash IS NOT json_extract(j.record, '$.counted_cash')
-            OR s.expected_cash IS NOT json_extract(j.record, '$.expected_cash')
-            OR s.over_short IS NOT json_extract(j.record, '$.over_short'))"""),
-)
 
 _NUMBERING = (
     ("sales", "ticket_number", "ticket", "tickets"),
@@ -204,11 +295,10 @@ _NUMBERING = (
 )
 
 
-def _cross_check(conn: Connection, limit: int) -> list[Problem]:
-    problems: list[Problem] = []
-    for kind, sql in _CROSS_CHECKS:
-        for seq, detail in conn.exec_driver_sql(f"{sql} LIMIT {int(limit)}"):
-            problems.append(Problem(int(seq or 0), kind, str(detail)))
+def _numbering(conn: Connection) -> list[Problem]:
+    """Numbers run 1..N, and N is what the counter handed out: a deleted last document
+    (journal entry and row both gone) still shows."""
+    problems = []
     for table, column, counter, label in _NUMBERING:
         n, top = conn.exec_driver_sql(
             f"SELECT COUNT({column}), MAX({column}) FROM {table}"

@@ -30,6 +30,7 @@ from pos_desktop.domain.shift import NoOpenShift
 from pos_desktop.services.events import enqueue_event, local_now
 from pos_desktop.services.guard import TillGuard
 from pos_desktop.store.refund_repo import Refunds
+from pos_desktop.store.repositories import canonical_json
 from pos_desktop.store.shift_repo import Shifts
 from pos_desktop.store.uow import UnitOfWork
 
@@ -162,7 +163,7 @@ class RefundService:
                     "refunded_at": now,
                     "total": plan.total,
                     "journal_seq": entry.seq,
-                    "payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+                    "payload": canonical_json(payload),  # = journal record + "journal" (verify)
                 },
                 [{"refund_id": refund_id, "sale_id": sale.sale_id,
                   **{k: v for k, v in li.items() if k != "sold_by_weight"},

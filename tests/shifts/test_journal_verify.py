@@ -178,3 +178,51 @@ def test_a_swapped_pair_is_reported_reordered(real_db: Path, tmp_path: Path) -> 
         [*TILL, "--data-dir", str(tmp_path / "copy"), "journal", "--verify", "--json"],
         capture_output=True, text=True).stdout)
     assert report["ok"] is False and report["first_problem"]["kind"] == "reordered"
+
+
+@pytest.mark.parametrize("damage", [
+    "",
+    "DELETE FROM journal WHERE seq = 10",
+    "UPDATE journal SET record = record || ' ' WHERE seq = 33",
+    "UPDATE sales SET total = total + 1 WHERE ticket_number = 3",
+])
+def test_several_processes_find_what_one_finds(real_db: Path, tmp_path: Path, damage: str
+                                               ) -> None:
+    from pos_desktop.services.journal_verify import verify
+
+    copy = tampered(real_db, tmp_path, damage)
+    engine = open_engine(copy, writer=False)
+    try:
+        with engine.connect() as conn:
+            alone = verify(conn)
+            split = verify(conn, workers=3, parallel_from=1)
+    finally:
+        engine.dispose()
+    assert split.as_dict() == alone.as_dict()
+    assert split.ok is (damage == "")
+
+
+def test_a_swap_across_the_workers_ranges_is_still_reordered(real_db: Path, tmp_path: Path
+                                                             ) -> None:
+    from pos_desktop.services.journal_verify import verify
+
+    def swap(db: sqlite3.Connection) -> None:
+        n = db.execute("SELECT MAX(seq) FROM journal").fetchone()[0]
+        mid = -(-n // 2)  # the last entry of the first of two ranges
+        a = db.execute("SELECT record, prev_hash, hash FROM journal WHERE seq=?", (mid,)
+                       ).fetchone()
+        b = db.execute("SELECT record, prev_hash, hash FROM journal WHERE seq=?", (mid + 1,)
+                       ).fetchone()
+        db.execute("UPDATE journal SET record=?, prev_hash=?, hash=? WHERE seq=?", (*b, mid))
+        db.execute("UPDATE journal SET record=?, prev_hash=?, hash=? WHERE seq=?", (*a, mid + 1))
+
+    engine = open_engine(tampered(real_db, tmp_path, swap), writer=False)
+    try:
+        with engine.connect() as conn:
+            split = verify(conn, workers=2, parallel_from=1)
+            alone = verify(conn)
+    finally:
+        engine.dispose()
+    assert split.as_dict() == alone.as_dict()
+    chain = {p.kind for p in split.problems if p.kind is not ProblemKind.MISMATCH}
+    assert chain == {ProblemKind.REORDERED}
