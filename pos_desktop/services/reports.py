@@ -12,11 +12,11 @@ from typing import Any
 from pos_desktop.domain.money import CURRENCY
 from pos_desktop.domain.people import Person
 from pos_desktop.domain.shift import ShiftFigures
-from pos_desktop.i18n import _, format_money
+from pos_desktop.i18n import N_, _, format_money
 from pos_desktop.services.events import local_now
 
-TENDER_LABELS = {"cash": "Cash", "debit": "Debit card", "credit": "Credit card",
-                 "transfer": "Transfer / QR"}
+TENDER_LABELS = {"cash": N_("Cash"), "debit": N_("Debit"), "credit": N_("Credit"),
+                 "transfer": N_("Transfer / QR")}
 RATE_LABELS = {"21": "21%", "10.5": "10,5%", "27": "27%", "exempt": "Exento"}
 
 

@@ -287,6 +287,8 @@ refund_payments = Table(
 # The journal check and the Z look sales up by journal entry.
 Index("ix_sales_journal_seq", sales.c.journal_seq)
 
-# Migration 0003: journal verification sums a sale's lines and payments from these alone.
-Index("ix_sale_lines_sale_amount", sale_lines.c.sale_id, sale_lines.c.amount)
+# Migrations 0003-0004: the Z and journal verification sum a sale's lines (per IVA rate)
+# and payments from these indexes alone.
+Index("ix_sale_lines_sale_rate_amount", sale_lines.c.sale_id, sale_lines.c.iva_rate,
+      sale_lines.c.amount)
 Index("ix_payments_sale_amount", payments.c.sale_id, payments.c.amount)
