@@ -22,16 +22,18 @@ from pos_desktop.ui.override_dialog import PinField, people_list
 
 
 class LoginDialog(TillDialog):
-    def __init__(self, parent: QWidget | None, session: Session, *,
-                 required: bool = True) -> None:
+    def __init__(self, parent: QWidget | None, session: Session, *, required: bool = True) -> None:
         locked = session.locked and session.user is not None
         title = _("Till locked") if locked else _("Log in")
         super().__init__(parent, title, _("Choose your name (↑/↓) and type your PIN."))
         self.session = session
         self.required = required
         current = session.user.user_id if session.user else None
-        self.who = people_list(self, [(u.user_id, f"{u.name} · {u.role.label}")
-                                      for u in session.people.users()], current)
+        self.who = people_list(
+            self,
+            [(u.user_id, f"{u.name} · {u.role.label}") for u in session.people.users()],
+            current,
+        )
         self.body.addWidget(self.who)
         self.pin = PinField(self, self.who)
         self.pin.setPlaceholderText(_("PIN, then Enter"))
@@ -68,8 +70,9 @@ class IdleLock(QObject):
 
     locked = Signal()
 
-    def __init__(self, session: Session, parent: QObject | None = None, *,
-                 interval_ms: int = 5_000) -> None:
+    def __init__(
+        self, session: Session, parent: QObject | None = None, *, interval_ms: int = 5_000
+    ) -> None:
         super().__init__(parent)
         self.session = session
         app = QApplication.instance()

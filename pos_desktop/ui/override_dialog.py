@@ -32,12 +32,15 @@ class PinField(KeyField):
         self.setMaxLength(8)
         self.setObjectName("pinField")
         self.bind(Qt.Key.Key_Up, lambda: people.setCurrentRow(max(0, people.currentRow() - 1)))
-        self.bind(Qt.Key.Key_Down, lambda: people.setCurrentRow(
-            min(people.count() - 1, people.currentRow() + 1)))
+        self.bind(
+            Qt.Key.Key_Down,
+            lambda: people.setCurrentRow(min(people.count() - 1, people.currentRow() + 1)),
+        )
 
 
-def people_list(parent: QWidget, entries: list[tuple[str, str]], current: str | None = None
-                ) -> QListWidget:
+def people_list(
+    parent: QWidget, entries: list[tuple[str, str]], current: str | None = None
+) -> QListWidget:
     """``(user_id, label)`` rows; the keyboard stays in the PIN field."""
     widget = QListWidget(parent)
     widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -52,15 +55,15 @@ def people_list(parent: QWidget, entries: list[tuple[str, str]], current: str | 
 
 
 class OverrideDialog(TillDialog):
-    def __init__(self, parent: QWidget | None, guard: TillGuard, people: People,
-                 needed: ApprovalRequired) -> None:
+    def __init__(
+        self, parent: QWidget | None, guard: TillGuard, people: People, needed: ApprovalRequired
+    ) -> None:
         super().__init__(parent, _("Supervisor approval"), str(needed))
         self.guard = guard
         self.needed = needed
         self.approval: Approval | None = None
         approvers = [u for u in people.users() if u.role.at_least(needed.required)]
-        self.who = people_list(self, [(u.user_id, f"{u.name} · {u.role.label}")
-                                      for u in approvers])
+        self.who = people_list(self, [(u.user_id, f"{u.name} · {u.role.label}") for u in approvers])
         self.body.addWidget(self.who)
         self.pin = PinField(self, self.who)
         self.pin.setPlaceholderText(_("PIN, then Enter"))
@@ -69,8 +72,9 @@ class OverrideDialog(TillDialog):
         self.pin.textEdited.connect(lambda _t: self.clear_error())
         self.setFocusProxy(self.pin)
         if not approvers:
-            self.show_error(_("Nobody at this till can approve this: a manager must add a "
-                              "supervisor."))
+            self.show_error(
+                _("Nobody at this till can approve this: a manager must add a supervisor.")
+            )
 
     def selected_user(self) -> str | None:
         item = self.who.currentItem()
@@ -89,8 +93,13 @@ class OverrideDialog(TillDialog):
         self.accept()
 
 
-def ask_approval(parent: QWidget, guard: TillGuard, people: People, needed: ApprovalRequired,
-                 then: Callable[[], object]) -> OverrideDialog:
+def ask_approval(
+    parent: QWidget,
+    guard: TillGuard,
+    people: People,
+    needed: ApprovalRequired,
+    then: Callable[[], object],
+) -> OverrideDialog:
     """Open the override dialog (window-modal, ``open()``); run ``then`` once approved."""
     dialog = OverrideDialog(parent, guard, people, needed)
     dialog.accepted.connect(then)

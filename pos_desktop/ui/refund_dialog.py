@@ -28,11 +28,16 @@ from pos_desktop.ui.shift_dialogs import GuardedDialog
 
 
 class RefundDialog(GuardedDialog):
-    def __init__(self, parent: QWidget | None, refunds: RefundService, guard: TillGuard,
-                 people: People) -> None:
-        super().__init__(parent, _("Refund"),
-                         _("Scan the receipt or type the ticket number, then Enter."),
-                         guard, people)
+    def __init__(
+        self, parent: QWidget | None, refunds: RefundService, guard: TillGuard, people: People
+    ) -> None:
+        super().__init__(
+            parent,
+            _("Refund"),
+            _("Scan the receipt or type the ticket number, then Enter."),
+            guard,
+            people,
+        )
         self.refunds = refunds
         self.sale: SaleForRefund | None = None
         self.quantities: dict[int, int] = {}
@@ -42,7 +47,8 @@ class RefundDialog(GuardedDialog):
 
         self.table = QTableWidget(0, 5, self)
         self.table.setHorizontalHeaderLabels(
-            [_("Line"), _("Description"), _("Paid"), _("Left"), _("Refund")])
+            [_("Line"), _("Description"), _("Paid"), _("Left"), _("Refund")]
+        )
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -85,19 +91,29 @@ class RefundDialog(GuardedDialog):
     def _load(self, code: str) -> None:
         sale = self.refunds.find_sale(code)
         if sale.fully_refunded:
-            raise RefundError(reason=_("ticket {ticket} was already refunded in full").format(
-                ticket=sale.ticket))
+            raise RefundError(
+                reason=_("ticket {ticket} was already refunded in full").format(ticket=sale.ticket)
+            )
         self.sale = sale
         self.table.setRowCount(len(sale.lines))
         for row, line in enumerate(sale.lines):
-            cells = [str(line.line_no), line.description, format_money(line.amount_sold),
-                     format_quantity(line.quantity_left, weighed=line.sold_by_weight), ""]
+            cells = [
+                str(line.line_no),
+                line.description,
+                format_money(line.amount_sold),
+                format_quantity(line.quantity_left, weighed=line.sold_by_weight),
+                "",
+            ]
             for col, value in enumerate(cells):
                 self.table.setItem(row, col, QTableWidgetItem(value))
         self.table.selectRow(0)
         self.title.setText(_("Refund of ticket {ticket}").format(ticket=sale.ticket))
-        self.hint.setText(_("↑/↓ choose a line, type the quantity and Enter (* = all left). "
-                            "F1–F4 how the money goes back. F12 to finish."))
+        self.hint.setText(
+            _(
+                "↑/↓ choose a line, type the quantity and Enter (* = all left). "
+                "F1–F4 how the money goes back. F12 to finish."
+            )
+        )
         self.field.setPlaceholderText(_("Quantity to refund"))
 
     def _move(self, step: int) -> None:
@@ -112,8 +128,9 @@ class RefundDialog(GuardedDialog):
         if not text:
             self._move(1)
             return
-        quantity = line.quantity_left if text == "*" else parse_quantity(
-            text, weighed=line.sold_by_weight)
+        quantity = (
+            line.quantity_left if text == "*" else parse_quantity(text, weighed=line.sold_by_weight)
+        )
         wanted = {**self.quantities, line.line_no: quantity}
         plan_refund(self.sale.lines, wanted)  # raises if too much
         self.quantities = {k: v for k, v in wanted.items() if v}
@@ -132,8 +149,11 @@ class RefundDialog(GuardedDialog):
         return plan_refund(self.sale.lines, self.quantities).total
 
     def _show_total(self) -> None:
-        self.total.setText(_("To give back: {amount} in {kind}").format(
-            amount=format_money(self.plan_total()), kind=tender_name(self.kind).lower()))
+        self.total.setText(
+            _("To give back: {amount} in {kind}").format(
+                amount=format_money(self.plan_total()), kind=tender_name(self.kind).lower()
+            )
+        )
 
     def _ask_reason(self) -> None:
         if self.sale is None:

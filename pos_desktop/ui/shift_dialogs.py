@@ -119,8 +119,11 @@ class DrawerCount(QWidget):
         for row, code in enumerate(self.codes):
             n = self.counts.get(code, 0)
             shown = "" if not n else (format_money(n) if code == OTHER else str(n))
-            amount = n if code == OTHER else n * next(
-                d.value for d in ARS_DENOMINATIONS if d.code == code)
+            amount = (
+                n
+                if code == OTHER
+                else n * next(d.value for d in ARS_DENOMINATIONS if d.code == code)
+            )
             self.table.setItem(row, 1, QTableWidgetItem(shown))
             self.table.setItem(row, 2, QTableWidgetItem(format_money(amount) if n else ""))
         total = self.total()
@@ -131,8 +134,9 @@ class DrawerCount(QWidget):
 class GuardedDialog(TillDialog):
     """A dialog whose action may need a supervisor: it asks on the spot, then retries."""
 
-    def __init__(self, parent: QWidget | None, title: str, hint: str, guard: TillGuard,
-                 people: People) -> None:
+    def __init__(
+        self, parent: QWidget | None, title: str, hint: str, guard: TillGuard, people: People
+    ) -> None:
         super().__init__(parent, title, hint)
         self.guard = guard
         self.people = people
@@ -158,26 +162,38 @@ class GuardedDialog(TillDialog):
 class OpenShiftDialog(GuardedDialog):
     """Count the float (or type it in "Other"); F12 opens the shift."""
 
-    def __init__(self, parent: QWidget | None, shifts: ShiftService, guard: TillGuard,
-                 people: People) -> None:
-        super().__init__(parent, _("Open the shift"),
-                         _("Count the float in the drawer. F12 opens the shift."), guard, people)
+    def __init__(
+        self, parent: QWidget | None, shifts: ShiftService, guard: TillGuard, people: People
+    ) -> None:
+        super().__init__(
+            parent,
+            _("Open the shift"),
+            _("Count the float in the drawer. F12 opens the shift."),
+            guard,
+            people,
+        )
         self.shifts = shifts
         self.count = DrawerCount(self)
         self.body.addWidget(self.count)
         self.count.finished.connect(
-            lambda: self.attempt(lambda: shifts.open_shift(counts=self.count.counts)))
+            lambda: self.attempt(lambda: shifts.open_shift(counts=self.count.counts))
+        )
         self.setFocusProxy(self.count)
 
 
 class CashMoveDialog(GuardedDialog):
     """Cash in or out: the amount (Enter), then the reason (Enter)."""
 
-    def __init__(self, parent: QWidget | None, shifts: ShiftService, guard: TillGuard,
-                 people: People, direction: str) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        shifts: ShiftService,
+        guard: TillGuard,
+        people: People,
+        direction: str,
+    ) -> None:
         title = _("Cash in") if direction == "in" else _("Cash out")
-        super().__init__(parent, title, _("Amount, Enter; then the reason, Enter."), guard,
-                         people)
+        super().__init__(parent, title, _("Amount, Enter; then the reason, Enter."), guard, people)
         self.direction = direction
         self.shifts = shifts
         row = QHBoxLayout()
@@ -220,8 +236,9 @@ def extend_window(window: MainWindow) -> None:
     install_override(window)
 
     def login(required: bool = True) -> None:
-        window.open_dialog(LoginDialog(window, till.session, required=required),
-                           on_accept=window.update_cashier)
+        window.open_dialog(
+            LoginDialog(window, till.session, required=required), on_accept=window.update_cashier
+        )
 
     def open_z() -> None:
         shifts.z_preflight()  # parked sales, a sale on screen, the right: before the count
@@ -236,15 +253,27 @@ def extend_window(window: MainWindow) -> None:
         window.banner.info(_("Drawer opened."))
 
     actions: list[tuple[str, Callable[[], object], str]] = [
-        (_("Open shift"), lambda: window.open_dialog(
-            OpenShiftDialog(window, shifts, guard, people)), "Ctrl+F9"),
-        (_("Cash in"), lambda: window.open_dialog(
-            CashMoveDialog(window, shifts, guard, people, "in")), "Ctrl+F10"),
-        (_("Cash out"), lambda: window.open_dialog(
-            CashMoveDialog(window, shifts, guard, people, "out")), "Ctrl+F11"),
+        (
+            _("Open shift"),
+            lambda: window.open_dialog(OpenShiftDialog(window, shifts, guard, people)),
+            "Ctrl+F9",
+        ),
+        (
+            _("Cash in"),
+            lambda: window.open_dialog(CashMoveDialog(window, shifts, guard, people, "in")),
+            "Ctrl+F10",
+        ),
+        (
+            _("Cash out"),
+            lambda: window.open_dialog(CashMoveDialog(window, shifts, guard, people, "out")),
+            "Ctrl+F11",
+        ),
         (_("Open drawer"), open_drawer, "F9"),
-        (_("Refund"), lambda: window.open_dialog(
-            RefundDialog(window, till.refunds, guard, people)), "F7"),
+        (
+            _("Refund"),
+            lambda: window.open_dialog(RefundDialog(window, till.refunds, guard, people)),
+            "F7",
+        ),
         (_("X report"), lambda: window.open_dialog(XReportDialog(window, shifts)), "Ctrl+F7"),
         (_("Z close"), open_z, "Ctrl+F12"),
         (_("Switch user"), lambda: login(required=False), "F11"),

@@ -25,11 +25,16 @@ from pos_desktop.ui.theme import set_level
 
 
 class ZDialog(GuardedDialog):
-    def __init__(self, parent: QWidget | None, shifts: ShiftService, guard: TillGuard,
-                 people: People) -> None:
-        super().__init__(parent, _("Z close"),
-                         _("Count the drawer. The expected cash is shown after the count."),
-                         guard, people)
+    def __init__(
+        self, parent: QWidget | None, shifts: ShiftService, guard: TillGuard, people: People
+    ) -> None:
+        super().__init__(
+            parent,
+            _("Z close"),
+            _("Count the drawer. The expected cash is shown after the count."),
+            guard,
+            people,
+        )
         self.shifts = shifts
         self.check: DrawerCheck | None = None
         self.z: ZResult | None = None
@@ -82,16 +87,24 @@ class ZDialog(GuardedDialog):
             return
         self.clear_error()
         c = self.check
-        self.summary.setText("\n".join([
-            _("Counted: {amount}").format(amount=format_money(c.counted)),
-            _("Expected: {amount}").format(amount=format_money(c.expected)),
-        ]))
+        self.summary.setText(
+            "\n".join(
+                [
+                    _("Counted: {amount}").format(amount=format_money(c.counted)),
+                    _("Expected: {amount}").format(amount=format_money(c.expected)),
+                ]
+            )
+        )
         word = _("Over") if c.over_short > 0 else _("Short") if c.over_short < 0 else _("Even")
         self.difference.setText(f"{word}: {format_money(c.over_short)}")
-        set_level(self.difference, "error" if c.needs_reason else
-                  "warning" if c.over_short else "ok")
-        self.hint.setText(_("A reason is required: the difference is beyond the tolerance.")
-                          if c.needs_reason else _("Enter closes the shift; F2 recounts."))
+        set_level(
+            self.difference, "error" if c.needs_reason else "warning" if c.over_short else "ok"
+        )
+        self.hint.setText(
+            _("A reason is required: the difference is beyond the tolerance.")
+            if c.needs_reason
+            else _("Enter closes the shift; F2 recounts.")
+        )
         self.steps.setCurrentIndex(1)
         self.setFocusProxy(self.reason)
         self.reason.setFocus()
@@ -111,8 +124,10 @@ class ZDialog(GuardedDialog):
     def done_ok(self) -> None:
         z = self.z
         assert z is not None
-        lines = [_("Z no. {number} closed.").format(number=z.z_number),
-                 _("Pending upload to head office.")]
+        lines = [
+            _("Z no. {number} closed.").format(number=z.z_number),
+            _("Pending upload to head office."),
+        ]
         if z.pdf is not None:
             lines.append(_("PDF: {path}").format(path=z.pdf))
         self.outcome.setText("\n".join(lines))
@@ -140,10 +155,14 @@ class XReportDialog(TillDialog):
         self.text.setReadOnly(True)
         self.text.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         doc = report_document(figures_dict(figures), x=True)
-        self.text.setPlainText("\n".join(
-            "-" * 40 if row.get("separator") else
-            (f"{row['label']:<26}{row['value']:>16}" if row["value"] else row["label"])
-            for row in doc["rows"]))
+        self.text.setPlainText(
+            "\n".join(
+                "-" * 40
+                if row.get("separator")
+                else (f"{row['label']:<26}{row['value']:>16}" if row["value"] else row["label"])
+                for row in doc["rows"]
+            )
+        )
         self.text.setMinimumHeight(420)
         self.body.addWidget(self.text)
         self.field = KeyField(self)
