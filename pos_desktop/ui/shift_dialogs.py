@@ -29,7 +29,7 @@ from pos_desktop.domain.denominations import ARS_DENOMINATIONS, OTHER, count_tot
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.money import parse_money
 from pos_desktop.domain.permissions import ApprovalRequired
-from pos_desktop.domain.shift import InvalidCashMove
+from pos_desktop.domain.shift import InvalidCashMove, NoOpenShift
 from pos_desktop.i18n import _, format_money
 from pos_desktop.services.guard import TillGuard
 from pos_desktop.services.people import People
@@ -234,6 +234,15 @@ def extend_window(window: MainWindow) -> None:
     till = window.till
     shifts, guard, people = till.shifts, till.guard, till.people
     install_override(window)
+
+    def no_shift(exc: PosError, retry: Callable[[], None]) -> bool:
+        """Selling with no shift open: count the float now, then the sale goes on."""
+        if not isinstance(exc, NoOpenShift):
+            return False
+        window.open_dialog(OpenShiftDialog(window, shifts, guard, people), on_accept=retry)
+        return True
+
+    window.add_error_handler(NoOpenShift, no_shift)
 
     def login(required: bool = True) -> None:
         window.open_dialog(

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from pos_desktop.app import Till
+from pos_desktop.domain.sale import Tender, TenderKind
 from pos_desktop.services.people import People, Session
 from pos_desktop.ui.confirm_dialog import ConfirmDialog
 from pos_desktop.ui.login_dialog import IdleLock, LoginDialog
@@ -223,3 +224,24 @@ def test_the_x_report_shows_the_shift_and_prints(qtbot: QtBot, till: Till) -> No
     assert dialog.printed and count(till, "print_jobs", "kind='x'") == 1
     qtbot.keyClick(dialog.field, ENTER)
     assert not dialog.isVisible()
+
+
+def test_selling_with_no_shift_open_asks_for_the_float_and_goes_on(qtbot: QtBot, till: Till
+                                                                   ) -> None:
+    till.session.login("u-sergio", "2222")
+    till.shifts.close_shift({"B20000": 1})
+    till.session.login("u-ana", "1111")
+    window = MainWindow(till, store_name="Almacén Don Pepe")
+    qtbot.addWidget(window)
+    extend_window(window)
+    window.show()
+    qtbot.waitExposed(window)
+    type_in(qtbot, window.scan, YERBA)
+    window.run(lambda: till.register.pay_and_complete(
+        [Tender(TenderKind.CASH, till.register.sale.total)]))
+    dialog = window.dialog
+    assert isinstance(dialog, OpenShiftDialog)
+    type_in(qtbot, dialog.count.field, "1")  # one $ 20.000 note
+    qtbot.keyClick(dialog.count.field, Qt.Key.Key_F12)
+    assert window.dialog is None
+    assert count(till, "sales") == 1 and till.register.sale.lines == []
