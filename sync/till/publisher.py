@@ -14,9 +14,10 @@ makes a connected publisher look at the outbox at once. A broker in alarm (memor
 disk) blocks publishers; ``blocked_connection_timeout`` turns that into a reconnect
 instead of a hang.
 
-Test hook (documented, off unless set): ``POS_SYNC_TEST_CRASH=after_confirm`` kills the
-process with SIGKILL after the broker confirmed a batch and before the rows are marked
-``sent``, to prove that such events are sent again and applied once.
+The marks are written by ``marks.MarkWriter`` on a thread of its own (the fsync stays off
+the I/O loop). Test hook (documented, off unless set): ``POS_SYNC_TEST_CRASH=after_confirm``
+kills the process with SIGKILL there, after the broker confirmed a batch and before the
+rows are marked ``sent``, to prove that such events are sent again and applied once.
 """
 
 from __future__ import annotations
