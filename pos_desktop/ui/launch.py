@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable, Iterable
@@ -57,11 +58,42 @@ def build_window(
     return window
 
 
+def feature_extensions() -> tuple[Extension, ...]:
+    """Every feature the product plugs into the till window: shifts, people and refunds;
+    settings; printing."""
+    from pos_desktop.ui.printing_panel import attach_printing
+    from pos_desktop.ui.settings_dialog import settings_extension
+    from pos_desktop.ui.shift_dialogs import extend_window
+
+    return (extend_window, settings_extension, attach_printing)
+
+
+def _start_sync(till: Till) -> None:
+    """Start head-office sync when it is configured; a till without it sells standalone."""
+    with till.uow() as uow:
+        configured = bool(uow.settings.get("sync.amqp_url"))
+    if configured or os.environ.get("POS_AMQP_URL"):
+        try:
+            till.start_sync()
+        except Exception:  # a bad sync setting must not stop the shop from selling
+            log.exception("head office sync could not start; selling standalone")
+
+
 def run_window(data_dir: Path, demo: bool = False, extensions: Iterable[Extension] = ()) -> int:
+    from pos_desktop.printing import stop_printing
+    from pos_desktop.ui.wizard import ensure_setup
+
     app = application()
-    till = Till.open(data_dir, demo=demo)
+    first = Till.open(data_dir, demo=demo)
+    opened = ensure_setup(first)
+    if opened is None:  # the first-run wizard was cancelled: nothing to sell with yet
+        first.close()
+        return 1
+    till = opened
+    window: MainWindow | None = None
     try:
-        window = build_window(till, extensions)
+        _start_sync(till)
+        window = build_window(till, (*feature_extensions(), *extensions))
         window.show()
         window.activateWindow()
         _quit_on_ctrl_c(app)
@@ -73,4 +105,7 @@ def run_window(data_dir: Path, demo: bool = False, extensions: Iterable[Extensio
             indicator.stop()
         return code
     finally:
+        printing = getattr(window, "printing", None)
+        if printing is not None:
+            stop_printing(till, printing)
         till.close()

@@ -1,0 +1,83 @@
+"""Printing in the till window: the print queue's state in the status bar, the on-screen
+printer's receipts under the total, reprint (Ctrl+R) and retry of failed jobs (Ctrl+P).
+
+The queue works on its own thread; its status reaches the window through a queued signal,
+so no widget is touched from the worker.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from pos_desktop.domain.errors import PosError
+from pos_desktop.i18n import _
+from pos_desktop.printing import Printing, reprint, start_printing
+from pos_desktop.ui.main_window import MainWindow
+
+
+class PrinterWatch(QObject):
+    status_changed = Signal(object)  # printers.queue.QueueStatus, from the worker thread
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.status_changed.connect(self._show)
+        self.last_ticket: int | None = None
+
+    def _show(self, status: object) -> None:
+        state = getattr(status, "state", "error")
+        failed = int(getattr(status, "failed", 0))
+        pending = int(getattr(status, "pending", 0))
+        if state == "ok" and not failed:
+            text = _("Printer ready") if not pending else _("Printing ({count})").format(
+                count=pending)
+            self.window.status.set_printer_state(text, "ok")
+            return
+        message = str(getattr(status, "message", "")) or _("Printer problem")
+        if failed:
+            message += " · " + _("{count} receipts not printed (Ctrl+P retries)").format(
+                count=failed)
+        self.window.status.set_printer_state(message, "error")
+
+
+def attach_printing(window: MainWindow) -> Printing:
+    """Start the print queue for this window's till and plug it into the window."""
+    till = window.till
+    watch = PrinterWatch(window)
+    printing = start_printing(
+        till, on_status=watch.status_changed.emit, on_virtual_print=window.receipt_printed.emit
+    )
+    window.printing = printing  # type: ignore[attr-defined]
+    if printing.problem:
+        window.status.set_printer_state(printing.problem, "error")
+    else:
+        window.status.set_printer_state(_("Printer ready"), "ok")
+
+    def remember(done: object) -> None:
+        watch.last_ticket = int(getattr(done, "ticket_number", 0)) or watch.last_ticket
+
+    window.sale_completed.connect(remember)
+
+    def reprint_ticket() -> None:
+        typed = window.scan.text().strip()
+        if typed:
+            if not typed.isdigit():
+                raise PosError("Type the ticket number, then Ctrl+R.")
+            number = int(typed[-8:])  # a scanned 0001-00001234 code keeps its number
+            window.scan.clear()
+        elif watch.last_ticket is not None:
+            number = watch.last_ticket
+        else:
+            raise PosError("Type the ticket number, then Ctrl+R.")
+        ticket = reprint(till, printing, number)
+        window.banner.info(_("Reprinting ticket {ticket}.").format(ticket=ticket))
+
+    def retry_failed() -> None:
+        count = printing.queue.retry_failed()
+        window.banner.info(_("{count} receipts sent to the printer again.").format(count=count))
+
+    window.add_action(_("Reprint ticket"), reprint_ticket, shortcut="Ctrl+R", menu="tools",
+                      name="reprint")
+    window.add_action(_("Retry failed prints"), retry_failed, shortcut="Ctrl+P", menu="tools",
+                      name="retry_prints")
+    return printing
