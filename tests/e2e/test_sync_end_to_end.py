@@ -25,7 +25,7 @@ import pika
 import psycopg
 import pytest
 from sqlalchemy import select, text, update
-from sync_till.helpers import sell
+from sync_till.helpers import MemoryKeyring, sell
 from sync_till.proxy import TcpProxy
 
 from pos_desktop.app import Till
@@ -108,6 +108,20 @@ def central(pg_database: str, amqp_url: str, unique_name: str) -> Iterator[Centr
         with pika.BlockingConnection(pika.URLParameters(amqp_url)) as conn:
             queues = [topology.till_catalog_queue("S001", "T01")]
             delete_topology(conn.channel(), topology, queues)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """The till reads its API token from the keyring: never the developer's real one."""
+    import keyring
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
 
 
 @pytest.fixture
@@ -254,6 +268,7 @@ def test_till_killed_after_the_confirm_but_before_marking_sends_again_and_applie
         "POS_AMQP_URL": amqp_url,
         "POS_SYNC_PREFIX": central.topology.prefix,
         "POS_SYNC_TEST_CRASH": "after_confirm",  # the documented test hook
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",  # never a real keychain
     }
     command = [sys.executable, "-m", "pos_desktop", "--data-dir", str(till.data_dir),
                "sync", "push", "--timeout", "30"]

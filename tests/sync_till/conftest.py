@@ -16,8 +16,9 @@ from .helpers import MemoryKeyring
 from .proxy import TcpProxy
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def memory_keyring() -> Iterator[MemoryKeyring]:
+    """Every test here: never the developer's real keychain."""
     previous = keyring.get_keyring()
     backend = MemoryKeyring()
     keyring.set_keyring(backend)
