@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 from pos_desktop.config import Identity
+from pos_desktop.domain.barcode import DEFAULT_SCALE_PATTERN, ScaleLabelFormat
 from pos_desktop.i18n import resources_dir
+from pos_desktop.logs import bind_identity
 from pos_desktop.services.checkout import Cashier
 from pos_desktop.services.guard import TillGuard
 from pos_desktop.services.people import SCRIPT_USER, People, Session, StaffAdmin
@@ -70,6 +72,7 @@ class Till:
         if demo:
             till.seed_demo()
         till.identity = till._load_identity()
+        bind_identity(till.identity.store_id, till.identity.terminal_id)
         till._build_people_and_shifts()
         till.register = till.new_register()
         till.people.adopt_setup_manager()
@@ -168,9 +171,17 @@ class Till:
         catalog = CatalogRepository(self.reader.connect())
         user = self.session.user
         cashier = None if user is None else Cashier(user.user_id, user.name)
+        with self.uow() as uow:
+            pattern = uow.settings.get("scale.pattern") or DEFAULT_SCALE_PATTERN
+            print_receipts = bool(uow.settings.get("ui.print_receipts", True))
+        try:
+            scale = ScaleLabelFormat(pattern)
+        except ValueError:  # a bad pattern must not stop the till; plain codes still sell
+            log.error("invalid scale.pattern, using the default", extra={"pattern": pattern})
+            scale = ScaleLabelFormat(DEFAULT_SCALE_PATTERN)
         return Register(
             self.uow, catalog, self.identity, cashier=cashier, guard=self.guard,
-            session=self.session,
+            session=self.session, scale=scale, print_receipts=print_receipts,
         )
 
     def _load_identity(self) -> Identity:

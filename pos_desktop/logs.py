@@ -50,7 +50,9 @@ def setup_logging(
     level: int = logging.INFO,
     static: dict[str, Any] | None = None,
     stderr: bool = True,
+    stderr_level: int = logging.INFO,
 ) -> None:
+    """JSON lines to ``log_dir/<service>.log`` (rotated: 5 × 5 MB) and to stderr."""
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "_pos", False):
@@ -58,7 +60,9 @@ def setup_logging(
     fmt = JsonFormatter(service, static)
     handlers: list[logging.Handler] = []
     if stderr:
-        handlers.append(logging.StreamHandler(sys.stderr))
+        console = logging.StreamHandler(sys.stderr)
+        console.setLevel(stderr_level)  # commands print their own results on stdout
+        handlers.append(console)
     if log_dir is not None:
         log_dir.mkdir(parents=True, exist_ok=True)
         handlers.append(
@@ -71,3 +75,10 @@ def setup_logging(
         h._pos = True  # type: ignore[attr-defined]
         root.addHandler(h)
     root.setLevel(level)
+
+
+def bind_identity(store_id: str, terminal_id: str) -> None:
+    """Stamp every later line with the till's store and terminal (known once it opens)."""
+    for handler in logging.getLogger().handlers:
+        if getattr(handler, "_pos", False) and isinstance(handler.formatter, JsonFormatter):
+            handler.formatter.static.update(store_id=store_id, terminal_id=terminal_id)

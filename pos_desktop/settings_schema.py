@@ -294,7 +294,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ui.language", Kind.CHOICE, "", N_("Language"), TILL, choices=LANGUAGES),
     Setting("ui.print_receipts", Kind.BOOL, True, N_("Print a receipt for every sale"), TILL),
     Setting("ui.fullscreen", Kind.BOOL, False, N_("Open the till full screen"), TILL),
-    Setting("ui.font_size", Kind.INT, 12, N_("Text size (points)"), TILL,
+    Setting("ui.font_size", Kind.INT, 13, N_("Text size (points)"), TILL,
             minimum=8, maximum=32),
     Setting("ui.confirm_cancel", Kind.BOOL, True, N_("Ask before cancelling a sale"), TILL),
     # Security and shifts (read by the people, guard and shift services)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,6 +15,7 @@ from pos_desktop.cli import sync as sync_cli
 from pos_desktop.config import resolve_data_dir
 from pos_desktop.domain.errors import PosError
 from pos_desktop.i18n import _, set_language
+from pos_desktop.logs import setup_logging
 
 COMMANDS = (catalog, simulate, journal, sync_cli, report, shift, users, refund)
 
@@ -44,8 +47,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     lang_pre = argparse.ArgumentParser(add_help=False)
     lang_pre.add_argument("--lang")
-    set_language(lang_pre.parse_known_args(argv)[0].lang)
+    lang = lang_pre.parse_known_args(argv)[0].lang
+    set_language(lang)
     args = build_parser().parse_args(argv)
+    if not args.self_test:
+        setup_logging(
+            "pos-desktop", log_dir=data_dir_of(args) / "logs", stderr_level=logging.WARNING
+        )
     try:
         if args.self_test:
             from pos_desktop.selftest import run_self_test
@@ -54,7 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from pos_desktop.ui.launch import run_window
 
-            return int(run_window(data_dir_of(args), demo=args.demo))
+            chosen = bool(lang or os.environ.get("POS_LANG"))
+            return int(run_window(data_dir_of(args), demo=args.demo, language_chosen=chosen))
         return int(args.handler(args))
     except PosError as exc:
         print(_("Error: {message}").format(message=exc), file=sys.stderr)

@@ -225,6 +225,7 @@ def store_info(settings: Mapping[str, Any]) -> Any:
         "header_lines": settings.get("store.header") or (),
         "footer_lines": settings.get("store.footer") or (),
         "terminal_number": settings.get("terminal.number") or 1,
+        "logo_path": settings.get("store.logo") or None,
     })
 
 

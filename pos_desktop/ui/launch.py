@@ -79,7 +79,33 @@ def _start_sync(till: Till) -> None:
             log.exception("head office sync could not start; selling standalone")
 
 
-def run_window(data_dir: Path, demo: bool = False, extensions: Iterable[Extension] = ()) -> int:
+def preferences(till: Till, *, language_chosen: bool = False) -> dict[str, object]:
+    """The till's display preferences, applied before the window is built: language
+    (unless ``--lang``/``POS_LANG`` chose one) and text size."""
+    from pos_desktop.i18n import set_language
+    from pos_desktop.ui.theme import BASE_POINT_SIZE
+
+    with till.uow() as uow:
+        prefs = {k: uow.settings.get(k) for k in
+                 ("ui.language", "ui.fullscreen", "ui.font_size", "ui.confirm_cancel")}
+    language = prefs.get("ui.language")
+    if language and not language_chosen:
+        set_language(str(language))
+    size = prefs.get("ui.font_size")
+    if isinstance(size, int) and size != BASE_POINT_SIZE:
+        apply_theme(application(), size)
+    return prefs
+
+
+def run_window(
+    data_dir: Path,
+    demo: bool = False,
+    extensions: Iterable[Extension] = (),
+    *,
+    language_chosen: bool = False,
+) -> int:
+    """Run the till window until it closes. ``language_chosen``: --lang or POS_LANG was
+    given, and wins over the stored language preference."""
     from pos_desktop.printing import stop_printing
     from pos_desktop.ui.wizard import ensure_setup
 
@@ -92,8 +118,12 @@ def run_window(data_dir: Path, demo: bool = False, extensions: Iterable[Extensio
     till = opened
     window: MainWindow | None = None
     try:
+        prefs = preferences(till, language_chosen=language_chosen)
         _start_sync(till)
         window = build_window(till, (*feature_extensions(), *extensions))
+        window.confirm_cancel = bool(prefs.get("ui.confirm_cancel", True))
+        if prefs.get("ui.fullscreen"):
+            window.showFullScreen()
         window.show()
         window.activateWindow()
         _quit_on_ctrl_c(app)

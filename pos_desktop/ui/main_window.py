@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
     def __init__(self, till: Till, *, store_name: str = "") -> None:
         super().__init__()
         self.till = till
+        self.confirm_cancel = True
         self.setObjectName("tillWindow")
         self.setWindowTitle(
             _("Super POS — Till {terminal}").format(terminal=till.identity.terminal_id)
@@ -530,6 +531,9 @@ class MainWindow(QMainWindow):
             return
         if not self.register.sale.lines:
             self.banner.info(_("There is no sale to cancel."))
+            return
+        if not self.confirm_cancel:  # the manager's preference (setting ui.confirm_cancel)
+            self.run(self._cancel_confirmed)
             return
         dialog = ConfirmDialog(
             self,

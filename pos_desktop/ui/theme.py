@@ -7,6 +7,7 @@ Widgets name themselves with ``objectName`` and a ``level`` property (``ok``, ``
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
@@ -38,14 +39,21 @@ def _load_fonts() -> str | None:
     return family
 
 
-def apply_theme(app: QApplication) -> None:
+def apply_theme(app: QApplication, point_size: int = BASE_POINT_SIZE) -> None:
     family = _load_fonts()
     font = QFont(family) if family else app.font()
-    font.setPointSize(BASE_POINT_SIZE)
+    font.setPointSize(point_size)
     app.setFont(font)
     app.setStyle("Fusion")  # same widgets on Windows and Linux; the sheet does the rest
-    app.setStyleSheet(style_sheet())
-    icon = ICONS_DIR / "super-pos.svg"
+    sheet = style_sheet()
+    if point_size != BASE_POINT_SIZE:  # the manager's text size scales every size in the sheet
+        sheet = re.sub(
+            r"(\d+)pt",
+            lambda m: f"{max(6, round(int(m.group(1)) * point_size / BASE_POINT_SIZE))}pt",
+            sheet,
+        )
+    app.setStyleSheet(sheet)
+    icon = ICONS_DIR / "app.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
 
