@@ -33,6 +33,7 @@ class Printing:
     store: StoreInfo
     settings: PrinterSettings
     problem: str | None = None  # why the configured printer is not in use, if it is not
+    on_virtual_print: Callable[[bytes], None] | None = None
 
 
 def printer_config(till: Till) -> tuple[StoreInfo, PrinterSettings, str | None]:
@@ -71,7 +72,7 @@ def start_printing(
     till.after_commit.append(queue.wake)
     if problem:
         log.warning("printer settings invalid, using the screen", extra={"problem": problem})
-    return Printing(queue, printer, store, settings, problem)
+    return Printing(queue, printer, store, settings, problem, on_virtual_print)
 
 
 def stop_printing(till: Till, printing: Printing) -> None:
@@ -93,3 +94,24 @@ def reprint(till: Till, printing: Printing, ticket_number: int) -> str:
     kind, ref, document = receipt_job(payload, reprint=True)
     printing.queue.enqueue(kind, ref, document)
     return str(ref)
+
+
+def apply_printer_settings(till: Till, printing: Printing) -> str | None:
+    """Use the printer and store header as now saved, without a restart.
+
+    Returns the problem if the new settings cannot be used (the screen printer stays)."""
+    from printers.connections import open_connection
+    from printers.errors import PrintingError
+
+    store, settings, problem = printer_config(till)
+    if problem is None and not till.demo:
+        try:
+            connection = open_connection(settings, on_virtual_print=printing.on_virtual_print)
+        except PrintingError as exc:
+            return str(exc)
+        printing.printer.update(store=store, settings=settings, connection=connection)
+    else:
+        printing.printer.update(store=store)
+    printing.store, printing.settings, printing.problem = store, settings, problem
+    printing.queue.wake()
+    return problem

@@ -203,13 +203,7 @@ def settings_extension(window: MainWindow, secrets: SecretStore | None = None) -
     def open_settings() -> None:
         window.till.guard.check(Action.CHANGE_SETTINGS)
         dialog = SettingsDialog(window.till.uow, secrets, window)
-        dialog.saved.connect(
-            lambda changes: window.banner.ok(
-                _("Settings saved. Some changes apply when the till is restarted.")
-                if needs_restart(changes)
-                else _("Settings saved.")
-            )
-        )
+        dialog.saved.connect(lambda changes: apply_saved(window, changes))
         window.open_dialog(dialog)
 
     window.add_action(
@@ -217,9 +211,40 @@ def settings_extension(window: MainWindow, secrets: SecretStore | None = None) -
     )
 
 
-RESTART_PREFIXES = ("store.id", "terminal.", "sync.", "ui.language", "printer.")
+RESTART_PREFIXES = ("store.id", "terminal.", "ui.language", "ui.font_size", "scale.",
+                    "ui.print_receipts")
 
 
 def needs_restart(changes: Mapping[str, Any]) -> bool:
-    """Identity, head-office, printer and language changes are read when the till starts."""
+    """Identity, language and layout are read when the till starts; the printer, the
+    receipt header and head-office sync are applied at once (``apply_saved``)."""
     return any(key.startswith(RESTART_PREFIXES) for key in changes)
+
+
+def apply_saved(window: MainWindow, changes: Mapping[str, Any]) -> None:
+    """Put saved settings to work now where the till can, and say what waits a restart."""
+    from pos_desktop.printing import Printing, apply_printer_settings
+
+    till = window.till
+    problems: list[str] = []
+    printing = getattr(window, "printing", None)
+    printer_changed = any(k.startswith(("printer.", "store.")) for k in changes)
+    if isinstance(printing, Printing) and printer_changed:
+        problem = apply_printer_settings(till, printing)
+        if problem:
+            problems.append(problem)
+    if "ui.fullscreen" in changes:
+        window.showFullScreen() if changes["ui.fullscreen"] else window.showNormal()
+    if "ui.confirm_cancel" in changes:
+        window.confirm_cancel = bool(changes["ui.confirm_cancel"])
+    if any(k.startswith("sync.") for k in changes):
+        try:
+            till.restart_sync()
+        except Exception as exc:  # a bad address must not stop the shop from selling
+            problems.append(_("Head office sync could not start: {error}").format(error=exc))
+    if problems:
+        window.banner.error(" · ".join(problems))
+    elif needs_restart(changes):
+        window.banner.ok(_("Settings saved. Some changes apply when the till is restarted."))
+    else:
+        window.banner.ok(_("Settings saved."))

@@ -127,7 +127,7 @@ def test_cancel_changes_nothing(qtbot: QtBot, till: Till) -> None:
 
 def test_restart_is_announced_for_identity_and_connections() -> None:
     assert needs_restart({"terminal.number": 2})
-    assert needs_restart({"printer.host": "x"})
+    assert not needs_restart({"printer.host": "x"})  # applied at once (apply_saved)
     assert not needs_restart({"store.footer": ["x"], "ui.fullscreen": True})
 
 

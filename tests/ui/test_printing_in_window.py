@@ -4,6 +4,7 @@ printer trouble shows in the status bar, and Ctrl+R reprints a ticket."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -83,6 +84,33 @@ def test_a_broken_printer_setting_falls_back_to_the_screen_and_says_so(
     try:
         assert window.printing.problem  # type: ignore[attr-defined]
         assert window.status.printer.property("level") == "error"
+    finally:
+        stop_printing(till, window.printing)  # type: ignore[attr-defined]
+        window.sync_indicator.stop()
+
+
+def test_saved_printer_settings_apply_without_a_restart(
+    qtbot: QtBot, till: Till, tmp_path: Path
+) -> None:
+    from pos_desktop.ui.settings_dialog import apply_saved
+
+    till.demo = False
+    device = tmp_path / "printer.bin"
+    window = build_window(till, (attach_printing,))
+    qtbot.addWidget(window)
+    try:
+        changes = {"printer.connection": "file", "printer.path": str(device),
+                   "store.name": "Kiosco La Esquina"}
+        with till.uow() as uow:
+            for k, v in changes.items():
+                uow.settings.set(k, v)
+            uow.commit()
+        apply_saved(window, changes)
+        window.focus_scan()
+        scan(qtbot, window, YERBA)
+        pay_cash(qtbot, window)
+        qtbot.waitUntil(lambda: device.exists() and b"Kiosco La Esquina" in device.read_bytes(),
+                        timeout=5000)
     finally:
         stop_printing(till, window.printing)  # type: ignore[attr-defined]
         window.sync_indicator.stop()
