@@ -38,7 +38,12 @@ class JsonFormatter(logging.Formatter):
                 line[key] = value
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line, ensure_ascii=False, default=str)
+        return _ENCODER.encode(line)
+
+
+# Built once: json.dumps with options builds an encoder per call, and the ingest logs a
+# line per applied sale.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
 
 
 def configure_logging(

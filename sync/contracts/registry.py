@@ -134,7 +134,50 @@ def _compile(schema: dict[str, Any], by_uri: Mapping[str, Any]) -> Validator:
     ~0.5 ms; inlined, it is ~10x cheaper. The files on disk keep their ``$ref``s."""
     inlined = _merge_nullable(_inline_refs(schema, schema["$id"], by_uri))
     inlined.pop("$defs", None)
-    return fastjsonschema.compile(inlined)
+    source = _speed_up(fastjsonschema.compile_to_code(inlined))
+    root = _FIRST_FUNCTION.search(source)
+    if root is None:  # an unexpected code layout: the library's own compile is still right
+        return fastjsonschema.compile(inlined)
+    namespace: dict[str, Any] = {}
+    exec(compile(source, f"<validator {schema['$id']}>", "exec"), namespace)
+    validator: Validator = namespace[root["name"]]
+    return validator
+
+
+_FIRST_FUNCTION = re.compile(r"^def (?P<name>validate\w*)\(", re.MULTILINE)
+_NAME = r"([A-Za-z_][A-Za-z0-9_]*)"
+_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # "must be integer": an exact int (what JSON integers decode to) is neither a bool nor
+    # a float, so the four isinstance calls can only say "fine"; anything else still
+    # takes the generated test unchanged.
+    (
+        re.compile(
+            rf"if not isinstance\({_NAME}, \(int\)\) and not \(isinstance\(\1, float\) "
+            r"and \1\.is_integer\(\)\) or isinstance\(\1, bool\):"
+        ),
+        r"if \1.__class__ is not int and (not isinstance(\1, (int)) and not "
+        r"(isinstance(\1, float) and \1.is_integer()) or isinstance(\1, bool)):",
+    ),
+    # The guard of minimum/maximum: true for an exact int, as above.
+    (
+        re.compile(
+            rf"if isinstance\({_NAME}, \(int, float, Decimal\)\) and not isinstance\(\1, bool\):"
+        ),
+        r"if \1.__class__ is int or isinstance(\1, (int, float, Decimal)) and not "
+        r"isinstance(\1, bool):",
+    ),
+    # "required": a frozenset difference instead of building a set from a list per object.
+    (re.compile(r"set\((\[[^\]]*\])\) - "), r"frozenset(\1) - "),
+)
+
+
+def _speed_up(source: str) -> str:
+    """Rewrite slow constructs of fastjsonschema's generated code into equivalent faster ones
+    (each rewrite keeps the original test as the fallback, so the accepted language is the
+    same; tests compare with the library's own compile). ~20 % off a 12-line sale."""
+    for pattern, replacement in _REWRITES:
+        source = pattern.sub(replacement, source)
+    return source
 
 
 _ANNOTATIONS = frozenset({"description", "title", "$comment", "examples"})

@@ -41,16 +41,19 @@ def _fail(reason: str) -> None:
 
 
 def _unique(values: Iterable[object], what: str) -> None:
-    repeated = [v for v, n in Counter(values).items() if n > 1]
-    if repeated:
-        _fail(f"{what} repetido: {repeated[0]!r}")
+    items = list(values)
+    if len(set(items)) == len(items):
+        return  # the usual case, without counting (this runs per sale on the ingest)
+    repeated = [v for v, n in Counter(items).items() if n > 1]
+    _fail(f"{what} repetido: {repeated[0]!r}")
 
 
 def _check_iva(iva: Sequence[Payload], lines: Sequence[Payload], total: int, where: str) -> None:
     _unique((row["rate"] for row in iva), f"{where}: tasa de IVA")
-    by_rate: Counter[str] = Counter()
+    by_rate: dict[str, int] = {}
     for line in lines:
-        by_rate[line["iva_rate"]] += line["amount"]
+        rate = line["iva_rate"]
+        by_rate[rate] = by_rate.get(rate, 0) + line["amount"]
     for row in iva:
         rate, gross = row["rate"], row["gross"]
         if row["net"] + row["tax"] != gross:
