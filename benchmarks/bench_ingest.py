@@ -3,7 +3,13 @@ private queue, ingested to PostgreSQL, next to a raw baseline measured in the sa
 (a plain pika consumer that batch-inserts the raw JSON into a table with COPY, no
 validation and no business logic). Prints JSON; medians and p99 of batch latency.
 
-    python -m benchmarks.bench_ingest [--events 20000] [--batch-size 500] [--out FILE]
+    python -m benchmarks.bench_ingest [--events 20000] [--batch-size 500] [--consumers N]
+                                      [--out FILE]
+
+``--consumers N`` runs N ingest processes on the same queue (how production scales past
+one core: exactly-once holds across them through processed_events, and terminals are
+locked in a fixed order so two consumers cannot deadlock). Their client CPU is the sum
+over the child processes; progress is read from PostgreSQL.
 
 Budget (issue): ingest >= 5,000 events/s and >= half of the raw baseline.
 """
@@ -13,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import multiprocessing
 import os
 import platform
 import threading
@@ -53,13 +60,18 @@ def backend_cpu(pid: int | None) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def ingest_backend_pid(db_url: str) -> int | None:
+def ingest_backend_pids(db_url: str) -> list[int]:
     with psycopg.connect(db_url) as db:
-        row = db.execute(
+        rows = db.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
             "AND application_name = 'pos-central'"
-        ).fetchone()
-    return int(row[0]) if row else None
+        ).fetchall()
+    return [int(row[0]) for row in rows]
+
+
+def backends_cpu(pids: list[int]) -> float | None:
+    times = [backend_cpu(pid) for pid in pids]
+    return None if not times or None in times else sum(t for t in times if t is not None)
 
 
 def cpu_figures(count: int, client: float, server: float | None) -> dict[str, Any]:
@@ -120,8 +132,8 @@ def run_ingest(db_url: str, topology: Topology, count: int, batch_size: int) -> 
     started = time.perf_counter()
     thread.start()
     consumer.ready.wait(30)
-    pid = ingest_backend_pid(db_url)
-    server_before = backend_cpu(pid)
+    pids = ingest_backend_pids(db_url)
+    server_before = backends_cpu(pids)
     while (
         metrics.registry.get_sample_value(
             "pos_central_events_ingested_total", {"type": "sale.completed"}
@@ -132,7 +144,7 @@ def run_ingest(db_url: str, topology: Topology, count: int, batch_size: int) -> 
         if time.perf_counter() - started > 600:
             raise RuntimeError("ingest did not finish in 10 minutes")
     elapsed = time.perf_counter() - started
-    server_after = backend_cpu(pid)
+    server_after = backends_cpu(pids)
     client = process_cpu() - cpu_before
     stop.set()
     thread.join(timeout=60)
@@ -143,6 +155,96 @@ def run_ingest(db_url: str, topology: Topology, count: int, batch_size: int) -> 
         **cpu_figures(count, client, server),
         "batches": len(timer.samples),
         "batch_latency": summarize(timer.samples),
+    }
+
+
+def _consumer_process(
+    db_url: str,
+    prefix: str,
+    batch_size: int,
+    ready: Any,
+    go: Any,
+    stop: Any,
+    samples: Any,
+) -> None:
+    """One ingest process of ``--consumers N`` (spawned: nothing shared with the parent)."""
+    with open(os.devnull, "w", encoding="utf-8") as devnull:
+        configure_logging(INGEST_SERVICE, logging.INFO, stream=devnull)
+        metrics = IngestMetrics()
+        timer = BatchTimer()
+        metrics.batch_seconds = timer  # type: ignore[assignment]
+        consumer = IngestConsumer(
+            db_url=db_url,
+            amqp_url=AMQP_URL,
+            topology=Topology(prefix=prefix),
+            metrics=metrics,
+            settings=IngestSettings(batch_size=batch_size, prefetch=2 * batch_size),
+        )
+        ready.set()  # imported and built: the start-up is not part of the measurement
+        go.wait()
+        cpu_before = process_cpu()
+        local_stop = threading.Event()
+        thread = threading.Thread(target=consumer.run, args=(local_stop,), daemon=True)
+        thread.start()
+        stop.wait()
+        local_stop.set()
+        thread.join(timeout=60)
+        samples.put((timer.samples, process_cpu() - cpu_before))
+
+
+def run_ingest_processes(
+    db_url: str, topology: Topology, count: int, batch_size: int, consumers: int
+) -> dict[str, Any]:
+    """``consumers`` ingest processes on the same queue; done when PostgreSQL has them all."""
+    context = multiprocessing.get_context("spawn")
+    go, stop = context.Event(), context.Event()
+    samples: Any = context.Queue()
+    readies = [context.Event() for _ in range(consumers)]
+    processes = [
+        context.Process(
+            target=_consumer_process,
+            args=(db_url, topology.prefix, batch_size, ready, go, stop, samples),
+            daemon=True,
+        )
+        for ready in readies
+    ]
+    for process in processes:
+        process.start()
+    for ready in readies:
+        ready.wait(60)
+    with psycopg.connect(db_url.replace("+psycopg", ""), autocommit=True) as db:
+        started = time.perf_counter()
+        go.set()
+        pids: list[int] = []
+        while len(pids) < consumers and time.perf_counter() - started < 30:
+            pids = ingest_backend_pids(db_url)
+        server_before = backends_cpu(pids)
+        while True:
+            row = db.execute("SELECT count(*) FROM processed_events").fetchone()
+            if row is not None and row[0] >= count:
+                break
+            time.sleep(0.05)
+            if time.perf_counter() - started > 600:
+                raise RuntimeError("ingest did not finish in 10 minutes")
+    elapsed = time.perf_counter() - started
+    server_after = backends_cpu(pids)
+    stop.set()
+    batch_samples: list[float] = []
+    client = 0.0
+    for _ in processes:
+        their_samples, their_cpu = samples.get(timeout=60)
+        batch_samples += their_samples
+        client += their_cpu
+    for process in processes:
+        process.join(timeout=60)
+    server = None if server_before is None or server_after is None else server_after - server_before
+    return {
+        "consumers": consumers,
+        "seconds": round(elapsed, 3),
+        "events_per_s": round(count / elapsed),
+        **cpu_figures(count, client, server),
+        "batches": len(batch_samples),
+        "batch_latency": summarize(batch_samples),
     }
 
 
@@ -209,12 +311,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--events", type=int, default=20_000)
     parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument(
+        "--consumers", type=int, default=1, help="ingest processes on the same queue"
+    )
     parser.add_argument("--out", type=Path, help="also write the JSON here")
     args = parser.parse_args(argv)
     # Production logs one JSON line per applied sale; keep that cost, drop the output.
     with open(os.devnull, "w", encoding="utf-8") as devnull:
         configure_logging(INGEST_SERVICE, logging.INFO, stream=devnull)
-        result = _measure(args.events, args.batch_size)
+        result = _measure(args.events, args.batch_size, args.consumers)
     text = json.dumps(result, indent=2)
     print(text)
     if args.out:
@@ -222,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _measure(count: int, batch_size: int) -> dict[str, Any]:
+def _measure(count: int, batch_size: int, consumers: int = 1) -> dict[str, Any]:
     suffix = uuid.uuid4().hex[:10]
     database = f"pos_bench_{suffix}"
     topology = Topology(prefix=f"bench-{suffix}.")
@@ -243,7 +348,10 @@ def _measure(count: int, batch_size: int) -> dict[str, Any]:
         )
         prepublish(channel, "", raw_queue, raw_queue, events)
         raw = run_raw_baseline(db_url, raw_queue, count, batch_size)
-        ingest = run_ingest(db_url, topology, count, batch_size)
+        if consumers > 1:
+            ingest = run_ingest_processes(db_url, topology, count, batch_size, consumers)
+        else:
+            ingest = run_ingest(db_url, topology, count, batch_size)
         with psycopg.connect(db_url) as db:
             stored = db.execute("SELECT count(*) FROM sales").fetchone()
         if stored is None or stored[0] != count:
@@ -270,6 +378,7 @@ def _measure(count: int, batch_size: int) -> dict[str, Any]:
             "mean": round(sum(lines) / len(lines), 2),
         },
         "batch_size": batch_size,
+        "consumers": consumers,
         "ingest": ingest,
         "raw_baseline": {
             **raw,
