@@ -100,22 +100,14 @@ def _reject_constant(text: str) -> Any:
 _DECODER = json.JSONDecoder(parse_float=_reject_float, parse_constant=_reject_constant)
 
 
-def decode_body(body: bytes | str) -> str:
-    """The text of a message body, decoded as ``json.loads`` does (UTF-8, with or without
-    BOM, or UTF-16/32); raises ``InvalidEvent``."""
-    if isinstance(body, str):
-        return body
-    try:
-        return body.decode(json.detect_encoding(body), "surrogatepass")
-    except UnicodeDecodeError as error:
-        raise InvalidEvent("not_json", f"el mensaje no es JSON UTF-8 válido ({error})") from None
-
-
 def decode_json(body: bytes | str) -> Any:
     """JSON with integers only: a float anywhere is a producer bug (money is never float)."""
     try:
-        return _DECODER.decode(decode_body(body))
-    except json.JSONDecodeError as error:
+        if isinstance(body, bytes | bytearray):
+            # What json.loads does with bytes (UTF-8, with or without BOM, or UTF-16/32).
+            body = body.decode(json.detect_encoding(body), "surrogatepass")
+        return _DECODER.decode(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise InvalidEvent("not_json", f"el mensaje no es JSON UTF-8 válido ({error})") from None
 
 

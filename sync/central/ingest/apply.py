@@ -27,7 +27,7 @@ from psycopg import errors as pg_errors
 
 from sync.central.database import DatabaseUnavailable
 from sync.central.ingest.progress import JournalBreak, update_progress
-from sync.central.ingest.writers import BULK_WRITERS, WRITERS, BatchRows
+from sync.central.ingest.writers import WRITERS, BatchRows
 from sync.contracts import Envelope, InvalidEvent
 
 log = logging.getLogger("sync.central.ingest")
@@ -42,18 +42,6 @@ INSERT INTO processed_events (event_id, store_id, terminal_id, seq, type, schema
 SELECT * FROM json_to_recordset(%s::json) AS e(event_id uuid, store_id text, terminal_id text,
     seq bigint, type text, schema_version int, occurred_at timestamptz, trace_id text,
     journal_seq bigint, journal_prev_hash text, journal_hash text)
-ON CONFLICT DO NOTHING
-RETURNING event_id::text
-"""
-# The same rows, read by PostgreSQL from the message bodies (see writers.BULK_WRITERS).
-_TRACK_BODIES = """
-INSERT INTO processed_events (event_id, store_id, terminal_id, seq, type, schema_version,
-    occurred_at, trace_id, journal_seq, journal_prev_hash, journal_hash)
-SELECT (e->>'event_id')::uuid, e->>'store_id', e->>'terminal_id', (e->>'seq')::bigint,
-    e->>'type', (e->>'schema_version')::int, (e->>'occurred_at')::timestamptz, e->>'trace_id',
-    (e->'payload'->'journal'->>'seq')::bigint, e->'payload'->'journal'->>'prev_hash',
-    e->'payload'->'journal'->>'hash'
-FROM jsonb_array_elements(%s::jsonb) AS e
 ON CONFLICT DO NOTHING
 RETURNING event_id::text
 """
@@ -93,36 +81,28 @@ class BatchApplier:
         self.before_commit = before_commit
         self._known_terminals: set[tuple[str, str]] = set()
 
-    def apply(
-        self, envelopes: Sequence[Envelope], bodies: Sequence[str] | None = None
-    ) -> AppliedBatch:
-        """One outcome per envelope, in order, and the journal breaks found. Commits.
-
-        ``bodies``, when given, are the decoded JSON texts the envelopes were parsed from
-        (same order): PostgreSQL then builds the rows from them instead of Python."""
+    def apply(self, envelopes: Sequence[Envelope]) -> AppliedBatch:
+        """One outcome per envelope, in order, and the journal breaks found. Commits."""
         if not envelopes:
             return AppliedBatch([], [])
-        texts: Sequence[str | None] = bodies if bodies is not None else [None] * len(envelopes)
-        if len(texts) != len(envelopes):
-            raise ValueError("one body per envelope")
         with database_errors():
             try:
-                return self._in_transaction(envelopes, texts)
+                return self._in_transaction(envelopes)
             except (pg_errors.IntegrityError, pg_errors.DataError) as error:
                 self.connection.rollback()
                 log.warning(
                     "un evento del lote viola una restricción; se aplican de a uno",
                     extra={"error": str(error), "batch": len(envelopes)},
                 )
-            alone = [self._alone(env, text) for env, text in zip(envelopes, texts, strict=True)]
+            alone = [self._alone(env) for env in envelopes]
             return AppliedBatch(
                 [outcome for outcome, _ in alone],
                 [found for _, breaks in alone for found in breaks],
             )
 
-    def _alone(self, env: Envelope, text: str | None) -> tuple[Outcome, list[JournalBreak]]:
+    def _alone(self, env: Envelope) -> tuple[Outcome, list[JournalBreak]]:
         try:
-            result = self._in_transaction([env], [text])
+            result = self._in_transaction([env])
             return result.outcomes[0], result.journal_breaks
         except (pg_errors.IntegrityError, pg_errors.DataError) as error:
             self.connection.rollback()
@@ -131,9 +111,7 @@ class BatchApplier:
                 "conflict", f"no se puede registrar {env.type} seq {env.seq}: {detail}"
             ), []
 
-    def _in_transaction(
-        self, envelopes: Sequence[Envelope], texts: Sequence[str | None]
-    ) -> AppliedBatch:
+    def _in_transaction(self, envelopes: Sequence[Envelope]) -> AppliedBatch:
         outcomes: list[Outcome | None] = [None] * len(envelopes)
         candidates: dict[str, int] = {}
         for index, env in enumerate(envelopes):
@@ -142,25 +120,14 @@ class BatchApplier:
             else:
                 candidates[env.event_id] = index
         with self.connection.cursor() as cursor:
-            inserted = self._track(
-                cursor,
-                [envelopes[i] for i in candidates.values()],
-                [texts[i] for i in candidates.values()],
-            )
+            inserted = self._track(cursor, [envelopes[i] for i in candidates.values()])
             missing = [event_id for event_id in candidates if event_id not in inserted]
             known = {row[0] for row in cursor.execute(_KNOWN, (missing,))} if missing else set()
             applied: list[Envelope] = []
-            bulk: dict[str, list[str]] = {}
-            rows = BatchRows()
             for event_id, index in candidates.items():
                 env = envelopes[index]
                 if event_id in inserted:
                     applied.append(env)
-                    key, text = (env.type, env.schema_version), texts[index]
-                    if text is not None and key in BULK_WRITERS:
-                        bulk.setdefault(BULK_WRITERS[key], []).append(text)
-                    else:
-                        WRITERS[key](env, rows)
                     outcomes[index] = APPLIED
                 elif event_id in known:
                     outcomes[index] = DUPLICATE
@@ -171,8 +138,9 @@ class BatchApplier:
                         f"con seq {env.seq}; este ({env.event_id}) no se aplica",
                     )
             self._ensure_terminals(cursor, applied)
-            for sql, batch in bulk.items():
-                cursor.execute(sql, {"batch": _json_array(batch)})
+            rows = BatchRows()
+            for env in applied:
+                WRITERS[(env.type, env.schema_version)](env, rows)
             rows.write(cursor)
             breaks = update_progress(cursor, applied)
         if self.before_commit:
@@ -182,15 +150,9 @@ class BatchApplier:
         return AppliedBatch([outcome for outcome in outcomes if outcome is not None], breaks)
 
     @staticmethod
-    def _track(
-        cursor: psycopg.Cursor[Any], envelopes: Sequence[Envelope], texts: Sequence[str | None]
-    ) -> set[str]:
+    def _track(cursor: psycopg.Cursor[Any], envelopes: Sequence[Envelope]) -> set[str]:
         """Insert the tracking rows; returns the event ids that were new. The rows travel
-        as one JSON document: far cheaper to encode than eleven typed arrays; cheaper still
-        when it is the bodies as received."""
-        if all(text is not None for text in texts):
-            document = _json_array(texts)  # type: ignore[arg-type]  # none is None
-            return {row[0] for row in cursor.execute(_TRACK_BODIES, (document,))}
+        as one JSON document: far cheaper to encode than eleven typed arrays."""
         rows = []
         for env in envelopes:
             journal = env.payload.get("journal") or {}
@@ -218,8 +180,3 @@ class BatchApplier:
             stores, terminals = zip(*sorted(new), strict=True)
             cursor.execute(_STORES, (sorted(set(stores)),))
             cursor.execute(_TERMINALS, (list(stores), list(terminals)))
-
-
-def _json_array(texts: Sequence[str]) -> str:
-    """A JSON array of JSON texts, without decoding them again."""
-    return "[" + ",".join(texts) + "]"

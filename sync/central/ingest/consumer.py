@@ -38,7 +38,6 @@ from sync.central.ingest.writers import WRITERS
 from sync.central.metrics import IngestMetrics
 from sync.central.topology import Topology
 from sync.contracts import Envelope, InvalidEvent, parse_envelope
-from sync.contracts.envelope import decode_body
 from sync.contracts.wire import REJECT_REASON_HEADER
 
 log = logging.getLogger("sync.central.ingest")
@@ -88,8 +87,6 @@ class Delivery:
 class _Batch:
     deliveries: Sequence[Delivery]
     valid: list[tuple[Delivery, Envelope]]
-    texts: list[str]
-    """The decoded body of each valid envelope (PostgreSQL builds rows from it)."""
     rejected: list[tuple[Delivery, InvalidEvent]]
     applied: Future[AppliedBatch]
     started: float
@@ -244,23 +241,20 @@ class IngestConsumer:
         """Validate here; hand the valid events to the database thread."""
         started = time.perf_counter()
         valid: list[tuple[Delivery, Envelope]] = []
-        texts: list[str] = []
         rejected: list[tuple[Delivery, InvalidEvent]] = []
         for delivery in batch:
             try:
-                text = decode_body(delivery.body)
-                env = parse_envelope(text)
+                env = parse_envelope(delivery.body)
                 if (env.type, env.schema_version) not in WRITERS:
                     raise InvalidEvent(
                         "unexpected_type",
                         f"{env.type} v{env.schema_version} no se ingresa en la central",
                     )
                 valid.append((delivery, env))
-                texts.append(text)
             except InvalidEvent as error:
                 rejected.append((delivery, error))
-        applied = database.submit(applier.apply, [env for _, env in valid], texts)
-        return _Batch(batch, valid, texts, rejected, applied, started)
+        applied = database.submit(applier.apply, [env for _, env in valid])
+        return _Batch(batch, valid, rejected, applied, started)
 
     def _finish(self, channel: BlockingChannel, batch: _Batch) -> None:
         """After the commit: log, dead-letter what was refused, then ack the whole batch."""

@@ -368,48 +368,6 @@ def shift_closed_v1(env: Envelope, rows: BatchRows) -> None:
     )
 
 
-# The same rows as ``sale_completed_v1``, built by PostgreSQL from the message bodies
-# themselves (a JSON array of the batch's applied sale.completed envelopes, exactly the
-# bytes that were validated): the ingest process then spends no Python per row or per
-# column, which was a fifth of its CPU. One statement, one parse of the batch (the CTE is
-# materialised once); jsonb keeps the last of duplicate keys, as Python's json does.
-SALE_COMPLETED_V1_SQL = """
-WITH e AS MATERIALIZED (
-    SELECT x AS env, x->'payload' AS p FROM jsonb_array_elements(%(batch)s::jsonb) AS x
-), s AS (
-    INSERT INTO sales (sale_id, event_id, store_id, terminal_id, seq, ticket_number, ticket,
-        shift_id, cashier_id, cashier_name, completed_at, business_date, currency,
-        ticket_discount, total, change, journal_seq, journal_hash, trace_id)
-    SELECT (p->>'sale_id')::uuid, (env->>'event_id')::uuid, env->>'store_id',
-        env->>'terminal_id', (env->>'seq')::bigint, (p->>'ticket_number')::bigint, p->>'ticket',
-        (p->>'shift_id')::uuid, p->'cashier'->>'user_id', p->'cashier'->>'name',
-        (p->>'completed_at')::timestamptz, left(p->>'completed_at', 10)::date, p->>'currency',
-        (p->>'ticket_discount')::bigint, (p->>'total')::bigint, (p->>'change')::bigint,
-        (p->'journal'->>'seq')::bigint, p->'journal'->>'hash', env->>'trace_id'
-    FROM e
-), l AS (
-    INSERT INTO sale_lines (sale_id, line_no, sku, barcode, description, sold_by_weight,
-        quantity_milli, unit_price, gross_amount, discount, amount, iva_rate)
-    SELECT (e.p->>'sale_id')::uuid, l.line_no, l.sku, l.barcode, l.description,
-        l.sold_by_weight, l.quantity_milli, l.unit_price, l.gross_amount, l.discount, l.amount,
-        l.iva_rate
-    FROM e, jsonb_to_recordset(e.p->'lines') AS l(line_no integer, sku text, barcode text,
-        description text, sold_by_weight boolean, quantity_milli bigint, unit_price bigint,
-        gross_amount bigint, discount bigint, amount bigint, iva_rate text)
-), t AS (
-    INSERT INTO payments (sale_id, tender_no, kind, amount, reference)
-    SELECT (e.p->>'sale_id')::uuid, t.n, t.tender->>'kind', (t.tender->>'amount')::bigint,
-        t.tender->>'reference'
-    FROM e, jsonb_array_elements(e.p->'tenders') WITH ORDINALITY AS t(tender, n)
-)
-INSERT INTO sale_iva (sale_id, rate, gross, net, tax)
-SELECT (e.p->>'sale_id')::uuid, i.rate, i.gross, i.net, i.tax
-FROM e, jsonb_to_recordset(e.p->'iva') AS i(rate text, gross bigint, net bigint, tax bigint)
-"""
-
-BULK_WRITERS: dict[tuple[str, int], str] = {("sale.completed", 1): SALE_COMPLETED_V1_SQL}
-"""Types whose rows PostgreSQL builds from the raw bodies, when the caller has them."""
-
 WRITERS: dict[tuple[str, int], Callable[[Envelope, BatchRows], None]] = {
     ("sale.completed", 1): sale_completed_v1,
     ("sale.refunded", 1): sale_refunded_v1,
