@@ -265,12 +265,25 @@ class IngestConsumer:
         rejected = list(batch.rejected)
         ingested: dict[str, int] = {}
         duplicates = 0
+        log_applied = log.isEnabledFor(logging.INFO)
         for (delivery, env), outcome in zip(batch.valid, applied.outcomes, strict=True):
             if outcome == APPLIED:
                 ingested[env.type] = ingested.get(env.type, 0) + 1
-                log.info(
-                    _APPLIED_MESSAGES.get(env.type, "evento registrado"), extra=_log_fields(env)
-                )
+                if log_applied:
+                    # One line per sale (its trace_id), built directly: Logger.info would
+                    # walk the stack for a caller line that our JSON lines do not show.
+                    log.handle(
+                        log.makeRecord(
+                            log.name,
+                            logging.INFO,
+                            __file__,
+                            0,
+                            _APPLIED_MESSAGES.get(env.type, "evento registrado"),
+                            (),
+                            None,
+                            extra=_log_fields(env),
+                        )
+                    )
             elif outcome == DUPLICATE:
                 duplicates += 1
             elif isinstance(outcome, InvalidEvent):
