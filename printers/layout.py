@@ -238,8 +238,14 @@ def refund_document(refund: ReceiptRefund, store: StoreInfo, columns: int, *,
                                 fmt.money(tender.amount), columns)
     blocks += [Feed(2), Text("Firma: " + "_" * (columns - 7)), Feed(),
                Text("Aclaración: " + "_" * (columns - 12))]
-    blocks += closing_blocks(store, columns, refund.ticket or refund.original_ticket, code)
+    # The slip's code carries a "D" so scanning it can never be taken for the sale ticket
+    # with the same number (refunds are numbered apart from sales).
+    slip = f"{REFUND_CODE_PREFIX}{refund.ticket}" if refund.ticket else refund.original_ticket
+    blocks += closing_blocks(store, columns, slip, code)
     return Document(columns, tuple(blocks), title=f"Devolución {refund.original_ticket}")
+
+
+REFUND_CODE_PREFIX = "D"
 
 
 def report_document(report: Report, store: StoreInfo, columns: int) -> Document:

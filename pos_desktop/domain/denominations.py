@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from pos_desktop.domain.errors import DomainError
+from pos_desktop.i18n import _
 
 
 class InvalidCount(DomainError):
@@ -51,7 +52,7 @@ def denomination(code: str) -> Denomination:
     try:
         return _BY_CODE[code]
     except KeyError:
-        raise InvalidCount(reason=f"unknown denomination {code}") from None
+        raise InvalidCount(reason=_("unknown denomination {code}").format(code=code)) from None
 
 
 def count_total(counts: Mapping[str, int]) -> int:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pos_desktop.domain.errors import DomainError, InvalidQuantity
 from pos_desktop.domain.money import div_round
 from pos_desktop.domain.tax import IvaLine, IvaRate, iva_breakdown
-from pos_desktop.i18n import format_quantity
+from pos_desktop.i18n import N_, _, format_quantity
 
 
 class RefundError(DomainError):
@@ -100,7 +100,7 @@ def plan_refund(lines: Iterable[RefundableLine], wanted: Mapping[int, int]) -> R
             continue
         original = by_no.get(line_no)
         if original is None:
-            raise RefundError(reason=f"the ticket has no line {line_no}")
+            raise RefundError(reason=_("the ticket has no line {line_no}").format(line_no=line_no))
         original.check(quantity)
         chosen.append(RefundLine(len(chosen) + 1, original, quantity,
                                  original.amount_for(quantity)))
@@ -108,7 +108,7 @@ def plan_refund(lines: Iterable[RefundableLine], wanted: Mapping[int, int]) -> R
         raise NothingToRefund()
     plan = RefundPlan(tuple(chosen))
     if plan.total <= 0:
-        raise RefundError(reason="the refund amount is zero")
+        raise RefundError(reason=N_("the refund amount is zero"))
     return plan
 
 
@@ -120,6 +120,8 @@ def parse_ticket_code(text: str, terminal_prefix: str) -> int:
 
     A receipt from another till has another prefix: its sale is not in this database.
     """
+    if text.strip().upper().startswith("D"):  # the code printed on a refund slip
+        raise RefundError(reason=N_("that is a refund slip: scan the sale's receipt"))
     m = _TICKET.match(text)
     if not m or int(m.group(2)) <= 0:
         raise TicketNotFound(ticket=text.strip() or "—")

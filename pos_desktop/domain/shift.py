@@ -18,6 +18,7 @@ from pos_desktop.domain.errors import DomainError, ShiftError
 from pos_desktop.domain.money import div_round
 from pos_desktop.domain.people import Person
 from pos_desktop.domain.tax import IvaRate
+from pos_desktop.i18n import _
 
 TENDER_ORDER = ("cash", "debit", "credit", "transfer")
 IVA_ORDER = tuple(rate.value for rate in IvaRate)
@@ -160,7 +161,7 @@ def tender_totals(sales_paid: Mapping[str, int], change: int,
             rows.append(TenderTotal(kind, sold, back))
     unknown = (set(sales_paid) | set(refunds)) - set(TENDER_ORDER)
     if unknown:
-        raise ShiftError(reason=f"unknown tender kind {sorted(unknown)[0]}")
+        raise ShiftError(reason=_("unknown tender kind {kind}").format(kind=sorted(unknown)[0]))
     return tuple(rows)
 
 

@@ -27,6 +27,7 @@ from pos_desktop.domain.refund import (
 )
 from pos_desktop.domain.sale import Tender, TenderKind
 from pos_desktop.domain.shift import NoOpenShift
+from pos_desktop.i18n import N_
 from pos_desktop.services.events import enqueue_event, local_now
 from pos_desktop.services.guard import TillGuard
 from pos_desktop.store.refund_repo import Refunds
@@ -95,7 +96,7 @@ class RefundService:
         """
         reason = reason.strip()
         if not reason or len(reason) > MAX_REASON:
-            raise RefundError(reason="write why the customer is refunded")
+            raise RefundError(reason=N_("write why the customer is refunded"))
         sale = self.find_sale(code)
         plan = plan_refund(sale.lines, quantities)
         paid = self._tenders(plan.total, tenders)
@@ -109,7 +110,7 @@ class RefundService:
             fresh = self._load(uow, sale.ticket_number, code)
             plan = plan_refund(fresh.lines, quantities)  # what is left may have changed
             if plan.total != sum(t.amount for t in paid):
-                raise RefundError(reason="the ticket changed meanwhile: start again")
+                raise RefundError(reason=N_("the ticket changed meanwhile: start again"))
             number = uow.counters.next("refund")
             ticket = self.identity.ticket(number)
             refund_id, now = str(uuid.uuid4()), local_now()
@@ -200,9 +201,9 @@ class RefundService:
         if not tenders:
             return [Tender(TenderKind.CASH, total)]
         if any(t.amount <= 0 for t in tenders):
-            raise RefundError(reason="every tender must be greater than zero")
+            raise RefundError(reason=N_("every tender must be greater than zero"))
         if sum(t.amount for t in tenders) != total:
-            raise RefundError(reason="the money given back must equal the refund total")
+            raise RefundError(reason=N_("the money given back must equal the refund total"))
         return list(tenders)
 
 

@@ -6,6 +6,7 @@ database only to look up products, to park/recall, and to complete the sale atom
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -79,7 +80,10 @@ class Register:
         m = _QTY_PREFIX.match(entry)
         if m:
             qty_text, entry = m.group(1), m.group(2)
-        reading = self.scale.read(entry) if qty_text is None else None
+        # A product's own code wins over the scale-label reading: shops print in-store codes
+        # in the same 20–29 range, and reading one as a label would sell another product.
+        exact = self.catalog.by_code(entry)
+        reading = self.scale.read(entry) if qty_text is None and exact is None else None
         if reading is not None:
             product = self.catalog.by_plu(reading.plu)
             if product is None:
@@ -91,7 +95,7 @@ class Register:
                 )
             assert reading.grams is not None
             return self.sale.add(product, reading.grams, barcode=entry)
-        product = self.catalog.by_code(entry)
+        product = exact
         if product is None:
             raise UnknownProduct(code=entry)
         if qty_text is None:
@@ -112,12 +116,26 @@ class Register:
     # -- editing -------------------------------------------------------------------------
     def set_quantity(self, line_no: int, text: str) -> None:
         line = self.sale.line(line_no)
-        self.sale.set_quantity(line_no, parse_quantity(text, weighed=line.product.sold_by_weight))
+        quantity = parse_quantity(text, weighed=line.product.sold_by_weight)
+        self._recheck_discounts(lambda sale: sale.set_quantity(line_no, quantity))
+        self.sale.set_quantity(line_no, quantity)
 
     def void_line(self, line_no: int) -> SaleLine:
         line = self.sale.line(line_no)
         self.guard.check("void_line", line_no=line_no, sku=line.product.sku, amount=line.gross)
+        self._recheck_discounts(lambda sale: sale.void_line(line_no))
         return self.sale.void_line(line_no)
+
+    def _recheck_discounts(self, change: Callable[[Sale], object]) -> None:
+        """A fixed-amount discount grows as a share when the amount under it shrinks (fewer
+        units, a voided line, a lower price): the limit is checked again on the result, so
+        a discount allowed at 10 % cannot quietly become 70 %."""
+        before = _largest_discount(self.sale)
+        trial = copy.deepcopy(self.sale)
+        change(trial)
+        after = _largest_discount(trial)
+        if after > before:
+            self.guard.check("discount", percent_bp=after)
 
     def discount_line(self, line_no: int, text: str) -> None:
         discount = parse_discount(text)
@@ -135,9 +153,18 @@ class Register:
         line, price = self.sale.line(line_no), parse_money(text)
         self.guard.check("price_override", line_no=line_no, sku=line.product.sku,
                          old_price=line.unit_price, new_price=price)
+        self._recheck_discounts(lambda sale: sale.set_price(line_no, price))
         self.sale.set_price(line_no, price)
 
+    def _refuse_with_card_tenders(self) -> None:
+        """A card, QR or transfer already charged must not vanish with the sale: the
+        customer would be charged twice. Finish the sale or remove the payment first."""
+        if any(t.kind is not TenderKind.CASH for t in self.sale.tenders):
+            raise PosError("A card or transfer payment was already taken: finish the sale, "
+                           "or remove the payments first (F8 in the payment).")
+
     def cancel(self) -> None:
+        self._refuse_with_card_tenders()
         if self.sale.lines:
             self.guard.check("cancel_sale", lines=len(self.sale.lines), total=self.sale.total)
         self.sale = Sale()
@@ -181,6 +208,7 @@ class Register:
     def park(self, label: str = "") -> int:
         if not self.sale.lines:
             raise EmptySale()
+        self._refuse_with_card_tenders()
         data = snapshot(self.sale)
         with self.uow_factory() as uow:
             parked_id = uow.parked.add(
@@ -199,6 +227,8 @@ class Register:
 
     def recall(self, parked_id: int) -> Sale:
         """Bring back a parked sale; the sale on screen (if any) is parked in its place."""
+        if self.sale.lines:
+            self._refuse_with_card_tenders()
         with self.uow_factory() as uow:
             data = uow.parked.take(parked_id)
             if data is None:
@@ -224,6 +254,15 @@ def parse_discount(text: str) -> Discount:
     if amount <= 0:
         raise InvalidDiscount(reason=N_("must be greater than zero"))
     return Discount(amount=amount)
+
+
+def _largest_discount(sale: Sale) -> int:
+    """The largest discount of a sale (a line's or the ticket's), in basis points."""
+    shares = [_as_percent(li.discount, li.gross) for li in sale.lines if li.discount]
+    if sale.ticket_discount:
+        base = sum(li.after_line_discount for li in sale.lines)
+        shares.append(_as_percent(sale.ticket_discount, base))
+    return max(shares, default=0)
 
 
 def _as_percent(discount: Discount, base: int) -> int:

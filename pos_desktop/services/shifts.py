@@ -34,7 +34,7 @@ from pos_desktop.domain.shift import (
     ShiftAlreadyOpen,
     ShiftFigures,
 )
-from pos_desktop.i18n import format_money
+from pos_desktop.i18n import N_, format_money
 from pos_desktop.services.events import enqueue_event, local_now, new_trace
 from pos_desktop.services.guard import TillGuard
 from pos_desktop.services.people import TOLERANCE_KEY
@@ -117,10 +117,10 @@ class ShiftService:
         if counts is not None:
             counted = count_total(counts)
             if float_amount is not None and float_amount != counted:
-                raise InvalidCashMove(reason="the float and its count differ")
+                raise InvalidCashMove(reason=N_("the float and its count differ"))
             float_amount = counted
         if float_amount is None or float_amount < 0:
-            raise InvalidCashMove(reason="the float must be zero or more")
+            raise InvalidCashMove(reason=N_("the float must be zero or more"))
         auth = self.guard.authorize(Action.OPEN_SHIFT, float=float_amount)
         with self.uow_factory() as uow:
             shifts = Shifts(uow.conn)
@@ -165,9 +165,9 @@ class ShiftService:
     def _move(self, direction: str, amount: int, reason: str) -> CashMove:
         reason = reason.strip()
         if amount <= 0:
-            raise InvalidCashMove(reason="the amount must be greater than zero")
+            raise InvalidCashMove(reason=N_("the amount must be greater than zero"))
         if not reason or len(reason) > MAX_REASON:
-            raise InvalidCashMove(reason="write the reason")
+            raise InvalidCashMove(reason=N_("write the reason"))
         action = Action.CASH_IN if direction == "in" else Action.CASH_OUT
         auth = self.guard.authorize(action, amount=amount, reason=reason)
         with self.uow_factory() as uow:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from types import TracebackType
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
+from pos_desktop.domain.errors import PosError
 from pos_desktop.store.catalog_repo import CatalogRepository
 from pos_desktop.store.repositories import (
     Counters,
@@ -18,6 +20,10 @@ from pos_desktop.store.repositories import (
 )
 
 
+class DatabaseBusy(PosError):
+    message = "The till's database is busy with another task: try again in a moment."
+
+
 class UnitOfWork:
     conn: Connection
 
@@ -26,7 +32,16 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         self.conn = self.engine.connect()
-        self._tx = self.conn.begin()  # BEGIN IMMEDIATE (see db.py)
+        try:
+            self._tx = self.conn.begin()  # BEGIN IMMEDIATE (see db.py)
+        except OperationalError as exc:
+            self.conn.close()  # or the pool runs dry and every later action waits 30 s
+            if "locked" in str(exc.orig):
+                raise DatabaseBusy() from exc
+            raise
+        except BaseException:
+            self.conn.close()
+            raise
         self.counters = Counters(self.conn)
         self.settings = Settings(self.conn)
         self.catalog = CatalogRepository(self.conn)

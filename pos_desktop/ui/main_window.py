@@ -585,6 +585,10 @@ class MainWindow(QMainWindow):
         if self.register.sale.lines:
             try:
                 self.register.park(_("Left open when the till closed"))
+            except PosError as exc:  # e.g. a card already charged: keep the window open
+                self.show_error(exc)
+                event.ignore()
+                return
             except Exception:
                 log.exception("could not hold the open sale on close")
         super().closeEvent(event)

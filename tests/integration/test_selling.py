@@ -153,3 +153,72 @@ def test_discounts_from_what_the_cashier_types(till: Till) -> None:
     reg.discount_line(1, "10%")
     reg.discount_ticket("100")
     assert reg.sale.total == gross - round(gross / 10) - 10000
+
+
+def test_an_in_store_code_in_the_scale_range_sells_its_own_product(till: Till, tmp_path) -> None:
+    from pos_desktop.domain.barcode import gtin_check_digit
+    from pos_desktop.services.catalog_import import import_catalog
+
+    _sku, plu = weighed(till)
+    body = f"29{plu:05d}00045"  # would read as PLU {plu}, 45 g under the default pattern
+    code = body + str(gtin_check_digit(body))
+    csv = tmp_path / "own.csv"
+    csv.write_text("sku,name,price,iva_rate,unit,barcodes,plu,category\n"
+                   f"INT1,Alfajor casero,800.00,21,unit,{code},,\n", encoding="utf-8")
+    import_catalog(till.uow, csv)
+    line = till.register.scan(code)
+    assert (line.product.sku, line.quantity_milli, line.gross) == ("INT1", 1000, 80000)
+
+
+def test_a_card_already_charged_is_never_dropped_by_park_or_cancel(till: Till) -> None:
+    reg = till.register
+    reg.scan(f"2*{first_barcode(till)}")
+    reg.tender(TenderKind.DEBIT, 100)
+    with pytest.raises(PosError, match="tarjeta|card"):
+        reg.park()
+    with pytest.raises(PosError, match="tarjeta|card"):
+        reg.cancel()
+    assert reg.sale.tendered == 100
+    reg.sale.clear_tenders()
+    reg.park()
+
+
+class Approvals:
+    """A guard that records what it was asked and allows up to a discount limit."""
+
+    def __init__(self, limit_bp: int) -> None:
+        self.limit_bp = limit_bp
+        self.asked: list[tuple[str, dict[str, object]]] = []
+
+    def check(self, action: str, **details: object) -> None:
+        self.asked.append((action, details))
+        if action == "discount" and int(details["percent_bp"]) > self.limit_bp:  # type: ignore[call-overload]
+            raise PosError("needs approval")
+
+
+def test_a_discount_cannot_grow_past_the_limit_by_lowering_the_quantity(till: Till) -> None:
+    reg = till.register
+    guard = Approvals(limit_bp=1500)
+    reg.guard = guard
+    reg.scan(f"10*{first_barcode(till)}")
+    gross = reg.sale.lines[0].gross
+    reg.discount_line(1, str(gross * 13 // 100 // 100))  # ~13 % as pesos: allowed alone
+    with pytest.raises(PosError, match="approval"):
+        reg.set_quantity(1, "2")  # the same pesos would be ~65 % of two units
+    assert reg.sale.lines[0].quantity_milli == 10000  # nothing changed
+    reg.set_quantity(1, "12")  # a smaller share needs nothing
+    assert reg.sale.lines[0].quantity_milli == 12000
+
+
+def test_a_ticket_discount_cannot_grow_past_the_limit_by_voiding_lines(till: Till) -> None:
+    reg = till.register
+    with till.uow() as uow:
+        codes = list(uow.conn.execute(text("SELECT code FROM barcodes ORDER BY code LIMIT 4")).scalars())
+    for code in codes:
+        reg.scan(code)
+    base = reg.sale.total
+    reg.guard = Approvals(limit_bp=1500)
+    reg.discount_ticket(str(base * 12 // 100 // 100))
+    with pytest.raises(PosError, match="approval"):
+        for line in list(reg.sale.lines)[:-1]:
+            reg.void_line(line.line_no)

@@ -143,7 +143,7 @@ def test_refund_slip_names_the_original_ticket_reason_and_signature() -> None:
                      "Firma:"):
         assert expected in text, expected
     assert isinstance(document.blocks[0], DrawerKick)
-    assert Barcode("0001-00001300") in document.blocks
+    assert Barcode("D0001-00001300") in document.blocks  # never mistaken for sale 1300
 
 
 def test_report_document_lays_out_labels_and_values() -> None:
