@@ -174,9 +174,9 @@ def test_a_card_already_charged_is_never_dropped_by_park_or_cancel(till: Till) -
     reg = till.register
     reg.scan(f"2*{first_barcode(till)}")
     reg.tender(TenderKind.DEBIT, 100)
-    with pytest.raises(PosError, match="tarjeta|card"):
+    with pytest.raises(PosError, match=r"tarjeta|card"):
         reg.park()
-    with pytest.raises(PosError, match="tarjeta|card"):
+    with pytest.raises(PosError, match=r"tarjeta|card"):
         reg.cancel()
     assert reg.sale.tendered == 100
     reg.sale.clear_tenders()
@@ -219,6 +219,9 @@ def test_a_ticket_discount_cannot_grow_past_the_limit_by_voiding_lines(till: Til
     base = reg.sale.total
     reg.guard = Approvals(limit_bp=1500)
     reg.discount_ticket(str(base * 12 // 100 // 100))
-    with pytest.raises(PosError, match="approval"):
+    def void_all_but_the_last() -> None:
         for line in list(reg.sale.lines)[:-1]:
             reg.void_line(line.line_no)
+
+    with pytest.raises(PosError, match="approval"):
+        void_all_but_the_last()
