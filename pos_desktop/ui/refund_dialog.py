@@ -95,6 +95,7 @@ class RefundDialog(GuardedDialog):
                 reason=_("ticket {ticket} was already refunded in full").format(ticket=sale.ticket)
             )
         self.sale = sale
+        self.kind = paid_mostly_with(sale)  # a card sale goes back to the card by default
         self.table.setRowCount(len(sale.lines))
         for row, line in enumerate(sale.lines):
             cells = [
@@ -176,3 +177,16 @@ class RefundDialog(GuardedDialog):
 
         if not self.attempt(refund):
             self.field.setText(reason)  # kept for the retry after the supervisor's PIN
+
+
+def paid_mostly_with(sale: SaleForRefund) -> TenderKind:
+    """The tender that paid most of the sale (cash net of the change it gave)."""
+    paid: dict[str, int] = {}
+    for t in sale.tenders:
+        paid[t["kind"]] = paid.get(t["kind"], 0) + int(t["amount"])
+    change = sum(int(t.get("amount", 0)) for t in sale.tenders) - sale.total
+    if "cash" in paid:
+        paid["cash"] -= max(change, 0)
+    if not paid:
+        return TenderKind.CASH
+    return TenderKind(max(paid.items(), key=lambda kv: (kv[1], kv[0] == "cash"))[0])
