@@ -66,6 +66,10 @@ class SyncStatus:
         return data
 
 
+# What the sync service reports when no broker is configured (a standalone till).
+NOT_CONFIGURED = "sincronización sin configurar (sync.amqp_url / POS_AMQP_URL)"
+
+
 def outbox_backlog(conn: Connection) -> Backlog:
     counts: dict[str, int] = dict(
         conn.execute(
@@ -143,7 +147,9 @@ def format_age(seconds: float) -> str:
 
 def status_bar_text(status: SyncStatus) -> tuple[str, str]:
     """(text, level) for ``status_bar.set_sync_state`` (which puts "Sync:" in front);
-    level is ok / warning / error."""
+    level is ok / info (standalone) / warning / error."""
+    if status.last_error == NOT_CONFIGURED:  # a standalone till: nothing is wrong
+        return _("standalone ({n} kept for head office)").format(n=status.pending), "info"
     label = {
         SyncState.ONLINE: _("online"),
         SyncState.OFFLINE: _("offline"),

@@ -13,7 +13,13 @@ from typing import Any
 from sqlalchemy import Engine
 
 from pos_desktop.secrets import AMQP_PASSWORD, API_TOKEN, get_secret
-from pos_desktop.services.sync_status import Link, SyncState, SyncStatus, read_sync_status
+from pos_desktop.services.sync_status import (
+    NOT_CONFIGURED,
+    Link,
+    SyncState,
+    SyncStatus,
+    read_sync_status,
+)
 from pos_desktop.store.uow import UnitOfWork
 from sync.till.catalog_listener import CatalogListener
 from sync.till.outbox import OutboxQueue
@@ -22,7 +28,6 @@ from sync.till.settings import SyncSettings, load_sync_settings
 
 log = logging.getLogger(__name__)
 
-NOT_CONFIGURED = "sincronización sin configurar (sync.amqp_url / POS_AMQP_URL)"
 DISABLED = "envío a la central desactivado (sync.enabled)"
 
 

@@ -1,0 +1,19 @@
+"""A till with no head office configured is not 'offline with an error': it says standalone."""
+
+from __future__ import annotations
+
+from pos_desktop.i18n import set_language
+from pos_desktop.services.sync_status import (
+    NOT_CONFIGURED,
+    SyncState,
+    SyncStatus,
+    status_bar_text,
+)
+
+
+def test_a_standalone_till_says_so_calmly() -> None:
+    set_language("es_AR")
+    status = SyncStatus(SyncState.OFFLINE, 3, 0, None, None, NOT_CONFIGURED, None)
+    assert status_bar_text(status) == ("sin central (3 guardados para la central)", "info")
+    broken = SyncStatus(SyncState.OFFLINE, 3, 0, None, None, "conexión rechazada", None)
+    assert status_bar_text(broken)[1] == "warning"
