@@ -29,11 +29,11 @@ class PrinterWatch(QObject):
         failed = int(getattr(status, "failed", 0))
         pending = int(getattr(status, "pending", 0))
         if state == "ok" and not failed:
-            text = _("Printer ready") if not pending else _("Printing ({count})").format(
+            text = _("ready") if not pending else _("printing ({count})").format(
                 count=pending)
             self.window.status.set_printer_state(text, "ok")
             return
-        message = str(getattr(status, "message", "")) or _("Printer problem")
+        message = str(getattr(status, "message", "")) or _("problem")
         if failed:
             message += " · " + _("{count} receipts not printed (Ctrl+P retries)").format(
                 count=failed)
@@ -51,7 +51,7 @@ def attach_printing(window: MainWindow) -> Printing:
     if printing.problem:
         window.status.set_printer_state(printing.problem, "error")
     else:
-        window.status.set_printer_state(_("Printer ready"), "ok")
+        window.status.set_printer_state(_("ready"), "ok")
 
     def remember(done: object) -> None:
         watch.last_ticket = int(getattr(done, "ticket_number", 0)) or watch.last_ticket
