@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
@@ -24,6 +24,7 @@ from pos_desktop.services.shifts import ShiftService
 from pos_desktop.store.catalog_repo import CatalogRepository
 from pos_desktop.store.db import database_path, open_engine
 from pos_desktop.store.migrate import migrate
+from pos_desktop.store.repositories import Settings
 from pos_desktop.store.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -128,7 +129,6 @@ class Till:
 
     # -- head office sync (sync/till): built here so services never import it ------------
     def build_sync(self, **options: object) -> TillSync:
-        from pos_desktop.store.repositories import Settings
         from sync.till.service import TillSync
 
         with self.reader.connect() as conn:  # a read: never the write lock
@@ -167,13 +167,20 @@ class Till:
         sync = self.sync or self.build_sync()
         return sync.status()
 
+    def settings(self, *keys: str) -> dict[str, Any]:
+        """Stored values of ``keys`` (None when unset), read without the write lock: a
+        read must never wait for the publisher or the print queue to finish writing."""
+        with self.reader.connect() as conn:
+            stored = Settings(conn)
+            return {key: stored.get(key) for key in keys}
+
     def new_register(self) -> Register:
         catalog = CatalogRepository(self.reader.connect())
         user = self.session.user
         cashier = None if user is None else Cashier(user.user_id, user.name)
-        with self.uow() as uow:
-            pattern = uow.settings.get("scale.pattern") or DEFAULT_SCALE_PATTERN
-            print_receipts = bool(uow.settings.get("ui.print_receipts", True))
+        prefs = self.settings("scale.pattern", "ui.print_receipts")
+        pattern = prefs["scale.pattern"] or DEFAULT_SCALE_PATTERN
+        print_receipts = prefs["ui.print_receipts"] is not False
         try:
             scale = ScaleLabelFormat(pattern)
         except ValueError:  # a bad pattern must not stop the till; plain codes still sell

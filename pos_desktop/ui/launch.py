@@ -44,8 +44,7 @@ def _quit_on_ctrl_c(app: QApplication) -> None:
 
 def store_name(till: Till) -> str:
     """The shop's name for the status bar (a setting; empty until configured)."""
-    with till.uow() as uow:
-        return str(uow.settings.get("store.name", "") or "")
+    return str(till.settings("store.name")["store.name"] or "")
 
 
 def build_window(
@@ -70,8 +69,7 @@ def feature_extensions() -> tuple[Extension, ...]:
 
 def _start_sync(till: Till) -> None:
     """Start head-office sync when it is configured; a till without it sells standalone."""
-    with till.uow() as uow:
-        configured = bool(uow.settings.get("sync.amqp_url"))
+    configured = bool(till.settings("sync.amqp_url")["sync.amqp_url"])
     if configured or os.environ.get("POS_AMQP_URL"):
         try:
             till.start_sync()
@@ -85,9 +83,7 @@ def preferences(till: Till, *, language_chosen: bool = False) -> dict[str, objec
     from pos_desktop.i18n import set_language
     from pos_desktop.ui.theme import BASE_POINT_SIZE
 
-    with till.uow() as uow:
-        prefs = {k: uow.settings.get(k) for k in
-                 ("ui.language", "ui.fullscreen", "ui.font_size", "ui.confirm_cancel")}
+    prefs = till.settings("ui.language", "ui.fullscreen", "ui.font_size", "ui.confirm_cancel")
     language = prefs.get("ui.language")
     if language and not language_chosen:
         set_language(str(language))
@@ -121,7 +117,7 @@ def run_window(
         prefs = preferences(till, language_chosen=language_chosen)
         _start_sync(till)
         window = build_window(till, (*feature_extensions(), *extensions))
-        window.confirm_cancel = bool(prefs.get("ui.confirm_cancel", True))
+        window.confirm_cancel = prefs["ui.confirm_cancel"] is not False
         if prefs.get("ui.fullscreen"):
             window.showFullScreen()
         window.show()
