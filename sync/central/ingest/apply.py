@@ -15,7 +15,6 @@ Failure policy, by error kind:
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -27,7 +26,7 @@ from psycopg import errors as pg_errors
 
 from sync.central.database import DatabaseUnavailable
 from sync.central.ingest.progress import JournalBreak, update_progress
-from sync.central.ingest.writers import WRITERS, BatchRows
+from sync.central.ingest.writers import BATCH_STATEMENT, WRITERS
 from sync.contracts import Envelope, InvalidEvent
 
 log = logging.getLogger("sync.central.ingest")
@@ -36,15 +35,6 @@ APPLIED: Literal["applied"] = "applied"
 DUPLICATE: Literal["duplicate"] = "duplicate"
 Outcome = Literal["applied", "duplicate"] | InvalidEvent
 
-_TRACK = """
-INSERT INTO processed_events (event_id, store_id, terminal_id, seq, type, schema_version,
-    occurred_at, trace_id, journal_seq, journal_prev_hash, journal_hash)
-SELECT * FROM json_to_recordset(%s::json) AS e(event_id uuid, store_id text, terminal_id text,
-    seq bigint, type text, schema_version int, occurred_at timestamptz, trace_id text,
-    journal_seq bigint, journal_prev_hash text, journal_hash text)
-ON CONFLICT DO NOTHING
-RETURNING event_id::text
-"""
 _KNOWN = "SELECT event_id::text FROM processed_events WHERE event_id = ANY(%s::uuid[])"
 _STORES = "INSERT INTO stores (store_id) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING"
 _TERMINALS = """
@@ -53,6 +43,26 @@ ON CONFLICT DO NOTHING
 """
 
 CommitHook = Callable[[Sequence[Envelope]], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """A validated event and its body as JSON text: what PostgreSQL stores is exactly
+    what was validated."""
+
+    envelope: Envelope
+    json: str
+
+    @classmethod
+    def of(cls, envelope: Envelope, body: bytes | None = None) -> Received:
+        """From a message body, or re-encoded when there is none or it is not plain UTF-8
+        JSON (a BOM, UTF-16: valid JSON, but not text PostgreSQL's jsonb accepts)."""
+        if body is not None and body[:1] == b"{":
+            try:
+                return cls(envelope, body.decode("utf-8"))
+            except UnicodeDecodeError:
+                pass
+        return cls(envelope, envelope.to_json().decode("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -81,28 +91,29 @@ class BatchApplier:
         self.before_commit = before_commit
         self._known_terminals: set[tuple[str, str]] = set()
 
-    def apply(self, envelopes: Sequence[Envelope]) -> AppliedBatch:
-        """One outcome per envelope, in order, and the journal breaks found. Commits."""
-        if not envelopes:
+    def apply(self, events: Sequence[Received]) -> AppliedBatch:
+        """One outcome per event, in order, and the journal breaks found. Commits."""
+        if not events:
             return AppliedBatch([], [])
         with database_errors():
             try:
-                return self._in_transaction(envelopes)
+                return self._in_transaction(events)
             except (pg_errors.IntegrityError, pg_errors.DataError) as error:
                 self.connection.rollback()
                 log.warning(
                     "un evento del lote viola una restricción; se aplican de a uno",
-                    extra={"error": str(error), "batch": len(envelopes)},
+                    extra={"error": str(error), "batch": len(events)},
                 )
-            alone = [self._alone(env) for env in envelopes]
+            alone = [self._alone(event) for event in events]
             return AppliedBatch(
                 [outcome for outcome, _ in alone],
                 [found for _, breaks in alone for found in breaks],
             )
 
-    def _alone(self, env: Envelope) -> tuple[Outcome, list[JournalBreak]]:
+    def _alone(self, event: Received) -> tuple[Outcome, list[JournalBreak]]:
+        env = event.envelope
         try:
-            result = self._in_transaction([env])
+            result = self._in_transaction([event])
             return result.outcomes[0], result.journal_breaks
         except (pg_errors.IntegrityError, pg_errors.DataError) as error:
             self.connection.rollback()
@@ -111,21 +122,22 @@ class BatchApplier:
                 "conflict", f"no se puede registrar {env.type} seq {env.seq}: {detail}"
             ), []
 
-    def _in_transaction(self, envelopes: Sequence[Envelope]) -> AppliedBatch:
-        outcomes: list[Outcome | None] = [None] * len(envelopes)
+    def _in_transaction(self, events: Sequence[Received]) -> AppliedBatch:
+        outcomes: list[Outcome | None] = [None] * len(events)
         candidates: dict[str, int] = {}
-        for index, env in enumerate(envelopes):
-            if env.event_id in candidates:
+        for index, event in enumerate(events):
+            if event.envelope.event_id in candidates:
                 outcomes[index] = DUPLICATE  # the same message twice in one batch
             else:
-                candidates[env.event_id] = index
+                candidates[event.envelope.event_id] = index
         with self.connection.cursor() as cursor:
-            inserted = self._track(cursor, [envelopes[i] for i in candidates.values()])
+            document = "[" + ",".join(events[i].json for i in candidates.values()) + "]"
+            inserted = {row[0] for row in cursor.execute(BATCH_STATEMENT, (document,))}
             missing = [event_id for event_id in candidates if event_id not in inserted]
             known = {row[0] for row in cursor.execute(_KNOWN, (missing,))} if missing else set()
             applied: list[Envelope] = []
             for event_id, index in candidates.items():
-                env = envelopes[index]
+                env = events[index].envelope
                 if event_id in inserted:
                     applied.append(env)
                     outcomes[index] = APPLIED
@@ -138,41 +150,17 @@ class BatchApplier:
                         f"con seq {env.seq}; este ({env.event_id}) no se aplica",
                     )
             self._ensure_terminals(cursor, applied)
-            rows = BatchRows()
             for env in applied:
-                WRITERS[(env.type, env.schema_version)](env, rows)
-            rows.write(cursor)
+                per_event = WRITERS[(env.type, env.schema_version)].statements
+                if per_event is not None:
+                    for sql, params in per_event(env):
+                        cursor.execute(sql, params)
             breaks = update_progress(cursor, applied)
         if self.before_commit:
             self.before_commit(applied)
         self.connection.commit()
         self._known_terminals.update((env.store_id, env.terminal_id) for env in applied)
         return AppliedBatch([outcome for outcome in outcomes if outcome is not None], breaks)
-
-    @staticmethod
-    def _track(cursor: psycopg.Cursor[Any], envelopes: Sequence[Envelope]) -> set[str]:
-        """Insert the tracking rows; returns the event ids that were new. The rows travel
-        as one JSON document: far cheaper to encode than eleven typed arrays."""
-        rows = []
-        for env in envelopes:
-            journal = env.payload.get("journal") or {}
-            rows.append(
-                {
-                    "event_id": env.event_id,
-                    "store_id": env.store_id,
-                    "terminal_id": env.terminal_id,
-                    "seq": env.seq,
-                    "type": env.type,
-                    "schema_version": env.schema_version,
-                    "occurred_at": env.occurred_at,
-                    "trace_id": env.trace_id,
-                    "journal_seq": journal.get("seq"),
-                    "journal_prev_hash": journal.get("prev_hash"),
-                    "journal_hash": journal.get("hash"),
-                }
-            )
-        document = json.dumps(rows, separators=(",", ":"))
-        return {row[0] for row in cursor.execute(_TRACK, (document,))}
 
     def _ensure_terminals(self, cursor: psycopg.Cursor[Any], applied: Sequence[Envelope]) -> None:
         new = {(env.store_id, env.terminal_id) for env in applied} - self._known_terminals

@@ -33,7 +33,14 @@ from pika.adapters.blocking_connection import BlockingChannel
 from pika.spec import Basic, BasicProperties
 
 from sync.central.database import DatabaseUnavailable, connect
-from sync.central.ingest.apply import APPLIED, DUPLICATE, AppliedBatch, BatchApplier, CommitHook
+from sync.central.ingest.apply import (
+    APPLIED,
+    DUPLICATE,
+    AppliedBatch,
+    BatchApplier,
+    CommitHook,
+    Received,
+)
 from sync.central.ingest.writers import WRITERS
 from sync.central.metrics import IngestMetrics
 from sync.central.topology import Topology
@@ -253,7 +260,9 @@ class IngestConsumer:
                 valid.append((delivery, env))
             except InvalidEvent as error:
                 rejected.append((delivery, error))
-        applied = database.submit(applier.apply, [env for _, env in valid])
+        applied = database.submit(
+            applier.apply, [Received.of(env, delivery.body) for delivery, env in valid]
+        )
         return _Batch(batch, valid, rejected, applied, started)
 
     def _finish(self, channel: BlockingChannel, batch: _Batch) -> None:
