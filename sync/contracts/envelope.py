@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+import msgspec
+
 from sync.contracts.errors import InvalidEvent
 from sync.contracts.registry import default_registry
 
@@ -111,8 +113,45 @@ def decode_json(body: bytes | str) -> Any:
         raise InvalidEvent("not_json", f"el mensaje no es JSON UTF-8 válido ({error})") from None
 
 
+_PLAIN = msgspec.json.Decoder()
+
+
+def _parse_typed(body: bytes) -> Envelope | None:
+    """The fast path: the typed decoders (compiled from the same schemas, never looser)
+    accept the body, so only the rules remain. None when they refuse, or cannot judge:
+    the full validator then gives the verdict and its message."""
+    registry = default_registry()
+    if registry.typed_envelope is None:
+        return None
+    try:
+        shell = registry.typed_envelope.decode(body)
+        checker = registry.typed_payload(shell.type, shell.schema_version)
+        if checker is None:
+            return None
+        checker.decode(shell.payload)
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        return None
+    payload = _PLAIN.decode(shell.payload)
+    registry.rules(shell.type, shell.schema_version)(payload)
+    return Envelope(
+        event_id=shell.event_id,
+        type=shell.type,
+        schema_version=shell.schema_version,
+        occurred_at=shell.occurred_at,
+        store_id=shell.store_id,
+        terminal_id=shell.terminal_id,
+        seq=shell.seq,
+        trace_id=shell.trace_id,
+        payload=payload,
+    )
+
+
 def parse_envelope(body: bytes | str | dict[str, Any]) -> Envelope:
     """Decode and validate a message body (or an already decoded dict)."""
+    if isinstance(body, bytes):
+        fast = _parse_typed(body)
+        if fast is not None:
+            return fast
     data = body if isinstance(body, dict) else decode_json(body)
     if not isinstance(data, dict):
         raise InvalidEvent("envelope", "el mensaje no es un objeto JSON")

@@ -1,0 +1,207 @@
+"""The typed decoders (the ingest's fast acceptance test) are never looser than the schemas.
+
+Whatever they accept, the compiled validator and the ``jsonschema`` reference accept too,
+and the fast path returns exactly what the full path returns: the same envelope, or the
+same refusal. Checked on every example and on thousands of mutations of real events.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sync.contracts import Envelope, InvalidEvent, default_registry, parse_envelope
+from sync.contracts.envelope import _parse_typed, decode_json
+from sync.contracts.testing import SimulatedTerminal
+from sync.contracts.typed import Untranslatable, translate
+
+EXAMPLES = Path(__file__).parents[2] / "sync" / "contracts" / "examples"
+INGESTED = ["sale.completed", "sale.refunded", "shift.opened", "shift.closed", "cash.moved"]
+
+WRONG_VALUES: list[Any] = [
+    None,
+    True,
+    False,
+    0,
+    -1,
+    1,
+    1.0,
+    1.5,
+    2**53,
+    2**64,
+    -(2**63) - 1,
+    "",
+    "x",
+    "21",
+    "y" * 300,
+    "１２３",  # fullwidth digits: Python's \\d would take them, [0-9] does not
+    "2026-11-28T10:31:05-03:00",
+    "2026-13-45T99:99:99Z",
+    "2026-11-28 10:31:05",
+    "0123abcd-0000-4000-8000-00000000000G",
+    "0001-00000001\n",
+    [],
+    [1],
+    {},
+    {"a": 1},
+]
+
+
+def full_path(body: bytes) -> Envelope | InvalidEvent:
+    """What the ingest did before the typed decoders: decode, validate, build."""
+    try:
+        data = decode_json(body)
+        if not isinstance(data, dict):
+            raise InvalidEvent("envelope", "el mensaje no es un objeto JSON")
+        default_registry().validate(data)
+        return Envelope(**data)
+    except InvalidEvent as refused:
+        return refused
+    except (TypeError, KeyError) as broken:  # a shape the schema allowed and Envelope not
+        return InvalidEvent("envelope", repr(broken))
+
+
+def fast_path(body: bytes) -> Envelope | InvalidEvent | None:
+    try:
+        return _parse_typed(body)
+    except InvalidEvent as refused:
+        return refused
+
+
+def events() -> list[Envelope]:
+    till = SimulatedTerminal("S001", "T01", seed=41)
+    opened = till.open_shift()
+    sold = [till.sale(n) for n in (1, 3, 12)]
+    sold.append(till.sale(2, tender="debit"))
+    refund = till.refund(sold[1])
+    moved = till.move_cash("out", 150_000, "Retiro")
+    closed = till.close_shift(counted_difference=-700)
+    examples = [
+        Envelope(**json.loads((EXAMPLES / f"{name}.v1.json").read_text(encoding="utf-8")))
+        for name in INGESTED
+    ]
+    return [opened, *sold, refund, moved, closed, *examples]
+
+
+def paths(node: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    yield prefix
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from paths(value, (*prefix, index))
+
+
+def replaced(document: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str, Any]:
+    result = copy.deepcopy(document)
+    parent = result
+    for key in path[:-1]:
+        parent = parent[key]
+    parent[path[-1]] = value
+    return result
+
+
+def mutations(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    for path in paths(document):
+        if not path:
+            continue
+        for value in WRONG_VALUES:
+            yield replaced(document, path, value)
+        parent: Any = document
+        for key in path[:-1]:
+            parent = parent[key]
+        if isinstance(parent, dict):
+            removed = copy.deepcopy(document)
+            target = removed
+            for key in path[:-1]:
+                target = target[key]
+            del target[path[-1]]
+            yield removed
+        node = parent[path[-1]]
+        if isinstance(node, dict):
+            yield replaced(document, path, {**node, "extra_field": 1})
+        if isinstance(node, list) and node:
+            yield replaced(document, path, [*node, node[-1]])
+            yield replaced(document, path, [])
+
+
+def test_every_ingested_type_and_the_envelope_have_a_typed_decoder() -> None:
+    registry = default_registry()
+    assert registry.typed_envelope is not None
+    for name in INGESTED:
+        assert registry.typed_payload(name, 1) is not None, name
+
+
+@pytest.mark.parametrize("event", events(), ids=lambda e: f"{e.type}-{e.seq}")
+def test_the_fast_path_accepts_every_valid_event_and_returns_what_the_full_path_does(
+    event: Envelope,
+) -> None:
+    body = event.to_json()
+    fast = fast_path(body)
+    assert isinstance(fast, Envelope)
+    assert fast == full_path(body) == parse_envelope(body)
+
+
+@pytest.mark.parametrize("event", events()[:9], ids=lambda e: f"{e.type}-{e.seq}")
+def test_on_mutations_the_fast_path_is_never_looser_than_the_schemas(event: Envelope) -> None:
+    registry = default_registry()
+    accepted = refused = 0
+    for mutant in mutations(event.to_dict()):
+        body = json.dumps(mutant, ensure_ascii=False).encode("utf-8")
+        fast = fast_path(body)
+        if fast is None:
+            refused += 1
+            continue
+        accepted += 1
+        full = full_path(body)
+        if isinstance(fast, InvalidEvent):
+            assert isinstance(full, InvalidEvent), mutant
+            assert (fast.code, str(fast)) == (full.code, str(full))
+        else:
+            assert fast == full, mutant
+            registry.reference_validate(mutant)  # jsonschema agrees it is valid
+    assert refused > accepted  # most mutations break the schema: the fast path said no
+
+
+def test_floats_anywhere_are_left_to_the_full_path() -> None:
+    till = SimulatedTerminal(seed=5)
+    body = till.sale(2).to_json().replace(b'"seq":1,', b'"seq":1.0,', 1)
+    assert b'"seq":1.0' in body
+    assert fast_path(body) is None
+    with pytest.raises(InvalidEvent) as refused:
+        parse_envelope(body)
+    assert refused.value.code in {"payload", "not_json"}
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "array", "uniqueItems": True, "items": {"type": "string"}},
+        {"type": "string", "format": "email"},
+        {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+        {"type": "object", "additionalProperties": {"type": "string"}, "properties": {}},
+        {"type": "number"},
+        {"type": "integer", "exclusiveMinimum": 0},
+    ],
+)
+def test_what_the_translator_does_not_know_it_refuses_to_translate(schema: dict[str, Any]) -> None:
+    with pytest.raises(Untranslatable):
+        translate(schema, "probe")
+
+
+def test_a_format_and_a_pattern_must_both_hold() -> None:
+    import msgspec
+
+    stamp = msgspec.json.Decoder(
+        translate({"type": "string", "format": "date-time", "pattern": "-03:00$"}, "stamp")
+    )
+    assert stamp.decode(b'"2026-11-28T10:31:05-03:00"') == "2026-11-28T10:31:05-03:00"
+    for wrong in (b'"2026-11-28T10:31:05Z"', b'"x2026-11-28T10:31:05-03:00"', b'"-03:00"'):
+        with pytest.raises(msgspec.ValidationError):
+            stamp.decode(wrong)
