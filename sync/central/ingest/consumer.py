@@ -42,6 +42,7 @@ from sync.central.ingest.apply import (
     Received,
 )
 from sync.central.ingest.writers import WRITERS
+from sync.central.logs import EACH
 from sync.central.metrics import IngestMetrics
 from sync.central.topology import Topology
 from sync.contracts import Envelope, InvalidEvent, parse_envelope
@@ -274,29 +275,18 @@ class IngestConsumer:
         rejected = list(batch.rejected)
         ingested: dict[str, int] = {}
         duplicates = 0
-        log_applied = log.isEnabledFor(logging.INFO)
+        lines: list[dict[str, Any]] = []
         for (delivery, env), outcome in zip(batch.valid, applied.outcomes, strict=True):
             if outcome == APPLIED:
                 ingested[env.type] = ingested.get(env.type, 0) + 1
-                if log_applied:
-                    # One line per sale (its trace_id), built directly: Logger.info would
-                    # walk the stack for a caller line that our JSON lines do not show.
-                    log.handle(
-                        log.makeRecord(
-                            log.name,
-                            logging.INFO,
-                            __file__,
-                            0,
-                            _APPLIED_MESSAGES.get(env.type, "evento registrado"),
-                            (),
-                            None,
-                            extra=_log_fields(env),
-                        )
-                    )
+                lines.append(_log_fields(env))
             elif outcome == DUPLICATE:
                 duplicates += 1
             elif isinstance(outcome, InvalidEvent):
                 rejected.append((delivery, outcome))
+        if lines:
+            # One line per applied event (its trace_id), written by one handler call.
+            log.info("eventos registrados", extra={EACH: lines})
         # Counted once per batch (a labelled counter costs a lock and a lookup per call).
         for event_type, count in ingested.items():
             self.metrics.ingested.labels(event_type).inc(count)
@@ -363,6 +353,7 @@ def _close_quietly(connection: pika.BlockingConnection) -> None:
 
 def _log_fields(env: Envelope) -> dict[str, Any]:
     fields: dict[str, Any] = {
+        "message": _APPLIED_MESSAGES.get(env.type, "evento registrado"),
         "trace_id": env.trace_id,
         "store_id": env.store_id,
         "terminal_id": env.terminal_id,
