@@ -197,6 +197,30 @@ def test_out_of_order_events_of_one_terminal_give_contiguous_seq_and_gaps(
     )
 
 
+def test_several_terminals_walk_in_chunks_and_each_keeps_its_own_chain(
+    central_db: str, broker: Broker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sync.central.ingest import progress as progress_module
+
+    monkeypatch.setattr(progress_module, "_WALK_CHUNK", 3)  # walks of many rounds
+    tills = [SimulatedTerminal("S001", f"T0{n}", seed=60 + n) for n in range(1, 4)]
+    made = {till.terminal_id: sales(till, 11) for till in tills}
+    # seq 1 of each till last: everything else is stored first, then walked in chunks of 3
+    broker.publish(event for events in made.values() for event in events[1:])
+    broker.publish(events[0] for events in made.values())
+    with running_ingest(central_db, broker):
+        wait_until(
+            lambda: query(central_db, "SELECT sum(contiguous_seq) FROM terminal_progress")
+            == [(33,)]
+        )
+    assert query(
+        central_db,
+        "SELECT terminal_id, contiguous_seq, max_seq, gaps, last_journal_hash "
+        "FROM terminal_progress ORDER BY 1",
+    ) == [(till.terminal_id, 11, 11, [], till.journal_hash) for till in tills]
+    assert scalar(central_db, "SELECT count(*) FROM journal_breaks") == 0
+
+
 def test_a_broken_journal_chain_is_recorded_and_the_event_still_applied(
     central_db: str, broker: Broker
 ) -> None:
