@@ -11,6 +11,10 @@ then, against the real RabbitMQ and PostgreSQL on loopback:
 4. raw baseline in the same run: plain pika pipelined publish (confirm window, no
    database) and a plain consumer doing a batched insert (COPY of the raw JSON, no
    validation, no business logic), alone and together;
+
+The ingest runs in its own process, as deployed (head office never shares an interpreter
+with a till), and so does the raw consumer it is compared with. Everything shares this
+machine's cores: till, publisher, RabbitMQ, PostgreSQL and the ingest.
 5. online latency: the till's publisher thread running and the ingest running, sales
    made one after another; sale commit → PostgreSQL ``processed_events.processed_at``.
 
@@ -25,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import multiprocessing
 import os
 import platform
 import random
@@ -110,20 +115,48 @@ def wait_rows(db_url: str, sql: str, target: int, timeout: float = 600.0) -> flo
             time.sleep(0.01)
 
 
+def _ingest_process(db_url: str, prefix: str, ready: Any, go: Any, stop: Any) -> None:
+    """Central's ingest, alone in its process (spawned: nothing shared with the till)."""
+    with open(os.devnull, "w", encoding="utf-8") as devnull:
+        # Production logs one JSON line per applied event; keep that cost, drop the output.
+        configure_logging(INGEST_SERVICE, logging.INFO, stream=devnull)
+        consumer = IngestConsumer(
+            db_url=db_url, amqp_url=AMQP_URL, topology=Topology(prefix=prefix),
+            settings=IngestSettings(),
+        )
+        ready.set()  # imported and built: start-up is not part of any measurement
+        go.wait()
+        local_stop = threading.Event()
+        thread = threading.Thread(target=consumer.run, args=(local_stop,), daemon=True)
+        thread.start()
+        stop.wait()
+        local_stop.set()
+        thread.join(60)
+
+
 class RunningIngest:
+    """``pos-central ingest`` in its own process, as deployed: the till and head office never
+    share an interpreter (or a GIL). Consuming starts when the block is entered."""
+
     def __init__(self, c: Central) -> None:
-        self.stop = threading.Event()
-        self.consumer = IngestConsumer(db_url=c.db_url, amqp_url=AMQP_URL, topology=c.topology,
-                                       settings=IngestSettings())
-        self.thread = threading.Thread(target=self.consumer.run, args=(self.stop,), daemon=True)
+        context = multiprocessing.get_context("spawn")
+        self.ready, self.go, self.stop = context.Event(), context.Event(), context.Event()
+        self.process = context.Process(
+            target=_ingest_process,
+            args=(c.db_url, c.topology.prefix, self.ready, self.go, self.stop),
+            daemon=True,
+        )
+        self.process.start()
+        if not self.ready.wait(60):
+            raise RuntimeError("the ingest process did not start")
 
     def __enter__(self) -> RunningIngest:
-        self.thread.start()
+        self.go.set()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.stop.set()
-        self.thread.join(60)
+        self.process.join(60)
 
 
 def publisher_for(till: Till, c: Central, **changes: Any) -> OutboxPublisher:
@@ -188,33 +221,78 @@ def raw_publish(exchange: str, messages: list[tuple[str, str, bytes]], window: i
     return float(state["t1"] - state["t0"])
 
 
-def raw_consume(db_url: str, queue: str, total: int, batch_size: int = 500) -> float:
+class RawConsumer:
     """Plain pika consumer + batched COPY of the raw JSON, commit, one multiple ack."""
-    with psycopg.connect(db_url, autocommit=True) as db:
-        db.execute("CREATE TABLE IF NOT EXISTS raw_events (message_id text, body jsonb)")
-    connection = pika.BlockingConnection(pika.URLParameters(AMQP_URL))
-    channel = connection.channel()
-    channel.basic_qos(prefetch_count=2 * batch_size)
-    pending: list[tuple[int, str, bytes]] = []
-    channel.basic_consume(queue, lambda _c, m, p, b: pending.append((m.delivery_tag,
-                                                                     p.message_id, b)))
-    done = 0
-    started = time.perf_counter()
-    with psycopg.connect(db_url) as db:
+
+    def __init__(self, db_url: str, queue: str, batch_size: int = 500) -> None:
+        with psycopg.connect(db_url, autocommit=True) as db:
+            db.execute("CREATE TABLE IF NOT EXISTS raw_events (message_id text, body jsonb)")
+        self.db = psycopg.connect(db_url)
+        self.connection = pika.BlockingConnection(pika.URLParameters(AMQP_URL))
+        self.channel = self.connection.channel()
+        self.channel.basic_qos(prefetch_count=2 * batch_size)
+        self.batch_size = batch_size
+        self.queue = queue
+
+    def run(self, total: int) -> float:
+        """Consume ``total`` messages; seconds taken."""
+        pending: list[tuple[int, str, bytes]] = []
+        self.channel.basic_consume(
+            self.queue, lambda _c, m, p, b: pending.append((m.delivery_tag, p.message_id, b))
+        )
+        done = 0
+        started = time.perf_counter()
         while done < total:
             deadline = time.monotonic() + 0.05
-            while len(pending) < batch_size and (not pending or time.monotonic() < deadline):
-                connection.process_data_events(time_limit=0.01)
-            batch, pending[:] = pending[:batch_size], pending[batch_size:]
-            with db.cursor() as cur, cur.copy("COPY raw_events (message_id, body) FROM STDIN") as cp:
+            while len(pending) < self.batch_size and (not pending or time.monotonic() < deadline):
+                self.connection.process_data_events(time_limit=0.01)
+            batch, pending[:] = pending[: self.batch_size], pending[self.batch_size :]
+            with (
+                self.db.cursor() as cur,
+                cur.copy("COPY raw_events (message_id, body) FROM STDIN") as cp,
+            ):
                 for _tag, message_id, body in batch:
                     cp.write_row((message_id, body.decode()))
-            db.commit()
-            channel.basic_ack(batch[-1][0], multiple=True)
+            self.db.commit()
+            self.channel.basic_ack(batch[-1][0], multiple=True)
             done += len(batch)
-    elapsed = time.perf_counter() - started
-    connection.close()
-    return elapsed
+        elapsed = time.perf_counter() - started
+        self.connection.close()
+        self.db.close()
+        return elapsed
+
+
+def _raw_consumer_process(
+    db_url: str, queue: str, total: int, ready: Any, go: Any, out: Any
+) -> None:
+    consumer = RawConsumer(db_url, queue)  # connected before the clock starts
+    ready.set()
+    go.wait()
+    out.put(consumer.run(total))
+
+
+class RawConsumerProcess:
+    """The raw consumer in its own process, exactly like the ingest it is compared with."""
+
+    def __init__(self, db_url: str, queue: str, total: int) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.ready, self.go, self.out = context.Event(), context.Event(), context.Queue()
+        self.process = context.Process(
+            target=_raw_consumer_process,
+            args=(db_url, queue, total, self.ready, self.go, self.out),
+            daemon=True,
+        )
+        self.process.start()
+        if not self.ready.wait(60):
+            raise RuntimeError("the raw consumer process did not start")
+
+    def start(self) -> None:
+        self.go.set()
+
+    def seconds(self) -> float:
+        elapsed = float(self.out.get(timeout=600))
+        self.process.join(60)
+        return elapsed
 
 
 def raw_queue(c: Central) -> str:
@@ -293,19 +371,23 @@ def measure(sales: int, online: int, seed: int) -> dict[str, Any]:
             queue = raw_queue(c)
             try:
                 raw_pub = raw_publish(queue, messages)
-                raw_con = raw_consume(c.db_url, queue, len(messages))
+                alone = RawConsumerProcess(c.db_url, queue, len(messages))
+                alone.start()
+                raw_con = alone.seconds()
                 with psycopg.connect(c.db_url, autocommit=True) as db:
                     db.execute("TRUNCATE raw_events")
+                together = RawConsumerProcess(c.db_url, queue, len(messages))
+                time.sleep(0.5)  # connected and idle, as the ingest is in phase 3
                 t0 = time.perf_counter()
-                consumer = threading.Thread(target=raw_consume, args=(c.db_url, queue, len(messages)))
-                consumer.start()
+                together.start()
                 raw_publish(queue, messages)
-                consumer.join()
+                together.seconds()
                 raw_e2e = time.perf_counter() - t0
             finally:
                 drop_raw(queue)
         result["raw_baseline"] = {
             "what": "pika SelectConnection pipelined publish (window 5000, as ours; no DB); pika consumer "
+                    "in its own process (as the ingest is) "
                     "+ COPY of raw JSON in batches of 500 (no validation, no business logic)",
             "publish_events_per_s": round(events / raw_pub),
             "consume_events_per_s": round(events / raw_con),
