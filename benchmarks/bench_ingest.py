@@ -3,7 +3,8 @@ private queue, ingested to PostgreSQL, next to a raw baseline measured in the sa
 (a plain pika consumer that batch-inserts the raw JSON into a table with COPY, no
 validation and no business logic). Prints JSON; medians and p99 of batch latency.
 
-    python -m benchmarks.bench_ingest [--events 20000] [--batch-size 500] [--consumers N]
+    python -m benchmarks.bench_ingest [--events 20000] [--batch-size 250] [--prefetch 1000]
+                                      [--consumers N]
                                       [--out FILE]
 
 ``--consumers N`` runs N ingest processes on the same queue (how production scales past
@@ -25,6 +26,7 @@ import platform
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -115,7 +117,9 @@ def prepublish(
         time.sleep(0.1)
 
 
-def run_ingest(db_url: str, topology: Topology, count: int, batch_size: int) -> dict[str, Any]:
+def run_ingest(
+    db_url: str, topology: Topology, count: int, batch_size: int, prefetch: int
+) -> dict[str, Any]:
     metrics = IngestMetrics()
     timer = BatchTimer()
     metrics.batch_seconds = timer  # type: ignore[assignment]
@@ -124,7 +128,7 @@ def run_ingest(db_url: str, topology: Topology, count: int, batch_size: int) -> 
         amqp_url=AMQP_URL,
         topology=topology,
         metrics=metrics,
-        settings=IngestSettings(batch_size=batch_size, prefetch=2 * batch_size),
+        settings=IngestSettings(batch_size=batch_size, prefetch=prefetch),
     )
     stop = threading.Event()
     thread = threading.Thread(target=consumer.run, args=(stop,), daemon=True)
@@ -162,6 +166,7 @@ def _consumer_process(
     db_url: str,
     prefix: str,
     batch_size: int,
+    prefetch: int,
     ready: Any,
     go: Any,
     stop: Any,
@@ -178,7 +183,7 @@ def _consumer_process(
             amqp_url=AMQP_URL,
             topology=Topology(prefix=prefix),
             metrics=metrics,
-            settings=IngestSettings(batch_size=batch_size, prefetch=2 * batch_size),
+            settings=IngestSettings(batch_size=batch_size, prefetch=prefetch),
         )
         ready.set()  # imported and built: the start-up is not part of the measurement
         go.wait()
@@ -192,51 +197,69 @@ def _consumer_process(
         samples.put((timer.samples, process_cpu() - cpu_before))
 
 
+class ProcessGroup:
+    """``count`` spawned processes running ``target(*args, ready, go, stop, out)``: each sets
+    ``ready`` once imported and connected-ready, starts at ``go``, ends at ``stop`` and
+    puts (batch latencies, its CPU seconds) on ``out``."""
+
+    def __init__(self, count: int, target: Callable[..., None], *args: Any) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.go, self.stop = context.Event(), context.Event()
+        self.out: Any = context.Queue()
+        readies = [context.Event() for _ in range(count)]
+        self.processes = [
+            context.Process(
+                target=target, args=(*args, ready, self.go, self.stop, self.out), daemon=True
+            )
+            for ready in readies
+        ]
+        for process in self.processes:
+            process.start()
+        for ready in readies:
+            ready.wait(60)
+
+    def wait_rows(self, db_url: str, table: str, count: int, started: float) -> None:
+        """Poll ``table`` until it has ``count`` rows (10 minutes at most)."""
+        with psycopg.connect(db_url.replace("+psycopg", ""), autocommit=True) as db:
+            while True:
+                row = db.execute(f"SELECT count(*) FROM {table}").fetchone()
+                if row is not None and row[0] >= count:
+                    return
+                time.sleep(0.05)
+                if time.perf_counter() - started > 600:
+                    raise RuntimeError(f"{table} did not reach {count} rows in 10 minutes")
+
+    def finish(self) -> tuple[list[float], float]:
+        """Stop them all; their batch latencies and their CPU seconds, summed."""
+        self.stop.set()
+        samples: list[float] = []
+        client = 0.0
+        for _ in self.processes:
+            theirs, their_cpu = self.out.get(timeout=60)
+            samples += theirs
+            client += their_cpu
+        for process in self.processes:
+            process.join(timeout=60)
+        return samples, client
+
+
 def run_ingest_processes(
-    db_url: str, topology: Topology, count: int, batch_size: int, consumers: int
+    db_url: str, topology: Topology, count: int, batch_size: int, prefetch: int, consumers: int
 ) -> dict[str, Any]:
     """``consumers`` ingest processes on the same queue; done when PostgreSQL has them all."""
-    context = multiprocessing.get_context("spawn")
-    go, stop = context.Event(), context.Event()
-    samples: Any = context.Queue()
-    readies = [context.Event() for _ in range(consumers)]
-    processes = [
-        context.Process(
-            target=_consumer_process,
-            args=(db_url, topology.prefix, batch_size, ready, go, stop, samples),
-            daemon=True,
-        )
-        for ready in readies
-    ]
-    for process in processes:
-        process.start()
-    for ready in readies:
-        ready.wait(60)
-    with psycopg.connect(db_url.replace("+psycopg", ""), autocommit=True) as db:
-        started = time.perf_counter()
-        go.set()
-        pids: list[int] = []
-        while len(pids) < consumers and time.perf_counter() - started < 30:
-            pids = ingest_backend_pids(db_url)
-        server_before = backends_cpu(pids)
-        while True:
-            row = db.execute("SELECT count(*) FROM processed_events").fetchone()
-            if row is not None and row[0] >= count:
-                break
-            time.sleep(0.05)
-            if time.perf_counter() - started > 600:
-                raise RuntimeError("ingest did not finish in 10 minutes")
+    group = ProcessGroup(
+        consumers, _consumer_process, db_url, topology.prefix, batch_size, prefetch
+    )
+    started = time.perf_counter()
+    group.go.set()
+    pids: list[int] = []
+    while len(pids) < consumers and time.perf_counter() - started < 30:
+        pids = ingest_backend_pids(db_url)
+    server_before = backends_cpu(pids)
+    group.wait_rows(db_url, "processed_events", count, started)
     elapsed = time.perf_counter() - started
     server_after = backends_cpu(pids)
-    stop.set()
-    batch_samples: list[float] = []
-    client = 0.0
-    for _ in processes:
-        their_samples, their_cpu = samples.get(timeout=60)
-        batch_samples += their_samples
-        client += their_cpu
-    for process in processes:
-        process.join(timeout=60)
+    batch_samples, client = group.finish()
     server = None if server_before is None or server_after is None else server_after - server_before
     return {
         "consumers": consumers,
@@ -248,17 +271,21 @@ def run_ingest_processes(
     }
 
 
-def run_raw_baseline(db_url: str, queue: str, count: int, batch_size: int) -> dict[str, Any]:
-    """Same transport, no business logic: pika batches -> COPY raw JSON -> commit -> ack."""
-    with psycopg.connect(db_url.replace("+psycopg", ""), autocommit=True) as db:
-        db.execute("CREATE TABLE raw_events (message_id text, body jsonb)")
+def raw_consume(
+    db_url: str,
+    queue: str,
+    batch_size: int,
+    prefetch: int,
+    finished: Callable[[int], bool],
+    on_connected: Callable[[int], None] = lambda _pid: None,
+) -> list[float]:
+    """Same transport, no business logic: pika batches -> COPY raw JSON -> commit -> ack,
+    until ``finished(messages consumed)``. Returns the batch latencies."""
     samples: list[float] = []
     done = 0
-    cpu_before = process_cpu()
-    started = time.perf_counter()
     connection = pika.BlockingConnection(pika.URLParameters(AMQP_URL))
     channel = connection.channel()
-    channel.basic_qos(prefetch_count=2 * batch_size)
+    channel.basic_qos(prefetch_count=prefetch)
     pending: list[tuple[int, str, bytes]] = []
     channel.basic_consume(
         queue,
@@ -267,14 +294,13 @@ def run_raw_baseline(db_url: str, queue: str, count: int, batch_size: int) -> di
         ),
     )
     with psycopg.connect(db_url.replace("+psycopg", "")) as db:
-        pid = db.info.backend_pid
-        server_before = backend_cpu(pid)
-        while done < count:
+        on_connected(db.info.backend_pid)
+        while not finished(done):
             deadline = None
             while len(pending) < batch_size:
                 now = time.monotonic()
                 deadline = deadline or now + 0.05
-                if pending and now >= deadline:
+                if now >= deadline:
                     break
                 connection.process_data_events(time_limit=max(0.0, deadline - now))
             batch, pending[:] = pending[:batch_size], pending[batch_size:]
@@ -291,15 +317,72 @@ def run_raw_baseline(db_url: str, queue: str, count: int, batch_size: int) -> di
             channel.basic_ack(batch[-1][0], multiple=True)
             samples.append(time.perf_counter() - t0)
             done += len(batch)
-        server_after = backend_cpu(pid)
+    connection.close()
+    return samples
+
+
+def run_raw_baseline(
+    db_url: str, queue: str, count: int, batch_size: int, prefetch: int
+) -> dict[str, Any]:
+    """One plain consumer in this process."""
+    pids: list[int] = []
+    cpu_before = process_cpu()
+    started = time.perf_counter()
+    server_before: list[float | None] = []
+
+    def connected(pid: int) -> None:
+        pids.append(pid)
+        server_before.append(backend_cpu(pid))
+
+    samples = raw_consume(
+        db_url, queue, batch_size, prefetch, lambda done: done >= count, connected
+    )
     elapsed = time.perf_counter() - started
     client = process_cpu() - cpu_before
-    connection.close()
-    server = None if server_before is None or server_after is None else server_after - server_before
+    after = backend_cpu(pids[0])
+    server = None if server_before[0] is None or after is None else after - server_before[0]
     return {
+        "consumers": 1,
         "seconds": round(elapsed, 3),
         "events_per_s": round(count / elapsed),
         **cpu_figures(count, client, server),
+        "batches": len(samples),
+        "batch_latency": summarize(samples),
+    }
+
+
+def _raw_process(
+    db_url: str,
+    queue: str,
+    batch_size: int,
+    prefetch: int,
+    ready: Any,
+    go: Any,
+    stop: Any,
+    out: Any,
+) -> None:
+    ready.set()
+    go.wait()
+    cpu_before = process_cpu()
+    samples = raw_consume(db_url, queue, batch_size, prefetch, lambda _done: stop.is_set())
+    out.put((samples, process_cpu() - cpu_before))
+
+
+def run_raw_processes(
+    db_url: str, queue: str, count: int, batch_size: int, prefetch: int, consumers: int
+) -> dict[str, Any]:
+    """``consumers`` plain consumers, each in its own process, as the ingest is compared."""
+    group = ProcessGroup(consumers, _raw_process, db_url, queue, batch_size, prefetch)
+    started = time.perf_counter()
+    group.go.set()
+    group.wait_rows(db_url, "raw_events", count, started)
+    elapsed = time.perf_counter() - started
+    samples, client = group.finish()
+    return {
+        "consumers": consumers,
+        "seconds": round(elapsed, 3),
+        "events_per_s": round(count / elapsed),
+        **cpu_figures(count, client, None),
         "batches": len(samples),
         "batch_latency": summarize(samples),
     }
@@ -310,7 +393,13 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--events", type=int, default=20_000)
-    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--batch-size", type=int, default=IngestSettings.batch_size)
+    parser.add_argument(
+        "--prefetch",
+        type=int,
+        default=IngestSettings.prefetch,
+        help="for the ingest and the raw baseline alike",
+    )
     parser.add_argument(
         "--consumers", type=int, default=1, help="ingest processes on the same queue"
     )
@@ -319,7 +408,7 @@ def main(argv: list[str] | None = None) -> int:
     # Production logs one JSON line per applied sale; keep that cost, drop the output.
     with open(os.devnull, "w", encoding="utf-8") as devnull:
         configure_logging(INGEST_SERVICE, logging.INFO, stream=devnull)
-        result = _measure(args.events, args.batch_size, args.consumers)
+        result = _measure(args.events, args.batch_size, args.consumers, args.prefetch)
     text = json.dumps(result, indent=2)
     print(text)
     if args.out:
@@ -327,7 +416,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _measure(count: int, batch_size: int, consumers: int = 1) -> dict[str, Any]:
+def _measure(
+    count: int, batch_size: int, consumers: int = 1, prefetch: int = IngestSettings.prefetch
+) -> dict[str, Any]:
     suffix = uuid.uuid4().hex[:10]
     database = f"pos_bench_{suffix}"
     topology = Topology(prefix=f"bench-{suffix}.")
@@ -347,11 +438,19 @@ def _measure(count: int, batch_size: int, consumers: int = 1) -> dict[str, Any]:
             channel, topology.events_exchange, "sale.completed", topology.ingest_queue, events
         )
         prepublish(channel, "", raw_queue, raw_queue, events)
-        raw = run_raw_baseline(db_url, raw_queue, count, batch_size)
+        with psycopg.connect(db_url.replace("+psycopg", ""), autocommit=True) as db:
+            db.execute("CREATE TABLE raw_events (message_id text, body jsonb)")
+        raw = run_raw_baseline(db_url, raw_queue, count, batch_size, prefetch)
+        raw_same: dict[str, Any] | None = None
+        if consumers > 1:  # the same number of plain consumers, from the same backlog again
+            with psycopg.connect(db_url.replace("+psycopg", ""), autocommit=True) as db:
+                db.execute("TRUNCATE raw_events")
+            prepublish(channel, "", raw_queue, raw_queue, events)
+            raw_same = run_raw_processes(db_url, raw_queue, count, batch_size, prefetch, consumers)
         if consumers > 1:
-            ingest = run_ingest_processes(db_url, topology, count, batch_size, consumers)
+            ingest = run_ingest_processes(db_url, topology, count, batch_size, prefetch, consumers)
         else:
-            ingest = run_ingest(db_url, topology, count, batch_size)
+            ingest = run_ingest(db_url, topology, count, batch_size, prefetch)
         with psycopg.connect(db_url) as db:
             stored = db.execute("SELECT count(*) FROM sales").fetchone()
         if stored is None or stored[0] != count:
@@ -378,6 +477,7 @@ def _measure(count: int, batch_size: int, consumers: int = 1) -> dict[str, Any]:
             "mean": round(sum(lines) / len(lines), 2),
         },
         "batch_size": batch_size,
+        "prefetch": prefetch,
         "consumers": consumers,
         "ingest": ingest,
         "raw_baseline": {
@@ -385,6 +485,16 @@ def _measure(count: int, batch_size: int, consumers: int = 1) -> dict[str, Any]:
             "what": "pika + COPY of the raw JSON into a jsonb column, no validation",
         },
         "ingest_vs_raw": round(ratio, 3),
+        **(
+            {}
+            if raw_same is None
+            else {
+                "raw_baseline_same_consumers": raw_same,
+                "ingest_vs_raw_same_consumers": round(
+                    ingest["events_per_s"] / raw_same["events_per_s"], 3
+                ),
+            }
+        ),
         "budget": {"min_events_per_s": 5000, "min_ratio_to_raw": 0.5},
         "within_budget": ingest["events_per_s"] >= 5000 and ratio >= 0.5,
     }

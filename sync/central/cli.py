@@ -17,6 +17,7 @@ from pathlib import Path
 from types import FrameType
 
 from sync.central.config import CentralConfig, ConfigError
+from sync.central.ingest.settings import IngestSettings
 from sync.central.logs import API_SERVICE, CLI_SERVICE, INGEST_SERVICE, configure_logging
 
 log = logging.getLogger("sync.central.cli")
@@ -34,11 +35,19 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", parents=[common], help="create or update the PostgreSQL schema")
     commands.add_parser("provision", parents=[common], help="declare exchanges and queues")
     ingest = commands.add_parser("ingest", parents=[common], help="apply events to PostgreSQL")
-    ingest.add_argument("--batch-size", type=int, default=500)
+    ingest.add_argument("--batch-size", type=int, default=IngestSettings.batch_size)
     ingest.add_argument("--batch-wait-ms", type=int, default=50)
-    ingest.add_argument("--prefetch", type=int, default=1000)
+    ingest.add_argument("--prefetch", type=int, default=IngestSettings.prefetch)
     ingest.add_argument(
-        "--http-port", type=int, help="serve /health, /ready and /metrics of the ingest"
+        "--workers",
+        type=_positive,
+        default=1,
+        help="ingest processes on the same queue (one per core to use; default 1)",
+    )
+    ingest.add_argument(
+        "--http-port",
+        type=int,
+        help="serve /health, /ready and /metrics of the ingest (worker n on PORT+n)",
     )
     ingest.add_argument("--http-host", default="127.0.0.1")
     serve = commands.add_parser("serve", parents=[common], help="HTTP API")
@@ -91,6 +100,7 @@ def _run(args: argparse.Namespace, config: CentralConfig) -> int:
             prefetch=args.prefetch,
             http_port=args.http_port,
             http_host=args.http_host,
+            workers=args.workers,
         )
     if args.command == "serve":
         return commands.serve(config, _stop_on_signals(), host=args.host, port=args.port)
@@ -99,6 +109,13 @@ def _run(args: argparse.Namespace, config: CentralConfig) -> int:
     if args.command == "report":
         return commands.daily_report(config, args.date, as_json=args.json, pdf=args.pdf)
     raise AssertionError(args.command)
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"debe ser 1 o más: {text}")
+    return value
 
 
 def _stop_on_signals() -> threading.Event:

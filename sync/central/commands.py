@@ -9,6 +9,7 @@ import os
 import sys
 import threading
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import pika
@@ -17,7 +18,9 @@ import pika.exceptions
 from sync.central.config import CentralConfig, redact
 from sync.central.database import DatabaseUnavailable
 from sync.central.database import migrate as run_migrations
-from sync.central.ingest.consumer import IngestConsumer, IngestSettings
+from sync.central.ingest.consumer import IngestConsumer
+from sync.central.ingest.settings import IngestSettings
+from sync.central.logs import INGEST_SERVICE, configure_logging
 from sync.central.metrics import IngestMetrics
 from sync.central.topology import Topology, declare_topology
 
@@ -67,6 +70,38 @@ def ingest(
     prefetch: int,
     http_port: int | None,
     http_host: str = "127.0.0.1",
+    workers: int = 1,
+) -> int:
+    settings = IngestSettings(batch_size=batch_size, batch_wait=batch_wait, prefetch=prefetch)
+    if workers > 1:
+        from sync.central.ingest.workers import run_workers
+
+        return run_workers(
+            workers, partial(_ingest_worker, config, settings, http_port, http_host), stop
+        )
+    return _ingest(config, settings, stop, http_port, http_host)
+
+
+def _ingest_worker(
+    config: CentralConfig,
+    settings: IngestSettings,
+    http_port: int | None,
+    http_host: str,
+    stop: threading.Event,
+    number: int,
+) -> int:
+    """One of ``--workers`` processes; worker n serves its metrics on ``http_port + n``."""
+    configure_logging(INGEST_SERVICE)
+    port = None if http_port is None else http_port + number
+    return _ingest(config, settings, stop, port, http_host)
+
+
+def _ingest(
+    config: CentralConfig,
+    settings: IngestSettings,
+    stop: threading.Event,
+    http_port: int | None,
+    http_host: str,
 ) -> int:
     metrics = IngestMetrics()
     consumer = IngestConsumer(
@@ -74,7 +109,7 @@ def ingest(
         amqp_url=config.amqp_url,
         topology=Topology(config.prefix),
         metrics=metrics,
-        settings=IngestSettings(batch_size=batch_size, batch_wait=batch_wait, prefetch=prefetch),
+        settings=settings,
     )
     server = None
     if http_port is not None:

@@ -25,6 +25,14 @@ pytestmark = pytest.mark.services
 ROOT = Path(__file__).parents[2]
 
 
+def ingest_command(db_url: str, broker: Broker, *options: str) -> list[str]:
+    """``pos-central ingest`` on this test's database and topology."""
+    return [
+        *(sys.executable, "-m", "sync.central.cli", "ingest", *options),
+        *("--db-url", db_url, "--amqp-url", broker.url, "--prefix", broker.topology.prefix),
+    ]
+
+
 def through(proxy: TcpProxy, db_url: str) -> str:
     parts = urlsplit(db_url)
     return urlunsplit(parts._replace(netloc=f"{parts.username}@127.0.0.1:{proxy.port}"))
@@ -150,18 +158,7 @@ def test_the_ingest_command_exits_0_on_sigterm(central_db: str, broker: Broker) 
     events = [till.sale() for _ in range(20)]
     broker.publish(events)
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "sync.central.cli",
-            "ingest",
-            "--db-url",
-            central_db,
-            "--amqp-url",
-            broker.url,
-            "--prefix",
-            broker.topology.prefix,
-        ],
+        ingest_command(central_db, broker),
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stderr=subprocess.PIPE,
@@ -179,3 +176,89 @@ def test_the_ingest_command_exits_0_on_sigterm(central_db: str, broker: Broker) 
     assert {line["trace_id"] for line in applied} == {event.trace_id for event in events}
     assert {line["service"] for line in applied} == {"pos-central-ingest"}
     assert {(line["store_id"], line["terminal_id"]) for line in applied} == {("S001", "T01")}
+
+
+def test_two_worker_processes_apply_every_event_once_and_stop_cleanly_on_sigterm(
+    central_db: str, broker: Broker, tmp_path: Path
+) -> None:
+    tills = [SimulatedTerminal("S001", f"T0{n}", seed=30 + n) for n in range(1, 5)]
+    made = {till.terminal_id: [till.sale() for _ in range(60)] for till in tills}
+    events = [event for batch in zip(*made.values(), strict=True) for event in batch]
+    broker.publish(events)
+    broker.publish(events[::7])  # re-sent: must change nothing, whichever worker gets it
+    log_file = (tmp_path / "ingest.log").open("w+", encoding="utf-8")  # not a pipe: ~80 kB
+    process = subprocess.Popen(
+        ingest_command(central_db, broker, "--workers", "2", "--batch-size", "20"),
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stderr=log_file,
+    )
+    try:
+        wait_until(
+            lambda: consumers_on(broker) == 2,
+            what="two consumers on the ingest queue",
+        )
+        wait_until(lambda: broker.depth(broker.topology.ingest_queue) == 0, timeout=60)
+        wait_until(lambda: scalar(central_db, "SELECT count(*) FROM sales") == len(events))
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert scalar(central_db, "SELECT count(*) FROM processed_events") == len(events)
+    assert scalar(central_db, "SELECT sum(total) FROM sales") == sum(
+        event.payload["total"] for event in events
+    )
+    assert (
+        scalar(central_db, "SELECT sum(contiguous_seq) FROM terminal_progress WHERE gaps = '[]'")
+        == 4 * 60
+    )
+    assert broker.dead_letters() == []
+    log_file.seek(0)
+    logs = log_file.read()
+    log_file.close()
+    assert "ingesta en varios procesos" in logs
+    applied = [json.loads(line) for line in logs.splitlines() if '"venta registrada"' in line]
+    assert len({line["trace_id"] for line in applied}) == len(events)
+
+
+def consumers_on(broker: Broker) -> int:
+    queue = broker.channel.queue_declare(broker.topology.ingest_queue, passive=True)
+    return int(queue.method.consumer_count)
+
+
+def workers_of(pid: int) -> list[int]:
+    """The spawned worker processes of ``pid`` (not multiprocessing's resource tracker)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [
+        int(child)
+        for child in children
+        if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()
+    ]
+
+
+def test_when_a_worker_dies_the_others_stop_and_the_ingest_exits_1(
+    central_db: str, broker: Broker, tmp_path: Path
+) -> None:
+    till = SimulatedTerminal(seed=44)
+    events = [till.sale() for _ in range(30)]
+    broker.publish(events)
+    process = subprocess.Popen(
+        ingest_command(central_db, broker, "--workers", "2"),
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stderr=(tmp_path / "ingest.log").open("w", encoding="utf-8"),
+    )
+    try:
+        wait_until(lambda: len(workers_of(process.pid)) == 2, what="two workers")
+        wait_until(lambda: scalar(central_db, "SELECT count(*) FROM sales") == 30)
+        os.kill(workers_of(process.pid)[0], signal.SIGKILL)
+        assert process.wait(timeout=60) == 1
+    finally:
+        if process.poll() is None:
+            process.kill()
+    wait_until(
+        lambda: consumers_on(broker) == 0,
+        what="no worker left consuming",
+    )
+    assert "un proceso de la ingesta terminó" in (tmp_path / "ingest.log").read_text()

@@ -41,6 +41,7 @@ from sync.central.ingest.apply import (
     CommitHook,
     Received,
 )
+from sync.central.ingest.settings import IngestSettings as IngestSettings
 from sync.central.ingest.writers import WRITERS
 from sync.central.logs import EACH
 from sync.central.metrics import IngestMetrics
@@ -61,18 +62,6 @@ _APPLIED_MESSAGES = {
 
 class DeadLetterUnavailable(RuntimeError):
     """The dead-letter exchange refused a message; stop acking until it is fixed."""
-
-
-@dataclass(frozen=True)
-class IngestSettings:
-    batch_size: int = 500
-    batch_wait: float = 0.05
-    """Seconds to wait for more messages after the first of a batch."""
-    prefetch: int = 1000
-    pipeline_depth: int = 1
-    """Batches handed to PostgreSQL and not yet acked, besides the one being read."""
-    backoff_initial: float = 0.5
-    backoff_max: float = 30.0
 
 
 @dataclass
