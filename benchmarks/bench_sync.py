@@ -224,13 +224,19 @@ def raw_publish(exchange: str, messages: list[tuple[str, str, bytes]], window: i
 class RawConsumer:
     """Plain pika consumer + batched COPY of the raw JSON, commit, one multiple ack."""
 
-    def __init__(self, db_url: str, queue: str, batch_size: int = 500) -> None:
+    def __init__(
+        self,
+        db_url: str,
+        queue: str,
+        batch_size: int = IngestSettings.batch_size,
+        prefetch: int = IngestSettings.prefetch,
+    ) -> None:
         with psycopg.connect(db_url, autocommit=True) as db:
             db.execute("CREATE TABLE IF NOT EXISTS raw_events (message_id text, body jsonb)")
         self.db = psycopg.connect(db_url)
         self.connection = pika.BlockingConnection(pika.URLParameters(AMQP_URL))
         self.channel = self.connection.channel()
-        self.channel.basic_qos(prefetch_count=2 * batch_size)
+        self.channel.basic_qos(prefetch_count=prefetch)  # as the ingest's
         self.batch_size = batch_size
         self.queue = queue
 
