@@ -56,7 +56,7 @@ def guarded(till: Till, args: argparse.Namespace, call: Callable[[], T]) -> T:
         if not approver:
             raise
         pin = _pin(args.approver_pin, "POS_APPROVER_PIN", _("Approver's PIN: "))
-        till.guard.approve(needed.action, approver, pin)
+        till.guard.approve(needed.action, approver, pin, needed.details)
         return call()
 
 

@@ -152,9 +152,14 @@ class ApprovalRequired(PermissionDenied):
 
     message = "{action} needs the PIN of a {role}."
 
-    def __init__(self, action: str, required: Role) -> None:
+    def __init__(
+        self, action: str, required: Role, details: Mapping[str, Any] | None = None
+    ) -> None:
         self.action = action
         self.required = required
+        self.details: dict[str, Any] = dict(details or {})
+        """What exactly is to be approved (line, percent, amount...): the approval given
+        for this refusal is good for these details only."""
         super().__init__(action=action, role=required.value)
 
     def __str__(self) -> str:

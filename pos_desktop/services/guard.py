@@ -11,8 +11,12 @@ Flow of an override (the till asks a supervisor's PIN on the spot):
    audit row naming the cashier and the approver.
 
 An approval is good for one action of that kind, by the cashier who was logged in when it
-was given, within ``APPROVAL_TTL``. Every authorised action, overridden or not, is written
-to the audit log: who, who approved, when, what.
+was given, within ``APPROVAL_TTL``, and for the details it was asked for: the refusal
+carries them (line, percent, amount...) and the approval is bound to them, so a
+supervisor who approved 20 % off line 1 has not approved 100 % off line 2. Details given
+at a multi-step action's first step (``ensure``) are a subset of the final ones; every
+detail the approval names must match when it is used. Every authorised action,
+overridden or not, is written to the audit log: who, who approved, when, what.
 """
 
 from __future__ import annotations
@@ -46,6 +50,11 @@ class Approval:
     approver: Person
     for_user_id: str
     expires_at: datetime
+    details: Mapping[str, Any] = field(default_factory=dict)
+    """What was approved; empty: any use of the action (an approval asked for in advance)."""
+
+    def covers(self, details: Mapping[str, Any]) -> bool:
+        return all(key in details and details[key] == value for key, value in self.details.items())
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +120,9 @@ class TillGuard:
         actor = Person.of(user)
         if user.may(required):
             return Authorization(action, actor, None, details)
-        approval = self._take(action, user.user_id)
+        approval = self._take(action, user.user_id, details)
         if approval is None:
-            raise ApprovalRequired(action, required)
+            raise ApprovalRequired(action, required, details)
         return Authorization(action, actor, approval.approver, details)
 
     def ensure(self, action: str, **details: Any) -> None:
@@ -123,8 +132,8 @@ class TillGuard:
         if user.may(required):
             return
         pending = self._pending.get(action)
-        if pending is None or not self._valid(pending, user.user_id):
-            raise ApprovalRequired(action, required)
+        if pending is None or not self._valid(pending, user.user_id, details):
+            raise ApprovalRequired(action, required, details)
 
     def record(self, auth: Authorization, uow: UnitOfWork) -> None:
         audit_now(uow, self.identity, auth.audit_record())
@@ -133,8 +142,11 @@ class TillGuard:
         return self.policy.required_role(action, details)
 
     # -- overrides -----------------------------------------------------------------------
-    def approve(self, action: str, user_id: str, pin: str) -> Approval:
-        """A supervisor's PIN approves one ``action`` by the cashier logged in now."""
+    def approve(
+        self, action: str, user_id: str, pin: str, details: Mapping[str, Any] | None = None
+    ) -> Approval:
+        """A supervisor's PIN approves one ``action`` by the cashier logged in now, with
+        these ``details`` (pass ``ApprovalRequired.details``: what was refused)."""
         cashier = self.session.current()
         required = self.policy.required_role(action, {})  # strictest form of the action
         approver = self.people.authenticate(user_id, pin, purpose=f"approve:{action}")
@@ -151,6 +163,7 @@ class TillGuard:
             approver=Person.of(approver),
             for_user_id=cashier.user_id,
             expires_at=self.people.clock() + APPROVAL_TTL,
+            details=dict(details or {}),
         )
         self._pending[action] = approval
         return approval
@@ -165,11 +178,17 @@ class TillGuard:
     def pending(self, action: str) -> Approval | None:
         return self._pending.get(action)
 
-    def _take(self, action: str, user_id: str) -> Approval | None:
-        approval = self._pending.pop(action, None)
-        if approval is None or not self._valid(approval, user_id):
+    def _take(self, action: str, user_id: str, details: Mapping[str, Any]) -> Approval | None:
+        """The approval for exactly this, used up; one for something else stays pending."""
+        approval = self._pending.get(action)
+        if approval is None or not self._valid(approval, user_id, details):
             return None
+        del self._pending[action]
         return approval
 
-    def _valid(self, approval: Approval, user_id: str) -> bool:
-        return approval.for_user_id == user_id and self.people.clock() < approval.expires_at
+    def _valid(self, approval: Approval, user_id: str, details: Mapping[str, Any]) -> bool:
+        return (
+            approval.for_user_id == user_id
+            and self.people.clock() < approval.expires_at
+            and approval.covers(details)
+        )

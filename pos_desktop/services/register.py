@@ -140,13 +140,15 @@ class Register:
     def discount_line(self, line_no: int, text: str) -> None:
         discount = parse_discount(text)
         line = self.sale.line(line_no)
-        self.guard.check("discount", percent_bp=_as_percent(discount, line.gross))
+        self.guard.check(
+            "discount", line_no=line_no, percent_bp=_as_percent(discount, line.gross)
+        )
         self.sale.set_line_discount(line_no, discount)
 
     def discount_ticket(self, text: str) -> None:
         discount = parse_discount(text)
         base = sum(li.after_line_discount for li in self.sale.lines)
-        self.guard.check("discount", percent_bp=_as_percent(discount, base))
+        self.guard.check("discount", line_no=None, percent_bp=_as_percent(discount, base))
         self.sale.set_ticket_discount(discount)
 
     def override_price(self, line_no: int, text: str) -> None:

@@ -85,7 +85,9 @@ class OverrideDialog(TillDialog):
         if user_id is None:
             return
         try:
-            self.approval = self.guard.approve(self.needed.action, user_id, pin)
+            self.approval = self.guard.approve(
+                self.needed.action, user_id, pin, self.needed.details
+            )
         except PosError as exc:
             self.show_error(str(exc))
             self.pin.clear()

@@ -166,6 +166,28 @@ def test_register_actions_are_checked_and_audited(till: Till) -> None:
                     ("cancel_sale", "u-sergio")]
 
 
+def test_an_approval_is_bound_to_what_was_refused(till: Till) -> None:
+    reg = till.register
+    reg.scan(YERBA)
+    reg.scan(HARINA)
+    with pytest.raises(ApprovalRequired) as needed:
+        reg.discount_line(1, "20%")
+    assert needed.value.details == {"line_no": 1, "percent_bp": 2000}
+    till.guard.approve("discount", "u-sergio", "2222", needed.value.details)
+    for line_no, percent in ((2, "100%"), (2, "20%"), (1, "100%")):
+        with pytest.raises(ApprovalRequired):  # not what the supervisor saw and approved
+            reg.discount_line(line_no, percent)
+    assert [line.line_discount for line in reg.sale.lines] == [0, 0]
+    reg.discount_line(1, "20%")  # exactly what was approved, once
+    assert reg.sale.line(1).line_discount == 105_800
+    assert till.guard.pending("discount") is None
+    rows = [r for r in audit(till) if r["action"] == "discount"]
+    assert (rows[-1]["approver_id"], json.loads(str(rows[-1]["details"]))) == (
+        "u-sergio",
+        {"line_no": 1, "percent_bp": 2000},
+    )
+
+
 def test_managing_users_needs_a_manager(till: Till) -> None:
     with pytest.raises(ApprovalRequired):
         till.staff.add_user("Pedro", Role.CASHIER, "4321")
