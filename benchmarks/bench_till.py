@@ -152,6 +152,7 @@ def main() -> int:
         db = database_path(data_dir)
         startup = bench_startup(data_dir)
         till = Till.open(data_dir)
+        till.start_scripted_run()  # a signed-in seller and an open shift, as `simulate`
         results = {
             "catalog_skus": args.skus,
             "catalog_generation_s": round(gen_s, 2),
