@@ -165,11 +165,12 @@ def import_catalog(uow_factory: Callable[[], UnitOfWork], path: Path) -> ImportR
         raise CatalogError(reason=str(exc)) from None
     products = parse_catalog(text)
     with uow_factory() as uow:
+        owners = uow.catalog.barcode_owners(c for p in products for c in p.barcodes)
         bad = [
             BadRow(0, _("barcode {code} belongs to product {sku}").format(code=c, sku=owner))
             for p in products
             for c in p.barcodes
-            if (owner := uow.catalog.owner_of_barcode(c)) not in (None, p.sku)
+            if (owner := owners.get(c, p.sku)) != p.sku
         ]
         if bad:
             raise CatalogImportError(bad)

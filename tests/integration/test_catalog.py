@@ -63,6 +63,46 @@ def test_a_price_change_updates_the_product(till: Till, tmp_path: Path) -> None:
     assert product is not None and product.price == 499900
 
 
+def test_barcode_and_field_changes_are_counted_once_per_product(till: Till, tmp_path: Path) -> None:
+    import_catalog(
+        till.uow,
+        write(
+            tmp_path,
+            "N1,Té Verde,100.00,21,unit,7791234567898,,\n"
+            "N2,Mate Cocido,200.00,21,unit,96385074,,\n"
+            "N3,Yerba,300.00,21,unit,,,\n"
+            "N4,Azúcar,400.00,21,unit,40170725,,\n",
+        ),
+    )
+    result = import_catalog(
+        till.uow,
+        write(
+            tmp_path,
+            "N1,Té Verde,100.00,21,unit,7791234567898|12345670,,\n"  # a code more
+            "N2,Mate Cocido,250.00,21,unit,96385074,,\n"  # a new price
+            "N3,Yerba Quebracho,300.00,10.5,unit,55123457,,\n"  # name, rate and a code
+            "N4,Azúcar,400.00,21,unit,,,\n"  # its only code dropped
+            "N5,Sal,90.00,21,unit,,,\n",  # new
+        ),
+    )
+    assert (result.rows, result.changed) == (5, 5)
+    catalog = till.register.catalog
+    assert {
+        code: getattr(catalog.by_code(code), "sku", None)
+        for code in ("7791234567898", "12345670", "96385074", "55123457", "40170725")
+    } == {
+        "7791234567898": "N1",
+        "12345670": "N1",
+        "96385074": "N2",
+        "55123457": "N3",
+        "40170725": None,
+    }
+    yerba = catalog.by_sku("N3")
+    assert yerba is not None and (yerba.name, yerba.iva_rate.value) == ("Yerba Quebracho", "10.5")
+    assert catalog.search("quebracho")[0].sku == "N3"  # the name index follows the update
+    assert import_catalog(till.uow, write(tmp_path, "N5,Sal,90.00,21,unit,,,\n")).changed == 0
+
+
 def test_a_non_utf8_file_is_refused_clearly(till: Till, tmp_path: Path) -> None:
     path = tmp_path / "latin1.csv"
     path.write_bytes((HEADER + "N1,Café,1.00,21,unit,,,\n").encode("latin-1"))
