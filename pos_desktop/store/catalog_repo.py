@@ -171,16 +171,9 @@ class CatalogRepository:
 _CHUNK = 500
 """SKUs or codes per IN (...): well under SQLite's limit on bound parameters."""
 _Fields = tuple[str, int, str, int, int | None, str | None, int]
-_STORED = select(
-    products.c.sku,
-    products.c.name,
-    products.c.price,
-    products.c.iva_rate,
-    products.c.sold_by_weight,
-    products.c.plu,
-    products.c.category,
-    products.c.active,
-).where(products.c.sku.in_(bindparam("skus", expanding=True)))
+_STORED = select(*_PRODUCT_COLS).where(  # sku, then the fields _fields() gives
+    products.c.sku.in_(bindparam("skus", expanding=True))
+)
 _STORED_CODES = select(barcodes.c.sku, barcodes.c.code).where(
     barcodes.c.sku.in_(bindparam("skus", expanding=True))
 )
