@@ -394,7 +394,8 @@ def measure(sales: int, online: int, seed: int) -> dict[str, Any]:
         result["raw_baseline"] = {
             "what": "pika SelectConnection pipelined publish (window 5000, as ours; no DB); pika consumer "
                     "in its own process (as the ingest is) "
-                    "+ COPY of raw JSON in batches of 500 (no validation, no business logic)",
+                    f"+ COPY of raw JSON in batches of {IngestSettings.batch_size} with prefetch "
+            f"{IngestSettings.prefetch}, as the ingest (no validation, no business logic)",
             "publish_events_per_s": round(events / raw_pub),
             "consume_events_per_s": round(events / raw_con),
             "end_to_end_seconds": round(raw_e2e, 3),

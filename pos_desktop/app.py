@@ -21,6 +21,7 @@ from pos_desktop.services.people import SCRIPT_USER, People, Session, StaffAdmin
 from pos_desktop.services.refunds import RefundService
 from pos_desktop.services.register import Register
 from pos_desktop.services.shifts import ShiftService
+from pos_desktop.settings_schema import declared
 from pos_desktop.store.catalog_repo import CatalogRepository
 from pos_desktop.store.db import database_path, open_engine
 from pos_desktop.store.migrate import migrate
@@ -178,7 +179,7 @@ class Till:
         catalog = CatalogRepository(self.reader.connect())
         user = self.session.user
         cashier = None if user is None else Cashier(user.user_id, user.name)
-        prefs = self.settings("scale.pattern", "ui.print_receipts")
+        prefs = self.settings("scale.pattern", "ui.print_receipts", "cash.rounding_unit")
         pattern = prefs["scale.pattern"] or DEFAULT_SCALE_PATTERN
         print_receipts = prefs["ui.print_receipts"] is not False
         try:
@@ -189,6 +190,7 @@ class Till:
         return Register(
             self.uow, catalog, self.identity, cashier=cashier, guard=self.guard,
             session=self.session, scale=scale, print_receipts=print_receipts,
+            cash_unit=int(prefs["cash.rounding_unit"] or declared("cash.rounding_unit").default),
         )
 
     def _load_identity(self) -> Identity:

@@ -230,6 +230,13 @@ DRAWER_PINS = (
     (None, N_("No cash drawer")),
 )
 
+CASH_UNITS = (
+    (100, N_("To the peso ($ 1)")),
+    (1000, N_("To $ 10")),
+    (10, N_("To 10 centavos")),
+    (1, N_("No rounding (centavo coins)")),
+)
+
 LANGUAGES = (
     ("", N_("Same as the computer")),
     ("es_AR", "Español (Argentina)"),
@@ -293,6 +300,10 @@ SETTINGS: tuple[Setting, ...] = (
     # Till preferences
     Setting("ui.language", Kind.CHOICE, "", N_("Language"), TILL, choices=LANGUAGES),
     Setting("ui.print_receipts", Kind.BOOL, True, N_("Print a receipt for every sale"), TILL),
+    Setting("cash.rounding_unit", Kind.CHOICE, 100, N_("Cash rounding"), TILL,
+            choices=CASH_UNITS,
+            help=N_("What is paid in cash is rounded down to this, in the customer's favour; "
+                    "cards pay to the centavo")),
     Setting("ui.fullscreen", Kind.BOOL, False, N_("Open the till full screen"), TILL),
     Setting("ui.font_size", Kind.INT, 13, N_("Text size (points)"), TILL,
             minimum=8, maximum=32),

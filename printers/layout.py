@@ -183,14 +183,16 @@ def receipt_document(sale: ReceiptSale, store: StoreInfo, columns: int, *,
     blocks.append(Separator())
     blocks += lines_blocks(sale.lines, columns)
     blocks.append(Separator())
-    line_discounts = sum(line.discount for line in sale.lines)
-    if line_discounts or sale.ticket_discount:
+    line_discounts = sale.item_discounts
+    if line_discounts or sale.ticket_discount or sale.rounding:
         gross = sum(line.gross_amount for line in sale.lines)
         blocks += row_block("Subtotal", fmt.money(gross), columns)
         if line_discounts:
             blocks += row_block("Descuentos por artículo", fmt.money(-line_discounts), columns)
         if sale.ticket_discount:
             blocks += row_block("Descuento", fmt.money(-sale.ticket_discount), columns)
+        if sale.rounding:
+            blocks += row_block("Redondeo efectivo", fmt.money(-sale.rounding), columns)
     blocks += row_block("TOTAL", fmt.money(sale.total), columns, bold=True, double=True)
     blocks += iva_blocks(((i.rate, i.tax) for i in sale.iva), columns)
     if sale.tenders:

@@ -142,7 +142,7 @@ def _cashier_name(payload: Mapping[str, Any]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ReceiptSale:
-    """A completed sale as the receipt needs it (parsed ``sale.completed`` v1 payload)."""
+    """A completed sale as the receipt needs it (parsed ``sale.completed`` payload, v1 or v2)."""
 
     sale_id: str
     ticket: str
@@ -156,6 +156,14 @@ class ReceiptSale:
     iva: tuple[ReceiptIva, ...]
     tenders: tuple[ReceiptTender, ...]
     change: int
+    rounding: int = 0
+    """Cash rounding forgiven to the customer (``sale.completed`` v2)."""
+
+    @property
+    def item_discounts(self) -> int:
+        """The lines' own discounts: each line's ``discount`` also carries its share of the
+        ticket discount and of the rounding, which the receipt shows on their own rows."""
+        return sum(line.discount for line in self.lines) - self.ticket_discount - self.rounding
 
     @property
     def paid_in_cash(self) -> bool:
@@ -181,6 +189,7 @@ class ReceiptSale:
             iva=tuple(ReceiptIva.from_payload(i) for i in payload.get("iva", ())),
             tenders=tuple(ReceiptTender.from_payload(t) for t in payload.get("tenders", ())),
             change=int(payload.get("change", 0)),
+            rounding=int(payload.get("rounding", 0)),
         )
         sale._check_sums()
         return sale

@@ -242,13 +242,15 @@ def _lines_table(sale: ReceiptSale, st: dict[str, ParagraphStyle]) -> Table:
 
 def _totals_table(sale: ReceiptSale, st: dict[str, ParagraphStyle]) -> Table:
     rows: list[list[str]] = []
-    line_discounts = sum(line.discount for line in sale.lines)
-    if line_discounts or sale.ticket_discount:
+    line_discounts = sale.item_discounts
+    if line_discounts or sale.ticket_discount or sale.rounding:
         rows.append(["Subtotal", fmt.money(sum(line.gross_amount for line in sale.lines))])
         if line_discounts:
             rows.append(["Descuentos por artículo", fmt.money(-line_discounts)])
         if sale.ticket_discount:
             rows.append(["Descuento", fmt.money(-sale.ticket_discount)])
+        if sale.rounding:
+            rows.append(["Redondeo efectivo", fmt.money(-sale.rounding)])
     rows.append(["TOTAL", fmt.money(sale.total)])
     table = Table(rows, colWidths=[50 * mm, 34 * mm], hAlign="RIGHT")
     table.setStyle(TableStyle([

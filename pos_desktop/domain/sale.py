@@ -7,7 +7,11 @@ Amounts are IVA-inclusive integer centavos. The order of rounding (documented in
 3. ticket discount: an amount, or round_half_up(sum of lines after (2) × percent), spread
    over the lines in proportion to their amounts by the largest-remainder method, so the
    lines always add up to the total to the centavo and each line knows its IVA rate;
-4. IVA contained per rate, once per rate group (see ``tax.py``).
+4. cash rounding: when cash settles the balance, the part paid in cash is rounded *down*
+   to the till's cash unit (no centavo coins circulate), in the customer's favour; the
+   difference is spread over the lines like a ticket discount, so the total, the lines
+   and IVA are what was really charged, and the drawer's expected cash is exact;
+5. IVA contained per rate, once per rate group (see ``tax.py``).
 """
 
 from __future__ import annotations
@@ -105,6 +109,8 @@ class Totals:
     total: int
     line_amounts: dict[int, int]  # line_no → final amount (after its ticket-discount share)
     iva: list[IvaLine]
+    rounding: int = 0
+    """Cash rounding forgiven to the customer (spread over the lines like ticket_discount)."""
 
     @property
     def discounts(self) -> int:
@@ -140,6 +146,8 @@ class Sale:
     status: SaleStatus = SaleStatus.OPEN
     voided_lines: int = 0
     _next_line: int = 1
+    cash_unit: int = 1
+    """Smallest amount of cash the till takes or gives, in centavos (100 = $ 1); 1: none."""
 
     # -- lines ---------------------------------------------------------------------------
     def _require_open(self) -> None:
@@ -242,11 +250,13 @@ class Sale:
             self.ticket_discount = NO_DISCOUNT
 
     # -- totals --------------------------------------------------------------------------
-    def totals(self) -> Totals:
+    def totals(self, *, as_if_cash: bool = False) -> Totals:
+        """Totals now; ``as_if_cash``: as they will be once cash settles the balance."""
         after = [line.after_line_discount for line in self.lines]
         base = sum(after)
         ticket = self.ticket_discount.of(base) if self.ticket_discount else 0
-        shares = spread(ticket, after)
+        rounding = self._cash_rounding(base - ticket, as_if_cash)
+        shares = spread(ticket + rounding, after)
         amounts: dict[int, int] = {}
         by_rate: dict[IvaRate, int] = {}
         for line, a, share in zip(self.lines, after, shares, strict=True):
@@ -257,10 +267,32 @@ class Sale:
             gross=gross,
             line_discounts=gross - base,
             ticket_discount=ticket,
-            total=base - ticket,
+            total=base - ticket - rounding,
             line_amounts=amounts,
             iva=iva_breakdown(by_rate),
+            rounding=rounding,
         )
+
+    def _cash_rounding(self, before: int, as_if_cash: bool) -> int:
+        """What the customer is let off when cash settles the sale: the rest the final cash
+        tender pays is rounded down to the cash unit. A card paying last pays to the
+        centavo; cash that does not settle the sale (a part, then a card) is not rounded;
+        a rest below one unit is not rounded to nothing."""
+        if self.cash_unit <= 1:
+            return 0
+        if as_if_cash:
+            settled_before = self.tendered
+        elif self.tenders and self.tenders[-1].kind is TenderKind.CASH:
+            settled_before = self.tendered - self.tenders[-1].amount
+        else:
+            return 0
+        rest = before - settled_before
+        if rest < self.cash_unit:
+            return 0
+        rounding = rest % self.cash_unit
+        if not as_if_cash and self.tenders[-1].amount < rest - rounding:
+            return 0  # this cash does not settle the sale: something else will
+        return rounding
 
     @property
     def total(self) -> int:
@@ -274,6 +306,11 @@ class Sale:
     @property
     def due(self) -> int:
         return max(self.total - self.tendered, 0)
+
+    @property
+    def due_in_cash(self) -> int:
+        """What is still due if the rest is paid in cash (rounded to the cash unit)."""
+        return max(self.totals(as_if_cash=True).total - self.tendered, 0)
 
     @property
     def change(self) -> int:

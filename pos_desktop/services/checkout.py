@@ -42,7 +42,7 @@ def sale_payload(
     cashier: Cashier | None,
     shift_id: str | None,
 ) -> dict[str, Any]:
-    """The ``sale.completed`` v1 payload (see sync/contracts) — also the receipt's input."""
+    """The ``sale.completed`` v2 payload (see sync/contracts) — also the receipt's input."""
     totals = sale.totals()
     return {
         "sale_id": sale.sale_id,
@@ -69,6 +69,7 @@ def sale_payload(
             for i, line in enumerate(sale.lines, start=1)
         ],
         "ticket_discount": totals.ticket_discount,
+        "rounding": totals.rounding,
         "total": totals.total,
         "iva": [
             {"rate": v.rate.value, "gross": v.gross, "net": v.net, "tax": v.tax} for v in totals.iva
@@ -175,7 +176,9 @@ def _persist(
         ],
     )
     trace = new_trace()
-    enqueue_event(uow, identity, "sale.completed", payload, occurred_at=now, trace=trace)
+    enqueue_event(
+        uow, identity, "sale.completed", payload, occurred_at=now, trace=trace, schema_version=2
+    )
     if print_receipt:
         uow.print_jobs.add("receipt", ticket, payload)
     return CompletedSale(number, ticket, payload, trace[0])

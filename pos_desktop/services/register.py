@@ -68,7 +68,17 @@ class Register:
     session: CashierSession | None = None
     scale: ScaleLabelFormat = field(default_factory=lambda: ScaleLabelFormat(DEFAULT_SCALE_PATTERN))
     print_receipts: bool = True
+    cash_unit: int = 1
+    """Cash is rounded down to this many centavos (``cash.rounding_unit``); 1: no rounding."""
     sale: Sale = field(default_factory=Sale)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Every sale on this register (new, recalled or replaced) rounds cash the same way.
+        super().__setattr__(name, value)
+        if name == "sale":
+            value.cash_unit = self.cash_unit
+        elif name == "cash_unit" and "sale" in self.__dict__:
+            self.sale.cash_unit = value
 
     # -- scanning ------------------------------------------------------------------------
     def scan(self, entry: str) -> SaleLine:
@@ -178,7 +188,9 @@ class Register:
         """Take a tender; ``None`` means the exact amount still due."""
         if not self.sale.lines:
             raise EmptySale()
-        self.sale.add_tender(Tender(kind, self.sale.due if amount is None else amount, reference))
+        if amount is None:
+            amount = self.sale.due_in_cash if kind is TenderKind.CASH else self.sale.due
+        self.sale.add_tender(Tender(kind, amount, reference))
 
     def complete(self) -> CompletedSale:
         done = complete_sale(

@@ -231,21 +231,33 @@ class PaymentDialog(TillDialog):
         self._update_preview()
 
     def _update_preview(self, _text: str = "") -> None:
-        due = self.register.sale.due
+        sale = self.register.sale
+        exact = sale.due
+        # Cash that settles the sale is rounded down to the cash unit (customer's favour).
+        due = sale.due_in_cash if self.kind is TenderKind.CASH else exact
         text = self.field.text().strip()
         name = tender_name(self.kind)
         if not text:
-            self.preview.setText(
-                _("Enter: {kind} {amount} (exact)").format(kind=name, amount=format_money(due))
-                if due
-                else ""
-            )
+            if not due:
+                self.preview.setText("")
+            elif due != exact:
+                self.preview.setText(
+                    _("Enter: {kind} {amount} (rounded −{rounding})").format(
+                        kind=name, amount=format_money(due), rounding=format_money(exact - due)
+                    )
+                )
+            else:
+                self.preview.setText(
+                    _("Enter: {kind} {amount} (exact)").format(kind=name, amount=format_money(due))
+                )
             return
         try:
             amount = parse_money(text)
         except PosError:
             self.preview.setText("")
             return
+        if amount < due:
+            due = exact  # cash that does not settle the sale is not rounded
         if amount > due and self.kind is TenderKind.CASH:
             self.preview.setText(_("Change: {amount}").format(amount=format_money(amount - due)))
         elif amount > due:

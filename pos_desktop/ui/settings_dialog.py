@@ -237,6 +237,8 @@ def apply_saved(window: MainWindow, changes: Mapping[str, Any]) -> None:
         window.showFullScreen() if changes["ui.fullscreen"] else window.showNormal()
     if "ui.confirm_cancel" in changes:
         window.confirm_cancel = bool(changes["ui.confirm_cancel"])
+    if "cash.rounding_unit" in changes:
+        till.register.cash_unit = int(changes["cash.rounding_unit"] or 1)
     if any(k.startswith("sync.") for k in changes):
         try:
             till.restart_sync()

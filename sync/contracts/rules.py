@@ -101,6 +101,15 @@ def _check_totals(
 
 
 def check_sale_completed_v1(p: Payload) -> None:
+    _check_sale(p, p["ticket_discount"], "descuento de ticket")
+
+
+def check_sale_completed_v2(p: Payload) -> None:
+    """As v1; the cash rounding is spread into the lines like the ticket discount."""
+    _check_sale(p, p["ticket_discount"] + p["rounding"], "descuento de ticket más redondeo")
+
+
+def _check_sale(p: Payload, spread_in_lines: int, what: str) -> None:
     lines = p["lines"]
     # One pass over the lines (this runs for every sale the ingest receives); the checks
     # below still fail in the documented order, with the first offending line.
@@ -121,11 +130,8 @@ def check_sale_completed_v1(p: Payload) -> None:
     # that no line is sold above its gross and the lines carry the whole ticket discount.
     if oversold is not None:
         _fail(f"venta: línea {oversold}: importe mayor que bruto - descuento")
-    if discounted < p["ticket_discount"]:
-        _fail(
-            f"venta: descuento de ticket {p['ticket_discount']} mayor que lo descontado en las "
-            f"líneas {discounted}"
-        )
+    if discounted < spread_in_lines:
+        _fail(f"venta: {what} {spread_in_lines} mayor que lo descontado en las líneas {discounted}")
     _check_iva(p["iva"], by_rate, p["total"], "venta")
 
 
@@ -174,6 +180,7 @@ def _no_rules(p: Payload) -> None:
 
 RULES: dict[tuple[str, int], Callable[[Payload], None]] = {
     ("sale.completed", 1): check_sale_completed_v1,
+    ("sale.completed", 2): check_sale_completed_v2,
     ("sale.refunded", 1): check_sale_refunded_v1,
     ("shift.opened", 1): _no_rules,
     ("cash.moved", 1): _no_rules,

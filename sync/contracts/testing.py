@@ -170,6 +170,7 @@ class SimulatedTerminal:
             "currency": "ARS",
             "lines": lines,
             "ticket_discount": 0,
+            "rounding": 0,
             "total": total,
             "iva": iva_breakdown(lines),
             "tenders": [{"kind": kind, "amount": paid, "reference": None}],

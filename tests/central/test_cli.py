@@ -52,7 +52,7 @@ def test_migrate_creates_the_schema_and_is_idempotent(
         "terminal_progress",
         "journal_breaks",
     } <= tables
-    assert scalar(pg_database, "SELECT version_num FROM alembic_version") == "0001"
+    assert scalar(pg_database, "SELECT version_num FROM alembic_version") == "0002"
     constraints = {
         row[0]
         for row in query(

@@ -9,7 +9,7 @@ from functools import partial
 import pytest
 
 from sync.contracts import Envelope, build_envelope
-from sync.contracts.testing import SimulatedTerminal
+from sync.contracts.testing import SimulatedTerminal, iva_breakdown
 
 from .conftest import Broker, query, running_ingest, scalar, wait_until
 
@@ -210,8 +210,9 @@ def test_several_terminals_walk_in_chunks_and_each_keeps_its_own_chain(
     broker.publish(events[0] for events in made.values())
     with running_ingest(central_db, broker):
         wait_until(
-            lambda: query(central_db, "SELECT sum(contiguous_seq) FROM terminal_progress")
-            == [(33,)]
+            lambda: (
+                query(central_db, "SELECT sum(contiguous_seq) FROM terminal_progress") == [(33,)]
+            )
         )
     assert query(
         central_db,
@@ -285,6 +286,49 @@ def test_a_sale_recorded_by_another_event_is_isolated_without_losing_the_batch(
         "conflict: no se puede registrar sale.completed seq 11"
     )
     assert scalar(central_db, "SELECT contiguous_seq FROM terminal_progress") == 10
+
+
+def cash_rounded(event: Envelope, rounding: int) -> Envelope:
+    """The same cash sale, the customer let off ``rounding`` centavos (sale.completed v2)."""
+    p = json.loads(json.dumps(event.payload))
+    p["lines"][-1]["amount"] -= rounding
+    p["lines"][-1]["discount"] += rounding
+    p["total"] -= rounding
+    p["change"] += rounding  # same cash handed over, more change
+    p["rounding"] = rounding
+    p["iva"] = iva_breakdown(p["lines"])
+    return replace(
+        build_envelope(
+            "sale.completed", p, store_id="S001", terminal_id="T01", seq=event.seq, schema_version=2
+        ),
+        event_id=event.event_id,
+    )
+
+
+def test_cash_rounding_is_stored_and_a_v1_sale_has_none(central_db: str, broker: Broker) -> None:
+    till = SimulatedTerminal(seed=12)
+    rounded = cash_rounded(till.sale(3, tender="cash"), 67)
+    old = till.sale(2, tender="debit")
+    payload_v1 = {key: value for key, value in old.payload.items() if key != "rounding"}
+    v1 = build_envelope(
+        "sale.completed",
+        payload_v1,
+        store_id="S001",
+        terminal_id="T01",
+        seq=old.seq,
+        schema_version=1,
+    )
+    broker.publish([rounded, v1])
+    with running_ingest(central_db, broker):
+        wait_until(lambda: scalar(central_db, "SELECT count(*) FROM sales") == 2)
+    assert query(central_db, "SELECT seq, rounding, total FROM sales ORDER BY seq") == [
+        (1, 67, rounded.payload["total"]),
+        (2, 0, old.payload["total"]),
+    ]
+    assert scalar(central_db, "SELECT sum(amount) FROM sale_lines") == (
+        rounded.payload["total"] + old.payload["total"]
+    )
+    assert broker.dead_letters() == []
 
 
 def test_refunds_shifts_and_cash_movements_are_applied(central_db: str, broker: Broker) -> None:

@@ -91,9 +91,11 @@ def test_a_refund_across_a_closed_shift_belongs_to_the_open_one(till: Till) -> N
 
 def test_weighed_goods_refund_by_weight(till: Till) -> None:
     sale = sell(till, make_scale_label(401, 1250))  # Pan Francés, $ 4.290/kg, 1,250 kg
+    # $ 5.362,50 paid in cash: rounded to $ 5.362,00 in the customer's favour
+    assert (sale.payload["total"], sale.payload["rounding"]) == (536_200, 50)
     approve(till)
     done = till.refunds.refund(sale.ticket, {1: 250}, reason="Quemado")
-    assert done.total == 107_250
+    assert done.total == 107_240  # a fifth of what was paid
     assert done.payload["lines"][0]["quantity_milli"] == 250
 
 

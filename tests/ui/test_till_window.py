@@ -351,6 +351,22 @@ def test_enter_with_nothing_typed_takes_exact_cash(
     has_keyboard(qtbot, window)
 
 
+def test_exact_cash_for_weighed_goods_is_rounded_down_to_the_peso(
+    qtbot: QtBot, window: MainWindow, till: Till
+) -> None:
+    scan(qtbot, window, "0,347*A0339")  # Pan Francés, $ 4.290/kg: $ 1.488,63
+    dialog = open_payment(qtbot, window)
+    assert dialog.total_value.text() == "$ 1.488,63"
+    assert dialog.preview.text() == "Enter: Efectivo $ 1.488,00 (redondeo −$ 0,63)"
+    qtbot.keyClicks(dialog.field, "2000")
+    assert dialog.preview.text() == "Vuelto: $ 512,00"
+    dialog.field.clear()
+    key(qtbot, dialog.field, ENTER)
+    assert window.dialog is None
+    [sale] = saved_sales(till)
+    assert (sale["total"], sale["rounding"], sale["change"]) == (148_800, 63, 0)
+
+
 def test_split_payment_debit_then_cash_with_change(
     qtbot: QtBot, window: MainWindow, till: Till
 ) -> None:

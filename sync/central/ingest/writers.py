@@ -53,28 +53,34 @@ FROM {{events}},
     jsonb_to_recordset(p->'iva') AS i(rate text, gross bigint, net bigint, tax bigint)"""
 
 
-# -- sale.completed v1 -------------------------------------------------------------------
-_SALE_COMPLETED_V1 = (
-    """INSERT INTO sales (sale_id, event_id, store_id, terminal_id, seq, ticket_number, ticket,
-    shift_id, cashier_id, cashier_name, completed_at, business_date, currency, ticket_discount,
-    total, change, journal_seq, journal_hash, trace_id)
+# -- sale.completed v1, v2 ----------------------------------------------------------------
+def _sale_completed(rounding: str) -> tuple[str, ...]:
+    """v2 adds ``rounding`` (already inside the lines' amounts); a v1 sale had none."""
+    return (
+        f"""INSERT INTO sales (sale_id, event_id, store_id, terminal_id, seq, ticket_number,
+    ticket, shift_id, cashier_id, cashier_name, completed_at, business_date, currency,
+    ticket_discount, rounding, total, change, journal_seq, journal_hash, trace_id)
 SELECT (p->>'sale_id')::uuid, (e->>'event_id')::uuid, e->>'store_id', e->>'terminal_id',
     (e->>'seq')::bigint, (p->>'ticket_number')::bigint, p->>'ticket', (p->>'shift_id')::uuid,
-    p#>>'{cashier,user_id}', p#>>'{cashier,name}', (p->>'completed_at')::timestamptz,
+    p#>>'{{cashier,user_id}}', p#>>'{{cashier,name}}', (p->>'completed_at')::timestamptz,
     left(p->>'completed_at', 10)::date, p->>'currency', (p->>'ticket_discount')::bigint,
-    (p->>'total')::bigint, (p->>'change')::bigint, (p#>>'{journal,seq}')::bigint,
-    p#>>'{journal,hash}', e->>'trace_id'
-FROM {events}""",
-    """INSERT INTO sale_lines (sale_id, line_no, sku, barcode, description, sold_by_weight,
+    {rounding}, (p->>'total')::bigint, (p->>'change')::bigint, (p#>>'{{journal,seq}}')::bigint,
+    p#>>'{{journal,hash}}', e->>'trace_id'
+FROM {{events}}""",
+        _LINES,
+        _tenders("payments", "sale_id"),
+        _iva("sale_iva", "sale_id"),
+    )
+
+
+_LINES = """INSERT INTO sale_lines (sale_id, line_no, sku, barcode, description, sold_by_weight,
     quantity_milli, unit_price, gross_amount, discount, amount, iva_rate)
 SELECT (p->>'sale_id')::uuid, l.line_no, l.sku, l.barcode, l.description, l.sold_by_weight,
     l.quantity_milli, l.unit_price, l.gross_amount, l.discount, l.amount, l.iva_rate
 FROM {events}, jsonb_to_recordset(p->'lines') AS l(line_no integer, sku text, barcode text,
     description text, sold_by_weight boolean, quantity_milli bigint, unit_price bigint,
-    gross_amount bigint, discount bigint, amount bigint, iva_rate text)""",
-    _tenders("payments", "sale_id"),
-    _iva("sale_iva", "sale_id"),
-)
+    gross_amount bigint, discount bigint, amount bigint, iva_rate text)"""
+
 
 # -- sale.refunded v1 --------------------------------------------------------------------
 _SALE_REFUNDED_V1 = (
@@ -197,7 +203,8 @@ def shift_closed_v1(env: Envelope) -> list[Statement]:
 
 
 WRITERS: dict[tuple[str, int], EventWriter] = {
-    ("sale.completed", 1): EventWriter(inserts=_SALE_COMPLETED_V1),
+    ("sale.completed", 1): EventWriter(inserts=_sale_completed("0")),
+    ("sale.completed", 2): EventWriter(inserts=_sale_completed("(p->>'rounding')::bigint")),
     ("sale.refunded", 1): EventWriter(inserts=_SALE_REFUNDED_V1),
     ("cash.moved", 1): EventWriter(inserts=_CASH_MOVED_V1),
     ("shift.opened", 1): EventWriter(statements=shift_opened_v1),

@@ -1,0 +1,53 @@
+"""Cash rounding at the till: the receipt, the event and the drawer all say the same."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import text
+
+from pos_desktop.app import Till
+from pos_desktop.domain.sale import TenderKind
+from printers.escpos_render import plain_text
+from printers.layout import receipt_document
+from printers.model import ReceiptSale, StoreInfo
+from sync.contracts import default_registry
+from tests.shifts.conftest import DEMO_FLOAT, PAN_KG, YERBA
+
+
+def test_a_weighed_sale_paid_in_cash_is_rounded_everywhere_it_shows(till: Till) -> None:
+    reg = till.register
+    assert reg.cash_unit == 100  # the default: to the peso
+    reg.scan(f"0,347*{PAN_KG}")  # $ 4.290/kg × 0,347 kg = $ 1.488,63
+    assert (reg.sale.total, reg.sale.due_in_cash) == (148_863, 148_800)
+    reg.tender(TenderKind.CASH)  # exact cash: what can be paid in pesos
+    done = reg.complete()
+    p = done.payload
+    assert (p["total"], p["rounding"], p["change"]) == (148_800, 63, 0)
+    assert p["tenders"] == [{"kind": "cash", "amount": 148_800, "reference": None}]
+
+    with till.uow() as uow:
+        version, envelope = uow.conn.execute(
+            text("SELECT json_extract(envelope, '$.schema_version'), envelope FROM outbox "
+                 "WHERE type = 'sale.completed'")
+        ).one()
+    assert version == 2
+    default_registry().reference_validate(json.loads(envelope))
+
+    receipt = plain_text(receipt_document(
+        ReceiptSale.from_payload(p), StoreInfo("Almacén", "30-71234567-9", "Calle 1"), 48))
+    assert "Redondeo efectivo" in receipt and "1.488,00" in receipt
+
+    assert till.shifts.figures().expected_cash == DEMO_FLOAT + 148_800  # what is in the drawer
+
+
+def test_a_card_pays_to_the_centavo_and_the_setting_applies_at_once(till: Till) -> None:
+    reg = till.register
+    reg.scan(f"0,347*{PAN_KG}")
+    reg.tender(TenderKind.DEBIT)
+    assert reg.complete().payload["rounding"] == 0
+    reg.cash_unit = 1  # "No rounding" saved in the settings
+    reg.scan(f"0,347*{PAN_KG}")
+    reg.scan(YERBA)
+    reg.tender(TenderKind.CASH)
+    assert reg.complete().payload["rounding"] == 0
