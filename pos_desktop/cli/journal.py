@@ -56,7 +56,8 @@ def _sale_view(p: dict[str, Any]) -> dict[str, Any]:
         "lines": p["lines"],
         "payments": p["tenders"],
         "change": p["change"],
-        "discounts": sum(li["discount"] for li in p["lines"]),
+        "discounts": sum(li["discount"] for li in p["lines"]) - p.get("rounding", 0),
+        "rounding": p.get("rounding", 0),
         "total": p["total"],
         "iva": p["iva"],
     }

@@ -93,6 +93,8 @@ class ShiftFigures:
     sales_count: int = 0
     sales: int = 0
     discounts: int = 0
+    rounding: int = 0
+    """Cash rounding let off to customers (inside ``sales``, not in ``discounts``)."""
     refunds_count: int = 0
     refunds: int = 0
     cash_in: int = 0

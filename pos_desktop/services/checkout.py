@@ -148,7 +148,8 @@ def _persist(
             "cashier_name": cashier.name if cashier else None,
             "completed_at": now,
             "total": payload["total"],
-            "discounts": sum(li["discount"] for li in payload["lines"]),
+            # the lines' discounts also carry the cash rounding: the Z shows it on its own row
+            "discounts": sum(li["discount"] for li in payload["lines"]) - payload["rounding"],
             "change": payload["change"],
             "journal_seq": entry.seq,
             "payload": canonical_json(payload),  # = journal record + "journal" (verify)

@@ -93,6 +93,7 @@ def report_document(report: dict[str, Any], *, x: bool = False) -> dict[str, Any
              _row(_("First ticket"), local["first_ticket"] or "—"),
              _row(_("Last ticket"), local["last_ticket"] or "—"),
              _row(_("Discounts given"), m(local["discounts"])),
+             _row(_("Cash rounding"), m(local.get("rounding", 0))),
              _row(_("Refunds"), f"{local['refunds_count']}  {m(local['refunds'])}"),
              _row(_("Voided sales"), str(local["voided_sales"])),
              _row(_("Voided lines"), str(local["voided_lines"])),

@@ -121,6 +121,10 @@ def shift_figures(conn: Connection, shift: dict[str, Any],
     first = min((r[6] for r in per_cashier), default=None)
     last = max((r[7] for r in per_cashier), default=None)
     sale_cashiers = [r[:4] for r in per_cashier]
+    rounding = conn.execute(
+        select(func.coalesce(func.sum(func.json_extract(sales.c.payload, "$.rounding")), 0))
+        .where(in_shift)
+    ).scalar_one()
     paid = dict(conn.execute(
         select(payments.c.kind, func.sum(payments.c.amount))
         .join(sales, sales.c.sale_id == payments.c.sale_id)
@@ -182,6 +186,7 @@ def shift_figures(conn: Connection, shift: dict[str, Any],
         sales_count=int(count),
         sales=int(total),
         discounts=int(discounts),
+        rounding=int(rounding),
         refunds_count=int(r_count),
         refunds=int(r_total),
         cash_in=int(moved.get("in", 0)),

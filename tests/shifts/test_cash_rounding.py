@@ -8,6 +8,8 @@ from sqlalchemy import text
 
 from pos_desktop.app import Till
 from pos_desktop.domain.sale import TenderKind
+from pos_desktop.i18n import format_money
+from pos_desktop.services.reports import figures_dict, report_document
 from printers.escpos_render import plain_text
 from printers.layout import receipt_document
 from printers.model import ReceiptSale, StoreInfo
@@ -38,7 +40,11 @@ def test_a_weighed_sale_paid_in_cash_is_rounded_everywhere_it_shows(till: Till) 
         ReceiptSale.from_payload(p), StoreInfo("Almacén", "30-71234567-9", "Calle 1"), 48))
     assert "Redondeo efectivo" in receipt and "1.488,00" in receipt
 
-    assert till.shifts.figures().expected_cash == DEMO_FLOAT + 148_800  # what is in the drawer
+    figures = till.shifts.figures()
+    assert figures.expected_cash == DEMO_FLOAT + 148_800  # what is in the drawer
+    assert (figures.sales, figures.discounts, figures.rounding) == (148_800, 0, 63)
+    rows = report_document(figures_dict(figures), x=True)["rows"]
+    assert ("Cash rounding", format_money(63)) in [(row.get("label"), row.get("value")) for row in rows]
 
 
 def test_a_card_pays_to_the_centavo_and_the_setting_applies_at_once(till: Till) -> None:
