@@ -83,7 +83,7 @@ class Till:
         return till
 
     def _build_people_and_shifts(self) -> None:
-        self.people = People(self.uow, self.identity)
+        self.people = People(self.uow, self.identity, reads=self.read_uow)
         self.session = Session(self.people, on_change=self._session_changed)
         self.guard = TillGuard(self.session, self.people, self.uow, self.identity)
         self.staff = StaffAdmin(self.people, self.guard)
@@ -93,6 +93,7 @@ class Till:
             self.guard,
             has_open_sale=lambda: bool(self.register.sale.lines),
             reports_dir=self.data_dir / "reports",
+            reads=self.read_uow,
         )
         self.refunds = RefundService(self.uow, self.identity, self.guard)
 
@@ -122,6 +123,11 @@ class Till:
             self.session.start_without_pin(SCRIPT_USER)
         if self.shifts.current_id() is None:
             self.shifts.open_shift(0)
+
+    def read_uow(self) -> UnitOfWork:
+        """Repositories on a read connection (plain BEGIN): for reads that must not take,
+        or wait for, the write lock. Never commit through it."""
+        return UnitOfWork(self.reader)
 
     def uow(self) -> UnitOfWork:
         if not self.after_commit:

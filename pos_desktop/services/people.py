@@ -92,8 +92,10 @@ class People:
     """Users and PIN checks. Knows nothing of who is logged in."""
 
     def __init__(self, uow_factory: UowFactory, identity: Identity, *,
-                 clock: Clock = system_now) -> None:
+                 clock: Clock = system_now, reads: UowFactory | None = None) -> None:
         self.uow_factory = uow_factory
+        self.reads = reads or uow_factory
+        """For pure reads: a read connection, so asking never waits for the write lock."""
         self.identity = identity
         self.clock = clock
 
@@ -110,7 +112,7 @@ class People:
             return Users(uow.conn).count() > 0
 
     def setting(self, key: str, default: int) -> int:
-        with self.uow_factory() as uow:
+        with self.reads() as uow:
             return int(uow.settings.get(key, default))
 
     def authenticate(self, user_id: str, pin: str, *, purpose: str = LOGIN) -> User:

@@ -89,8 +89,11 @@ class ShiftService:
         has_open_sale: Callable[[], bool] = lambda: False,
         reports_dir: Path | None = None,
         print_reports: bool = True,
+        reads: Callable[[], UnitOfWork] | None = None,
     ) -> None:
         self.uow_factory = uow_factory
+        self.reads = reads or uow_factory
+        """For pure reads: a read connection, so asking never waits for the write lock."""
         self.identity = identity
         self.guard = guard
         self.has_open_sale = has_open_sale
@@ -99,15 +102,15 @@ class ShiftService:
 
     # -- state ---------------------------------------------------------------------------
     def current(self) -> dict[str, Any] | None:
-        with self.uow_factory() as uow:
+        with self.reads() as uow:
             return Shifts(uow.conn).open_row(self.identity.terminal_id)
 
     def current_id(self) -> str | None:
-        with self.uow_factory() as uow:
+        with self.reads() as uow:
             return Shifts(uow.conn).open_id(self.identity.terminal_id)
 
     def tolerance(self) -> int:
-        with self.uow_factory() as uow:
+        with self.reads() as uow:
             return int(uow.settings.get(TOLERANCE_KEY, DEFAULT_TOLERANCE))
 
     # -- opening -------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -16,6 +18,7 @@ from pos_desktop.domain.sale import TenderKind
 from pos_desktop.domain.shift import NoOpenShift
 from pos_desktop.services.guard import TillGuard
 from pos_desktop.services.people import People, Session, SessionLocked
+from pos_desktop.store.db import DB_FILENAME
 from tests.shifts.conftest import HARINA, YERBA, audit, count, login_supervisor, sell
 
 
@@ -242,3 +245,19 @@ def test_the_first_run_wizards_manager_can_log_in(tmp_path: object) -> None:
         assert user.role is Role.MANAGER and user.name == "María José"
     finally:
         till.close()
+
+
+def test_pure_reads_do_not_wait_for_the_write_lock(till: Till, data_dir: Path) -> None:
+    """The guard's policy, the open shift and the tolerance are asked all the time (every
+    discount, every sale); while the publisher or an import holds the write lock they
+    must still answer at once (from the read connection), not wait and fail."""
+    holder = sqlite3.connect(data_dir / DB_FILENAME, isolation_level=None, timeout=0)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        assert till.shifts.current_id() is not None
+        assert till.guard.policy.discount_limit_bp > 0
+        assert till.shifts.tolerance() >= 0
+        assert till.shifts.current() is not None
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
