@@ -10,11 +10,13 @@ sequence of refunds can return a centavo more than was paid.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pos_desktop.domain.errors import DomainError, InvalidQuantity
 from pos_desktop.domain.money import div_round
+from pos_desktop.domain.sale import TenderKind
 from pos_desktop.domain.tax import IvaLine, IvaRate, iva_breakdown
 from pos_desktop.i18n import N_, _, format_quantity
 
@@ -128,3 +130,17 @@ def parse_ticket_code(text: str, terminal_prefix: str) -> int:
     if m.group(1) is not None and m.group(1) != terminal_prefix:
         raise TicketNotFound(ticket=text.strip())
     return int(m.group(2))
+
+
+def paid_mostly_with(tenders: Sequence[Mapping[str, Any]], total: int) -> TenderKind:
+    """The tender that paid most of a sale (cash net of the change it gave): where its
+    refund goes back by default (a debit sale to the debit card)."""
+    paid: dict[str, int] = {}
+    for t in tenders:
+        paid[t["kind"]] = paid.get(t["kind"], 0) + int(t["amount"])
+    change = sum(int(t.get("amount", 0)) for t in tenders) - total
+    if "cash" in paid:
+        paid["cash"] -= max(change, 0)
+    if not paid:
+        return TenderKind.CASH
+    return TenderKind(max(paid.items(), key=lambda kv: (kv[1], kv[0] == "cash"))[0])

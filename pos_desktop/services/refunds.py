@@ -22,6 +22,7 @@ from pos_desktop.domain.refund import (
     RefundError,
     RefundPlan,
     TicketNotFound,
+    paid_mostly_with,
     parse_ticket_code,
     plan_refund,
 )
@@ -92,14 +93,15 @@ class RefundService:
     ) -> CompletedRefund:
         """Refund ``{original line_no: quantity_milli}`` of ticket ``code``.
 
-        ``tenders`` default to cash for the whole amount. Needs a supervisor (override).
+        ``tenders`` default to the whole amount back the way the customer mostly paid (a
+        debit sale to the debit card). Needs a supervisor (override).
         """
         reason = reason.strip()
         if not reason or len(reason) > MAX_REASON:
             raise RefundError(reason=N_("write why the customer is refunded"))
         sale = self.find_sale(code)
         plan = plan_refund(sale.lines, quantities)
-        paid = self._tenders(plan.total, tenders)
+        paid = self._tenders(plan.total, tenders, paid_mostly_with(sale.tenders, sale.total))
         auth = self.guard.authorize(Action.REFUND, ticket=sale.ticket, amount=plan.total,
                                     reason=reason)
         cashier = auth.actor
@@ -197,9 +199,9 @@ class RefundService:
         )
 
     @staticmethod
-    def _tenders(total: int, tenders: Sequence[Tender] | None) -> list[Tender]:
+    def _tenders(total: int, tenders: Sequence[Tender] | None, usual: TenderKind) -> list[Tender]:
         if not tenders:
-            return [Tender(TenderKind.CASH, total)]
+            return [Tender(usual, total)]
         if any(t.amount <= 0 for t in tenders):
             raise RefundError(reason=N_("every tender must be greater than zero"))
         if sum(t.amount for t in tenders) != total:

@@ -16,7 +16,12 @@ from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableWidget, QTableWid
 
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.money import parse_quantity
-from pos_desktop.domain.refund import NothingToRefund, RefundError, plan_refund
+from pos_desktop.domain.refund import (
+    NothingToRefund,
+    RefundError,
+    paid_mostly_with,
+    plan_refund,
+)
 from pos_desktop.domain.sale import Tender, TenderKind
 from pos_desktop.i18n import _, format_money, format_quantity
 from pos_desktop.services.guard import TillGuard
@@ -95,7 +100,7 @@ class RefundDialog(GuardedDialog):
                 reason=_("ticket {ticket} was already refunded in full").format(ticket=sale.ticket)
             )
         self.sale = sale
-        self.kind = paid_mostly_with(sale)  # a card sale goes back to the card by default
+        self.kind = paid_mostly_with(sale.tenders, sale.total)  # a card sale: back to the card
         self.table.setRowCount(len(sale.lines))
         for row, line in enumerate(sale.lines):
             cells = [
@@ -178,15 +183,3 @@ class RefundDialog(GuardedDialog):
         if not self.attempt(refund):
             self.field.setText(reason)  # kept for the retry after the supervisor's PIN
 
-
-def paid_mostly_with(sale: SaleForRefund) -> TenderKind:
-    """The tender that paid most of the sale (cash net of the change it gave)."""
-    paid: dict[str, int] = {}
-    for t in sale.tenders:
-        paid[t["kind"]] = paid.get(t["kind"], 0) + int(t["amount"])
-    change = sum(int(t.get("amount", 0)) for t in sale.tenders) - sale.total
-    if "cash" in paid:
-        paid["cash"] -= max(change, 0)
-    if not paid:
-        return TenderKind.CASH
-    return TenderKind(max(paid.items(), key=lambda kv: (kv[1], kv[0] == "cash"))[0])

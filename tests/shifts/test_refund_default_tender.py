@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
-from pos_desktop.domain.sale import TenderKind
-from pos_desktop.services.refunds import SaleForRefund
-from pos_desktop.ui.refund_dialog import paid_mostly_with
+from typing import Any
+
+from pos_desktop.app import Till
+from pos_desktop.domain.refund import paid_mostly_with
+from pos_desktop.domain.sale import Tender, TenderKind
+from tests.shifts.conftest import YERBA, login_supervisor, sell
 
 
-def sale(total: int, *tenders: tuple[str, int]) -> SaleForRefund:
-    return SaleForRefund("id", "0001-00000001", 1, "2026-11-28T10:00:00-03:00", total,
-                         [{"kind": k, "amount": a, "reference": None} for k, a in tenders],
-                         [], [])
+def tenders(*pairs: tuple[str, int]) -> list[dict[str, Any]]:
+    return [{"kind": k, "amount": a, "reference": None} for k, a in pairs]
 
 
 def test_a_debit_sale_is_refunded_to_debit() -> None:
-    assert paid_mostly_with(sale(529000, ("debit", 529000))) is TenderKind.DEBIT
+    assert paid_mostly_with(tenders(("debit", 529000)), 529000) is TenderKind.DEBIT
 
 
 def test_cash_counts_net_of_the_change_it_gave() -> None:
     # $ 2.000 on debit, then a $ 20.000 note for the $ 3.290 left: cash really paid $ 3.290.
-    mixed = sale(529000, ("debit", 200000), ("cash", 2000000))
-    assert paid_mostly_with(mixed) is TenderKind.CASH
-    mostly_card = sale(529000, ("credit", 429000), ("cash", 200000))
-    assert paid_mostly_with(mostly_card) is TenderKind.CREDIT
+    mixed = tenders(("debit", 200000), ("cash", 2000000))
+    assert paid_mostly_with(mixed, 529000) is TenderKind.CASH
+    mostly_card = tenders(("credit", 429000), ("cash", 200000))
+    assert paid_mostly_with(mostly_card, 529000) is TenderKind.CREDIT
+
+
+def test_the_service_itself_defaults_to_how_the_customer_paid(till: Till) -> None:
+    sale = sell(till, YERBA, tenders=[Tender(TenderKind.DEBIT, 529000)])
+    login_supervisor(till, "refund")
+    done = till.refunds.refund(sale.ticket, {1: 1000}, reason="Vencido")
+    assert done.payload["tenders"] == [{"kind": "debit", "amount": 529000, "reference": None}]

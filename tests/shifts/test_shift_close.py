@@ -56,7 +56,9 @@ def a_busy_shift(till: Till) -> dict[str, int]:
     till.register.tender(TenderKind.TRANSFER, reference="MP-1")
     s3 = till.register.complete()
     till.guard.approve("refund", "u-sergio", "2222")
-    refund = till.refunds.refund(s2.ticket, {1: 1000}, reason="Vencida")  # cash back
+    refund = till.refunds.refund(  # a debit sale, refunded in cash this time
+        s2.ticket, {1: 1000}, reason="Vencida", tenders=[Tender(TenderKind.CASH, 199_000)]
+    )
     till.shifts.cash_in(500_000, "Cambio del banco")
     till.guard.approve("cash_out", "u-marta", "9999")
     till.shifts.cash_out(300_000, "Pago a proveedor")
