@@ -166,6 +166,13 @@ class ReceiptSale:
         return sum(line.discount for line in self.lines) - self.ticket_discount - self.rounding
 
     @property
+    def line_discounts_are_own(self) -> bool:
+        """Whether each line's ``discount`` is that line's own discount: only when nothing
+        was spread over the lines (no ticket discount, no rounding). Otherwise the receipt
+        shows the item discounts as one total, never a line's share as its discount."""
+        return not self.ticket_discount and not self.rounding
+
+    @property
     def paid_in_cash(self) -> bool:
         """Whether the drawer must open: any cash tender, or change was given."""
         return self.change > 0 or any(t.kind == "cash" for t in self.tenders)

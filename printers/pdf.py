@@ -224,7 +224,7 @@ def _lines_table(sale: ReceiptSale, st: dict[str, ParagraphStyle]) -> Table:
                      Paragraph(_escape(line.description), st["base"]), unit,
                      fmt.iva_rate(line.iva_rate),
                      fmt.money(line.gross_amount)])
-        if line.discount:
+        if line.discount and sale.line_discounts_are_own:
             rows.append(["", Paragraph("Descuento", st["small"]), "", "",
                          fmt.money(-line.discount)])
     table = Table(rows, colWidths=[20 * mm, 82 * mm, 28 * mm, 14 * mm, 30 * mm], repeatRows=1)

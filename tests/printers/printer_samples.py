@@ -48,8 +48,9 @@ def sale_payload(lines: list[dict[str, Any]] | None = None, *, ticket_number: in
                  99900, discount=10000),
             line(4, "Café Ñandú torrado intenso", 350000),
         ]
-    if ticket_discount:
+    if ticket_discount:  # spread into the lines, as the till does (all on the first here)
         lines[0]["amount"] -= ticket_discount
+        lines[0]["discount"] += ticket_discount
     total = sum(x["amount"] for x in lines)
     if tenders is None:
         paid = (total // 100000 + 1) * 100000
