@@ -26,8 +26,8 @@ RATE_NAMES = {"21": "21 %", "10.5": "10,5 %", "27": "27 %", "exempt": "Exento"}
 
 _QUERIES = {
     "sales": """
-        SELECT store_id, terminal_id, count(*), sum(total), sum(change) FROM sales
-        WHERE business_date = %(day)s GROUP BY 1, 2""",
+        SELECT store_id, terminal_id, count(*), sum(total), sum(change), sum(rounding)
+        FROM sales WHERE business_date = %(day)s GROUP BY 1, 2""",
     "sale_tenders": """
         SELECT s.store_id, s.terminal_id, p.kind, sum(p.amount)
         FROM payments p JOIN sales s USING (sale_id)
@@ -70,6 +70,7 @@ def _terminal(store_id: str, terminal_id: str) -> dict[str, Any]:
         "terminal_id": terminal_id,
         "sales_count": 0,
         "sales_total": 0,
+        "cash_rounding": 0,
         "refunds_count": 0,
         "refunds_total": 0,
         "cash_in": 0,
@@ -109,9 +110,10 @@ def _assemble(day: date, rows: dict[str, list[tuple[Any, ...]]]) -> dict[str, An
     def at(store_id: str, terminal_id: str) -> dict[str, Any]:
         return terminals.setdefault((store_id, terminal_id), _terminal(store_id, terminal_id))
 
-    for store, terminal, count, total, change in rows["sales"]:
+    for store, terminal, count, total, change, rounding in rows["sales"]:
         t = at(store, terminal)
         t["sales_count"], t["sales_total"] = count, int(total)
+        t["cash_rounding"] = int(rounding)  # let off to customers; already out of the total
         t["by_tender"]["cash"]["sales"] -= int(change)  # change goes back out in cash
     for store, terminal, kind, amount in rows["sale_tenders"]:
         at(store, terminal)["by_tender"][kind]["sales"] += int(amount)
@@ -189,6 +191,7 @@ def _sum(terminals: list[dict[str, Any]]) -> dict[str, Any]:
         for key in (
             "sales_count",
             "sales_total",
+            "cash_rounding",
             "refunds_count",
             "refunds_total",
             "net_sales",

@@ -73,7 +73,8 @@ def _story(report: dict[str, Any]) -> list[Flowable]:
             f"Ventas: {totals['sales_count']} por {money(totals['sales_total'])} · "
             f"Devoluciones: {totals['refunds_count']} por {money(totals['refunds_total'])} · "
             f"Neto: {money(totals['net_sales'])} · Ingresos de caja: {money(totals['cash_in'])} · "
-            f"Retiros de caja: {money(totals['cash_out'])}",
+            f"Retiros de caja: {money(totals['cash_out'])} · "
+            f"Redondeo efectivo: {money(totals['cash_rounding'])}",
             body,
         ),
         Paragraph("Por tienda y caja", heading),

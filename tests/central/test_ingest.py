@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import date
 from functools import partial
 
 import pytest
 
+from sync.central.report import build_daily_report
 from sync.contracts import Envelope, build_envelope
 from sync.contracts.testing import SimulatedTerminal, iva_breakdown
 
@@ -328,6 +330,8 @@ def test_cash_rounding_is_stored_and_a_v1_sale_has_none(central_db: str, broker:
     assert scalar(central_db, "SELECT sum(amount) FROM sale_lines") == (
         rounded.payload["total"] + old.payload["total"]
     )
+    day = date.fromisoformat(rounded.payload["completed_at"][:10])
+    assert build_daily_report(central_db, day)["totals"]["cash_rounding"] == 67
     assert broker.dead_letters() == []
 
 
