@@ -310,6 +310,8 @@ class Sale:
     @property
     def due_in_cash(self) -> int:
         """What is still due if the rest is paid in cash (rounded to the cash unit)."""
+        if self.due == 0:
+            return 0  # settled (maybe by rounded cash already): nothing more to pay
         return max(self.totals(as_if_cash=True).total - self.tendered, 0)
 
     @property

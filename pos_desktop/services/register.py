@@ -227,7 +227,7 @@ class Register:
         with self.uow_factory() as uow:
             parked_id = uow.parked.add(
                 label or f"{len(self.sale.lines)} ítems",
-                self.sale.total,
+                restore(data).total,  # as recalled: without the tenders (nor their rounding)
                 data,
                 self._cashier_id(),
             )

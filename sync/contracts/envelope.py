@@ -121,7 +121,9 @@ def _parse_typed(body: bytes) -> Envelope | None:
     accept the body, so only the rules remain. None when they refuse, or cannot judge:
     the full validator then gives the verdict and its message."""
     registry = default_registry()
-    if registry.typed_envelope is None:
+    if registry.typed_envelope is None or body.count(b'"payload"') != 1:
+        # A repeated "payload" key: the typed decoder would check only the last one, the
+        # full path rejects a float even in the one it then drops. Rare: let it judge.
         return None
     try:
         shell = registry.typed_envelope.decode(body)
@@ -129,8 +131,8 @@ def _parse_typed(body: bytes) -> Envelope | None:
         if checker is None:
             return None
         checker.decode(shell.payload)
-    except (msgspec.ValidationError, msgspec.DecodeError):
-        return None
+    except (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError):
+        return None  # (invalid UTF-8 in a string raises UnicodeDecodeError, not DecodeError)
     payload = _PLAIN.decode(shell.payload)
     registry.rules(shell.type, shell.schema_version)(payload)
     return Envelope(

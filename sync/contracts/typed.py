@@ -67,6 +67,8 @@ def translate(schema: Mapping[str, Any], name: str) -> Any:
         others = [k for k in kind if k != "null"]
         if len(kind) != 2 or len(others) != 1 or "null" not in kind:
             raise Untranslatable(f"{name}: type {kind}")
+        if "enum" in schema:  # the enum applies to null too: Optional[...] would be looser
+            raise Untranslatable(f"{name}: nullable enum")
         return Optional[translate({**schema, "type": others[0]}, name)]  # noqa: UP045
     if schema is _RAW:
         return msgspec.Raw

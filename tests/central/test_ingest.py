@@ -173,6 +173,20 @@ def test_poison_messages_are_dead_lettered_with_their_reason_and_good_ones_appli
     )
 
 
+def test_bytes_that_are_not_utf8_are_dead_lettered_and_the_ingest_goes_on(
+    central_db: str, broker: Broker
+) -> None:
+    till = SimulatedTerminal(seed=13)
+    first, bad, last = till.sale(), till.sale(), till.sale()
+    body = bad.to_json().replace(b'"description":"', b'"description":"\xff', 1)
+    broker.publish([first, body, last])
+    with running_ingest(central_db, broker):
+        wait_until(lambda: broker.depth(broker.topology.dead_letter_queue) == 1)
+        wait_until(lambda: scalar(central_db, "SELECT count(*) FROM sales") == 2)
+    [(headers, dead)] = broker.dead_letters()
+    assert headers["x-pos-reject-reason"].startswith("not_json:") and dead == body
+
+
 def test_out_of_order_events_of_one_terminal_give_contiguous_seq_and_gaps(
     central_db: str, broker: Broker
 ) -> None:

@@ -188,11 +188,36 @@ def test_floats_anywhere_are_left_to_the_full_path() -> None:
         {"type": "object", "additionalProperties": {"type": "string"}, "properties": {}},
         {"type": "number"},
         {"type": "integer", "exclusiveMinimum": 0},
+        {"type": ["string", "null"], "enum": ["a", "b"]},  # null fails the enum too
     ],
 )
 def test_what_the_translator_does_not_know_it_refuses_to_translate(schema: dict[str, Any]) -> None:
     with pytest.raises(Untranslatable):
         translate(schema, "probe")
+
+
+def test_bytes_that_are_not_utf8_are_refused_not_crashed_on() -> None:
+    """A bad byte in a string must be an invalid message (dead-lettered), never an
+    exception that stops the ingest and makes the broker redeliver it forever."""
+    till = SimulatedTerminal(seed=6)
+    for bad in (b"\xff", b"\xed\xa0\x80"):  # not UTF-8; a UTF-8-encoded surrogate
+        body = till.sale(2).to_json().replace(b'"description":"', b'"description":"' + bad, 1)
+        assert fast_path(body) is None
+        outcome = full_path(body)
+        assert isinstance(outcome, InvalidEvent) or outcome == parse_envelope(body)
+        if isinstance(outcome, InvalidEvent):
+            with pytest.raises(InvalidEvent):
+                parse_envelope(body)
+
+
+def test_a_repeated_payload_key_is_judged_by_the_full_path() -> None:
+    event = SimulatedTerminal(seed=7).sale(2)
+    good = json.dumps(event.payload, separators=(",", ":"))
+    body = event.to_json().replace(b'"payload":', b'"payload":{"x":1.5},"payload":', 1)
+    assert body.count(b'"payload"') == 2 and good.encode() in body
+    assert fast_path(body) is None  # it would check only the last one
+    with pytest.raises(InvalidEvent):
+        parse_envelope(body)  # the float in the dropped one is still a producer bug
 
 
 def test_a_format_and_a_pattern_must_both_hold() -> None:

@@ -57,3 +57,14 @@ def test_a_card_pays_to_the_centavo_and_the_setting_applies_at_once(till: Till) 
     reg.scan(YERBA)
     reg.tender(TenderKind.CASH)
     assert reg.complete().payload["rounding"] == 0
+
+
+def test_a_parked_sale_keeps_its_exact_total_and_rounds_again_when_paid(till: Till) -> None:
+    reg = till.register
+    reg.scan(f"0,347*{PAN_KG}")
+    reg.tender(TenderKind.CASH)  # cash taken (rounded), then the customer steps aside
+    parked_id = reg.park()
+    [row] = reg.parked()
+    assert row["total"] == 148_863  # as it comes back: no tenders, so no rounding yet
+    sale = reg.recall(parked_id)
+    assert (sale.total, sale.due_in_cash, sale.cash_unit) == (148_863, 148_800, 100)

@@ -34,6 +34,12 @@ def test_cash_that_settles_the_sale_is_rounded_down_and_spread_over_the_lines() 
     sale.complete()
 
 
+def test_nothing_is_due_in_cash_once_rounded_cash_settled_the_sale() -> None:
+    sale = sale_of(333)
+    sale.add_tender(Tender(CASH, sale.due_in_cash))
+    assert (sale.due, sale.due_in_cash, sale.change) == (0, 0, 0)
+
+
 def test_a_card_pays_to_the_centavo() -> None:
     sale = sale_of(333)
     sale.add_tender(Tender(DEBIT, sale.due))

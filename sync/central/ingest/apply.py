@@ -131,7 +131,10 @@ class BatchApplier:
             else:
                 candidates[event.envelope.event_id] = index
         with self.connection.cursor() as cursor:
-            document = "[" + ",".join(events[i].json for i in candidates.values()) + "]"
+            # In event_id order: two workers inserting the same ids (a till re-sent its
+            # outbox) then wait for each other in one order instead of deadlocking.
+            ordered = sorted(candidates.values(), key=lambda i: events[i].envelope.event_id)
+            document = "[" + ",".join(events[i].json for i in ordered) + "]"
             inserted = {row[0] for row in cursor.execute(BATCH_STATEMENT, (document,))}
             missing = [event_id for event_id in candidates if event_id not in inserted]
             known = {row[0] for row in cursor.execute(_KNOWN, (missing,))} if missing else set()

@@ -3,8 +3,10 @@
 Python runs one thread of Python at a time, and the ingest's decoding and checking is
 Python; a second process on a second core nearly doubles what one machine ingests
 (``benchmarks/bench_ingest --consumers 2``). Exactly-once does not depend on how many
-run: ``processed_events`` decides inside each batch's transaction, and terminals'
-progress rows are locked in one fixed order, so two batches cannot deadlock on them.
+run: ``processed_events`` decides inside each batch's transaction. Each batch inserts its
+events in event_id order and locks terminals' progress rows in sorted order, so two
+batches holding the same events wait for each other rather than deadlock; were
+PostgreSQL to report one anyway, it is handled as an outage (nothing acked, retried).
 
 The parent only supervises: it starts the workers, passes on a stop request, and if a
 worker dies it stops the others and exits non-zero, so the service manager restarts the
