@@ -77,8 +77,8 @@ class Register:
         super().__setattr__(name, value)
         if name == "sale":
             value.cash_unit = self.cash_unit
-        elif name == "cash_unit" and "sale" in self.__dict__:
-            self.sale.cash_unit = value
+        elif name == "cash_unit" and "sale" in self.__dict__ and not self.sale.tenders:
+            self.sale.cash_unit = value  # a sale already being paid keeps its rounding
 
     # -- scanning ------------------------------------------------------------------------
     def scan(self, entry: str) -> SaleLine:
@@ -145,7 +145,8 @@ class Register:
         change(trial)
         after = _largest_discount(trial)
         if after > before:
-            self.guard.check("discount", percent_bp=after)
+            # "recheck": an approval for this growth is not one for a new discount
+            self.guard.check("discount", percent_bp=after, recheck=True)
 
     def discount_line(self, line_no: int, text: str) -> None:
         discount = parse_discount(text)
