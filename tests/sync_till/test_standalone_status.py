@@ -14,6 +14,6 @@ from pos_desktop.services.sync_status import (
 def test_a_standalone_till_says_so_calmly() -> None:
     set_language("es_AR")
     status = SyncStatus(SyncState.OFFLINE, 3, 0, None, None, NOT_CONFIGURED, None)
-    assert status_bar_text(status) == ("sin central (3 guardados para la central)", "info")
+    assert status_bar_text(status) == ("sin central (3 por enviar a la central)", "info")
     broken = SyncStatus(SyncState.OFFLINE, 3, 0, None, None, "conexión rechazada", None)
     assert status_bar_text(broken)[1] == "warning"
