@@ -1,6 +1,8 @@
-"""``pos-desktop sync status|push|configure|catalog``: head-office sync without the window.
+"""``pos-desktop sync status|push|run|configure|catalog``: head-office sync without the window.
 
-``push`` drains the outbox once and exits (kiosks, support, benchmarks); ``status``
+``push`` drains the outbox once and exits (kiosks, support, benchmarks); ``run`` keeps
+sending and receiving catalogue changes until stopped (a till that sells from another
+program or has no screen, as a service); ``status``
 prints what the window's status bar shows (``--json`` for scripts); ``configure``
 stores the broker and head-office addresses (secrets go to the OS keyring);
 ``catalog`` fetches head office's catalog snapshot now.
@@ -32,6 +34,11 @@ def register(sub: Any) -> None:
     push.add_argument("--timeout", type=float, default=60.0, help=_("give up after S seconds"))
     push.add_argument("--json", action="store_true", help=_("machine-readable output"))
     push.set_defaults(handler=run_push)
+
+    run = actions.add_parser(
+        "run", help=_("keep sending events and receiving the catalogue until stopped")
+    )
+    run.set_defaults(handler=run_forever)
 
     cfg = actions.add_parser("configure", help=_("store id, terminal id, broker, head office"))
     cfg.add_argument("--store-id")
@@ -111,6 +118,32 @@ def run_push(args: argparse.Namespace) -> int:
             print(_("{n} events still to send: {reason}").format(
                 n=result.remaining, reason=result.error or "—"))
     return 0 if result.complete else 1
+
+
+def run_forever(args: argparse.Namespace) -> int:
+    """The window's sync, without the window: publisher and catalogue listener, until
+    SIGTERM or Ctrl+C. Offline is normal: it keeps retrying with backoff."""
+    import signal
+    import threading
+
+    till = _open(args)
+    try:
+        if not till.build_sync(listen_catalog=False).settings.configured:
+            print(_("Sync is not configured: set sync.amqp_url (pos-desktop sync configure) "
+                    "or POS_AMQP_URL."), file=sys.stderr)
+            return 2
+        stop = threading.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_args: stop.set())
+        till.start_sync()
+        print(_("Sync running; Ctrl+C stops it."), flush=True)
+        stop.wait()
+        till.stop_sync()
+        pending = till.sync_status().pending
+    finally:
+        till.close()
+    print(_("Sync stopped; events still to send: {n}.").format(n=pending))
+    return 0
 
 
 def run_configure(args: argparse.Namespace) -> int:

@@ -157,3 +157,49 @@ def test_push_without_keyring_or_password_variable_names_the_fallback(
         keyring.set_keyring(previous)
     assert code == 1
     assert "POS_AMQP_PASSWORD" in out
+
+
+@pytest.mark.services
+def test_run_keeps_sending_what_another_process_sells_until_sigterm(
+    data_dir: Path, amqp_url: str, topology: Topology, tmp_path: Path
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    root = Path(__file__).parents[2]
+    env = {**os.environ, "POS_AMQP_URL": amqp_url, "POS_SYNC_PREFIX": topology.prefix,
+           "POS_LANG": "en", "PYTHONPATH": str(root)}
+    log = (tmp_path / "run.log").open("w+", encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pos_desktop", "--data-dir", str(data_dir), "sync", "run"],
+        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        def pending() -> int:
+            till = Till.open(data_dir)
+            try:
+                return till.sync_status().pending
+            finally:
+                till.close()
+
+        deadline = time.monotonic() + 30
+        while pending() and time.monotonic() < deadline:  # the 4 sales of the fixture
+            time.sleep(0.2)
+        assert pending() == 0
+        till = Till.open(data_dir, demo=True)  # the window, say, sells two more
+        sell(till, 2)
+        till.close()
+        deadline = time.monotonic() + 30
+        while pending() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert pending() == 0
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    log.seek(0)
+    output = log.read()
+    assert "Sync running" in output and "events still to send: 0." in output
