@@ -132,7 +132,8 @@ class Register:
 
     def void_line(self, line_no: int) -> SaleLine:
         line = self.sale.line(line_no)
-        self.guard.check("void_line", line_no=line_no, sku=line.product.sku, amount=line.gross)
+        self.guard.check("void_line", sale_id=self.sale.sale_id, line_no=line_no,
+                         sku=line.product.sku, amount=line.gross)
         self._recheck_discounts(lambda sale: sale.void_line(line_no))
         return self.sale.void_line(line_no)
 
@@ -146,25 +147,32 @@ class Register:
         after = _largest_discount(trial)
         if after > before:
             # "recheck": an approval for this growth is not one for a new discount
-            self.guard.check("discount", percent_bp=after, recheck=True)
+            self.guard.check(
+                "discount", sale_id=self.sale.sale_id, percent_bp=after, recheck=True
+            )
 
     def discount_line(self, line_no: int, text: str) -> None:
         discount = parse_discount(text)
         line = self.sale.line(line_no)
         self.guard.check(
-            "discount", line_no=line_no, percent_bp=_as_percent(discount, line.gross)
+            "discount",
+            sale_id=self.sale.sale_id,
+            line_no=line_no,
+            percent_bp=_as_percent(discount, line.gross),
         )
         self.sale.set_line_discount(line_no, discount)
 
     def discount_ticket(self, text: str) -> None:
         discount = parse_discount(text)
         base = sum(li.after_line_discount for li in self.sale.lines)
-        self.guard.check("discount", line_no=None, percent_bp=_as_percent(discount, base))
+        self.guard.check("discount", sale_id=self.sale.sale_id, line_no=None,
+                         percent_bp=_as_percent(discount, base))
         self.sale.set_ticket_discount(discount)
 
     def override_price(self, line_no: int, text: str) -> None:
         line, price = self.sale.line(line_no), parse_money(text)
-        self.guard.check("price_override", line_no=line_no, sku=line.product.sku,
+        self.guard.check("price_override", sale_id=self.sale.sale_id, line_no=line_no,
+                         sku=line.product.sku,
                          old_price=line.unit_price, new_price=price)
         self._recheck_discounts(lambda sale: sale.set_price(line_no, price))
         self.sale.set_price(line_no, price)
@@ -179,7 +187,8 @@ class Register:
     def cancel(self) -> None:
         self._refuse_with_card_tenders()
         if self.sale.lines:
-            self.guard.check("cancel_sale", lines=len(self.sale.lines), total=self.sale.total)
+            self.guard.check("cancel_sale", sale_id=self.sale.sale_id,
+                             lines=len(self.sale.lines), total=self.sale.total)
         self.sale = Sale()
 
     # -- paying --------------------------------------------------------------------------

@@ -175,7 +175,8 @@ def test_an_approval_is_bound_to_what_was_refused(till: Till) -> None:
     reg.scan(HARINA)
     with pytest.raises(ApprovalRequired) as needed:
         reg.discount_line(1, "20%")
-    assert needed.value.details == {"line_no": 1, "percent_bp": 2000}
+    asked = {"sale_id": reg.sale.sale_id, "line_no": 1, "percent_bp": 2000}
+    assert needed.value.details == asked
     till.guard.approve("discount", "u-sergio", "2222", needed.value.details)
     for line_no, percent in ((2, "100%"), (2, "20%"), (1, "100%")):
         with pytest.raises(ApprovalRequired):  # not what the supervisor saw and approved
@@ -185,10 +186,20 @@ def test_an_approval_is_bound_to_what_was_refused(till: Till) -> None:
     assert reg.sale.line(1).line_discount == 105_800
     assert till.guard.pending("discount") is None
     rows = [r for r in audit(till) if r["action"] == "discount"]
-    assert (rows[-1]["approver_id"], json.loads(str(rows[-1]["details"]))) == (
-        "u-sergio",
-        {"line_no": 1, "percent_bp": 2000},
-    )
+    assert (rows[-1]["approver_id"], json.loads(str(rows[-1]["details"]))) == ("u-sergio", asked)
+
+
+def test_an_approval_for_one_sale_does_not_carry_over_to_the_next(till: Till) -> None:
+    reg = till.register
+    reg.scan(YERBA)
+    with pytest.raises(ApprovalRequired) as needed:
+        reg.discount_line(1, "20%")
+    till.guard.approve("discount", "u-sergio", "2222", needed.value.details)
+    reg.tender(TenderKind.CASH)
+    reg.complete()  # sold without the discount after all
+    reg.scan(YERBA)
+    with pytest.raises(ApprovalRequired):
+        reg.discount_line(1, "20%")  # line 1 again, 20 % again, but another sale
 
 
 def test_managing_users_needs_a_manager(till: Till) -> None:
