@@ -26,7 +26,7 @@ def _iva_rows(rows: Any) -> list[dict[str, Any]]:
 
 def z_payload(figures: ShiftFigures, *, z_number: int, closed_at: str, closed_by: Person,
               counted: int) -> dict[str, Any]:
-    """The ``shift.closed`` v1 payload, without its journal (added once journaled)."""
+    """The ``shift.closed`` v2 payload, without its journal (added once journaled)."""
     expected = figures.expected_cash
     return {
         "shift_id": figures.shift_id,
@@ -47,6 +47,22 @@ def z_payload(figures: ShiftFigures, *, z_number: int, closed_at: str, closed_by
                           for t in figures.by_tender],
             "sales_by_iva": _iva_rows(figures.sales_by_iva),
             "refunds_by_iva": _iva_rows(figures.refunds_by_iva),
+            "discounts": figures.discounts,
+            "rounding": figures.rounding,
+            "by_cashier": [
+                {
+                    "user_id": c.user_id,
+                    "name": c.name,
+                    "sales_count": c.sales_count,
+                    "sales": c.sales,
+                    "refunds_count": c.refunds_count,
+                    "refunds": c.refunds,
+                }
+                for c in figures.by_cashier
+            ],
+            "voided_sales": figures.voided_sales,
+            "voided_lines": figures.voided_lines,
+            "overrides": figures.overrides,
         },
         "sales_count": figures.sales_count,
         "refunds_count": figures.refunds_count,

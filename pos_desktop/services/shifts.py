@@ -288,7 +288,7 @@ class ShiftService:
                 },
             }
             envelope = enqueue_event(uow, self.identity, "shift.closed", payload,
-                                     occurred_at=now, trace=new_trace())
+                                     occurred_at=now, trace=new_trace(), schema_version=2)
             Shifts(uow.conn).close(
                 shift["shift_id"],
                 closed_at=now,

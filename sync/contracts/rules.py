@@ -166,6 +166,20 @@ def check_shift_closed_v1(p: Payload) -> None:
                 _fail(f"cierre: {key} {row['rate']}: neto + impuesto != bruto")
 
 
+def check_shift_closed_v2(p: Payload) -> None:
+    """As v1; the per-cashier rows add up to the shift's totals and counts."""
+    check_shift_closed_v1(p)
+    totals, cashiers = p["totals"], p["totals"]["by_cashier"]
+    for field, whole in (
+        ("sales", totals["sales"]),
+        ("refunds", totals["refunds"]),
+        ("sales_count", p["sales_count"]),
+        ("refunds_count", p["refunds_count"]),
+    ):
+        if sum(row[field] for row in cashiers) != whole:
+            _fail(f"cierre: la suma por cajero de {field} no es la del turno ({whole})")
+
+
 def check_catalog_changed_v1(p: Payload) -> None:
     products = p["products"]
     _unique((product["sku"] for product in products), "catálogo: sku")
@@ -185,5 +199,6 @@ RULES: dict[tuple[str, int], Callable[[Payload], None]] = {
     ("shift.opened", 1): _no_rules,
     ("cash.moved", 1): _no_rules,
     ("shift.closed", 1): check_shift_closed_v1,
+    ("shift.closed", 2): check_shift_closed_v2,
     ("catalog.changed", 1): check_catalog_changed_v1,
 }

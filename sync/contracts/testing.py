@@ -270,6 +270,20 @@ class SimulatedTerminal:
                 "by_tender": by_tender,
                 "sales_by_iva": iva_breakdown(s["sales_lines"]),
                 "refunds_by_iva": iva_breakdown(s["refund_lines"]),
+                "discounts": 0,
+                "rounding": 0,
+                "by_cashier": [
+                    {
+                        **(self.cashier or {"user_id": "", "name": "—"}),
+                        "sales_count": len(s["tickets"]),
+                        "sales": sum(s["sales"].values()),
+                        "refunds_count": len(s["refund_lines"]),
+                        "refunds": sum(s["refunds"].values()),
+                    }
+                ],
+                "voided_sales": 0,
+                "voided_lines": 0,
+                "overrides": 0,
             },
             "sales_count": len(s["tickets"]),
             "refunds_count": len(s["refund_lines"]),

@@ -386,3 +386,7 @@ def test_refunds_shifts_and_cash_movements_are_applied(central_db: str, broker: 
     ]
     assert scalar(central_db, "SELECT contiguous_seq FROM terminal_progress") == 10
     assert scalar(central_db, "SELECT count(*) FROM journal_breaks") == 0
+    assert closed.schema_version == 2  # the Z's extra figures reach head office
+    assert query(central_db, "SELECT totals->'by_cashier', totals->'overrides' FROM shifts") == [
+        (closed.payload["totals"]["by_cashier"], 0)
+    ]

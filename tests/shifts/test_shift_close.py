@@ -96,6 +96,12 @@ def test_a_z_closes_the_shift_with_the_right_figures(till: Till) -> None:
     assert [c["name"] for c in local["by_cashier"]] == ["Ana"]
     assert local["by_cashier"][0]["refunds_count"] == 1
     assert local["overrides"] == 2  # the refund and the cash out
+    # shift.closed v2 carries them to head office too
+    assert p["totals"]["by_cashier"] == [
+        {k: c[k] for k in ("user_id", "name", "sales_count", "sales", "refunds_count", "refunds")}
+        for c in local["by_cashier"]
+    ]
+    assert (p["totals"]["overrides"], p["totals"]["voided_sales"]) == (2, local["voided_sales"])
     assert local["reason"] == "Faltante"
     assert till.shifts.current() is None
 

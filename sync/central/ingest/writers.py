@@ -209,6 +209,9 @@ WRITERS: dict[tuple[str, int], EventWriter] = {
     ("cash.moved", 1): EventWriter(inserts=_CASH_MOVED_V1),
     ("shift.opened", 1): EventWriter(statements=shift_opened_v1),
     ("shift.closed", 1): EventWriter(statements=shift_closed_v1),
+    # v2's extra figures (by cashier, voids, overrides, discounts, rounding) are inside
+    # ``totals``, which is stored whole as jsonb: the same statement serves.
+    ("shift.closed", 2): EventWriter(statements=shift_closed_v1),
 }
 """What the ingest applies. A valid event of another type (e.g. catalog.changed, which
 flows the other way) is dead-lettered as unexpected."""
