@@ -11,14 +11,14 @@ after the manager's idle time (``security.idle_lock_minutes``), emitting ``locke
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from pos_desktop.domain.errors import PosError
 from pos_desktop.i18n import _
 from pos_desktop.services.people import Session
 from pos_desktop.ui.dialog_base import TillDialog
-from pos_desktop.ui.override_dialog import PinField, people_list
+from pos_desktop.ui.override_dialog import chosen, person_and_pin
 
 
 class LoginDialog(TillDialog):
@@ -29,24 +29,12 @@ class LoginDialog(TillDialog):
         self.session = session
         self.required = required
         current = session.user.user_id if session.user else None
-        self.who = people_list(
-            self,
-            [(u.user_id, f"{u.name} · {u.role.label}") for u in session.people.users()],
-            current,
-        )
-        self.body.addWidget(self.who)
-        self.pin = PinField(self, self.who)
-        self.pin.setPlaceholderText(_("PIN, then Enter"))
-        self.body.addWidget(self.pin)
-        self.pin.submitted.connect(self._submit)
-        self.pin.textEdited.connect(lambda _t: self.clear_error())
-        self.setFocusProxy(self.pin)
+        self.who, self.pin = person_and_pin(self, session.people.users(), self._submit, current)
 
     def _submit(self, pin: str) -> None:
-        item = self.who.currentItem()
-        if item is None:
+        user_id = chosen(self.who)
+        if user_id is None:
             return
-        user_id = str(item.data(Qt.ItemDataRole.UserRole))
         user = self.session.user
         try:
             if self.session.locked and user is not None and user.user_id == user_id:

@@ -9,12 +9,13 @@ leaves the sale as it was.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QWidget
 
 from pos_desktop.domain.errors import PosError
+from pos_desktop.domain.people import User
 from pos_desktop.domain.permissions import ApprovalRequired
 from pos_desktop.i18n import _
 from pos_desktop.services.guard import Approval, TillGuard
@@ -54,6 +55,30 @@ def people_list(
     return widget
 
 
+def person_and_pin(
+    dialog: TillDialog,
+    users: Sequence[User],
+    on_pin: Callable[[str], None],
+    current: str | None = None,
+) -> tuple[QListWidget, PinField]:
+    """The login's and the approval's body: who (↑/↓), then their PIN and Enter."""
+    who = people_list(dialog, [(u.user_id, f"{u.name} · {u.role.label}") for u in users], current)
+    dialog.body.addWidget(who)
+    pin = PinField(dialog, who)
+    pin.setPlaceholderText(_("PIN, then Enter"))
+    dialog.body.addWidget(pin)
+    pin.submitted.connect(on_pin)
+    pin.textEdited.connect(lambda _t: dialog.clear_error())
+    dialog.setFocusProxy(pin)
+    return who, pin
+
+
+def chosen(who: QListWidget) -> str | None:
+    """The user_id of the person chosen in a ``people_list``."""
+    item = who.currentItem()
+    return None if item is None else str(item.data(Qt.ItemDataRole.UserRole))
+
+
 class OverrideDialog(TillDialog):
     def __init__(
         self, parent: QWidget | None, guard: TillGuard, people: People, needed: ApprovalRequired
@@ -63,22 +88,14 @@ class OverrideDialog(TillDialog):
         self.needed = needed
         self.approval: Approval | None = None
         approvers = [u for u in people.users() if u.role.at_least(needed.required)]
-        self.who = people_list(self, [(u.user_id, f"{u.name} · {u.role.label}") for u in approvers])
-        self.body.addWidget(self.who)
-        self.pin = PinField(self, self.who)
-        self.pin.setPlaceholderText(_("PIN, then Enter"))
-        self.body.addWidget(self.pin)
-        self.pin.submitted.connect(self._submit)
-        self.pin.textEdited.connect(lambda _t: self.clear_error())
-        self.setFocusProxy(self.pin)
+        self.who, self.pin = person_and_pin(self, approvers, self._submit)
         if not approvers:
             self.show_error(
                 _("Nobody at this till can approve this: a manager must add a supervisor.")
             )
 
     def selected_user(self) -> str | None:
-        item = self.who.currentItem()
-        return None if item is None else str(item.data(Qt.ItemDataRole.UserRole))
+        return chosen(self.who)
 
     def _submit(self, pin: str) -> None:
         user_id = self.selected_user()
