@@ -11,7 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QLabel,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from pos_desktop.domain.errors import PosError
 from pos_desktop.ui.key_field import KeyField
@@ -90,3 +97,17 @@ class EntryDialog(TillDialog):
             self.field.selectAll()
             return
         self.accept()
+
+
+def keyboard_table(parent: QWidget, rows: int, headers: list[str]) -> QTableWidget:
+    """A read-only table of whole rows that never takes the keyboard: the dialog's entry
+    field moves its selection (Up/Down) and keeps the focus."""
+    table = QTableWidget(rows, len(headers), parent)
+    table.setHorizontalHeaderLabels(headers)
+    table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setStretchLastSection(True)
+    return table

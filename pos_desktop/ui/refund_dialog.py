@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QLabel, QTableWidgetItem, QWidget
 
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.money import parse_quantity
@@ -27,6 +27,7 @@ from pos_desktop.i18n import _, format_money, format_quantity
 from pos_desktop.services.guard import TillGuard
 from pos_desktop.services.people import People
 from pos_desktop.services.refunds import CompletedRefund, RefundService, SaleForRefund
+from pos_desktop.ui.dialog_base import keyboard_table
 from pos_desktop.ui.key_field import KeyField
 from pos_desktop.ui.payment_dialog import TENDER_KEYS, tender_name
 from pos_desktop.ui.shift_dialogs import GuardedDialog
@@ -50,16 +51,9 @@ class RefundDialog(GuardedDialog):
         self.done_refund: CompletedRefund | None = None
         self.asking_reason = False
 
-        self.table = QTableWidget(0, 5, self)
-        self.table.setHorizontalHeaderLabels(
-            [_("Line"), _("Description"), _("Paid"), _("Left"), _("Refund")]
+        self.table = keyboard_table(
+            self, 0, [_("Line"), _("Description"), _("Paid"), _("Left"), _("Refund")]
         )
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setMinimumHeight(260)
         self.body.addWidget(self.table)
         self.total = QLabel(self)

@@ -16,10 +16,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -34,7 +32,7 @@ from pos_desktop.i18n import _, format_money
 from pos_desktop.services.guard import TillGuard
 from pos_desktop.services.people import People
 from pos_desktop.services.shifts import ShiftService
-from pos_desktop.ui.dialog_base import TillDialog
+from pos_desktop.ui.dialog_base import TillDialog, keyboard_table
 from pos_desktop.ui.key_field import KeyField
 from pos_desktop.ui.override_dialog import ask_approval
 
@@ -62,14 +60,9 @@ class DrawerCount(QWidget):
         self.counts: dict[str, int] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.table = QTableWidget(len(self.codes), 3, self)
-        self.table.setHorizontalHeaderLabels([_("Denomination"), _("Count"), _("Amount")])
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = keyboard_table(
+            self, len(self.codes), [_("Denomination"), _("Count"), _("Amount")]
+        )
         for row, code in enumerate(self.codes):
             self.table.setItem(row, 0, QTableWidgetItem(denomination_label(code)))
         layout.addWidget(self.table)

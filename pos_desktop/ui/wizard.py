@@ -101,6 +101,15 @@ def _required_problems(
     }
 
 
+def page_error(page: QWidget) -> QLabel:
+    """The red line under a page's fields, hidden until Next finds something wrong."""
+    label = QLabel("", page)
+    label.setObjectName("pageError")
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
 class FormPage(QWizardPage):
     """A wizard page holding a settings form; Next checks the page's fields."""
 
@@ -120,10 +129,7 @@ class FormPage(QWizardPage):
         self.form = SettingsForm([declared(k) for k in keys], self)
         self.layout_ = QVBoxLayout(self)
         self.layout_.addWidget(self.form)
-        self.error = QLabel("", self)
-        self.error.setObjectName("pageError")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = page_error(self)
         self.layout_.addWidget(self.error)
         self.form.changed.connect(self.error.hide)
 
@@ -249,10 +255,7 @@ class ManagerPage(QWizardPage):
         form.addRow(_("Repeat the PIN"), self.pin_again)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        self.error = QLabel("", self)
-        self.error.setObjectName("pageError")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = page_error(self)
         layout.addWidget(self.error)
         layout.addStretch(1)
         for field in (self.name, self.pin, self.pin_again):
@@ -292,10 +295,7 @@ class SummaryPage(QWizardPage):
         self.summary = QFormLayout()
         self.summary.setHorizontalSpacing(14)
         layout.addLayout(self.summary)
-        self.error = QLabel("", self)
-        self.error.setObjectName("pageError")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = page_error(self)
         layout.addWidget(self.error)
         layout.addStretch(1)
 
