@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QHeaderView,
     QLabel,
     QTableWidget,
     QVBoxLayout,
@@ -99,9 +100,12 @@ class EntryDialog(TillDialog):
         self.accept()
 
 
-def keyboard_table(parent: QWidget, rows: int, headers: list[str]) -> QTableWidget:
+def keyboard_table(
+    parent: QWidget, rows: int, headers: list[str], *, stretch: int = 0
+) -> QTableWidget:
     """A read-only table of whole rows that never takes the keyboard: the dialog's entry
-    field moves its selection (Up/Down) and keeps the focus."""
+    field moves its selection (Up/Down) and keeps the focus. Column ``stretch`` (the text)
+    takes the spare width; the others fit their contents, so no amount is cut short."""
     table = QTableWidget(rows, len(headers), parent)
     table.setHorizontalHeaderLabels(headers)
     table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -109,5 +113,12 @@ def keyboard_table(parent: QWidget, rows: int, headers: list[str]) -> QTableWidg
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.verticalHeader().hide()
-    table.horizontalHeader().setStretchLastSection(True)
+    head = table.horizontalHeader()
+    for column in range(len(headers)):
+        mode = (
+            QHeaderView.ResizeMode.Stretch
+            if column == stretch
+            else (QHeaderView.ResizeMode.ResizeToContents)
+        )
+        head.setSectionResizeMode(column, mode)
     return table

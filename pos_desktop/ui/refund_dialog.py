@@ -52,7 +52,7 @@ class RefundDialog(GuardedDialog):
         self.asking_reason = False
 
         self.table = keyboard_table(
-            self, 0, [_("Line"), _("Description"), _("Paid"), _("Left"), _("Refund")]
+            self, 0, [_("Line"), _("Description"), _("Paid"), _("Left"), _("Refund")], stretch=1
         )
         self.table.setMinimumHeight(260)
         self.body.addWidget(self.table)
@@ -176,4 +176,3 @@ class RefundDialog(GuardedDialog):
 
         if not self.attempt(refund):
             self.field.setText(reason)  # kept for the retry after the supervisor's PIN
-
