@@ -9,7 +9,8 @@ leaves the sale as it was.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QWidget
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QWidget
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.people import User
 from pos_desktop.domain.permissions import ApprovalRequired
-from pos_desktop.i18n import _
+from pos_desktop.i18n import _, current_language, format_money
 from pos_desktop.services.guard import Approval, TillGuard
 from pos_desktop.services.people import People
 from pos_desktop.ui.dialog_base import TillDialog
@@ -55,6 +56,29 @@ def people_list(
     return widget
 
 
+def approval_details(details: Mapping[str, Any]) -> str:
+    """What exactly is approved, in the shop's words (the approval is bound to it)."""
+    parts: list[str] = []
+    if details.get("ticket"):
+        parts.append(_("ticket {ticket}").format(ticket=details["ticket"]))
+    if details.get("line_no"):
+        parts.append(_("line {line}").format(line=details["line_no"]))
+    elif "line_no" in details:
+        parts.append(_("whole sale"))
+    if "percent_bp" in details:
+        percent = f"{int(details['percent_bp']) / 100:g}"
+        if current_language().startswith("es"):
+            percent = percent.replace(".", ",")
+        parts.append(f"{percent} %")
+    for key in ("amount", "total", "new_price"):
+        if isinstance(details.get(key), int):
+            parts.append(format_money(details[key]))
+    if details.get("reason"):
+        parts.append(f"«{details['reason']}»")
+    text = " · ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
 def person_and_pin(
     dialog: TillDialog,
     users: Sequence[User],
@@ -83,7 +107,9 @@ class OverrideDialog(TillDialog):
     def __init__(
         self, parent: QWidget | None, guard: TillGuard, people: People, needed: ApprovalRequired
     ) -> None:
-        super().__init__(parent, _("Supervisor approval"), str(needed))
+        what = approval_details(needed.details)
+        hint = f"{needed}\n{what}" if what else str(needed)
+        super().__init__(parent, _("Supervisor approval"), hint)
         self.guard = guard
         self.needed = needed
         self.approval: Approval | None = None

@@ -245,3 +245,20 @@ def test_selling_with_no_shift_open_asks_for_the_float_and_goes_on(qtbot: QtBot,
     qtbot.keyClick(dialog.count.field, Qt.Key.Key_F12)
     assert window.dialog is None
     assert count(till, "sales") == 1 and till.register.sale.lines == []
+
+
+def test_the_approval_says_what_exactly_is_approved() -> None:
+    from pos_desktop.i18n import format_money, set_language
+    from pos_desktop.ui.override_dialog import approval_details
+
+    assert approval_details({"sale_id": "x", "line_no": 1, "percent_bp": 2050}) == (
+        "Line 1 · 20.5 %"
+    )
+    assert approval_details({"sale_id": "x", "line_no": None, "percent_bp": 1000}) == (
+        "Whole sale · 10 %"
+    )
+    refund = {"ticket": "0001-00000007", "amount": 148_800, "reason": "Vencido"}
+    assert approval_details(refund) == f"Ticket 0001-00000007 · {format_money(148_800)} · «Vencido»"
+    set_language("es_AR")
+    assert approval_details({"line_no": 2, "percent_bp": 2050}) == "Línea 2 · 20,5 %"
+    assert approval_details({}) == ""
