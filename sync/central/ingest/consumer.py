@@ -265,10 +265,12 @@ class IngestConsumer:
         ingested: dict[str, int] = {}
         duplicates = 0
         lines: list[dict[str, Any]] = []
+        logging_applied = log.isEnabledFor(logging.INFO)
         for (delivery, env), outcome in zip(batch.valid, applied.outcomes, strict=True):
             if outcome == APPLIED:
                 ingested[env.type] = ingested.get(env.type, 0) + 1
-                lines.append(_log_fields(env))
+                if logging_applied:
+                    lines.append(_log_fields(env))
             elif outcome == DUPLICATE:
                 duplicates += 1
             elif isinstance(outcome, InvalidEvent):
