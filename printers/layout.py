@@ -7,7 +7,7 @@ lines at the same places.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Literal
 
 from printers import formatting as fmt
@@ -102,7 +102,7 @@ def store_block(store: StoreInfo, columns: int) -> list[Block]:
 
 
 def sale_line_blocks(line: ReceiptLine, columns: int, *, show_rate: bool = False,
-                     show_discount: bool = True) -> list[Block]:
+                     discount: int | None = None) -> list[Block]:
     """Description and amount, then the quantity detail indented under it."""
     label = f"{line.description} ({fmt.iva_rate(line.iva_rate)})" if show_rate \
         else line.description
@@ -115,19 +115,20 @@ def sale_line_blocks(line: ReceiptLine, columns: int, *, show_rate: bool = False
         blocks += text_block(
             f"  {fmt.quantity(line.quantity_milli, by_weight=False)} x "
             f"{fmt.money(line.unit_price)}", columns)
-    if line.discount and show_discount:
-        blocks += row_block("  Descuento", fmt.money(-line.discount), columns)
+    shown = line.discount if discount is None else discount
+    if shown:
+        blocks += row_block("  Descuento", fmt.money(-shown), columns)
     return blocks
 
 
 def lines_blocks(lines: tuple[ReceiptLine, ...], columns: int, *,
-                 show_discounts: bool = True) -> list[Block]:
+                 discount: Callable[[ReceiptLine], int] | None = None) -> list[Block]:
     # The rate is only worth a column when the sale mixes rates (the IVA block sums them).
     show_rate = len({line.iva_rate for line in lines}) > 1
     blocks: list[Block] = []
     for line in lines:
         blocks += sale_line_blocks(line, columns, show_rate=show_rate,
-                                   show_discount=show_discounts)
+                                   discount=None if discount is None else discount(line))
     return blocks
 
 
@@ -183,7 +184,7 @@ def receipt_document(sale: ReceiptSale, store: StoreInfo, columns: int, *,
     if sale.cashier:
         blocks += text_block(f"Cajero: {sale.cashier}", columns)
     blocks.append(Separator())
-    blocks += lines_blocks(sale.lines, columns, show_discounts=sale.line_discounts_are_own)
+    blocks += lines_blocks(sale.lines, columns, discount=sale.shown_discount)
     blocks.append(Separator())
     line_discounts = sale.item_discounts
     if line_discounts or sale.ticket_discount or sale.rounding:

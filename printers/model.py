@@ -61,6 +61,9 @@ class ReceiptLine:
     discount: int
     amount: int
     iva_rate: str
+    own_discount: int | None = None
+    """The line's own discount (``line_discount``, sale.completed v2); None in older
+    payloads, where ``discount`` may also hold a share of the ticket discount."""
 
     @classmethod
     def from_payload(cls, raw: Mapping[str, Any]) -> ReceiptLine:
@@ -79,6 +82,7 @@ class ReceiptLine:
             discount=int(raw.get("discount", 0)),
             amount=_require(raw, "amount", int, where),
             iva_rate=rate,
+            own_discount=None if raw.get("line_discount") is None else int(raw["line_discount"]),
         )
 
 
@@ -161,16 +165,26 @@ class ReceiptSale:
 
     @property
     def item_discounts(self) -> int:
-        """The lines' own discounts: each line's ``discount`` also carries its share of the
-        ticket discount and of the rounding, which the receipt shows on their own rows."""
+        """The lines' own discounts (each line's ``discount`` also carries its share of
+        the ticket discount and of the rounding, shown on their own rows)."""
+        if self.line_discounts_are_known:
+            return sum(line.own_discount or 0 for line in self.lines)
         return sum(line.discount for line in self.lines) - self.ticket_discount - self.rounding
 
     @property
-    def line_discounts_are_own(self) -> bool:
-        """Whether each line's ``discount`` is that line's own discount: only when nothing
-        was spread over the lines (no ticket discount, no rounding). Otherwise the receipt
-        shows the item discounts as one total, never a line's share as its discount."""
+    def line_discounts_are_known(self) -> bool:
+        """Whether each line's own discount can be shown under it: the payload says it
+        (v2), or nothing was spread over the lines. Otherwise the item discounts show as
+        one total, never a line's share of the ticket discount as its own."""
+        if all(line.own_discount is not None for line in self.lines):
+            return True
         return not self.ticket_discount and not self.rounding
+
+    def shown_discount(self, line: ReceiptLine) -> int:
+        """What the receipt prints under ``line`` as its discount (0: nothing)."""
+        if not self.line_discounts_are_known:
+            return 0
+        return line.discount if line.own_discount is None else line.own_discount
 
     @property
     def paid_in_cash(self) -> bool:

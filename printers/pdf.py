@@ -224,9 +224,9 @@ def _lines_table(sale: ReceiptSale, st: dict[str, ParagraphStyle]) -> Table:
                      Paragraph(_escape(line.description), st["base"]), unit,
                      fmt.iva_rate(line.iva_rate),
                      fmt.money(line.gross_amount)])
-        if line.discount and sale.line_discounts_are_own:
+        if sale.shown_discount(line):
             rows.append(["", Paragraph("Descuento", st["small"]), "", "",
-                         fmt.money(-line.discount)])
+                         fmt.money(-sale.shown_discount(line))])
     table = Table(rows, colWidths=[20 * mm, 82 * mm, 28 * mm, 14 * mm, 30 * mm], repeatRows=1)
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), REGULAR, 9.5),

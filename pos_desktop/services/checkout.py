@@ -63,6 +63,7 @@ def sale_payload(
                 "unit_price": line.unit_price,
                 "gross_amount": line.gross,
                 "discount": line.gross - totals.line_amounts[line.line_no],
+                "line_discount": line.line_discount,
                 "amount": totals.line_amounts[line.line_no],
                 "iva_rate": line.product.iva_rate.value,
             }

@@ -105,8 +105,20 @@ def check_sale_completed_v1(p: Payload) -> None:
 
 
 def check_sale_completed_v2(p: Payload) -> None:
-    """As v1; the cash rounding is spread into the lines like the ticket discount."""
-    _check_sale(p, p["ticket_discount"] + p["rounding"], "descuento de ticket más redondeo")
+    """As v1; the cash rounding is spread into the lines like the ticket discount, and
+    each line's ``discount`` is its own ``line_discount`` plus its share of both."""
+    spread = p["ticket_discount"] + p["rounding"]
+    _check_sale(p, spread, "descuento de ticket más redondeo")
+    shares = 0
+    for line in p["lines"]:
+        if line["line_discount"] > line["discount"]:
+            _fail(f"venta: línea {line['line_no']}: descuento propio mayor que su descuento")
+        shares += line["discount"] - line["line_discount"]
+    if shares != spread:
+        _fail(
+            f"venta: lo repartido en las líneas ({shares}) no es el descuento de ticket más "
+            f"el redondeo ({spread})"
+        )
 
 
 def _check_sale(p: Payload, spread_in_lines: int, what: str) -> None:

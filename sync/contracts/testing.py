@@ -151,6 +151,7 @@ class SimulatedTerminal:
                     "unit_price": price,
                     "gross_amount": gross,
                     "discount": discount,
+                    "line_discount": discount,
                     "amount": gross - discount,
                     "iva_rate": rate,
                 }

@@ -223,3 +223,15 @@ def test_compiled_and_reference_validators_agree_on_every_single_field_change(pa
         if isinstance(target, dict):
             del target[leaf[-1]]
             _agree(data)
+
+
+def test_v2_lines_carry_their_own_discount_and_exactly_the_spread_rest() -> None:
+    v2 = json.loads((EXAMPLES / "sale.completed.v2.json").read_text(encoding="utf-8"))
+    default_registry().validate(v2)
+    own_above = copy.deepcopy(v2)
+    own_above["payload"]["lines"][0]["line_discount"] = 1  # its discount is 0
+    assert both_reject(own_above)[0].code == "amounts"
+    unexplained = copy.deepcopy(v2)
+    unexplained["payload"]["lines"][2]["line_discount"] -= 1  # 1 centavo spread from nowhere
+    problem, _ = both_reject(unexplained)
+    assert problem.code == "amounts" and "repartido" in str(problem)

@@ -68,3 +68,22 @@ def test_a_parked_sale_keeps_its_exact_total_and_rounds_again_when_paid(till: Ti
     assert row["total"] == 148_863  # as it comes back: no tenders, so no rounding yet
     sale = reg.recall(parked_id)
     assert (sale.total, sale.due_in_cash, sale.cash_unit) == (148_863, 148_800, 100)
+
+
+def test_the_receipt_shows_each_lines_own_discount_and_the_ticket_rows_apart(
+    till: Till,
+) -> None:
+    reg = till.register
+    reg.scan(f"0,347*{PAN_KG}")
+    reg.scan(YERBA)
+    reg.discount_line(2, "10%")
+    reg.discount_ticket("100")
+    reg.tender(TenderKind.CASH, 700_000)
+    p = reg.complete().payload
+    assert [line["line_discount"] for line in p["lines"]] == [0, 52_900]
+    text = plain_text(receipt_document(
+        ReceiptSale.from_payload(p), StoreInfo("Almacén", "30-71234567-9", "Calle 1"), 48))
+    discounts = [row for row in text.splitlines() if row.strip().startswith("Descuento")]
+    assert any(row.startswith("  Descuento") and row.endswith("-$ 529,00") for row in discounts)
+    assert not any(row.startswith("  Descuento") and "0,63" in row for row in discounts)
+    assert "Redondeo efectivo" in text and "-$ 100,00" in text
