@@ -34,12 +34,12 @@ import pika
 import psycopg
 
 from benchmarks.stats import summarize
-from sync.central.database import migrate
-from sync.central.ingest.consumer import IngestConsumer, IngestSettings
-from sync.central.logs import INGEST_SERVICE, configure_logging
-from sync.central.metrics import IngestMetrics
-from sync.central.topology import Topology, declare_topology, delete_topology
-from sync.contracts.testing import SimulatedTerminal
+from pos_central.database import migrate
+from pos_central.ingest.consumer import IngestConsumer, IngestSettings
+from pos_central.logs import INGEST_SERVICE, configure_logging
+from pos_central.metrics import IngestMetrics
+from pos_central.topology import Topology, declare_topology, delete_topology
+from pos_contracts.testing import SimulatedTerminal
 
 AMQP_URL = os.environ.get("POS_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
 PG_ADMIN_URL = os.environ.get("POS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")

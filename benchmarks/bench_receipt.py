@@ -23,12 +23,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from printers.escpos_render import EscposOptions, render_escpos  # noqa: E402
-from printers.layout import receipt_document  # noqa: E402
-from printers.model import ReceiptSale, StoreInfo  # noqa: E402
-from printers.pdf import receipt_pdf  # noqa: E402
-from printers.profiles import get_profile  # noqa: E402
-from printers.virtual import decode, render_image  # noqa: E402
+from pos_printers.escpos_render import EscposOptions, render_escpos  # noqa: E402
+from pos_printers.layout import receipt_document  # noqa: E402
+from pos_printers.model import ReceiptSale, StoreInfo  # noqa: E402
+from pos_printers.pdf import receipt_pdf  # noqa: E402
+from pos_printers.profiles import get_profile  # noqa: E402
+from pos_printers.virtual import decode, render_image  # noqa: E402
 
 BUDGET_MS = {"escpos_bytes": 5.0, "receipt_pdf": 50.0, "preview_image": 30.0}
 

@@ -51,18 +51,18 @@ from pika.adapters.select_connection import SelectConnection
 from sqlalchemy import select, text, update
 
 from benchmarks.stats import summarize
+from pos_central.database import migrate
+from pos_central.ingest.consumer import IngestConsumer, IngestSettings
+from pos_central.logs import INGEST_SERVICE, configure_logging
+from pos_central.topology import Topology, declare_topology, delete_topology
 from pos_desktop.app import Till
 from pos_desktop.logs import setup_logging
 from pos_desktop.services.simulation import simulate, simulate_sale
 from pos_desktop.store.tables import outbox, products
-from sync.central.database import migrate
-from sync.central.ingest.consumer import IngestConsumer, IngestSettings
-from sync.central.logs import INGEST_SERVICE, configure_logging
-from sync.central.topology import Topology, declare_topology, delete_topology
-from sync.till.backoff import Backoff
-from sync.till.outbox import OutboxQueue
-from sync.till.publisher import OutboxPublisher
-from sync.till.settings import SyncSettings
+from pos_desktop.sync.backoff import Backoff
+from pos_desktop.sync.outbox import OutboxQueue
+from pos_desktop.sync.publisher import OutboxPublisher
+from pos_desktop.sync.settings import SyncSettings
 
 AMQP_URL = os.environ.get("POS_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
 PG_ADMIN_URL = os.environ.get("POS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")

@@ -13,8 +13,8 @@ from sqlalchemy import Engine
 
 from pos_desktop.config import Identity
 from pos_desktop.domain.barcode import DEFAULT_SCALE_PATTERN, ScaleLabelFormat
-from pos_desktop.i18n import resources_dir
 from pos_desktop.logs import bind_identity
+from pos_desktop.paths import DEMO_CATALOG
 from pos_desktop.services.checkout import Cashier
 from pos_desktop.services.guard import TillGuard
 from pos_desktop.services.people import SCRIPT_USER, People, Session, StaffAdmin
@@ -29,11 +29,10 @@ from pos_desktop.store.repositories import Settings
 from pos_desktop.store.uow import UnitOfWork
 
 if TYPE_CHECKING:
-    from pos_desktop.services.sync_status import SyncStatus
-    from sync.till.service import TillSync
+    from pos_desktop.sync.service import TillSync
+    from pos_desktop.sync.status import SyncStatus
 
 log = logging.getLogger(__name__)
-DEMO_CATALOG = resources_dir() / "demo" / "catalog.csv"
 DEMO_STORE = {
     "store.name": "Almacén Don Pepe",
     "store.cuit": "30-71234567-1",
@@ -134,9 +133,9 @@ class Till:
             return UnitOfWork(self.writer)
         return _NotifyingUnitOfWork(self.writer, self.after_commit)
 
-    # -- head office sync (sync/till): built here so services never import it ------------
+    # -- head office sync (pos_desktop/sync): built here so services never import it ------------
     def build_sync(self, **options: object) -> TillSync:
-        from sync.till.service import TillSync
+        from pos_desktop.sync.service import TillSync
 
         with self.reader.connect() as conn:  # a read: never the write lock
             stored = Settings(conn).all()
@@ -202,7 +201,7 @@ class Till:
     def _load_identity(self) -> Identity:
         with self.uow() as uow:
             s = uow.settings
-            # POS_STORE_ID / POS_TERMINAL_ID win, as for sync (sync/till/settings.py).
+            # POS_STORE_ID / POS_TERMINAL_ID win, as for sync (pos_desktop/sync/settings.py).
             return Identity(
                 store_id=os.environ.get("POS_STORE_ID") or s.get("store.id", "S001"),
                 terminal_id=os.environ.get("POS_TERMINAL_ID") or s.get("terminal.id", "T01"),

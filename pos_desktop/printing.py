@@ -12,16 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pos_desktop.i18n import _
+from pos_common.i18n import _
 from pos_desktop.settings_schema import load_settings, printer_settings
 from pos_desktop.store.repositories import Settings
 
 if TYPE_CHECKING:
     from pos_desktop.app import Till
-    from printers.api import ReceiptPrinter
-    from printers.model import StoreInfo
-    from printers.queue import PrintQueue, QueueStatus
-    from printers.settings import PrinterSettings
+    from pos_printers.api import ReceiptPrinter
+    from pos_printers.model import StoreInfo
+    from pos_printers.queue import PrintQueue, QueueStatus
+    from pos_printers.settings import PrinterSettings
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +39,8 @@ class Printing:
 def printer_config(till: Till) -> tuple[StoreInfo, PrinterSettings, str | None]:
     """The store header and printer settings, or the on-screen printer and the reason."""
     from pos_desktop.services.setup import store_info
-    from printers.errors import PrinterSettingsError
-    from printers.settings import PrinterSettings
+    from pos_printers.errors import PrinterSettingsError
+    from pos_printers.settings import PrinterSettings
 
     with till.reader.connect() as conn:
         values = load_settings(Settings(conn))
@@ -59,8 +59,8 @@ def start_printing(
     on_virtual_print: Callable[[bytes], None] | None = None,
 ) -> Printing:
     """Build and start the print queue; every commit wakes it (a ticket prints at once)."""
-    from printers.api import build_print_queue
-    from printers.sqlite_jobs import SqlitePrintJobStore
+    from pos_printers.api import build_print_queue
+    from pos_printers.sqlite_jobs import SqlitePrintJobStore
 
     store, settings, problem = printer_config(till)
     queue, printer = build_print_queue(
@@ -84,7 +84,7 @@ def stop_printing(till: Till, printing: Printing) -> None:
 def reprint(till: Till, printing: Printing, ticket_number: int) -> str:
     """Print a past ticket again (by number); returns its printed form ``0001-00001234``."""
     from pos_desktop.domain.errors import PosError
-    from printers.api import receipt_job
+    from pos_printers.api import receipt_job
 
     with till.uow() as uow:
         payload = uow.sales.payload_by_ticket(ticket_number)
@@ -100,8 +100,8 @@ def apply_printer_settings(till: Till, printing: Printing) -> str | None:
     """Use the printer and store header as now saved, without a restart.
 
     Returns the problem if the new settings cannot be used (the screen printer stays)."""
-    from printers.connections import open_connection
-    from printers.errors import PrintingError
+    from pos_printers.connections import open_connection
+    from pos_printers.errors import PrintingError
 
     store, settings, problem = printer_config(till)
     if problem is None and not till.demo:

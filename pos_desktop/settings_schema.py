@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from pos_common.i18n import N_, _
 from pos_desktop import secrets
 from pos_desktop.domain.barcode import DEFAULT_SCALE_PATTERN
 from pos_desktop.domain.cuit import normalize_cuit
@@ -23,7 +24,6 @@ from pos_desktop.domain.money import parse_money, parse_percent
 from pos_desktop.domain.people import DEFAULT_IDLE_LOCK_MINUTES, DEFAULT_LOCKOUT_MINUTES
 from pos_desktop.domain.permissions import DEFAULT_DISCOUNT_LIMIT_BP
 from pos_desktop.domain.shift import DEFAULT_TOLERANCE
-from pos_desktop.i18n import N_, _
 
 
 class Kind(enum.Enum):
@@ -199,7 +199,7 @@ IVA_CONDITIONS = (
     ("Exento", N_("VAT exempt (Exento)")),
 )
 
-# Connection kinds and models as printers.settings.PrinterSettings names them.
+# Connection kinds and models as pos_printers.settings.PrinterSettings names them.
 PRINTER_CONNECTIONS = (
     ("virtual", N_("On screen (no paper)")),
     ("network", N_("Network (Ethernet / Wi-Fi)")),
@@ -443,8 +443,8 @@ def check_printer(values: Mapping[str, Any]) -> None:
 
     The printers package knows which combinations work; its messages are shown as they are.
     """
-    from printers.errors import PrinterSettingsError
-    from printers.settings import PrinterSettings
+    from pos_printers.errors import PrinterSettingsError
+    from pos_printers.settings import PrinterSettings
 
     try:
         PrinterSettings.from_dict(printer_settings(values))

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE_DIRS = ("pos_desktop", "printers", "sync/till")
-CATALOG = ROOT / "resources" / "i18n" / "es_AR.po"
+SOURCE_DIRS = ("pos_desktop", "pos_printers", "pos_common")
+CATALOG = ROOT / "pos_common" / "locale" / "es_AR.po"
 MARKERS = {"_", "N_"}
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
@@ -92,7 +92,7 @@ def extract(root: Path = ROOT, dirs: Iterable[str] = SOURCE_DIRS) -> Extraction:
 
 def load_catalog(path: Path = CATALOG) -> dict[str, str]:
     sys.path.insert(0, str(ROOT))
-    from pos_desktop.i18n import parse_po
+    from pos_common.i18n import parse_po
 
     return parse_po(path.read_text(encoding="utf-8")) if path.exists() else {}
 

@@ -1,4 +1,4 @@
-"""Draw the application icon: resources/icons/app.png (256 px), app.ico (Windows), app.svg.
+"""Draw the application icon: pos_desktop/resources/icons/app.png (256 px), app.ico, app.svg.
 
 Run from the repository root after changing the design: ``python tools/make_icons.py``.
 The SVG is the source of truth for the shapes; the PNG/ICO are drawn with Pillow to the
@@ -12,7 +12,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "resources" / "icons"
+OUT = ROOT / "pos_desktop" / "resources" / "icons"
 BLUE_TOP, BLUE_BOTTOM = (30, 110, 200), (12, 60, 130)
 PAPER, INK, ACCENT = (255, 255, 255), (40, 60, 90), (245, 180, 40)
 S = 1024  # drawing size; scaled down with a good filter
@@ -44,7 +44,7 @@ def draw(size: int = S) -> Image.Image:
     d.polygon(receipt_outline(), fill=PAPER)
     for y in (300, 370, 440):
         d.rounded_rectangle((370, y, 654, y + 26), radius=13, fill=(200, 210, 225))
-    font = ImageFont.truetype(str(ROOT / "resources" / "fonts" / "DejaVuSans-Bold.ttf"), 300)
+    font = ImageFont.truetype(str(ROOT / "pos_common" / "fonts" / "DejaVuSans-Bold.ttf"), 300)
     d.ellipse((380, 480, 644, 744), fill=ACCENT)
     d.text((512, 612), "$", font=font, fill=INK, anchor="mm")
     return img.resize((size, size), Image.Resampling.LANCZOS)

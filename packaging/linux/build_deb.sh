@@ -29,9 +29,9 @@ install -d "$STAGE/DEBIAN" "$STAGE/opt" "$STAGE/usr/bin" \
 cp -a "$APP" "$STAGE/opt/super-pos"
 install -m 0755 "$ROOT/packaging/linux/pos-desktop" "$STAGE/usr/bin/pos-desktop"
 install -m 0644 "$ROOT/packaging/linux/super-pos.desktop" "$STAGE/usr/share/applications/"
-install -m 0644 "$ROOT/resources/icons/app.png" \
+install -m 0644 "$ROOT/pos_desktop/resources/icons/app.png" \
     "$STAGE/usr/share/icons/hicolor/256x256/apps/super-pos.png"
-install -m 0644 "$ROOT/resources/icons/app.svg" \
+install -m 0644 "$ROOT/pos_desktop/resources/icons/app.svg" \
     "$STAGE/usr/share/icons/hicolor/scalable/apps/super-pos.svg"
 install -m 0644 "$ROOT/packaging/linux/copyright" "$STAGE/usr/share/doc/super-pos/copyright"
 # USB receipt printers: the logged-in user may open them (no root, no dialout group).

@@ -30,7 +30,7 @@ Unicode true
 !define UNINSTALL_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\SuperPOS"
 ; Compile-time paths are relative to this folder (makensis changes into it) and use
 ; "/": makensis accepts it on Windows and needs it on Linux.
-!define ICON_FILE "../../resources/icons/app.ico"
+!define ICON_FILE "../../pos_desktop/resources/icons/app.ico"
 
 Name "${APP_NAME}"
 OutFile "${OUT_FILE}"

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pos_desktop.i18n import _
+from pos_common.i18n import _
 from pos_desktop.services.catalog_import import CatalogImportError, import_catalog
 
 

@@ -12,7 +12,7 @@ import json
 import sys
 from typing import Any
 
-from pos_desktop.i18n import _, format_money
+from pos_common.i18n import _, format_money
 
 
 def register(sub: Any) -> None:

@@ -9,12 +9,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from pos_common.i18n import _, set_language
 from pos_desktop import __version__
 from pos_desktop.cli import catalog, journal, receipt, refund, report, shift, simulate, users
 from pos_desktop.cli import sync as sync_cli
 from pos_desktop.config import resolve_data_dir
 from pos_desktop.domain.errors import PosError
-from pos_desktop.i18n import _, set_language
 from pos_desktop.logs import setup_logging
 
 COMMANDS = (catalog, simulate, journal, receipt, sync_cli, report, shift, users, refund)

@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from pos_common.i18n import _
 from pos_desktop.domain.errors import PosError
-from pos_desktop.i18n import _
 
 FORMATS = ("escpos", "pdf", "a4", "png")
 _TICKET = re.compile(r"^(?:\d{1,4}-)?(\d{1,8})$")
@@ -36,8 +36,8 @@ def run(args: argparse.Namespace) -> int:
     from pos_desktop.app import Till
     from pos_desktop.cli.main import data_dir_of
     from pos_desktop.printing import printer_config
-    from printers.api import render_receipt
-    from printers.errors import PrintingError
+    from pos_printers.api import render_receipt
+    from pos_printers.errors import PrintingError
 
     number = ticket_number(args.number)
     till = Till.open(data_dir_of(args), demo=args.demo)

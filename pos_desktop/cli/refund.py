@@ -12,11 +12,11 @@ import json
 import sys
 from typing import Any
 
+from pos_common.i18n import _, format_money, format_quantity
 from pos_desktop.cli.users import add_login_args, guarded, login
 from pos_desktop.domain.errors import InvalidQuantity
 from pos_desktop.domain.money import parse_money, parse_quantity
 from pos_desktop.domain.sale import Tender, TenderKind
-from pos_desktop.i18n import _, format_money, format_quantity
 
 
 def register(sub: Any) -> None:

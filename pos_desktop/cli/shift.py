@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pos_common.i18n import _, format_money
 from pos_desktop.cli.users import add_login_args, guarded, login
 from pos_desktop.domain.denominations import parse_counts
 from pos_desktop.domain.money import parse_money
-from pos_desktop.i18n import _, format_money
 
 
 def register(sub: Any) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from pos_desktop.i18n import _, format_money
+from pos_common.i18n import _, format_money
 
 
 def register(sub: Any) -> None:

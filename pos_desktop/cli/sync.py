@@ -17,7 +17,7 @@ import sys
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from pos_desktop.i18n import _
+from pos_common.i18n import _
 
 
 def register(sub: Any) -> None:
@@ -69,10 +69,10 @@ def _open(args: argparse.Namespace) -> Any:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    from pos_desktop.services.sync_status import read_sync_status, status_bar_text
-    from sync.till.catalog_apply import local_version
-    from sync.till.probe import probe_link
-    from sync.till.service import amqp_password
+    from pos_desktop.sync.catalog_apply import local_version
+    from pos_desktop.sync.probe import probe_link
+    from pos_desktop.sync.service import amqp_password
+    from pos_desktop.sync.status import read_sync_status, status_bar_text
 
     till = _open(args)
     try:
@@ -200,9 +200,9 @@ def split_password(url: str) -> tuple[str, str | None]:
 
 
 def run_catalog(args: argparse.Namespace) -> int:
-    from sync.till.catalog_listener import CatalogListener
-    from sync.till.service import amqp_password, api_token
-    from sync.till.snapshot import SnapshotError
+    from pos_desktop.sync.catalog_listener import CatalogListener
+    from pos_desktop.sync.service import amqp_password, api_token
+    from pos_desktop.sync.snapshot import SnapshotError
 
     till = _open(args)
     try:

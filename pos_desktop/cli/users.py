@@ -15,8 +15,8 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from pos_common.i18n import _
 from pos_desktop.domain.permissions import ApprovalRequired, Role
-from pos_desktop.i18n import _
 
 if TYPE_CHECKING:
     from pos_desktop.app import Till

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
+from pos_common.i18n import N_
 from pos_desktop.domain.errors import DomainError
-from pos_desktop.i18n import N_
 
 WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 # 20/23/24/27: people; 30/33/34: companies. Other prefixes are not issued.

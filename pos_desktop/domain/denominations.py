@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from pos_common.i18n import _
 from pos_desktop.domain.errors import DomainError
-from pos_desktop.i18n import _
 
 
 class InvalidCount(DomainError):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pos_desktop.i18n import _
+from pos_common.i18n import _
 
 
 class PosError(Exception):

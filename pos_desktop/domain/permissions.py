@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from pos_common.i18n import N_, _
 from pos_desktop.domain.errors import PermissionDenied
-from pos_desktop.i18n import N_, _
 
 
 class Role(StrEnum):

@@ -14,11 +14,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pos_common.i18n import N_, _, format_quantity
 from pos_desktop.domain.errors import DomainError, InvalidQuantity
 from pos_desktop.domain.money import div_round
 from pos_desktop.domain.sale import TenderKind
 from pos_desktop.domain.tax import IvaLine, IvaRate, iva_breakdown
-from pos_desktop.i18n import N_, _, format_quantity
 
 
 class RefundError(DomainError):

@@ -20,6 +20,7 @@ import uuid
 from dataclasses import dataclass, field
 from enum import Enum
 
+from pos_common.i18n import N_
 from pos_desktop.domain.errors import (
     EmptySale,
     InvalidDiscount,
@@ -31,7 +32,6 @@ from pos_desktop.domain.errors import (
 from pos_desktop.domain.money import div_round
 from pos_desktop.domain.product import Product
 from pos_desktop.domain.tax import IvaLine, IvaRate, iva_breakdown
-from pos_desktop.i18n import N_
 
 MAX_QUANTITY_MILLI = 9_999_000
 

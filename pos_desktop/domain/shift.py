@@ -14,11 +14,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from pos_common.i18n import _
 from pos_desktop.domain.errors import DomainError, ShiftError
 from pos_desktop.domain.money import div_round
 from pos_desktop.domain.people import Person
 from pos_desktop.domain.tax import IvaRate
-from pos_desktop.i18n import _
 
 TENDER_ORDER = ("cash", "debit", "credit", "transfer")
 IVA_ORDER = tuple(rate.value for rate in IvaRate)

@@ -42,7 +42,7 @@ def sale_payload(
     cashier: Cashier | None,
     shift_id: str | None,
 ) -> dict[str, Any]:
-    """The ``sale.completed`` v2 payload (see sync/contracts) — also the receipt's input."""
+    """The ``sale.completed`` v2 payload (see pos_contracts) — also the receipt's input."""
     totals = sale.totals()
     return {
         "sale_id": sale.sale_id,

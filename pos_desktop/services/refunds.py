@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pos_common.i18n import N_
 from pos_desktop.config import Identity
 from pos_desktop.domain.money import CURRENCY, div_round
 from pos_desktop.domain.permissions import Action
@@ -28,7 +29,6 @@ from pos_desktop.domain.refund import (
 )
 from pos_desktop.domain.sale import Tender, TenderKind
 from pos_desktop.domain.shift import NoOpenShift
-from pos_desktop.i18n import N_
 from pos_desktop.services.events import enqueue_event, local_now
 from pos_desktop.services.guard import TillGuard
 from pos_desktop.store.refund_repo import Refunds

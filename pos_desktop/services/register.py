@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from pos_common.i18n import N_
 from pos_desktop.config import Identity
 from pos_desktop.domain.barcode import DEFAULT_SCALE_PATTERN, ScaleLabelFormat
 from pos_desktop.domain.errors import (
@@ -25,7 +26,6 @@ from pos_desktop.domain.money import div_round, parse_money, parse_percent, pars
 from pos_desktop.domain.product import Product
 from pos_desktop.domain.sale import Discount, Sale, SaleLine, Tender, TenderKind
 from pos_desktop.domain.tax import IvaRate
-from pos_desktop.i18n import N_
 from pos_desktop.services.checkout import Cashier, CompletedSale, complete_sale
 from pos_desktop.store.catalog_repo import CatalogRepository
 from pos_desktop.store.uow import UnitOfWork

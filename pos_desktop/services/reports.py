@@ -9,10 +9,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from pos_common.i18n import N_, _, format_money
 from pos_desktop.domain.money import CURRENCY
 from pos_desktop.domain.people import Person
 from pos_desktop.domain.shift import ShiftFigures
-from pos_desktop.i18n import N_, _, format_money
 from pos_desktop.services.events import local_now
 
 TENDER_LABELS = {"cash": N_("Cash"), "debit": N_("Debit"), "credit": N_("Credit"),
@@ -90,7 +90,7 @@ SEP: dict[str, Any] = {"separator": True}
 
 
 def report_document(report: dict[str, Any], *, x: bool = False) -> dict[str, Any]:
-    """The printers' generic report job (``printers.model.Report``) for an X or a Z.
+    """The printers' generic report job (``pos_printers.model.Report``) for an X or a Z.
 
     ``report`` is ``figures_dict`` for an X, or the stored Z (payload + ``local``).
     """
@@ -171,7 +171,7 @@ def render_pdf(report: dict[str, Any], *, x: bool = False) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    from printers.pdf import BOLD, REGULAR, register_fonts
+    from pos_printers.pdf import BOLD, REGULAR, register_fonts
 
     register_fonts()
     doc_data = report_document(report, x=x)

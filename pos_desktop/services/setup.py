@@ -16,8 +16,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pos_common.i18n import N_, _
 from pos_desktop.domain.errors import PosError
-from pos_desktop.i18n import N_, _
 from pos_desktop.settings_schema import (
     SECRET_KEYS,
     InvalidSetting,
@@ -215,7 +215,7 @@ class TestPrint:
 
 def store_info(settings: Mapping[str, Any]) -> Any:
     """The receipt header the printers package prints, from the till's settings."""
-    from printers.model import StoreInfo
+    from pos_printers.model import StoreInfo
 
     return StoreInfo.from_dict({
         "name": settings.get("store.name") or "Super POS",
@@ -230,8 +230,8 @@ def store_info(settings: Mapping[str, Any]) -> Any:
 
 
 def _printer(settings: Mapping[str, Any]) -> Any:
-    from printers.errors import PrinterSettingsError
-    from printers.settings import PrinterSettings
+    from pos_printers.errors import PrinterSettingsError
+    from pos_printers.settings import PrinterSettings
 
     try:
         return PrinterSettings.from_dict(printer_settings(settings))
@@ -241,7 +241,7 @@ def _printer(settings: Mapping[str, Any]) -> Any:
 
 def build_test_page(settings: Mapping[str, Any]) -> TestPrint:
     """The printers package's test page for these settings, as bytes and as a picture."""
-    from printers.api import render_receipt
+    from pos_printers.api import render_receipt
 
     printer, store = _printer(settings), store_info(settings)
     return TestPrint(
@@ -255,8 +255,8 @@ def print_test_page(settings: Mapping[str, Any]) -> TestPrint:
 
     For the on-screen printer nothing is sent; the picture is the result.
     """
-    from printers.api import send_test_page
-    from printers.errors import PrintingError
+    from pos_printers.api import send_test_page
+    from pos_printers.errors import PrintingError
 
     page = build_test_page(settings)
     printer = _printer(settings)

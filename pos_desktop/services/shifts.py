@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from pos_common.i18n import N_, format_money
 from pos_desktop.config import Identity
 from pos_desktop.domain.denominations import count_total, normalise
 from pos_desktop.domain.errors import ShiftError
@@ -34,7 +35,6 @@ from pos_desktop.domain.shift import (
     ShiftAlreadyOpen,
     ShiftFigures,
 )
-from pos_desktop.i18n import N_, format_money
 from pos_desktop.services.events import enqueue_event, local_now, new_trace
 from pos_desktop.services.guard import TillGuard
 from pos_desktop.services.people import TOLERANCE_KEY

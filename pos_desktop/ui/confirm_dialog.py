@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
-from pos_desktop.i18n import _
+from pos_common.i18n import _
 from pos_desktop.ui.dialog_base import TillDialog
 
 

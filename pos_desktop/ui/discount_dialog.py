@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from pos_desktop.i18n import _
+from pos_common.i18n import _
 from pos_desktop.services.register import Register
 from pos_desktop.ui.dialog_base import EntryDialog
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
-from pos_desktop.i18n import _
+from pos_common.i18n import _
 from pos_desktop.ui.dialog_base import TillDialog
 from pos_desktop.ui.key_field import no_focus
 

@@ -80,7 +80,7 @@ def _start_sync(till: Till) -> None:
 def preferences(till: Till, *, language_chosen: bool = False) -> dict[str, object]:
     """The till's display preferences, applied before the window is built: language
     (unless ``--lang``/``POS_LANG`` chose one) and text size."""
-    from pos_desktop.i18n import set_language
+    from pos_common.i18n import set_language
     from pos_desktop.ui.theme import BASE_POINT_SIZE
 
     prefs = till.settings("ui.language", "ui.fullscreen", "ui.font_size", "ui.confirm_cancel")

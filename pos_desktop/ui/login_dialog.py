@@ -14,8 +14,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
+from pos_common.i18n import _
 from pos_desktop.domain.errors import PosError
-from pos_desktop.i18n import _
 from pos_desktop.services.people import Session
 from pos_desktop.ui.dialog_base import TillDialog
 from pos_desktop.ui.override_dialog import chosen, person_and_pin

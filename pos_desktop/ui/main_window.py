@@ -39,9 +39,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_common.i18n import N_, _, format_money, format_quantity
 from pos_desktop.domain.errors import EmptySale, PosError
 from pos_desktop.domain.product import Product
-from pos_desktop.i18n import N_, _, format_money, format_quantity
 from pos_desktop.services.checkout import CompletedSale
 from pos_desktop.services.register import Register
 from pos_desktop.ui.confirm_dialog import ConfirmDialog

@@ -15,10 +15,10 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QWidget
 
+from pos_common.i18n import _, current_language, format_money
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.people import User
 from pos_desktop.domain.permissions import ApprovalRequired
-from pos_desktop.i18n import _, current_language, format_money
 from pos_desktop.services.guard import Approval, TillGuard
 from pos_desktop.services.people import People
 from pos_desktop.ui.dialog_base import TillDialog

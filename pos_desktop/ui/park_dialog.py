@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
-from pos_desktop.i18n import _, format_money
+from pos_common.i18n import _, format_money
 from pos_desktop.ui.dialog_base import TillDialog
 
 

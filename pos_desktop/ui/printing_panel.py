@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
+from pos_common.i18n import _
 from pos_desktop.domain.errors import PosError
-from pos_desktop.i18n import _
 from pos_desktop.printing import Printing, reprint, start_printing
 from pos_desktop.ui.main_window import MainWindow
 
 
 class PrinterWatch(QObject):
-    status_changed = Signal(object)  # printers.queue.QueueStatus, from the worker thread
+    status_changed = Signal(object)  # pos_printers.queue.QueueStatus, from the worker thread
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)

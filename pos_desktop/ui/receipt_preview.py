@@ -1,7 +1,7 @@
 """The on-screen receipt: shows the last receipt as the printer would print it.
 
 Under ``--demo`` the printer is virtual: the print queue renders the exact ESC/POS bytes
-to an image (``printers.virtual``) and hands it here. The widget accepts a QImage or a
+to an image (``pos_printers.virtual``) and hands it here. The widget accepts a QImage or a
 PIL image, so it does not depend on how the image was made.
 """
 
@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QDialog, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from pos_desktop.i18n import _
+from pos_common.i18n import _
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PilImage
@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 def render_escpos(data: bytes, profile_name: str | None = None) -> PilImage:
     """What a printer of ``profile_name`` would print for ``data``, as an image."""
     # Imported here: only the demo till (virtual printer) draws receipts on screen.
-    from printers import virtual
-    from printers.profiles import DEFAULT_PROFILE, get_profile
+    from pos_printers import virtual
+    from pos_printers.profiles import DEFAULT_PROFILE, get_profile
 
     return virtual.render_image(virtual.decode(data, get_profile(profile_name or DEFAULT_PROFILE)))
 
@@ -58,7 +58,7 @@ class ReceiptPreview(QScrollArea):
         self.verticalScrollBar().setValue(0)
 
     def show_escpos(self, data: bytes, profile_name: str | None = None) -> None:
-        """Render raw ESC/POS bytes with the virtual printer (``printers.virtual``)."""
+        """Render raw ESC/POS bytes with the virtual printer (``pos_printers.virtual``)."""
         self.show_image(render_escpos(data, profile_name))
 
     def show_png(self, data: bytes) -> None:

@@ -14,6 +14,7 @@ from functools import partial
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTableWidgetItem, QWidget
 
+from pos_common.i18n import _, format_money, format_quantity
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.money import parse_quantity
 from pos_desktop.domain.refund import (
@@ -23,7 +24,6 @@ from pos_desktop.domain.refund import (
     plan_refund,
 )
 from pos_desktop.domain.sale import Tender, TenderKind
-from pos_desktop.i18n import _, format_money, format_quantity
 from pos_desktop.services.guard import TillGuard
 from pos_desktop.services.people import People
 from pos_desktop.services.refunds import CompletedRefund, RefundService, SaleForRefund

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_common.i18n import N_, _, format_money, format_quantity
 from pos_desktop.domain.sale import Sale, SaleLine, Totals
-from pos_desktop.i18n import N_, _, format_money, format_quantity
 
 COLUMNS = (N_("#"), N_("Description"), N_("Qty"), N_("Unit price"), N_("Discount"), N_("Amount"))
 COL_NO, COL_DESC, COL_QTY, COL_PRICE, COL_DISC, COL_AMOUNT = range(len(COLUMNS))

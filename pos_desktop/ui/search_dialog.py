@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_common.i18n import _, format_money
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.money import parse_quantity
 from pos_desktop.domain.product import Product
-from pos_desktop.i18n import _, format_money
 from pos_desktop.services.register import Register
 from pos_desktop.ui.dialog_base import TillDialog
 from pos_desktop.ui.key_field import KeyField, no_focus

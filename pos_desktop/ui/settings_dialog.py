@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_common.i18n import _
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.permissions import Action
-from pos_desktop.i18n import _
 from pos_desktop.services.setup import TestPrint, print_test_page
 from pos_desktop.settings_schema import (
     HEAD_OFFICE,

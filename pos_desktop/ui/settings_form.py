@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_common.i18n import _, format_money
 from pos_desktop.domain.errors import PosError
-from pos_desktop.i18n import _, format_money
 from pos_desktop.services.setup import TestPrint
 from pos_desktop.settings_schema import InvalidSetting, Kind, Setting, labels
 

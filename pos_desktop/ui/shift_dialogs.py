@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_common.i18n import _, format_money
 from pos_desktop.domain.denominations import ARS_DENOMINATIONS, OTHER, count_total
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.money import parse_money
 from pos_desktop.domain.permissions import ApprovalRequired
 from pos_desktop.domain.shift import InvalidCashMove, NoOpenShift
-from pos_desktop.i18n import _, format_money
 from pos_desktop.services.guard import TillGuard
 from pos_desktop.services.people import People
 from pos_desktop.services.shifts import ShiftService

@@ -12,7 +12,7 @@ from datetime import datetime
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
-from pos_desktop.i18n import _
+from pos_common.i18n import _
 from pos_desktop.ui.theme import set_level
 
 

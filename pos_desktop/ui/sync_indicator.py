@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from pos_desktop.i18n import _
+from pos_common.i18n import _
 from pos_desktop.ui.status_bar import TillStatusBar
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ def watch_sync(window: Any) -> SyncIndicator | None:
     till = window.till
     if not hasattr(till, "sync_status"):
         return None
-    from pos_desktop.services.sync_status import status_bar_text
+    from pos_desktop.sync.status import status_bar_text
 
     indicator = SyncIndicator(window.status, till.sync_status, status_bar_text)
     indicator.start()

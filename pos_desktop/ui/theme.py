@@ -1,6 +1,7 @@
 """The till's look: big readable fonts, large touch targets, high contrast.
 
-The style sheet lives in ``resources/theme/till.qss`` so a shop can restyle without code.
+The style sheet lives in ``pos_desktop/resources/theme/till.qss`` so a shop can restyle
+without code.
 Widgets name themselves with ``objectName`` and a ``level`` property (``ok``, ``info``,
 ``warning``, ``error``) that the sheet colours.
 """
@@ -13,11 +14,9 @@ from pathlib import Path
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
-from pos_desktop.i18n import resources_dir
+from pos_common import FONTS_DIR
+from pos_desktop.paths import ICONS_DIR, THEME_DIR
 
-THEME_DIR = resources_dir() / "theme"
-ICONS_DIR = resources_dir() / "icons"
-FONTS_DIR = resources_dir() / "fonts"
 BASE_POINT_SIZE = 13
 LEVELS = ("ok", "info", "warning", "error")
 

@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from pos_common.i18n import _
 from pos_desktop.app import Till
 from pos_desktop.domain.errors import PosError
-from pos_desktop.i18n import _, resources_dir
+from pos_desktop.paths import ICONS_DIR
 from pos_desktop.services.setup import (
     SetupAnswers,
     TestPrint,
@@ -411,7 +412,7 @@ class SetupWizard(QWizard):
             stored = load_settings(uow.settings)
         for form_page in (self.store, self.terminal, self.printer, self.head_office):
             form_page.form.load(stored)
-        logo = resources_dir() / "icons" / "app.png"
+        logo = ICONS_DIR / "app.png"
         if logo.exists():
             self.setPixmap(
                 QWizard.WizardPixmap.LogoPixmap,

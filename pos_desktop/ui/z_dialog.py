@@ -11,9 +11,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QStackedWidget, QVBoxLayout, QWidget
 
+from pos_common.i18n import _, format_money
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.shift import DrawerCheck
-from pos_desktop.i18n import _, format_money
 from pos_desktop.services.guard import TillGuard
 from pos_desktop.services.people import People
 from pos_desktop.services.reports import figures_dict, report_document

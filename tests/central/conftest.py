@@ -13,12 +13,12 @@ import pika
 import psycopg
 import pytest
 
-from sync.central.config import psycopg_conninfo
-from sync.central.database import migrate
-from sync.central.ingest.consumer import IngestConsumer, IngestHooks, IngestSettings
-from sync.central.metrics import IngestMetrics
-from sync.central.topology import Topology, declare_topology, delete_topology
-from sync.contracts import Envelope
+from pos_central.config import psycopg_conninfo
+from pos_central.database import migrate
+from pos_central.ingest.consumer import IngestConsumer, IngestHooks, IngestSettings
+from pos_central.metrics import IngestMetrics
+from pos_central.topology import Topology, declare_topology, delete_topology
+from pos_contracts import Envelope
 
 FAST = IngestSettings(
     batch_size=50, batch_wait=0.02, prefetch=200, backoff_initial=0.1, backoff_max=0.5

@@ -8,15 +8,15 @@ from typing import Any
 
 import pytest
 
-from sync.central.catalog import (
+from pos_central.catalog import (
     CatalogImportFailed,
     CatalogPublishError,
     import_catalog_file,
     publish_pending,
 )
-from sync.central.cli import main
-from sync.central.topology import declare_till_catalog_queue
-from sync.contracts import CatalogProduct, parse_envelope
+from pos_central.cli import main
+from pos_central.topology import declare_till_catalog_queue
+from pos_contracts import CatalogProduct, parse_envelope
 
 from .conftest import Broker, query, scalar
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import pika
 import pytest
 
-from sync.central.catalog import save_catalog
-from sync.central.cli import main
-from sync.central.config import CentralConfig, ConfigError, psycopg_conninfo, redact, sqlalchemy_url
-from sync.central.http import HealthChecks, start_http_server
-from sync.central.topology import Topology, delete_topology
-from sync.contracts import CatalogProduct, wire
+from pos_central.catalog import save_catalog
+from pos_central.cli import main
+from pos_central.config import CentralConfig, ConfigError, psycopg_conninfo, redact, sqlalchemy_url
+from pos_central.http import HealthChecks, start_http_server
+from pos_central.topology import Topology, delete_topology
+from pos_contracts import CatalogProduct, wire
 
 from .conftest import Broker, query, scalar, wait_until
 from .test_http import get, serving
@@ -147,7 +147,7 @@ def test_the_snapshot_needs_the_token_when_one_is_configured(
 
 @pytest.mark.services
 def test_the_ingest_command_serves_its_own_metrics(central_db: str, broker: Broker) -> None:
-    from sync.contracts.testing import SimulatedTerminal
+    from pos_contracts.testing import SimulatedTerminal
 
     till = SimulatedTerminal(seed=51)
     broker.publish(till.sale() for _ in range(3))
@@ -161,7 +161,7 @@ def test_the_ingest_command_serves_its_own_metrics(central_db: str, broker: Brok
         [
             sys.executable,
             "-m",
-            "sync.central.cli",
+            "pos_central.cli",
             "ingest",
             "--db-url",
             central_db,

@@ -11,10 +11,10 @@ from http.server import ThreadingHTTPServer
 
 import pytest
 
-from sync.central.catalog import save_catalog
-from sync.central.http import ApiMetrics, HealthChecks, start_http_server
-from sync.contracts import CatalogProduct, default_registry, wire
-from sync.contracts.testing import SimulatedTerminal
+from pos_central.catalog import save_catalog
+from pos_central.http import ApiMetrics, HealthChecks, start_http_server
+from pos_contracts import CatalogProduct, default_registry, wire
+from pos_contracts.testing import SimulatedTerminal
 
 from .conftest import Broker, running_ingest, wait_until
 
@@ -163,8 +163,8 @@ def test_catalog_snapshot_has_every_product_and_honours_etags(
 def test_serve_command_answers_until_stopped(central_db: str, broker: Broker) -> None:
     import threading
 
-    from sync.central import commands
-    from sync.central.config import CentralConfig
+    from pos_central import commands
+    from pos_central.config import CentralConfig
 
     stop = threading.Event()
     config = CentralConfig(db_url=central_db, amqp_url=broker.url, prefix=broker.topology.prefix)

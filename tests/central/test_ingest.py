@@ -9,9 +9,9 @@ from functools import partial
 
 import pytest
 
-from sync.central.report import build_daily_report
-from sync.contracts import Envelope, build_envelope
-from sync.contracts.testing import SimulatedTerminal, iva_breakdown
+from pos_central.report import build_daily_report
+from pos_contracts import Envelope, build_envelope
+from pos_contracts.testing import SimulatedTerminal, iva_breakdown
 
 from .conftest import Broker, query, running_ingest, scalar, wait_until
 
@@ -216,7 +216,7 @@ def test_out_of_order_events_of_one_terminal_give_contiguous_seq_and_gaps(
 def test_several_terminals_walk_in_chunks_and_each_keeps_its_own_chain(
     central_db: str, broker: Broker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sync.central.ingest import progress as progress_module
+    from pos_central.ingest import progress as progress_module
 
     monkeypatch.setattr(progress_module, "_WALK_CHUNK", 3)  # walks of many rounds
     tills = [SimulatedTerminal("S001", f"T0{n}", seed=60 + n) for n in range(1, 4)]

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from sync.central.ingest.consumer import IngestHooks
-from sync.contracts.testing import SimulatedTerminal
+from pos_central.ingest.consumer import IngestHooks
+from pos_contracts.testing import SimulatedTerminal
 
 from .conftest import Broker, running_ingest, scalar, wait_until
 from .tcp_proxy import TcpProxy
@@ -28,7 +28,7 @@ ROOT = Path(__file__).parents[2]
 def ingest_command(db_url: str, broker: Broker, *options: str) -> list[str]:
     """``pos-central ingest`` on this test's database and topology."""
     return [
-        *(sys.executable, "-m", "sync.central.cli", "ingest", *options),
+        *(sys.executable, "-m", "pos_central.cli", "ingest", *options),
         *("--db-url", db_url, "--amqp-url", broker.url, "--prefix", broker.topology.prefix),
     ]
 
@@ -78,8 +78,8 @@ def test_postgres_unreachable_during_ingest_dead_letters_nothing_and_applies_all
 
 _CRASHING_INGEST = textwrap.dedent("""
     import os, signal, sys, threading
-    from sync.central.ingest.consumer import IngestConsumer, IngestHooks, IngestSettings
-    from sync.central.topology import Topology
+    from pos_central.ingest.consumer import IngestConsumer, IngestHooks, IngestSettings
+    from pos_central.topology import Topology
 
     db_url, amqp_url, prefix, moment = sys.argv[1:5]
 

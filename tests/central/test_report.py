@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from sync.central.cli import main
-from sync.central.report import build_daily_report
-from sync.contracts import Envelope
-from sync.contracts.testing import SimulatedTerminal
+from pos_central.cli import main
+from pos_central.report import build_daily_report
+from pos_contracts import Envelope
+from pos_contracts.testing import SimulatedTerminal
 
 from .conftest import Broker, running_ingest, scalar, wait_until
 

@@ -9,8 +9,8 @@ from typing import Any
 import fastjsonschema
 import pytest
 
-from sync.contracts.registry import _inline_refs, _merge_nullable, _speed_up, default_registry
-from sync.contracts.testing import SimulatedTerminal
+from pos_contracts.registry import _inline_refs, _merge_nullable, _speed_up, default_registry
+from pos_contracts.testing import SimulatedTerminal
 
 SALE = 2  # the version the till writes (SimulatedTerminal's sales)
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from sync.contracts import (
+from pos_contracts import (
     CatalogProduct,
     InvalidEvent,
     build_envelope,

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from sync.contracts import default_registry, parse_envelope
-from sync.contracts.testing import SimulatedTerminal
+from pos_contracts import default_registry, parse_envelope
+from pos_contracts.testing import SimulatedTerminal
 
-EXAMPLES = sorted((Path(__file__).parents[2] / "sync" / "contracts" / "examples").glob("*.json"))
+EXAMPLES = sorted((Path(__file__).parents[2] / "pos_contracts" / "examples").glob("*.json"))
 
 
 def test_every_event_type_has_an_example() -> None:

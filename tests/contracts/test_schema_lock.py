@@ -6,8 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
-from sync.contracts.lock import LOCK_FILE, add_new, lock_problems
-from sync.contracts.registry import SCHEMA_DIR
+from pos_contracts.lock import LOCK_FILE, add_new, lock_problems
+from pos_contracts.registry import SCHEMA_DIR
 
 
 def test_every_schema_file_matches_its_locked_hash() -> None:
@@ -55,7 +55,7 @@ def test_a_new_version_is_locked_without_touching_existing_entries(tmp_path: Pat
     schema["properties"]["approved_by"] = {"$ref": "common.v1.json#/$defs/person"}
     (directory / "cash.moved.v2.json").write_text(json.dumps(schema), encoding="utf-8")
     assert lock_problems(directory, lock) == [
-        "cash.moved.v2: not in schemas.lock.json (run python -m sync.contracts.lock --add)"
+        "cash.moved.v2: not in schemas.lock.json (run python -m pos_contracts.lock --add)"
     ]
     before = json.loads(lock.read_text(encoding="utf-8"))
     assert add_new(directory, lock) == ["cash.moved.v2"]

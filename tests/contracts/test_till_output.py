@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from sync.contracts import default_registry
+from pos_contracts import default_registry
 
 ROOT = Path(__file__).parents[2]
-DEMO_CATALOG = ROOT / "resources" / "demo" / "catalog.csv"
+DEMO_CATALOG = ROOT / "pos_desktop" / "resources" / "demo" / "catalog.csv"
 
 
 @pytest.mark.slow

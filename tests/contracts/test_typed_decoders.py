@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
-from sync.contracts import Envelope, InvalidEvent, default_registry, parse_envelope
-from sync.contracts.envelope import _parse_typed, decode_json
-from sync.contracts.testing import SimulatedTerminal
-from sync.contracts.typed import Untranslatable, translate
+from pos_contracts import Envelope, InvalidEvent, default_registry, parse_envelope
+from pos_contracts.envelope import _parse_typed, decode_json
+from pos_contracts.testing import SimulatedTerminal
+from pos_contracts.typed import Untranslatable, translate
 
-EXAMPLES = Path(__file__).parents[2] / "sync" / "contracts" / "examples"
+EXAMPLES = Path(__file__).parents[2] / "pos_contracts" / "examples"
 INGESTED = ["sale.completed", "sale.refunded", "shift.opened", "shift.closed", "cash.moved"]
 
 WRONG_VALUES: list[Any] = [

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from sync.contracts import InvalidEvent, default_registry, parse_envelope
+from pos_contracts import InvalidEvent, default_registry, parse_envelope
 
-EXAMPLES = Path(__file__).parents[2] / "sync" / "contracts" / "examples"
+EXAMPLES = Path(__file__).parents[2] / "pos_contracts" / "examples"
 
 
 def example(event_type: str) -> dict[str, Any]:

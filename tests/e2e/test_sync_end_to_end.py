@@ -28,17 +28,17 @@ from sqlalchemy import select, text, update
 from sync_till.helpers import MemoryKeyring, sell
 from sync_till.proxy import TcpProxy
 
+from pos_central.catalog import import_catalog_file
+from pos_central.config import psycopg_conninfo
+from pos_central.database import migrate
+from pos_central.http import HealthChecks, start_http_server
+from pos_central.ingest.consumer import IngestConsumer, IngestSettings
+from pos_central.report import build_daily_report
+from pos_central.topology import Topology, declare_topology, delete_topology
 from pos_desktop.app import Till
-from pos_desktop.services.sync_status import SyncState
 from pos_desktop.store.tables import outbox
-from sync.central.catalog import import_catalog_file
-from sync.central.config import psycopg_conninfo
-from sync.central.database import migrate
-from sync.central.http import HealthChecks, start_http_server
-from sync.central.ingest.consumer import IngestConsumer, IngestSettings
-from sync.central.report import build_daily_report
-from sync.central.topology import Topology, declare_topology, delete_topology
-from sync.till.catalog_apply import local_version
+from pos_desktop.sync.catalog_apply import local_version
+from pos_desktop.sync.status import SyncState
 
 pytestmark = [pytest.mark.services, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]

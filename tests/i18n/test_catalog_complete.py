@@ -10,7 +10,7 @@ from types import ModuleType
 
 import pytest
 
-from pos_desktop.i18n import format_money, format_quantity, parse_po
+from pos_common.i18n import format_money, format_quantity, parse_po
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
@@ -38,14 +38,14 @@ def extraction() -> object:
 
 @pytest.fixture(scope="module")
 def catalog() -> dict[str, str]:
-    return parse_po((ROOT / "resources" / "i18n" / "es_AR.po").read_text(encoding="utf-8"))
+    return parse_po((ROOT / "pos_common" / "locale" / "es_AR.po").read_text(encoding="utf-8"))
 
 
 def test_every_marked_string_has_spanish(extraction: object, catalog: dict[str, str]) -> None:
     gaps = tool.missing(extraction, catalog)
     listing = "\n".join(f"  {f.places[0]}: {f.msgid!r}" for f in gaps)
     assert not gaps, (
-        f"{len(gaps)} strings lack Spanish in resources/i18n/es_AR.po "
+        f"{len(gaps)} strings lack Spanish in pos_common/locale/es_AR.po "
         f"(run: python tools/extract_strings.py --stubs):\n{listing}"
     )
 
@@ -64,7 +64,7 @@ def test_spanish_keeps_every_placeholder(catalog: dict[str, str]) -> None:
 
 
 def test_catalog_has_no_duplicate_msgids() -> None:
-    text = (ROOT / "resources" / "i18n" / "es_AR.po").read_text(encoding="utf-8")
+    text = (ROOT / "pos_common" / "locale" / "es_AR.po").read_text(encoding="utf-8")
     ids = re.findall(r'^msgid (".*")$', text, flags=re.MULTILINE)
     dupes = {i for i in ids if ids.count(i) > 1 and i != '""'}
     assert not dupes, f"entries appear twice (the later one wins silently): {dupes}"

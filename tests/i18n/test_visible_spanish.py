@@ -45,13 +45,14 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 import pos_desktop.ui
-from pos_desktop import i18n
+from pos_common import LOCALE_DIR, i18n
+from pos_common.i18n import parse_po, set_language
 from pos_desktop.app import Till
 from pos_desktop.domain.permissions import Action, ApprovalRequired, Role
-from pos_desktop.i18n import parse_po, resources_dir, set_language
+from pos_desktop.paths import DEMO_CATALOG
 
 ROOT = Path(__file__).resolve().parents[2]
-CATALOG = parse_po((resources_dir() / "i18n" / "es_AR.po").read_text(encoding="utf-8"))
+CATALOG = parse_po((LOCALE_DIR / "es_AR.po").read_text(encoding="utf-8"))
 SPANISH = set(CATALOG.values())
 
 # Words that read the same in Spanish: names, brands, codes, units and keys.
@@ -73,7 +74,7 @@ def data_words(till: Till) -> set[str]:
     with till.uow() as uow:
         for value in uow.settings.all().values():
             words.update(w.lower() for w in WORD.findall(str(value)))
-    catalog = (resources_dir() / "demo" / "catalog.csv").read_text(encoding="utf-8")
+    catalog = DEMO_CATALOG.read_text(encoding="utf-8")
     words.update(w.lower() for w in WORD.findall(catalog))
     for user in till.people.users(active_only=False):
         words.update(w.lower() for w in WORD.findall(user.name))
@@ -325,7 +326,7 @@ def test_every_visible_text_of_the_till_is_spanish(
     bad = untranslated(es_texts, en_texts, data_words(demo_till))
     assert not bad, (
         f"{len(bad)} visible texts are not in Spanish (mark them with _() and add them to "
-        "resources/i18n/es_AR.po):\n" + "\n".join(f"  {t!r}" for t in bad))
+        "pos_common/locale/es_AR.po):\n" + "\n".join(f"  {t!r}" for t in bad))
 
 
 def test_the_check_catches_an_unmarked_english_label(qtbot: QtBot) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from printers.model import StoreInfo
+from pos_printers.model import StoreInfo
 
 
 def round_half_up_div(numerator: int, denominator: int) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from printer_fakes import FakeNetworkPrinter
 
-from printers.connections import (
+from pos_printers.connections import (
     CupsConnection,
     VirtualConnection,
     device_file,
@@ -20,8 +20,8 @@ from printers.connections import (
     paper_out_from_status,
     usb,
 )
-from printers.errors import PaperOut, PrinterDriverMissing, PrinterUnreachable
-from printers.settings import PrinterSettings
+from pos_printers.errors import PaperOut, PrinterDriverMissing, PrinterUnreachable
+from pos_printers.settings import PrinterSettings
 
 
 @pytest.fixture
@@ -166,9 +166,9 @@ def test_settings_test_print_reaches_the_printer_or_says_why(
         printer_server: FakeNetworkPrinter) -> None:
     from printer_samples import STORE
 
-    from printers.api import send_test_page
-    from printers.test_page import SPANISH_SAMPLE
-    from printers.virtual import decode
+    from pos_printers.api import send_test_page
+    from pos_printers.test_page import SPANISH_SAMPLE
+    from pos_printers.virtual import decode
 
     settings = PrinterSettings.from_dict({"connection": "network", "host": "127.0.0.1",
                                           "port": printer_server.port, "check_paper": False})

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from printers.encoding import CODE_PAGES, CodePageEncoder, normalize_code_page
-from printers.errors import PrinterSettingsError
-from printers.profiles import PROFILES, get_profile
+from pos_printers.encoding import CODE_PAGES, CodePageEncoder, normalize_code_page
+from pos_printers.errors import PrinterSettingsError
+from pos_printers.profiles import PROFILES, get_profile
 
 SPANISH = "ñ Ñ á é í ó ú ü ¿ ¡ € Á É Í Ó Ú Ü"
 

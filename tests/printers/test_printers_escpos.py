@@ -9,15 +9,15 @@ import pytest
 from PIL import Image
 from printer_samples import STORE, line, sale_payload
 
-from printers import raster
-from printers.document import Align, Cut, Document, DrawerKick, Feed, Row, Text
-from printers.encoding import CodePageEncoder
-from printers.errors import PrinterSettingsError
-from printers.escpos_render import EscposOptions, render_escpos
-from printers.layout import receipt_document
-from printers.model import ReceiptSale
-from printers.profiles import get_profile
-from printers.virtual import (
+from pos_printers import raster
+from pos_printers.document import Align, Cut, Document, DrawerKick, Feed, Row, Text
+from pos_printers.encoding import CodePageEncoder
+from pos_printers.errors import PrinterSettingsError
+from pos_printers.escpos_render import EscposOptions, render_escpos
+from pos_printers.layout import receipt_document
+from pos_printers.model import ReceiptSale
+from pos_printers.profiles import get_profile
+from pos_printers.virtual import (
     VBarcode,
     VCut,
     VDrawer,
@@ -215,7 +215,7 @@ def test_our_commands_match_python_escpos_for_qr_barcode_cut_and_image() -> None
     from escpos.constants import QR_ECLEVEL_M
     from escpos.printer import Dummy
 
-    from printers.escpos_render import PARTIAL_CUT, code128_native, qr_native
+    from pos_printers.escpos_render import PARTIAL_CUT, code128_native, qr_native
 
     dummy = Dummy(profile="TM-T20II")
     dummy.qr("0001-00001234", ec=QR_ECLEVEL_M, size=6, native=True)

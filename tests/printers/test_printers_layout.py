@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from printer_samples import STORE, line, sale_payload
 
-from printers.document import Barcode, Cut, DrawerKick, QrCode, Row, Text, line_width
-from printers.errors import InvalidReceiptData
-from printers.layout import receipt_document, refund_document, report_document, wrap
-from printers.model import ReceiptRefund, ReceiptSale, Report, format_ticket
+from pos_printers.document import Barcode, Cut, DrawerKick, QrCode, Row, Text, line_width
+from pos_printers.errors import InvalidReceiptData
+from pos_printers.layout import receipt_document, refund_document, report_document, wrap
+from pos_printers.model import ReceiptRefund, ReceiptSale, Report, format_ticket
 
 
 def doc_for(payload: dict[str, Any], columns: int = 48, **kwargs: Any) -> list[str]:

@@ -12,14 +12,14 @@ from PIL import Image
 from printer_samples import STORE, line, sale_payload
 from pypdf import PdfReader
 
-from printers.api import job_document, render_receipt, report_job, test_job
-from printers.errors import InvalidReceiptData
-from printers.layout import receipt_document
-from printers.model import ReceiptSale
-from printers.pdf import invoice_pdf, receipt_pdf
-from printers.settings import PrinterSettings
-from printers.test_page import SPANISH_SAMPLE, build_test_page, ruler
-from printers.virtual import decode
+from pos_printers.api import job_document, render_receipt, report_job, test_job
+from pos_printers.errors import InvalidReceiptData
+from pos_printers.layout import receipt_document
+from pos_printers.model import ReceiptSale
+from pos_printers.pdf import invoice_pdf, receipt_pdf
+from pos_printers.settings import PrinterSettings
+from pos_printers.test_page import SPANISH_SAMPLE, build_test_page, ruler
+from pos_printers.virtual import decode
 
 SPANISH_WORDS = ("Almacén Don Ñato", "Ana Núñez", "Serenísima", "Pañuelos", "¡Gracias",
                  "Ñandú", "válido", "IVA contenido")

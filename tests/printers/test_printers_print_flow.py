@@ -14,13 +14,13 @@ from printer_fakes import FakeNetworkPrinter, free_port, sqlite_engine
 from printer_samples import STORE, line, sale_payload
 from sqlalchemy import text
 
-from printers.api import ReceiptPrinter, receipt_job
-from printers.connections import network
-from printers.model import ReceiptSale
-from printers.queue import Backoff, JobStatus, PrintQueue, QueueStatus, utc_now
-from printers.settings import PrinterSettings
-from printers.sqlite_jobs import SqlitePrintJobStore, insert_job
-from printers.virtual import decode
+from pos_printers.api import ReceiptPrinter, receipt_job
+from pos_printers.connections import network
+from pos_printers.model import ReceiptSale
+from pos_printers.queue import Backoff, JobStatus, PrintQueue, QueueStatus, utc_now
+from pos_printers.settings import PrinterSettings
+from pos_printers.sqlite_jobs import SqlitePrintJobStore, insert_job
+from pos_printers.virtual import decode
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float = 15.0) -> bool:
@@ -93,7 +93,7 @@ def test_receipt_job_round_trips_the_sale_for_reprint() -> None:
     kind, ref, document = receipt_job(payload, reprint=True)
     assert (kind, ref) == ("receipt", "0001-00001234")
     settings = PrinterSettings.from_dict({"profile": "POS-5890"})
-    from printers.memory_jobs import InMemoryPrintJobStore
+    from pos_printers.memory_jobs import InMemoryPrintJobStore
 
     store = InMemoryPrintJobStore()
     job_id = store.add(kind, ref, document, utc_now())

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from printer_fakes import sqlite_engine
 
-from printers.errors import PaperOut, PrinterUnreachable
-from printers.memory_jobs import InMemoryPrintJobStore
-from printers.queue import (
+from pos_printers.errors import PaperOut, PrinterUnreachable
+from pos_printers.memory_jobs import InMemoryPrintJobStore
+from pos_printers.queue import (
     INTERRUPTED,
     Backoff,
     JobStatus,
@@ -25,7 +25,7 @@ from printers.queue import (
     PrintQueue,
     QueueStatus,
 )
-from printers.sqlite_jobs import SqlitePrintJobStore
+from pos_printers.sqlite_jobs import SqlitePrintJobStore
 
 T0 = datetime(2026, 11, 28, 13, 0, tzinfo=UTC)
 

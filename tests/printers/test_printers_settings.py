@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from printers.errors import PrinterSettingsError
-from printers.settings import PrinterSettings
+from pos_printers.errors import PrinterSettingsError
+from pos_printers.settings import PrinterSettings
 
 
 def test_defaults_are_the_virtual_printer_with_cp858_and_a_partial_cut() -> None:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from pos_common.i18n import set_language
 from pos_desktop.domain.cuit import InvalidCuit, check_digit, is_valid_cuit, normalize_cuit
-from pos_desktop.i18n import set_language
 
 
 @pytest.mark.parametrize(

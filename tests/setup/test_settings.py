@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from pos_common.i18n import N_, set_language
 from pos_desktop.app import Till
-from pos_desktop.i18n import N_, set_language
 from pos_desktop.secrets import NoKeyring
 from pos_desktop.settings_schema import (
     SETTINGS,
@@ -156,7 +156,7 @@ def test_environment_fallback_is_read_without_a_keyring(
 
 
 def test_printer_values_are_what_the_printer_package_reads(till: Till) -> None:
-    from printers.settings import PrinterSettings
+    from pos_printers.settings import PrinterSettings
 
     with till.uow() as uow:
         save_settings(uow.settings, KeyringSecrets(), {

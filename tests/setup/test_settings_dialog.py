@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
+from pos_common.i18n import set_language
 from pos_desktop.app import Till
-from pos_desktop.i18n import set_language
 from pos_desktop.settings_schema import (
     HEAD_OFFICE,
     PRINTER,

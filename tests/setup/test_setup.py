@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from pos_common.i18n import set_language
 from pos_desktop.app import Till
-from pos_desktop.i18n import set_language
 from pos_desktop.services.setup import (
     SetupAnswers,
     apply_demo_setup,

@@ -12,15 +12,15 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from pos_common.i18n import set_language
 from pos_desktop.app import Till
 from pos_desktop.domain.sale import TenderKind
-from pos_desktop.i18n import resources_dir, set_language
+from pos_desktop.paths import DEMO_CATALOG
 from pos_desktop.services.catalog_import import import_catalog
 from pos_desktop.services.setup import first_manager, is_setup_done, verify_pin
 from pos_desktop.settings_schema import KeyringSecrets, load_settings
 from pos_desktop.ui.wizard import SetupWizard, ensure_setup
 
-DEMO_CATALOG = resources_dir() / "demo" / "catalog.csv"
 YERBA = "7791234643615"
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from pos_common.i18n import set_language
 from pos_desktop.app import Till
 from pos_desktop.domain.sale import Tender, TenderKind
-from pos_desktop.i18n import set_language
 from pos_desktop.services.checkout import CompletedSale
 from pos_desktop.store.db import DB_FILENAME
 

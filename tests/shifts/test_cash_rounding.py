@@ -6,14 +6,14 @@ import json
 
 from sqlalchemy import text
 
+from pos_common.i18n import format_money
+from pos_contracts import default_registry
 from pos_desktop.app import Till
 from pos_desktop.domain.sale import TenderKind
-from pos_desktop.i18n import format_money
 from pos_desktop.services.reports import figures_dict, report_document
-from printers.escpos_render import plain_text
-from printers.layout import receipt_document
-from printers.model import ReceiptSale, StoreInfo
-from sync.contracts import default_registry
+from pos_printers.escpos_render import plain_text
+from pos_printers.layout import receipt_document
+from pos_printers.model import ReceiptSale, StoreInfo
 from tests.shifts.conftest import DEMO_FLOAT, PAN_KG, YERBA
 
 

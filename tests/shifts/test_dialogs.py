@@ -248,7 +248,7 @@ def test_selling_with_no_shift_open_asks_for_the_float_and_goes_on(qtbot: QtBot,
 
 
 def test_the_approval_says_what_exactly_is_approved() -> None:
-    from pos_desktop.i18n import format_money, set_language
+    from pos_common.i18n import format_money, set_language
     from pos_desktop.ui.override_dialog import approval_details
 
     assert approval_details({"sale_id": "x", "line_no": 1, "percent_bp": 2050}) == (

@@ -7,14 +7,14 @@ import json
 import pytest
 from sqlalchemy import text
 
+from pos_contracts import default_registry
 from pos_desktop.app import Till
 from pos_desktop.domain.barcode import make_scale_label
 from pos_desktop.domain.permissions import ApprovalRequired
 from pos_desktop.domain.refund import RefundError, RefundTooLarge, TicketNotFound
 from pos_desktop.domain.sale import Tender, TenderKind
 from pos_desktop.domain.shift import NoOpenShift
-from printers.model import ReceiptRefund
-from sync.contracts import default_registry
+from pos_printers.model import ReceiptRefund
 from tests.shifts.conftest import HARINA, YERBA, count, sell
 
 

@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import text
 
+from pos_contracts import default_registry
 from pos_desktop.app import Till
 from pos_desktop.domain.denominations import count_total
 from pos_desktop.domain.permissions import ApprovalRequired
@@ -23,8 +24,7 @@ from pos_desktop.domain.shift import (
     ShiftAlreadyOpen,
 )
 from pos_desktop.domain.tax import IvaRate, iva_contained
-from printers.model import Report
-from sync.contracts import default_registry
+from pos_printers.model import Report
 from tests.shifts.conftest import DEMO_FLOAT, HARINA, LECHE, YERBA, count, sell
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 
 from pos_desktop.app import Till
+from pos_desktop.paths import DEMO_CATALOG
 from pos_desktop.store.db import DB_FILENAME
 from pos_desktop.store.tables import metadata
 
@@ -64,8 +65,7 @@ def test_a_new_till_from_the_command_line(tmp_path: Path) -> None:
     run(data, "shift", "open", "--count", "1000=10,M5=4", "--user", "u-ana", "--pin", "1470")
     status = json.loads(run(data, "shift", "status", "--json").stdout)
     assert status["open_shift"]["float"] == 1_002_000
-    run(data, "catalog", "import", str(Path(__file__).parents[2] / "resources" / "demo" /
-                                       "catalog.csv"))
+    run(data, "catalog", "import", str(DEMO_CATALOG))
     run(data, "simulate", "--sales", "5", "--seed", "1")
     x = json.loads(run(data, "report", "x", "--json").stdout)
     assert x["sales_count"] == 5 and [c["name"] for c in x["by_cashier"]] == ["Simulación"]

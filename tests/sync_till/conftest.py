@@ -9,8 +9,8 @@ import keyring
 import pika
 import pytest
 
+from pos_central.topology import Topology, declare_topology, delete_topology
 from pos_desktop.app import Till
-from sync.central.topology import Topology, declare_topology, delete_topology
 
 from .helpers import MemoryKeyring
 from .proxy import TcpProxy

@@ -7,9 +7,9 @@ import time
 import pika
 from keyring.backend import KeyringBackend
 
+from pos_central.topology import Topology
 from pos_desktop.app import Till
-from sync.central.topology import Topology
-from sync.till.settings import SyncSettings
+from pos_desktop.sync.settings import SyncSettings
 
 
 class MemoryKeyring(KeyringBackend):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from sync.till.backoff import Backoff, CircuitBreaker
+from pos_desktop.sync.backoff import Backoff, CircuitBreaker
 
 
 def test_backoff_grows_exponentially_with_jitter_up_to_the_cap() -> None:

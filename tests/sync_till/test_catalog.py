@@ -10,14 +10,14 @@ from dataclasses import replace
 import pika
 import pytest
 
+from pos_central.topology import Topology
+from pos_contracts import CatalogProduct, build_envelope, wire
 from pos_desktop.app import Till
 from pos_desktop.domain.product import Product
-from pos_desktop.services.sync_status import SyncState
-from sync.central.topology import Topology
-from sync.contracts import CatalogProduct, build_envelope, wire
-from sync.till.catalog_apply import CatalogGap, apply_change, apply_snapshot, local_version
-from sync.till.catalog_listener import CatalogListener
-from sync.till.snapshot import Snapshot
+from pos_desktop.sync.catalog_apply import CatalogGap, apply_change, apply_snapshot, local_version
+from pos_desktop.sync.catalog_listener import CatalogListener
+from pos_desktop.sync.snapshot import Snapshot
+from pos_desktop.sync.status import SyncState
 
 from .helpers import sync_settings
 

@@ -10,9 +10,9 @@ import keyring
 import pytest
 from keyring.backends import fail
 
+from pos_central.topology import Topology
 from pos_desktop.app import Till
 from pos_desktop.cli.main import main
-from sync.central.topology import Topology
 
 from .helpers import MemoryKeyring, sell
 from .proxy import TcpProxy

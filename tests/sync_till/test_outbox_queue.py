@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from pos_desktop.app import Till
 from pos_desktop.store.tables import outbox
-from sync.till.marks import MarkWriter
-from sync.till.outbox import OutboxQueue, runs
+from pos_desktop.sync.marks import MarkWriter
+from pos_desktop.sync.outbox import OutboxQueue, runs
 
 from .helpers import sell
 

@@ -10,13 +10,13 @@ import pika
 import pytest
 from sqlalchemy import select
 
+from pos_central.topology import Topology
 from pos_desktop.app import Till
-from pos_desktop.services.sync_status import SyncState, read_sync_status
 from pos_desktop.store.tables import outbox
-from sync.central.topology import Topology
-from sync.till.backoff import Backoff, CircuitBreaker
-from sync.till.outbox import OutboxQueue
-from sync.till.publisher import OutboxPublisher
+from pos_desktop.sync.backoff import Backoff, CircuitBreaker
+from pos_desktop.sync.outbox import OutboxQueue
+from pos_desktop.sync.publisher import OutboxPublisher
+from pos_desktop.sync.status import SyncState, read_sync_status
 
 from .helpers import sell, sync_settings, take_messages
 from .proxy import TcpProxy

@@ -8,7 +8,7 @@ from keyring.backends import fail
 
 from pos_desktop import secrets
 from pos_desktop.cli.sync import split_password
-from sync.till.settings import connection_url, load_sync_settings, redact
+from pos_desktop.sync.settings import connection_url, load_sync_settings, redact
 
 from .helpers import MemoryKeyring
 
@@ -84,7 +84,7 @@ def test_environment_fallback_wins_over_the_keyring(
 def test_no_keyring_gives_a_clear_error_naming_the_fallback(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from pos_desktop.i18n import set_language
+    from pos_common.i18n import set_language
 
     previous = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pos_desktop.i18n import set_language
-from pos_desktop.services.sync_status import (
+from pos_common.i18n import set_language
+from pos_desktop.sync.status import (
     NOT_CONFIGURED,
     SyncState,
     SyncStatus,

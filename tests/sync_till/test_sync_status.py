@@ -6,15 +6,15 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, update
 
+from pos_common.i18n import set_language
 from pos_desktop.app import Till
-from pos_desktop.i18n import set_language
-from pos_desktop.services.sync_status import (
+from pos_desktop.store.tables import outbox
+from pos_desktop.sync.status import (
     Link,
     SyncState,
     read_sync_status,
     status_bar_text,
 )
-from pos_desktop.store.tables import outbox
 
 from .helpers import sell
 
@@ -65,7 +65,7 @@ def test_nothing_pending_reads_online_and_ok(till: Till) -> None:
 
 
 def test_status_bar_text_names_count_and_age() -> None:
-    from pos_desktop.services.sync_status import SyncStatus
+    from pos_desktop.sync.status import SyncStatus
 
     status = SyncStatus(SyncState.OFFLINE, 12, 0, "2026-11-28T10:00:00+00:00", 7320.0,
                         "sin conexión", None)

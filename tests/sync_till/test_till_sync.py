@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 import pytest
 
+from pos_central.topology import Topology
 from pos_desktop.app import Till
-from pos_desktop.services.sync_status import SyncState
-from sync.central.topology import Topology
+from pos_desktop.sync.status import SyncState
 
 from .helpers import sell, take_messages
 

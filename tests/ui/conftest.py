@@ -16,8 +16,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
+from pos_common.i18n import set_language
 from pos_desktop.app import Till
-from pos_desktop.i18n import resources_dir, set_language
+from pos_desktop.paths import DEMO_CATALOG
 from pos_desktop.services.register import AllowAll
 from pos_desktop.store.db import DB_FILENAME
 from pos_desktop.ui.main_window import MainWindow
@@ -70,7 +71,7 @@ def window(qtbot: QtBot, qapp: QApplication, till: Till) -> Iterator[MainWindow]
 
 def unit_barcodes() -> list[tuple[str, str]]:
     """(barcode, name) of the demo catalogue's unit products, one per product."""
-    rows = csv.DictReader((resources_dir() / "demo" / "catalog.csv").open(encoding="utf-8"))
+    rows = csv.DictReader(DEMO_CATALOG.open(encoding="utf-8"))
     return [
         (r["barcodes"].split("|")[0], r["name"])
         for r in rows

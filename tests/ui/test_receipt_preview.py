@@ -37,9 +37,9 @@ def test_the_preview_scales_a_wide_receipt_to_its_width(qtbot: QtBot) -> None:
 def test_bytes_printed_on_the_virtual_printer_show_in_the_window(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    api = pytest.importorskip("printers.api")
-    from printers.model import StoreInfo
-    from printers.settings import PrinterSettings
+    api = pytest.importorskip("pos_printers.api")
+    from pos_printers.model import StoreInfo
+    from pos_printers.settings import PrinterSettings
 
     scan(qtbot, window, "7791234643615")
     with qtbot.waitSignal(window.sale_completed, timeout=2000) as done:

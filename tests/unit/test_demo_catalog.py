@@ -1,4 +1,4 @@
-"""The demo catalog shipped in resources/demo must be importable as-is.
+"""The demo catalog shipped in pos_desktop/resources/demo must be importable as-is.
 
 It doubles as the reference example of the `pos-desktop catalog import` CSV format, so
 these tests pin the format rules (unique keys, valid GS1 check digits, per-kg goods with
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-CATALOG = Path(__file__).resolve().parents[2] / "resources" / "demo" / "catalog.csv"
+CATALOG = Path(__file__).resolve().parents[2] / "pos_desktop" / "resources" / "demo" / "catalog.csv"
 HEADER = ["sku", "name", "price", "iva_rate", "unit", "barcodes", "plu", "category"]
 IVA_RATES = {"21", "10.5", "27", "exempt"}
 ACCENTED = set("áéíóúñÁÉÍÓÚÑü")

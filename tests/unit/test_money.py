@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pos_common.i18n import format_money, format_quantity
 from pos_desktop.domain.errors import InvalidAmount, InvalidQuantity
 from pos_desktop.domain.money import (
     div_round,
@@ -14,7 +15,6 @@ from pos_desktop.domain.money import (
     parse_percent,
     parse_quantity,
 )
-from pos_desktop.i18n import format_money, format_quantity
 
 
 @pytest.mark.parametrize(

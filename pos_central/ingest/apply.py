@@ -1,0 +1,173 @@
+"""Apply a batch of valid events to PostgreSQL in ONE transaction, exactly once.
+
+processed_events is the tracking table: an event is applied only if its row was
+inserted in the same transaction as its business rows. A duplicate (same event_id) is
+recognised and not re-applied; an event whose (store, terminal, seq) already belongs to
+another event is rejected, because the till reused a number.
+
+Failure policy, by error kind:
+- PostgreSQL unreachable / connection lost -> ``DatabaseUnavailable``: the caller must
+  not ack and not dead-letter; it reconnects and the broker redelivers.
+- a row violates a constraint (IntegrityError, DataError) -> the batch is retried one
+  event per transaction, so only the offending event is rejected.
+- anything else (a bug in our SQL) propagates: halting beats dead-lettering good sales.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import psycopg
+from psycopg import errors as pg_errors
+
+from pos_central.database import DatabaseUnavailable
+from pos_central.ingest.progress import JournalBreak, update_progress
+from pos_central.ingest.writers import BATCH_STATEMENT, WRITERS
+from pos_contracts import Envelope, InvalidEvent
+
+log = logging.getLogger("pos_central.ingest")
+
+APPLIED: Literal["applied"] = "applied"
+DUPLICATE: Literal["duplicate"] = "duplicate"
+Outcome = Literal["applied", "duplicate"] | InvalidEvent
+
+_KNOWN = "SELECT event_id::text FROM processed_events WHERE event_id = ANY(%s::uuid[])"
+_STORES = "INSERT INTO stores (store_id) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING"
+_TERMINALS = """
+INSERT INTO terminals (store_id, terminal_id) SELECT * FROM unnest(%s::text[], %s::text[])
+ON CONFLICT DO NOTHING
+"""
+
+CommitHook = Callable[[Sequence[Envelope]], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """A validated event and its body as JSON text: what PostgreSQL stores is exactly
+    what was validated."""
+
+    envelope: Envelope
+    json: str
+
+    @classmethod
+    def of(cls, envelope: Envelope, body: bytes | None = None) -> Received:
+        """From a message body, or re-encoded when there is none or it is not plain UTF-8
+        JSON (a BOM, UTF-16: valid JSON, but not text PostgreSQL's jsonb accepts)."""
+        if body is not None and body[:1] == b"{":
+            try:
+                return cls(envelope, body.decode("utf-8"))
+            except UnicodeDecodeError:
+                pass
+        return cls(envelope, envelope.to_json().decode("utf-8"))
+
+
+@dataclass(frozen=True)
+class AppliedBatch:
+    outcomes: list[Outcome]
+    """One per envelope, in order: applied, duplicate, or why it was refused."""
+    journal_breaks: list[JournalBreak]
+
+
+@contextmanager
+def database_errors() -> Iterator[None]:
+    """Turn 'PostgreSQL is not there' into ``DatabaseUnavailable``."""
+    try:
+        yield
+    except (psycopg.OperationalError, psycopg.InterfaceError) as error:
+        raise DatabaseUnavailable(f"PostgreSQL no disponible: {error}".strip()) from error
+
+
+class BatchApplier:
+    """Writes batches through one connection (autocommit off)."""
+
+    def __init__(
+        self, connection: psycopg.Connection[Any], *, before_commit: CommitHook | None = None
+    ) -> None:
+        self.connection = connection
+        self.before_commit = before_commit
+        self._known_terminals: set[tuple[str, str]] = set()
+
+    def apply(self, events: Sequence[Received]) -> AppliedBatch:
+        """One outcome per event, in order, and the journal breaks found. Commits."""
+        if not events:
+            return AppliedBatch([], [])
+        with database_errors():
+            try:
+                return self._in_transaction(events)
+            except (pg_errors.IntegrityError, pg_errors.DataError) as error:
+                self.connection.rollback()
+                log.warning(
+                    "un evento del lote viola una restricción; se aplican de a uno",
+                    extra={"error": str(error), "batch": len(events)},
+                )
+            alone = [self._alone(event) for event in events]
+            return AppliedBatch(
+                [outcome for outcome, _ in alone],
+                [found for _, breaks in alone for found in breaks],
+            )
+
+    def _alone(self, event: Received) -> tuple[Outcome, list[JournalBreak]]:
+        env = event.envelope
+        try:
+            result = self._in_transaction([event])
+            return result.outcomes[0], result.journal_breaks
+        except (pg_errors.IntegrityError, pg_errors.DataError) as error:
+            self.connection.rollback()
+            detail = error.diag.message_primary or str(error)
+            return InvalidEvent(
+                "conflict", f"no se puede registrar {env.type} seq {env.seq}: {detail}"
+            ), []
+
+    def _in_transaction(self, events: Sequence[Received]) -> AppliedBatch:
+        outcomes: list[Outcome | None] = [None] * len(events)
+        candidates: dict[str, int] = {}
+        for index, event in enumerate(events):
+            if event.envelope.event_id in candidates:
+                outcomes[index] = DUPLICATE  # the same message twice in one batch
+            else:
+                candidates[event.envelope.event_id] = index
+        with self.connection.cursor() as cursor:
+            # In event_id order: two workers inserting the same ids (a till re-sent its
+            # outbox) then wait for each other in one order instead of deadlocking.
+            ordered = sorted(candidates.values(), key=lambda i: events[i].envelope.event_id)
+            document = "[" + ",".join(events[i].json for i in ordered) + "]"
+            inserted = {row[0] for row in cursor.execute(BATCH_STATEMENT, (document,))}
+            missing = [event_id for event_id in candidates if event_id not in inserted]
+            known = {row[0] for row in cursor.execute(_KNOWN, (missing,))} if missing else set()
+            applied: list[Envelope] = []
+            for event_id, index in candidates.items():
+                env = events[index].envelope
+                if event_id in inserted:
+                    applied.append(env)
+                    outcomes[index] = APPLIED
+                elif event_id in known:
+                    outcomes[index] = DUPLICATE
+                else:
+                    outcomes[index] = InvalidEvent(
+                        "seq_taken",
+                        f"la caja {env.store_id}/{env.terminal_id} ya envió otro evento "
+                        f"con seq {env.seq}; este ({env.event_id}) no se aplica",
+                    )
+            self._ensure_terminals(cursor, applied)
+            for env in applied:
+                per_event = WRITERS[(env.type, env.schema_version)].statements
+                if per_event is not None:
+                    for sql, params in per_event(env):
+                        cursor.execute(sql, params)
+            breaks = update_progress(cursor, applied)
+        if self.before_commit:
+            self.before_commit(applied)
+        self.connection.commit()
+        self._known_terminals.update((env.store_id, env.terminal_id) for env in applied)
+        return AppliedBatch([outcome for outcome in outcomes if outcome is not None], breaks)
+
+    def _ensure_terminals(self, cursor: psycopg.Cursor[Any], applied: Sequence[Envelope]) -> None:
+        new = {(env.store_id, env.terminal_id) for env in applied} - self._known_terminals
+        if new:
+            stores, terminals = zip(*sorted(new), strict=True)
+            cursor.execute(_STORES, (sorted(set(stores)),))
+            cursor.execute(_TERMINALS, (list(stores), list(terminals)))

@@ -1,0 +1,122 @@
+"""Translations and locale formatting, without Qt.
+
+Source strings are English, marked with ``_()``. The catalogue for each language is a
+gettext ``.po`` file under ``pos_common/locale/<locale>.po`` (so standard tools can extract
+and edit them). We parse the ``.po`` ourselves at start-up: it keeps the runtime free of a
+compile step and of extra packages, and the format we read is the plain subset that
+``msgfmt`` accepts (msgid/msgstr, continuation lines, ``msgctxt`` ignored).
+
+Spanish (Argentina) is the first language: it is used unless the user or the system
+locale asks for English.
+"""
+
+from __future__ import annotations
+
+import ast
+import locale
+import os
+
+from pos_common import LOCALE_DIR
+
+SUPPORTED = ("es_AR", "en")
+DEFAULT_LOCALE = "es_AR"
+
+_catalog: dict[str, str] = {}
+_current = "en"
+
+
+def parse_po(text: str) -> dict[str, str]:
+    """Parse the msgid/msgstr pairs of a .po file (fuzzy and empty entries skipped)."""
+    entries: dict[str, str] = {}
+    msgid: list[str] = []
+    msgstr: list[str] = []
+    target: list[str] | None = None
+    fuzzy = False
+
+    def flush() -> None:
+        key, value = "".join(msgid), "".join(msgstr)
+        if key and value and not fuzzy:
+            entries[key] = value
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("#,") and "fuzzy" in line:
+            fuzzy = True
+        elif line.startswith("msgid "):
+            if msgid:
+                flush()
+                fuzzy = fuzzy and not msgstr
+            msgid, msgstr, target = [ast.literal_eval(line[6:])], [], None
+            target = msgid
+        elif line.startswith("msgstr "):
+            msgstr = [ast.literal_eval(line[7:])]
+            target = msgstr
+        elif line.startswith('"') and target is not None:
+            target.append(ast.literal_eval(line))
+        elif not line:
+            if msgid:
+                flush()
+            msgid, msgstr, target, fuzzy = [], [], None, False
+    if msgid:
+        flush()
+    return entries
+
+
+def system_locale() -> str:
+    """The UI language from POS_LANG, LANG/LC_ALL or the OS; Spanish unless English is asked."""
+    wanted = os.environ.get("POS_LANG") or os.environ.get("LC_ALL") or os.environ.get("LANG")
+    if not wanted:
+        wanted = locale.getlocale()[0] or ""
+    return "en" if wanted.lower().startswith("en") else DEFAULT_LOCALE
+
+
+def set_language(code: str | None = None) -> str:
+    """Load the catalogue for ``code`` (or the system's); returns the code in use."""
+    global _catalog, _current
+    code = code or system_locale()
+    if code not in SUPPORTED:
+        code = DEFAULT_LOCALE
+    _current = code
+    if code == "en":
+        _catalog = {}
+    else:
+        path = LOCALE_DIR / f"{code}.po"
+        _catalog = parse_po(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return code
+
+
+def current_language() -> str:
+    return _current
+
+
+def _(message: str) -> str:
+    """Translate ``message`` into the current language (the English text if untranslated)."""
+    return _catalog.get(message, message)
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it yet (for module constants)."""
+    return message
+
+
+def format_money(cents: int, *, symbol: bool = True, lang: str | None = None) -> str:
+    """Format integer centavos: es-AR ``$ 1.234,50``, English ``$1,234.50``."""
+    lang = lang or _current
+    sign = "-" if cents < 0 else ""
+    pesos, cts = divmod(abs(cents), 100)
+    if lang == "en":
+        body = f"{pesos:,}.{cts:02d}"
+        return f"{sign}${body}" if symbol else f"{sign}{body}"
+    body = f"{pesos:,}".replace(",", ".") + f",{cts:02d}"
+    return f"{sign}$ {body}" if symbol else f"{sign}{body}"
+
+
+def format_quantity(quantity_milli: int, *, weighed: bool, lang: str | None = None) -> str:
+    """``2`` for units; ``0,250 kg`` for weighed goods (grams shown as kg with 3 decimals)."""
+    lang = lang or _current
+    if not weighed and quantity_milli % 1000 == 0:
+        return str(quantity_milli // 1000)
+    whole, frac = divmod(abs(quantity_milli), 1000)
+    sep = "." if lang == "en" else ","
+    text = f"{'-' if quantity_milli < 0 else ''}{whole}{sep}{frac:03d}"
+    return f"{text} kg" if weighed else text

@@ -1,0 +1,227 @@
+"""The catalog listener: head office's product and price changes, applied at the till.
+
+The till reads its own durable queue (``till.<store>.<terminal>.catalog``, bound to the
+catalog exchange) so changes published while it was off wait for it. Each
+``catalog.changed`` is applied in catalog-version order and acknowledged after the local
+commit; a duplicate or older version is acknowledged without effect. A till that is new
+(version 0) or sees a version gap fetches the full snapshot over HTTP and resumes from
+there. The queue is declared *before* the snapshot is fetched, so a change published
+during the download is not lost.
+
+Own thread, own pika ``BlockingConnection`` (a catalog change is rare: simplicity wins),
+reconnecting with backoff like the publisher.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pika
+import pika.exceptions
+from pika.adapters.blocking_connection import BlockingChannel, BlockingConnection
+
+from pos_contracts.envelope import parse_envelope
+from pos_contracts.errors import InvalidEvent
+from pos_contracts.wire import CATALOG_CHANGED, TILL_CATALOG_QUEUE_ARGUMENTS
+from pos_desktop.sync.backoff import Backoff
+from pos_desktop.sync.catalog_apply import (
+    CatalogGap,
+    UowFactory,
+    apply_change,
+    apply_snapshot,
+    local_version,
+    parse_products,
+)
+from pos_desktop.sync.publisher import describe
+from pos_desktop.sync.settings import SecretReader, SyncSettings, connection_url
+from pos_desktop.sync.snapshot import NoCatalogYet, Snapshot, SnapshotError, fetch_snapshot
+from pos_desktop.sync.status import Link, SyncState
+
+log = logging.getLogger(__name__)
+SnapshotFetcher = Callable[[], Snapshot]
+
+
+@dataclass
+class ListenerStats:
+    applied: int = 0  # changes applied
+    duplicates: int = 0  # old or repeated versions acknowledged without effect
+    snapshots: int = 0  # snapshots fetched and applied
+    rejected: int = 0  # messages that were not valid catalog changes
+
+
+class CatalogListener:
+    def __init__(
+        self,
+        settings: SyncSettings,
+        uow_factory: UowFactory,
+        *,
+        password: SecretReader = lambda: None,
+        token: SecretReader = lambda: None,
+        fetch: SnapshotFetcher | None = None,
+        backoff: Backoff | None = None,
+        on_applied: Callable[[int], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.uow_factory = uow_factory
+        self.password = password
+        self.fetch = fetch or (lambda: fetch_snapshot(settings.central_url, token=token))
+        self.backoff = backoff or Backoff()
+        self.on_applied = on_applied
+        self.stats = ListenerStats()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._link = Link(SyncState.OFFLINE, "todavía sin conectar")
+
+    def start(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self.run_forever, name="sync-catalog", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def link(self) -> Link:
+        with self._lock:
+            return self._link
+
+    def version(self) -> int:
+        return local_version(self.uow_factory)
+
+    def _set_link(self, state: SyncState, error: str | None = None) -> None:
+        with self._lock:
+            changed = (self._link.state, self._link.error) != (state, error)
+            self._link = Link(state, error)
+        if changed:
+            log.log(
+                logging.INFO if state is SyncState.ONLINE else logging.WARNING,
+                "catalog link %s",
+                state.value,
+                extra={"reason": error},
+            )
+
+    def run_forever(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._session()
+                self.backoff.reset()
+            except SnapshotError as exc:
+                self._set_link(SyncState.ERROR, str(exc))
+            except pika.exceptions.ChannelClosedByBroker as exc:  # e.g. no catalog exchange
+                self._set_link(SyncState.ERROR, describe(exc))
+            except (pika.exceptions.AMQPError, OSError) as exc:
+                self._set_link(SyncState.OFFLINE, describe(exc))
+            except Exception as exc:  # never let the thread die silently
+                log.exception("catalog listener failed")
+                self._set_link(SyncState.ERROR, describe(exc))
+            self._stop.wait(self.backoff.next_delay())
+
+    def _session(self) -> None:
+        params = pika.URLParameters(connection_url(self.settings.amqp_url, self.password))
+        params.blocked_connection_timeout = self.settings.blocked_timeout
+        params.heartbeat = self.settings.heartbeat
+        params.connection_attempts = 1
+        params.socket_timeout = 5
+        params.client_properties = {"connection_name": self.settings.connection_name + " catalog"}
+        conn = BlockingConnection(params)
+        try:
+            channel = conn.channel()
+            queue = self.declare_queue(channel)
+            if self.version() == 0:
+                try:
+                    self.refresh()
+                except NoCatalogYet as exc:  # the first import will reach the queue
+                    log.info("no catalog at head office yet", extra={"reason": str(exc)})
+            channel.basic_qos(prefetch_count=20)
+            channel.basic_consume(queue, self._on_message)
+            self._set_link(SyncState.ONLINE)
+            while not self._stop.is_set():
+                conn.process_data_events(time_limit=0.5)
+        finally:
+            if conn.is_open:
+                conn.close()
+
+    def declare_queue(self, channel: BlockingChannel) -> str:
+        """The till's own queue, bound to the catalog exchange that central declares."""
+        name = self.settings.catalog_queue
+        channel.queue_declare(name, durable=True, arguments=dict(TILL_CATALOG_QUEUE_ARGUMENTS))
+        channel.queue_bind(name, self.settings.catalog_exchange, CATALOG_CHANGED)
+        return name
+
+    def refresh(self) -> int:
+        """Fetch and apply the snapshot; returns the till's version afterwards."""
+        snapshot = self.fetch()
+        result = apply_snapshot(self.uow_factory, snapshot.version, snapshot.products)
+        self.stats.snapshots += 1
+        log.info(
+            "catalog snapshot applied",
+            extra={
+                "catalog_version": result.version,
+                "changed": result.changed,
+                "skipped": result.skipped,
+            },
+        )
+        if not result.skipped and self.on_applied is not None:
+            self.on_applied(result.version)
+        return result.version
+
+    def handle(self, body: bytes) -> None:
+        """Apply one message (``catalog.changed``); raises SnapshotError if a gap can't
+        be closed now (the message is then left in the queue)."""
+        try:
+            envelope = parse_envelope(body)
+        except InvalidEvent as exc:
+            self.stats.rejected += 1
+            log.error("catalog message rejected", extra={"reason": exc.header_value})
+            return
+        if envelope.type != CATALOG_CHANGED:
+            self.stats.rejected += 1
+            log.error("unexpected event on the catalog queue", extra={"type": envelope.type})
+            return
+        version = int(envelope.payload["catalog_version"])
+        items = parse_products(envelope.payload)
+        try:
+            result = apply_change(self.uow_factory, version, items)
+        except CatalogGap as gap:
+            log.warning(
+                "catalog version gap: fetching the snapshot",
+                extra={"have": gap.have, "got": gap.got, "trace_id": envelope.trace_id},
+            )
+            if self.refresh() >= version:
+                return
+            try:  # the snapshot was older than this change (central lagging)
+                result = apply_change(self.uow_factory, version, items)
+            except CatalogGap:
+                raise SnapshotError(
+                    f"la central todavía no ofrece la versión {version} del catálogo"
+                ) from None
+        if result.skipped:
+            self.stats.duplicates += 1
+        else:
+            self.stats.applied += 1
+            if self.on_applied is not None:
+                self.on_applied(result.version)
+        log.info(
+            "catalog change handled",
+            extra={
+                "catalog_version": version,
+                "changed": result.changed,
+                "duplicate": result.skipped,
+                "trace_id": envelope.trace_id,
+            },
+        )
+
+    def _on_message(
+        self, channel: BlockingChannel, method: Any, properties: Any, body: bytes
+    ) -> None:
+        self.handle(body)  # a SnapshotError propagates: the connection closes, no ack
+        channel.basic_ack(method.delivery_tag)

@@ -1,0 +1,40 @@
+"""A quick look at the broker for ``pos-desktop sync status`` (no publisher runs there)."""
+
+from __future__ import annotations
+
+import pika
+import pika.exceptions
+from pika.adapters.blocking_connection import BlockingConnection
+
+from pos_desktop.sync.publisher import describe
+from pos_desktop.sync.settings import SecretReader, SyncSettings, connection_url
+from pos_desktop.sync.status import Link, SyncState
+
+
+def probe_link(settings: SyncSettings, password: SecretReader, timeout: float = 3.0) -> Link:
+    """Online if the broker answers and the events exchange exists; else why not."""
+    try:
+        params = pika.URLParameters(connection_url(settings.amqp_url, password))
+    except Exception as exc:  # missing keyring, malformed URL
+        return Link(SyncState.ERROR, str(exc))
+    params.connection_attempts = 1
+    params.socket_timeout = timeout
+    params.blocked_connection_timeout = timeout
+    params.client_properties = {"connection_name": settings.connection_name + " probe"}
+    try:
+        conn = BlockingConnection(params)
+    except pika.exceptions.AMQPError as exc:
+        auth = (
+            pika.exceptions.ProbableAuthenticationError,
+            pika.exceptions.ProbableAccessDeniedError,
+        )
+        state = SyncState.ERROR if isinstance(exc, auth) else SyncState.OFFLINE
+        return Link(state, describe(exc))
+    try:
+        conn.channel().exchange_declare(settings.events_exchange, passive=True)
+        return Link(SyncState.ONLINE)
+    except pika.exceptions.ChannelClosedByBroker as exc:
+        return Link(SyncState.ERROR, describe(exc))
+    finally:
+        if conn.is_open:
+            conn.close()

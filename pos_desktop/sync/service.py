@@ -1,0 +1,111 @@
+"""The till's sync, assembled: publisher + catalog listener + status, from the settings.
+
+``pos_desktop.app.Till`` builds one ``TillSync`` (the composition root owns wiring); the
+window polls ``status()`` on a timer; ``wake()`` is called after every local commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sqlalchemy import Engine
+
+from pos_desktop.secrets import AMQP_PASSWORD, API_TOKEN, get_secret
+from pos_desktop.store.uow import UnitOfWork
+from pos_desktop.sync.catalog_listener import CatalogListener
+from pos_desktop.sync.outbox import OutboxQueue
+from pos_desktop.sync.publisher import DrainResult, OutboxPublisher
+from pos_desktop.sync.settings import SyncSettings, load_sync_settings
+from pos_desktop.sync.status import (
+    NOT_CONFIGURED,
+    Link,
+    SyncState,
+    SyncStatus,
+    read_sync_status,
+)
+
+log = logging.getLogger(__name__)
+
+DISABLED = "envío a la central desactivado (sync.enabled)"
+
+
+def amqp_password() -> str | None:
+    return get_secret(AMQP_PASSWORD, required=True)
+
+
+def api_token() -> str | None:
+    return get_secret(API_TOKEN)
+
+
+class TillSync:
+    def __init__(
+        self,
+        settings: SyncSettings,
+        reader: Engine,
+        writer: Engine,
+        uow_factory: Callable[[], UnitOfWork],
+        *,
+        password: Callable[[], str | None] = amqp_password,
+        token: Callable[[], str | None] = api_token,
+        listen_catalog: bool = True,
+    ) -> None:
+        self.settings = settings
+        self.reader = reader
+        queue = OutboxQueue(reader, writer, settings.store_id, settings.terminal_id)
+        self.publisher = OutboxPublisher(settings, queue, password=password)
+        self.catalog: CatalogListener | None = None
+        if listen_catalog:
+            self.catalog = CatalogListener(settings, uow_factory, password=password, token=token)
+        self.running = False
+
+    @classmethod
+    def from_stored(
+        cls,
+        stored: Mapping[str, Any],
+        reader: Engine,
+        writer: Engine,
+        uow_factory: Callable[[], UnitOfWork],
+        **kwargs: Any,
+    ) -> TillSync:
+        return cls(load_sync_settings(stored), reader, writer, uow_factory, **kwargs)
+
+    def start(self) -> None:
+        if not self.settings.enabled or self.running:
+            return
+        log.info(
+            "sync starting",
+            extra={
+                "store_id": self.settings.store_id,
+                "terminal_id": self.settings.terminal_id,
+                "exchange": self.settings.events_exchange,
+            },
+        )
+        self.publisher.start()
+        if self.catalog is not None:
+            self.catalog.start()
+        self.running = True
+
+    def stop(self) -> None:
+        if self.catalog is not None:
+            self.catalog.stop()
+        self.publisher.stop()
+        self.running = False
+
+    def wake(self) -> None:
+        if self.running:
+            self.publisher.wake()
+
+    def drain(self, timeout: float = 60.0) -> DrainResult:
+        return self.publisher.drain(timeout)
+
+    def link(self) -> Link:
+        if not self.settings.configured:
+            return Link(SyncState.OFFLINE, NOT_CONFIGURED)
+        if not self.settings.enabled:
+            return Link(SyncState.OFFLINE, DISABLED)
+        return self.publisher.link()
+
+    def status(self) -> SyncStatus:
+        return read_sync_status(self.reader, self.link)

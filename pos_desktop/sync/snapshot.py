@@ -1,0 +1,88 @@
+"""Fetching head office's full catalog over HTTP (a new till, or one that saw a gap)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from pos_contracts.catalog import CatalogProduct
+from pos_contracts.envelope import decode_json
+from pos_contracts.errors import InvalidEvent
+from pos_contracts.registry import default_registry
+from pos_contracts.wire import CATALOG_CHANGED, SNAPSHOT_PATH
+
+TokenReader = Callable[[], str | None]
+
+
+class SnapshotError(Exception):
+    """The snapshot could not be fetched or read; the message says what to check."""
+
+
+class NoCatalogYet(SnapshotError):
+    """Head office has no catalog yet (404): a new till keeps its own and listens."""
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    version: int
+    products: list[CatalogProduct]
+
+
+def _validate(body: Any) -> None:
+    """The snapshot has the shape of a catalog.changed payload (with every product)."""
+    envelope = {
+        "event_id": "00000000-0000-4000-8000-000000000000",
+        "type": CATALOG_CHANGED,
+        "schema_version": 1,
+        "occurred_at": "2000-01-01T00:00:00.000+00:00",
+        "store_id": "central",
+        "terminal_id": "catalog",
+        "seq": max(1, int(body.get("catalog_version", 1))) if isinstance(body, dict) else 1,
+        "trace_id": "0" * 32,
+        "payload": body,
+    }
+    default_registry().validate(envelope)
+
+
+def fetch_snapshot(
+    central_url: str,
+    *,
+    token: TokenReader = lambda: None,
+    client: httpx.Client | None = None,
+    timeout: float = 30.0,
+) -> Snapshot:
+    """GET ``{central_url}/v1/catalog/snapshot``; raises ``SnapshotError``."""
+    if not central_url:
+        raise SnapshotError("falta la dirección de la central (sync.central_url / POS_CENTRAL_URL)")
+    url = central_url.rstrip("/") + SNAPSHOT_PATH
+    headers = {"Accept": "application/json"}
+    secret = token()
+    if secret:
+        headers["Authorization"] = f"Bearer {secret}"
+    own = client is None
+    http = client or httpx.Client(timeout=timeout)
+    try:
+        response = http.get(url, headers=headers)
+    except httpx.HTTPError as exc:
+        raise SnapshotError(f"no se pudo pedir el catálogo a {url}: {type(exc).__name__}") from None
+    finally:
+        if own:
+            http.close()
+    if response.status_code in (401, 403):
+        raise SnapshotError(f"la central rechazó el token de acceso ({response.status_code})")
+    if response.status_code == 404:
+        raise NoCatalogYet(f"la central todavía no tiene catálogo ({url})")
+    if response.status_code != 200:
+        raise SnapshotError(f"la central respondió {response.status_code} a {url}")
+    try:
+        body = decode_json(response.content)
+        _validate(body)
+    except InvalidEvent as exc:
+        raise SnapshotError(f"catálogo de la central inválido: {exc.reason}") from None
+    return Snapshot(
+        version=int(body["catalog_version"]),
+        products=[CatalogProduct.from_wire(p) for p in body["products"]],
+    )

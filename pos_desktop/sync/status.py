@@ -1,0 +1,170 @@
+"""How far behind head office this till is, for the status bar and ``sync status --json``.
+
+Two sources make one ``SyncStatus``: the outbox (pending and failed events, the age of
+the oldest unsent one), read from the database, and the live link state that the
+publisher reports (online / offline / error and why). The window polls
+``read_sync_status`` on a timer and shows ``status_bar_text``; this module knows
+nothing of Qt or of the broker, so the dependency still points inward.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, select
+
+from pos_common.i18n import _
+from pos_desktop.store.tables import outbox
+
+UNSENT = ("pending", "failed")
+
+
+class SyncState(enum.StrEnum):
+    ONLINE = "online"
+    OFFLINE = "offline"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """What the publisher last saw of the broker."""
+
+    state: SyncState
+    error: str | None = None
+    since: str | None = None  # RFC 3339 UTC of the last change of state
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    pending: int
+    failed: int
+    oldest_unsent_at: str | None  # when the oldest unsent event was written (UTC)
+    failed_error: str | None  # why the first failed event was refused
+
+    @property
+    def unsent(self) -> int:
+        return self.pending + self.failed
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    state: SyncState
+    pending: int  # every event not yet confirmed by the broker (failed included)
+    failed: int  # refused by the broker (unroutable or nacked): kept, retried, shown
+    oldest_unsent_at: str | None
+    oldest_unsent_age_s: float | None
+    last_error: str | None
+    since: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["state"] = self.state.value
+        return data
+
+
+# What the sync service reports when no broker is configured (a standalone till).
+NOT_CONFIGURED = "sincronización sin configurar (sync.amqp_url / POS_AMQP_URL)"
+
+
+def outbox_backlog(conn: Connection) -> Backlog:
+    counts: dict[str, int] = dict(
+        conn.execute(
+            select(outbox.c.status, func.count())
+            .where(outbox.c.status.in_(UNSENT))
+            .group_by(outbox.c.status)
+        ).all()
+    )
+    oldest = conn.execute(
+        select(outbox.c.created_at)
+        .where(outbox.c.status.in_(UNSENT))
+        .order_by(outbox.c.seq)
+        .limit(1)
+    ).scalar_one_or_none()
+    failed_error = None
+    if counts.get("failed"):
+        failed_error = conn.execute(
+            select(outbox.c.last_error)
+            .where(outbox.c.status == "failed")
+            .order_by(outbox.c.seq)
+            .limit(1)
+        ).scalar_one_or_none()
+    return Backlog(
+        pending=int(counts.get("pending", 0)),
+        failed=int(counts.get("failed", 0)),
+        oldest_unsent_at=oldest,
+        failed_error=failed_error,
+    )
+
+
+def combine(backlog: Backlog, link: Link, now: datetime | None = None) -> SyncStatus:
+    """Events the broker refused make the state ``error`` even while the link is up."""
+    now = now or datetime.now(UTC)
+    age = None
+    if backlog.oldest_unsent_at:
+        written = datetime.fromisoformat(backlog.oldest_unsent_at)
+        if written.tzinfo is None:
+            written = written.replace(tzinfo=UTC)
+        age = round(max(0.0, (now - written).total_seconds()), 1)
+    state, error = link.state, link.error
+    if backlog.failed and state is SyncState.ONLINE:
+        state, error = SyncState.ERROR, backlog.failed_error
+    return SyncStatus(
+        state=state,
+        pending=backlog.unsent,
+        failed=backlog.failed,
+        oldest_unsent_at=backlog.oldest_unsent_at,
+        oldest_unsent_age_s=age,
+        last_error=error or (backlog.failed_error if backlog.failed else None),
+        since=link.since,
+    )
+
+
+def read_sync_status(
+    engine: Engine, link: Callable[[], Link], now: datetime | None = None
+) -> SyncStatus:
+    """Read the outbox (a short read, never the write lock) and merge the link state.
+
+    ``link`` is the publisher's ``link`` method, or a probe when no publisher runs here.
+    """
+    with engine.connect() as conn:
+        backlog = outbox_backlog(conn)
+    return combine(backlog, link(), now)
+
+
+def format_age(seconds: float) -> str:
+    if seconds < 60:
+        return _("{n} s").format(n=int(seconds))
+    if seconds < 3600:
+        return _("{n} min").format(n=int(seconds // 60))
+    if seconds < 86400:
+        return _("{n} h").format(n=int(seconds // 3600))
+    return _("{n} days").format(n=int(seconds // 86400))
+
+
+def status_bar_text(status: SyncStatus) -> tuple[str, str]:
+    """(text, level) for ``status_bar.set_sync_state`` (which puts "Sync:" in front);
+    level is ok / info (standalone) / warning / error."""
+    if status.last_error == NOT_CONFIGURED:  # a standalone till: nothing is wrong
+        return _("standalone ({n} kept for head office)").format(n=status.pending), "info"
+    label = {
+        SyncState.ONLINE: _("online"),
+        SyncState.OFFLINE: _("offline"),
+        SyncState.ERROR: _("error"),
+    }[status.state]
+    parts = [label]
+    if status.pending:
+        parts.append(_("{n} to send").format(n=status.pending))
+        if status.oldest_unsent_age_s is not None:
+            parts.append(_("oldest {age}").format(age=format_age(status.oldest_unsent_age_s)))
+    if status.failed:
+        parts.append(_("{n} refused").format(n=status.failed))
+    if status.state is not SyncState.ONLINE and status.last_error:
+        parts.append(status.last_error)
+    level = {SyncState.ONLINE: "ok", SyncState.OFFLINE: "warning", SyncState.ERROR: "error"}[
+        status.state
+    ]
+    return " · ".join(parts), level

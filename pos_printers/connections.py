@@ -1,0 +1,265 @@
+"""Ways to reach a printer, all behind one small protocol: ``send(bytes)``.
+
+Each connection opens, (where the link can answer) asks the printer whether it has paper,
+writes the whole job and closes, so a printer that was switched off between two sales is
+simply found again on the next job. Failures become ``PrinterError`` subclasses with a
+message the cashier can act on; the print queue keeps the job and retries.
+
+python-escpos 3.1 provides the transports (Usb, Network, Serial, Win32Raw, CupsPrinter,
+File); we only ever hand them finished bytes through ``_raw``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import socket
+import subprocess
+import threading
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from pos_printers.errors import (
+    PaperOut,
+    PrinterDriverMissing,
+    PrinterError,
+    PrinterTimeout,
+    PrinterUnreachable,
+)
+from pos_printers.settings import PrinterSettings
+
+DLE_EOT_PAPER = b"\x10\x04\x04"  # real-time status: roll paper sensor
+PAPER_END_BITS = 0x60  # bits 5 and 6: roll paper end detected
+STATUS_WAIT_S = 0.5  # printers that answer do so in a few ms; don't hold a sale for more
+
+
+class PrinterConnection(Protocol):
+    """Where receipts go. ``send`` raises ``PrinterError`` (or a subclass) on failure."""
+
+    description: str
+
+    def send(self, data: bytes) -> None: ...
+
+
+def paper_out_from_status(reply: bytes) -> bool | None:
+    """Interpret a DLE EOT 4 reply: True = no paper, False = paper, None = no answer."""
+    if not reply:
+        return None
+    status = reply[0]
+    if status & 0x93 != 0x12:  # fixed bits of a genuine status byte: 0xx1xx10
+        return None
+    return status & PAPER_END_BITS == PAPER_END_BITS
+
+
+def _spanish_os_error(exc: BaseException, where: str) -> PrinterError:
+    cause = exc.__cause__ or exc.__context__ or exc
+    if isinstance(exc, TimeoutError) or isinstance(cause, TimeoutError):
+        return PrinterTimeout(f"La impresora {where} no respondió a tiempo. "
+                              "Verifique que esté encendida y conectada.")
+    if isinstance(cause, ConnectionRefusedError):
+        return PrinterUnreachable(f"La impresora {where} rechazó la conexión. "
+                                  "Verifique que esté encendida y la dirección sea correcta.")
+    if isinstance(cause, PermissionError):
+        return PrinterUnreachable(f"Sin permiso para usar la impresora {where}.")
+    if isinstance(cause, FileNotFoundError):
+        return PrinterUnreachable(f"No se encontró la impresora {where}. ¿Está conectada?")
+    return PrinterUnreachable(f"No se pudo comunicar con la impresora {where}: {cause}")
+
+
+class EscposConnection:
+    """Wraps one python-escpos printer class; a new printer object per job."""
+
+    def __init__(self, description: str, factory: Callable[[], Any], *,
+                 check_paper: bool = False) -> None:
+        self.description = description
+        self._factory = factory
+        self._check_paper = check_paper
+
+    def _make(self) -> Any:
+        try:
+            return self._factory()
+        except RuntimeError as exc:  # python-escpos: "requires the X library"
+            raise PrinterDriverMissing(
+                f"Falta un componente para imprimir {self.description}: {exc}") from exc
+
+    def send(self, data: bytes) -> None:
+        printer = self._make()
+        try:
+            printer.open()
+            if self._check_paper and self._paper_out(printer):
+                raise PaperOut(f"La impresora {self.description} no tiene papel. "
+                               "Cambie el rollo; el ticket se imprimirá solo.")
+            printer._raw(data)
+            flush = getattr(printer, "flush", None)
+            if callable(flush):
+                flush()
+        except PrinterError:
+            raise
+        except Exception as exc:  # transports raise OSError, usb/serial errors, escpos errors
+            raise _spanish_os_error(exc, self.description) from exc
+        finally:
+            # Closing a dead link must not hide the real error.
+            with contextlib.suppress(Exception):
+                printer.close()
+
+    def _paper_out(self, printer: Any) -> bool:
+        device: Any = getattr(printer, "device", None)
+        # Sockets and pyserial ports wait up to their job timeout for a reply; a printer
+        # that never answers status must not hold each ticket that long.
+        is_socket = isinstance(device, socket.socket)
+        old_timeout = device.gettimeout() if is_socket else getattr(device, "timeout", None)
+        try:
+            if is_socket:
+                device.settimeout(STATUS_WAIT_S)
+            elif old_timeout is not None:
+                device.timeout = STATUS_WAIT_S
+            printer._raw(DLE_EOT_PAPER)
+            reply = printer._read()
+        except Exception:  # no answer: this link or model cannot tell, print anyway
+            return False
+        finally:
+            if is_socket:
+                device.settimeout(old_timeout)
+            elif old_timeout is not None:
+                device.timeout = old_timeout
+        return paper_out_from_status(bytes(reply or b"")) is True
+
+
+def network(host: str, port: int = 9100, timeout: float = 5.0, *,
+            check_paper: bool = True) -> EscposConnection:
+    from escpos.printer import Network
+
+    return EscposConnection(f"de red {host}:{port}",
+                            lambda: Network(host=host, port=port, timeout=timeout),
+                            check_paper=check_paper)
+
+
+def usb(vendor: int, product: int, timeout: float = 5.0, *,
+        check_paper: bool = True) -> EscposConnection:
+    from escpos.printer import Usb
+
+    def make() -> Any:
+        if not Usb.is_usable():
+            raise RuntimeError("instale el paquete «pyusb» (y libusb) en este equipo")
+        return Usb(vendor, product, timeout=int(timeout * 1000))
+
+    return EscposConnection(f"USB {vendor:04x}:{product:04x}", make, check_paper=check_paper)
+
+
+def serial(device: str, baudrate: int = 9600, timeout: float = 5.0, *,
+           check_paper: bool = True) -> EscposConnection:
+    from escpos.printer import Serial
+
+    def make() -> Any:
+        if not Serial.is_usable():
+            raise RuntimeError("instale el paquete «pyserial» en este equipo")
+        return Serial(devfile=device, baudrate=baudrate, timeout=timeout)
+
+    return EscposConnection(f"en {device}", make, check_paper=check_paper)
+
+
+def windows(printer_name: str) -> EscposConnection:
+    from escpos.printer import Win32Raw
+
+    def make() -> Any:
+        if not Win32Raw.is_usable():
+            raise RuntimeError("la impresión por nombre de Windows requiere Windows y pywin32")
+        return Win32Raw(printer_name)
+
+    return EscposConnection(f"«{printer_name}»", make)
+
+
+def device_file(path: str) -> EscposConnection:
+    from escpos.printer import File
+
+    return EscposConnection(f"en {path}", lambda: File(devfile=path, auto_flush=True))
+
+
+class CupsConnection:
+    """A CUPS queue in raw mode: pycups when installed, else the ``lp`` command."""
+
+    def __init__(self, queue: str, timeout: float = 30.0) -> None:
+        self.queue = queue
+        self.timeout = timeout
+        self.description = f"CUPS «{queue}»"
+
+    def send(self, data: bytes) -> None:
+        from escpos.printer import CupsPrinter
+
+        if CupsPrinter.is_usable():
+            EscposConnection(self.description, lambda: CupsPrinter(self.queue)).send(data)
+            return
+        lp = shutil.which("lp")
+        if lp is None:
+            raise PrinterDriverMissing(
+                "CUPS no está instalado en este equipo (falta el comando «lp»).")
+        try:
+            done = subprocess.run([lp, "-d", self.queue, "-o", "raw", "-t", "Super POS"],
+                                  input=data, capture_output=True, timeout=self.timeout,
+                                  check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise PrinterTimeout(f"La cola {self.description} no respondió a tiempo.") from exc
+        if done.returncode != 0:
+            detail = done.stderr.decode("utf-8", "replace").strip()
+            raise PrinterUnreachable(f"La cola {self.description} rechazó el trabajo: {detail}")
+
+
+class MemoryConnection:
+    """Keeps every job in memory (tests, and ``--demo`` without a window)."""
+
+    def __init__(self, description: str = "en memoria") -> None:
+        self.description = description
+        self.jobs: list[bytes] = []
+        self._lock = threading.Lock()
+
+    def send(self, data: bytes) -> None:
+        with self._lock:
+            self.jobs.append(data)
+
+
+class VirtualConnection(MemoryConnection):
+    """The on-screen printer: keeps the bytes and tells the window to show them.
+
+    ``on_print`` runs on the print worker thread: a Qt window must forward it to the GUI
+    thread (a queued signal) before drawing.
+    """
+
+    def __init__(self, on_print: Callable[[bytes], None] | None = None,
+                 keep: int = 50) -> None:
+        super().__init__("virtual (en pantalla)")
+        self._on_print = on_print
+        self._keep = keep
+
+    def send(self, data: bytes) -> None:
+        super().send(data)
+        with self._lock:
+            del self.jobs[:-self._keep]
+        if self._on_print is not None:
+            self._on_print(data)
+
+    @property
+    def last(self) -> bytes | None:
+        with self._lock:
+            return self.jobs[-1] if self.jobs else None
+
+
+def open_connection(settings: PrinterSettings, *,
+                    on_virtual_print: Callable[[bytes], None] | None = None
+                    ) -> PrinterConnection:
+    """The connection the settings describe (nothing is opened until ``send``)."""
+    s = settings
+    if s.connection == "network":
+        return network(s.host, s.port, s.timeout_s, check_paper=s.check_paper)
+    if s.connection == "usb":
+        assert s.usb_vendor is not None
+        assert s.usb_product is not None
+        return usb(s.usb_vendor, s.usb_product, s.timeout_s, check_paper=s.check_paper)
+    if s.connection == "serial":
+        return serial(s.serial_device, s.baudrate, s.timeout_s, check_paper=s.check_paper)
+    if s.connection == "windows":
+        return windows(s.printer_name)
+    if s.connection == "cups":
+        return CupsConnection(s.printer_name)
+    if s.connection == "file":
+        return device_file(s.path)
+    return VirtualConnection(on_virtual_print)

@@ -1,0 +1,276 @@
+"""Receipt layout: a pure function from a sale and the shop's settings to a ``Document``.
+
+Same input, same document: no clock, no I/O (the logo is referenced by path, loaded by the
+renderer). Everything is laid out for the paper's columns here, so every renderer breaks
+lines at the same places.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Literal
+
+from pos_printers import formatting as fmt
+from pos_printers.document import (
+    Align,
+    Barcode,
+    Block,
+    Cut,
+    Document,
+    DrawerKick,
+    Feed,
+    Logo,
+    QrCode,
+    Row,
+    Separator,
+    Text,
+    line_width,
+)
+from pos_printers.model import ReceiptLine, ReceiptRefund, ReceiptSale, Report, StoreInfo
+
+CodeKind = Literal["barcode", "qr", "none"]
+NOT_AN_INVOICE = "Documento no válido como factura"
+TRANSPARENCY = "Régimen de Transparencia Fiscal al Consumidor (Ley 27.743)"
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Word-wrap to ``width``; words longer than a line are cut (product names can be)."""
+    words = text.split()
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        while len(word) > width:
+            if current:
+                lines.append(current)
+                current = ""
+            lines.append(word[:width])
+            word = word[width:]
+        if not current:
+            current = word
+        elif len(current) + 1 + len(word) <= width:
+            current = f"{current} {word}"
+        else:
+            lines.append(current)
+            current = word
+    if current or not lines:
+        lines.append(current)
+    return lines
+
+
+def text_block(text: str, columns: int, *, align: Align = Align.LEFT, bold: bool = False,
+               double: bool = False) -> list[Block]:
+    width = line_width(columns, double)
+    if double and len(text) > width:  # a long shop name still prints, just not double
+        double, width = False, columns
+    indent = text[:len(text) - len(text.lstrip())][:width // 2]
+    return [Text(indent + part, align, bold, double)
+            for part in wrap(text, width - len(indent))]
+
+
+def row_block(left: str, right: str, columns: int, *, bold: bool = False,
+              double: bool = False) -> list[Block]:
+    """Label left, amount right; a long label wraps under itself, the amount stays on line 1."""
+    width = line_width(columns, double)
+    if double and len(left) + 1 + len(right) > width:
+        double, width = False, columns
+    if len(right) + 1 >= width:  # no room beside it: amount on its own line
+        return [*text_block(left, columns, bold=bold),
+                Text(right[-width:], Align.RIGHT, bold)]
+    indent = left[:len(left) - len(left.lstrip())]
+    first, *rest = wrap(left, width - len(right) - 1 - len(indent))
+    blocks: list[Block] = [Row(indent + first, right, bold, double)]
+    if rest:
+        blocks += [Text(part, Align.LEFT, bold, double)
+                   for part in wrap(" ".join(rest), width)]
+    return blocks
+
+
+def store_block(store: StoreInfo, columns: int) -> list[Block]:
+    blocks: list[Block] = []
+    if store.logo_path:
+        blocks.append(Logo(store.logo_path))
+    blocks += text_block(store.name, columns, align=Align.CENTER, bold=True, double=True)
+    if store.cuit:
+        blocks += text_block(f"CUIT {store.cuit}", columns, align=Align.CENTER)
+    if store.address:
+        blocks += text_block(store.address, columns, align=Align.CENTER)
+    if store.iva_condition:
+        blocks += text_block(f"IVA {store.iva_condition}", columns, align=Align.CENTER)
+    for line in store.header_lines:
+        blocks += text_block(line, columns, align=Align.CENTER)
+    return blocks
+
+
+def sale_line_blocks(line: ReceiptLine, columns: int, *, show_rate: bool = False,
+                     discount: int | None = None) -> list[Block]:
+    """Description and amount, then the quantity detail indented under it."""
+    label = f"{line.description} ({fmt.iva_rate(line.iva_rate)})" if show_rate \
+        else line.description
+    blocks = row_block(label, fmt.money(line.gross_amount), columns)
+    if line.sold_by_weight:
+        blocks += text_block(
+            f"  {fmt.quantity(line.quantity_milli, by_weight=True)} x "
+            f"{fmt.money(line.unit_price)}/kg", columns)
+    elif line.quantity_milli != 1000:
+        blocks += text_block(
+            f"  {fmt.quantity(line.quantity_milli, by_weight=False)} x "
+            f"{fmt.money(line.unit_price)}", columns)
+    shown = line.discount if discount is None else discount
+    if shown:
+        blocks += row_block("  Descuento", fmt.money(-shown), columns)
+    return blocks
+
+
+def lines_blocks(lines: tuple[ReceiptLine, ...], columns: int, *,
+                 discount: Callable[[ReceiptLine], int] | None = None) -> list[Block]:
+    # The rate is only worth a column when the sale mixes rates (the IVA block sums them).
+    show_rate = len({line.iva_rate for line in lines}) > 1
+    blocks: list[Block] = []
+    for line in lines:
+        blocks += sale_line_blocks(line, columns, show_rate=show_rate,
+                                   discount=None if discount is None else discount(line))
+    return blocks
+
+
+def pair_block(left: str, right: str, columns: int) -> list[Block]:
+    """Two short facts on one line, or on two lines when the paper is too narrow."""
+    if len(left) + 1 + len(right) <= columns:
+        return [Row(left, right)]
+    return [*text_block(left, columns), *text_block(right, columns)]
+
+
+def iva_blocks(iva: Iterable[tuple[str, int]], columns: int) -> list[Block]:
+    taxed = [(rate, tax) for rate, tax in iva if tax]
+    if not taxed:
+        return []
+    blocks: list[Block] = [Separator(), *text_block(TRANSPARENCY, columns)]
+    for rate, tax in taxed:
+        blocks += row_block(f"IVA contenido {fmt.iva_rate(rate)}", fmt.money(tax), columns)
+    if len(taxed) > 1:
+        blocks += row_block("IVA contenido total", fmt.money(sum(t for _, t in taxed)), columns)
+    return blocks
+
+
+def code_blocks(data: str, code: CodeKind, columns: int) -> list[Block]:
+    # The number is printed as text under the code by us, not by the printer's HRI, so it
+    # looks the same on every profile, in the PDF and in the preview.
+    if code == "barcode":
+        return [Feed(), Barcode(data), Text(data, Align.CENTER)]
+    if code == "qr":
+        return [Feed(), QrCode(data), Text(data, Align.CENTER)]
+    return []
+
+
+def closing_blocks(store: StoreInfo, columns: int, code_data: str, code: CodeKind
+                   ) -> list[Block]:
+    blocks: list[Block] = [Separator()]
+    for line in store.footer_lines:
+        blocks += text_block(line, columns, align=Align.CENTER)
+    blocks += text_block(NOT_AN_INVOICE, columns, align=Align.CENTER)
+    blocks += code_blocks(code_data, code, columns)
+    blocks.append(Cut())
+    return blocks
+
+
+def receipt_document(sale: ReceiptSale, store: StoreInfo, columns: int, *,
+                     code: CodeKind = "barcode", reprint: bool = False) -> Document:
+    """The customer's ticket for a completed sale."""
+    blocks: list[Block] = [DrawerKick()] if sale.paid_in_cash and not reprint else []
+    blocks += store_block(store, columns)
+    blocks.append(Separator())
+    if reprint:
+        blocks += text_block("*** REIMPRESIÓN ***", columns, align=Align.CENTER, bold=True)
+    blocks += pair_block(f"Ticket {sale.ticket}", fmt.date_time(sale.completed_at), columns)
+    if sale.cashier:
+        blocks += text_block(f"Cajero: {sale.cashier}", columns)
+    blocks.append(Separator())
+    blocks += lines_blocks(sale.lines, columns, discount=sale.shown_discount)
+    blocks.append(Separator())
+    line_discounts = sale.item_discounts
+    if line_discounts or sale.ticket_discount or sale.rounding:
+        gross = sum(line.gross_amount for line in sale.lines)
+        blocks += row_block("Subtotal", fmt.money(gross), columns)
+        if line_discounts:
+            blocks += row_block("Descuentos por artículo", fmt.money(-line_discounts), columns)
+        if sale.ticket_discount:
+            blocks += row_block("Descuento", fmt.money(-sale.ticket_discount), columns)
+        if sale.rounding:
+            blocks += row_block("Redondeo efectivo", fmt.money(-sale.rounding), columns)
+    blocks += row_block("TOTAL", fmt.money(sale.total), columns, bold=True, double=True)
+    blocks += iva_blocks(((i.rate, i.tax) for i in sale.iva), columns)
+    if sale.tenders:
+        blocks.append(Separator())
+        for tender in sale.tenders:
+            blocks += row_block(fmt.tender(tender.kind), fmt.money(tender.amount), columns)
+            if tender.reference:
+                blocks += text_block(f"  Ref.: {tender.reference}", columns)
+        if sale.change:
+            blocks += row_block("Su vuelto", fmt.money(sale.change), columns, bold=True)
+    blocks += closing_blocks(store, columns, sale.ticket, code)
+    return Document(columns, tuple(blocks), title=f"Ticket {sale.ticket}")
+
+
+def refund_document(refund: ReceiptRefund, store: StoreInfo, columns: int, *,
+                    code: CodeKind = "barcode") -> Document:
+    """The slip for a refund: what came back, why, who authorised it, and a signature line."""
+    blocks: list[Block] = [DrawerKick()] if refund.paid_in_cash else []
+    blocks += store_block(store, columns)
+    blocks.append(Separator())
+    blocks += text_block("DEVOLUCIÓN", columns, align=Align.CENTER, bold=True, double=True)
+    if refund.ticket:
+        blocks += pair_block(f"Comprobante {refund.ticket}",
+                             fmt.date_time(refund.completed_at), columns)
+        blocks += text_block(f"Ticket original {refund.original_ticket}", columns)
+    else:
+        blocks += pair_block(f"Ticket original {refund.original_ticket}",
+                             fmt.date_time(refund.completed_at), columns)
+    if refund.cashier:
+        blocks += text_block(f"Cajero: {refund.cashier}", columns)
+    if refund.authorized_by:
+        blocks += text_block(f"Autorizó: {refund.authorized_by}", columns)
+    if refund.reason:
+        blocks += text_block(f"Motivo: {refund.reason}", columns)
+    blocks.append(Separator())
+    blocks += lines_blocks(refund.lines, columns)
+    blocks.append(Separator())
+    blocks += row_block("TOTAL DEVUELTO", fmt.money(refund.total), columns, bold=True,
+                        double=True)
+    blocks += iva_blocks(((i.rate, i.tax) for i in refund.iva), columns)
+    if refund.tenders:
+        blocks.append(Separator())
+        for tender in refund.tenders:
+            blocks += row_block(f"Devuelto en {fmt.tender(tender.kind).lower()}",
+                                fmt.money(tender.amount), columns)
+    blocks += [Feed(2), Text("Firma: " + "_" * (columns - 7)), Feed(),
+               Text("Aclaración: " + "_" * (columns - 12))]
+    # The slip's code carries a "D" so scanning it can never be taken for the sale ticket
+    # with the same number (refunds are numbered apart from sales).
+    slip = f"{REFUND_CODE_PREFIX}{refund.ticket}" if refund.ticket else refund.original_ticket
+    blocks += closing_blocks(store, columns, slip, code)
+    return Document(columns, tuple(blocks), title=f"Devolución {refund.original_ticket}")
+
+
+REFUND_CODE_PREFIX = "D"
+
+
+def report_document(report: Report, store: StoreInfo, columns: int) -> Document:
+    """A shift report (X/Z) or any list of labelled values, on the receipt paper."""
+    blocks: list[Block] = [*text_block(store.name, columns, align=Align.CENTER, bold=True)]
+    if store.cuit:
+        blocks += text_block(f"CUIT {store.cuit}", columns, align=Align.CENTER)
+    blocks.append(Separator())
+    blocks += text_block(report.title, columns, align=Align.CENTER, bold=True, double=True)
+    if report.subtitle:
+        blocks += text_block(report.subtitle, columns, align=Align.CENTER)
+    if report.generated_at is not None:
+        blocks += text_block(fmt.date_time(report.generated_at), columns, align=Align.CENTER)
+    blocks.append(Separator())
+    for row in report.rows:
+        if row.separator:
+            blocks.append(Separator())
+        elif row.value:
+            blocks += row_block(row.label, row.value, columns, bold=row.bold)
+        else:
+            blocks += text_block(row.label, columns, bold=row.bold)
+    blocks += [Separator(), Cut()]
+    return Document(columns, tuple(blocks), title=report.title)

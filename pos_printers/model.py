@@ -1,0 +1,357 @@
+"""Typed views of what gets printed, parsed from the wire payloads.
+
+The printer package does not import the till's domain: it reads the ``sale.completed``
+payload (the shared wire format) into these frozen dataclasses. Parsing checks the shape
+and the arithmetic the receipt relies on (total = sum of lines, tenders - change = total),
+so a malformed job fails loudly in the queue instead of printing a wrong ticket.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pos_printers.errors import InvalidReceiptData
+
+IVA_RATES = ("21", "10.5", "27", "exempt")
+TENDER_KINDS = ("cash", "debit", "credit", "transfer")
+
+
+def _require(mapping: Mapping[str, Any], key: str, kind: type | tuple[type, ...],
+             where: str) -> Any:
+    if key not in mapping:
+        raise InvalidReceiptData(f"Falta el campo «{key}» en {where}.")
+    value = mapping[key]
+    # bool is an int in Python: reject it where an amount is expected.
+    if isinstance(value, bool) and kind is int:
+        raise InvalidReceiptData(f"El campo «{key}» de {where} debe ser un número entero.")
+    if not isinstance(value, kind):
+        raise InvalidReceiptData(f"El campo «{key}» de {where} tiene un tipo inválido.")
+    return value
+
+
+def _optional_str(mapping: Mapping[str, Any], key: str) -> str | None:
+    value = mapping.get(key)
+    return value if isinstance(value, str) and value else None
+
+
+def parse_timestamp(value: str, where: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidReceiptData(f"Fecha inválida en {where}: {value!r}.") from exc
+
+
+def format_ticket(terminal_number: int, ticket_number: int) -> str:
+    """The printed ticket number ``0001-00001234`` (terminal-number)."""
+    return f"{terminal_number:04d}-{ticket_number:08d}"
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptLine:
+    line_no: int
+    sku: str
+    description: str
+    sold_by_weight: bool
+    quantity_milli: int
+    unit_price: int
+    gross_amount: int
+    discount: int
+    amount: int
+    iva_rate: str
+    own_discount: int | None = None
+    """The line's own discount (``line_discount``, sale.completed v2); None in older
+    payloads, where ``discount`` may also hold a share of the ticket discount."""
+
+    @classmethod
+    def from_payload(cls, raw: Mapping[str, Any]) -> ReceiptLine:
+        where = f"la línea {raw.get('line_no', '?')}"
+        rate = _require(raw, "iva_rate", str, where)
+        if rate not in IVA_RATES:
+            raise InvalidReceiptData(f"Alícuota de IVA desconocida «{rate}» en {where}.")
+        return cls(
+            line_no=_require(raw, "line_no", int, where),
+            sku=str(raw.get("sku", "")),
+            description=_require(raw, "description", str, where),
+            sold_by_weight=bool(raw.get("sold_by_weight", False)),
+            quantity_milli=_require(raw, "quantity_milli", int, where),
+            unit_price=_require(raw, "unit_price", int, where),
+            gross_amount=_require(raw, "gross_amount", int, where),
+            discount=int(raw.get("discount", 0)),
+            amount=_require(raw, "amount", int, where),
+            iva_rate=rate,
+            own_discount=None if raw.get("line_discount") is None else int(raw["line_discount"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptIva:
+    rate: str
+    gross: int
+    net: int
+    tax: int
+
+    @classmethod
+    def from_payload(cls, raw: Mapping[str, Any]) -> ReceiptIva:
+        where = "el detalle de IVA"
+        return cls(
+            rate=_require(raw, "rate", str, where),
+            gross=_require(raw, "gross", int, where),
+            net=_require(raw, "net", int, where),
+            tax=_require(raw, "tax", int, where),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptTender:
+    kind: str
+    amount: int
+    reference: str | None = None
+
+    @classmethod
+    def from_payload(cls, raw: Mapping[str, Any]) -> ReceiptTender:
+        where = "un medio de pago"
+        kind = _require(raw, "kind", str, where)
+        if kind not in TENDER_KINDS:
+            raise InvalidReceiptData(f"Medio de pago desconocido «{kind}».")
+        return cls(kind=kind, amount=_require(raw, "amount", int, where),
+                   reference=_optional_str(raw, "reference"))
+
+
+def _lines(raw: Any, where: str) -> tuple[ReceiptLine, ...]:
+    if not isinstance(raw, Sequence) or isinstance(raw, str | bytes) or not raw:
+        raise InvalidReceiptData(f"{where} no tiene líneas.")
+    return tuple(ReceiptLine.from_payload(line) for line in raw)
+
+
+def _refund_line(raw: Any) -> Mapping[str, Any]:
+    """``sale.refunded`` lines carry only the amount returned: derive what the slip shows."""
+    if not isinstance(raw, Mapping) or "gross_amount" in raw:
+        return raw
+    amount, qty = raw.get("amount"), raw.get("quantity_milli")
+    if not isinstance(amount, int) or not isinstance(qty, int) or qty <= 0:
+        return raw
+    unit = (2 * amount * 1000 + qty) // (2 * qty)  # per unit or kg, rounded half up
+    return {**raw, "gross_amount": amount, "discount": 0, "unit_price": unit}
+
+
+def _cashier_name(payload: Mapping[str, Any]) -> str:
+    cashier = payload.get("cashier")
+    if isinstance(cashier, Mapping) and isinstance(cashier.get("name"), str):
+        return str(cashier["name"])
+    return ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptSale:
+    """A completed sale as the receipt needs it (parsed ``sale.completed`` payload, v1 or v2)."""
+
+    sale_id: str
+    ticket: str
+    ticket_number: int
+    cashier: str
+    completed_at: datetime
+    currency: str
+    lines: tuple[ReceiptLine, ...]
+    ticket_discount: int
+    total: int
+    iva: tuple[ReceiptIva, ...]
+    tenders: tuple[ReceiptTender, ...]
+    change: int
+    rounding: int = 0
+    """Cash rounding forgiven to the customer (``sale.completed`` v2)."""
+
+    @property
+    def item_discounts(self) -> int:
+        """The lines' own discounts (each line's ``discount`` also carries its share of
+        the ticket discount and of the rounding, shown on their own rows)."""
+        if self.line_discounts_are_known:
+            return sum(line.own_discount or 0 for line in self.lines)
+        return sum(line.discount for line in self.lines) - self.ticket_discount - self.rounding
+
+    @property
+    def line_discounts_are_known(self) -> bool:
+        """Whether each line's own discount can be shown under it: the payload says it
+        (v2), or nothing was spread over the lines. Otherwise the item discounts show as
+        one total, never a line's share of the ticket discount as its own."""
+        if all(line.own_discount is not None for line in self.lines):
+            return True
+        return not self.ticket_discount and not self.rounding
+
+    def shown_discount(self, line: ReceiptLine) -> int:
+        """What the receipt prints under ``line`` as its discount (0: nothing)."""
+        if not self.line_discounts_are_known:
+            return 0
+        return line.discount if line.own_discount is None else line.own_discount
+
+    @property
+    def paid_in_cash(self) -> bool:
+        """Whether the drawer must open: any cash tender, or change was given."""
+        return self.change > 0 or any(t.kind == "cash" for t in self.tenders)
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> ReceiptSale:
+        where = "la venta"
+        if not isinstance(payload, Mapping):
+            raise InvalidReceiptData("Los datos de la venta no son un objeto JSON.")
+        lines = _lines(payload.get("lines"), "La venta")
+        sale = cls(
+            sale_id=str(payload.get("sale_id", "")),
+            ticket=_require(payload, "ticket", str, where),
+            ticket_number=_require(payload, "ticket_number", int, where),
+            cashier=_cashier_name(payload),
+            completed_at=parse_timestamp(_require(payload, "completed_at", str, where), where),
+            currency=str(payload.get("currency", "ARS")),
+            lines=lines,
+            ticket_discount=int(payload.get("ticket_discount", 0)),
+            total=_require(payload, "total", int, where),
+            iva=tuple(ReceiptIva.from_payload(i) for i in payload.get("iva", ())),
+            tenders=tuple(ReceiptTender.from_payload(t) for t in payload.get("tenders", ())),
+            change=int(payload.get("change", 0)),
+            rounding=int(payload.get("rounding", 0)),
+        )
+        sale._check_sums()
+        return sale
+
+    def _check_sums(self) -> None:
+        if sum(line.amount for line in self.lines) != self.total:
+            raise InvalidReceiptData(
+                f"El total del ticket {self.ticket} no coincide con la suma de sus líneas.")
+        if self.tenders and sum(t.amount for t in self.tenders) - self.change != self.total:
+            raise InvalidReceiptData(
+                f"Los pagos del ticket {self.ticket} no coinciden con el total.")
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptRefund:
+    """A refund (devolución) as its receipt needs it.
+
+    Reads the ``sale.refunded`` payload as the till writes it (``refund_ticket``,
+    ``refunded_at``, ``approved_by``, lines with ``amount`` only) and also the older
+    print-job shape (``ticket``, ``completed_at``, ``authorized_by``, sale-shaped lines):
+    ``original_ticket``, ``cashier``, ``reason``, ``lines`` (the returned quantities),
+    ``total``, ``iva`` and ``tenders`` (how the money went back).
+    """
+
+    refund_id: str
+    ticket: str | None
+    original_ticket: str
+    cashier: str
+    authorized_by: str
+    reason: str
+    completed_at: datetime
+    lines: tuple[ReceiptLine, ...]
+    total: int
+    iva: tuple[ReceiptIva, ...]
+    tenders: tuple[ReceiptTender, ...] = field(default=())
+
+    @property
+    def paid_in_cash(self) -> bool:
+        return any(t.kind == "cash" for t in self.tenders)
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> ReceiptRefund:
+        where = "la devolución"
+        if not isinstance(payload, Mapping):
+            raise InvalidReceiptData("Los datos de la devolución no son un objeto JSON.")
+        authorized = payload.get("authorized_by", payload.get("approved_by"))
+        when = payload.get("completed_at", payload.get("refunded_at"))
+        if not isinstance(when, str):
+            raise InvalidReceiptData("Falta la fecha de la devolución (refunded_at).")
+        raw_lines = payload.get("lines")
+        refund = cls(
+            refund_id=str(payload.get("refund_id", "")),
+            ticket=_optional_str(payload, "refund_ticket") or _optional_str(payload, "ticket"),
+            original_ticket=_require(payload, "original_ticket", str, where),
+            cashier=_cashier_name(payload),
+            authorized_by=str(authorized.get("name", "")) if isinstance(authorized, Mapping)
+            else "",
+            reason=str(payload.get("reason", "")),
+            completed_at=parse_timestamp(when, where),
+            lines=_lines([_refund_line(x) for x in raw_lines]
+                         if isinstance(raw_lines, list) else raw_lines, "La devolución"),
+            total=_require(payload, "total", int, where),
+            iva=tuple(ReceiptIva.from_payload(i) for i in payload.get("iva", ())),
+            tenders=tuple(ReceiptTender.from_payload(t) for t in payload.get("tenders", ())),
+        )
+        if sum(line.amount for line in refund.lines) != refund.total:
+            raise InvalidReceiptData(
+                f"El total de la devolución del ticket {refund.original_ticket} no coincide "
+                "con la suma de sus líneas.")
+        return refund
+
+
+@dataclass(frozen=True, slots=True)
+class StoreInfo:
+    """What the shop prints on top and bottom of every ticket (from the till's settings)."""
+
+    name: str
+    cuit: str
+    address: str
+    iva_condition: str = "Responsable Inscripto"
+    header_lines: tuple[str, ...] = ()
+    footer_lines: tuple[str, ...] = ()
+    logo_path: str | None = None
+    terminal_number: int = 1
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> StoreInfo:
+        logo = raw.get("logo_path")
+        return cls(
+            name=str(raw.get("name", "")),
+            cuit=str(raw.get("cuit", "")),
+            address=str(raw.get("address", "")),
+            iva_condition=str(raw.get("iva_condition", "Responsable Inscripto")),
+            header_lines=tuple(str(x) for x in raw.get("header_lines", ())),
+            footer_lines=tuple(str(x) for x in raw.get("footer_lines", ())),
+            logo_path=str(logo) if logo else None,
+            terminal_number=int(raw.get("terminal_number", 1)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRow:
+    """One row of an X/Z (or any) report: a label and an optional right-aligned value."""
+
+    label: str
+    value: str = ""
+    bold: bool = False
+    separator: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A generic text report (shift X/Z close, cash count...) as the shift engineer sends it.
+
+    Job JSON: ``{"title": "Cierre Z", "subtitle": "...", "generated_at": "<RFC 3339>",
+    "rows": [{"label": "Ventas", "value": "$ 1.000,00", "bold": false} |
+    {"separator": true} | {"label": "texto libre"}]}``.
+    """
+
+    title: str
+    rows: tuple[ReportRow, ...]
+    subtitle: str = ""
+    generated_at: datetime | None = None
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> Report:
+        where = "el reporte"
+        if not isinstance(payload, Mapping):
+            raise InvalidReceiptData("Los datos del reporte no son un objeto JSON.")
+        rows_raw = payload.get("rows", ())
+        if not isinstance(rows_raw, Sequence):
+            raise InvalidReceiptData("Las filas del reporte deben ser una lista.")
+        rows = tuple(
+            ReportRow(label=str(r.get("label", "")), value=str(r.get("value", "")),
+                      bold=bool(r.get("bold", False)), separator=bool(r.get("separator", False)))
+            for r in rows_raw if isinstance(r, Mapping)
+        )
+        generated = payload.get("generated_at")
+        return cls(
+            title=_require(payload, "title", str, where),
+            subtitle=str(payload.get("subtitle", "")),
+            rows=rows,
+            generated_at=parse_timestamp(generated, where) if isinstance(generated, str) else None,
+        )

@@ -1,2 +1,0 @@
-"""Head office: the ingest (only writer of PostgreSQL), the HTTP API, catalog publishing
-and reports. Console script: ``pos-central`` (see ``sync.central.cli``)."""
