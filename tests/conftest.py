@@ -11,6 +11,7 @@ import os
 import socket
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -64,3 +65,74 @@ def pg_database() -> Iterator[str]:
 def unique_name() -> str:
     """A unique suffix for queues/exchanges a test declares (and must delete)."""
     return uuid.uuid4().hex[:10]
+
+
+# -- tiers and deployables ----------------------------------------------------------------
+# Every test is marked with its tier and with the deployable it proves, from its folder
+# (and, for the tier, from the real services it asks for), so `pytest -m "central and
+# service"` runs one slice and the summary at the end reports each slice on its own line.
+FOLDERS: dict[str, tuple[str, str]] = {
+    # folder: (tier, deployable)
+    "unit": ("unit", "till"),
+    "contracts": ("unit", "shared"),
+    "arca": ("integration", "shared"),
+    "integration": ("integration", "till"),
+    "shifts": ("integration", "till"),
+    "setup": ("integration", "till"),
+    "printers": ("integration", "till"),
+    "sync_till": ("integration", "till"),
+    "ui": ("ui", "till"),
+    "i18n": ("ui", "till"),
+    "central": ("integration", "central"),
+    "e2e": ("e2e", "till+central"),
+    "packaging": ("packaging", "till"),
+}
+SERVICE_FIXTURES = frozenset({"amqp_url", "pg_database"})
+TIERS = ("unit", "integration", "service", "ui", "e2e", "packaging")
+DEPLOYABLES = ("till", "central", "shared", "till+central", "unsorted")
+
+
+def classify(item: pytest.Item) -> tuple[str, str]:
+    parts = item.path.relative_to(item.config.rootpath).parts
+    folder = parts[1] if len(parts) > 2 and parts[0] == "tests" else ""
+    tier, deployable = FOLDERS.get(folder, ("integration", "unsorted"))
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if tier == "integration" and fixtures & SERVICE_FIXTURES:
+        tier = "service"  # talks to the real RabbitMQ or PostgreSQL
+    return tier, deployable
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name in TIERS:
+        config.addinivalue_line("markers", f"{name}: tier, set from the test's folder")
+    for name in ("till", "central", "shared"):
+        config.addinivalue_line("markers", f"{name}: deployable, set from the test's folder")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        tier, deployable = classify(item)
+        item.add_marker(tier)
+        for name in deployable.split("+"):
+            if name != "unsorted":
+                item.add_marker(name)
+        item.user_properties.append(("slice", f"{deployable}/{tier}"))
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    counts: dict[str, dict[str, int]] = {}
+    for outcome in ("passed", "failed", "error", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if getattr(report, "when", "call") not in ("call", "setup") or (
+                outcome == "passed" and report.when != "call"
+            ):
+                continue
+            slice_ = dict(getattr(report, "user_properties", ())).get("slice", "unsorted/?")
+            counts.setdefault(slice_, {}).setdefault(outcome, 0)
+            counts[slice_][outcome] += 1
+    if not counts:
+        return
+    terminalreporter.section("tests by deployable and tier")
+    for slice_ in sorted(counts):
+        row = ", ".join(f"{n} {k}" for k, n in sorted(counts[slice_].items()))
+        terminalreporter.write_line(f"{slice_:28} {row}")

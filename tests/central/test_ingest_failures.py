@@ -17,9 +17,9 @@ import pytest
 
 from pos_central.ingest.consumer import IngestHooks
 from pos_contracts.testing import SimulatedTerminal
+from tests.support.tcp_proxy import TcpProxy
 
 from .conftest import Broker, running_ingest, scalar, wait_until
-from .tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.services
 ROOT = Path(__file__).parents[2]
@@ -49,7 +49,7 @@ def test_postgres_unreachable_during_ingest_dead_letters_nothing_and_applies_all
         def cut_in_second_batch(batch: object) -> None:
             batches.append(1)
             if len(batches) == 2:  # PostgreSQL goes away after one commit, before the next
-                proxy.cut()
+                proxy.down()
 
         broker.publish(events[:60])
         with running_ingest(
@@ -64,7 +64,7 @@ def test_postgres_unreachable_during_ingest_dead_letters_nothing_and_applies_all
             assert not ingest.consumer.ready.is_set()
             assert broker.depth(broker.topology.dead_letter_queue) == 0
             assert scalar(central_db, "SELECT count(*) FROM sales") < 150
-            proxy.restore()
+            proxy.up()
             wait_until(
                 lambda: scalar(central_db, "SELECT count(*) FROM sales") == 150, what="all sales"
             )

@@ -18,9 +18,6 @@ DEMO_CATALOG = ROOT / "pos_desktop" / "resources" / "demo" / "catalog.csv"
 
 @pytest.mark.slow
 def test_every_event_the_till_simulator_writes_validates(tmp_path: Path) -> None:
-    pytest.importorskip("pos_desktop.services.simulation")
-    if not DEMO_CATALOG.exists():
-        pytest.skip("no demo catalog")
     till = [sys.executable, "-m", "pos_desktop", "--data-dir", str(tmp_path)]
     subprocess.run(
         [*till, "catalog", "import", str(DEMO_CATALOG)],

@@ -25,8 +25,6 @@ import pika
 import psycopg
 import pytest
 from sqlalchemy import select, text, update
-from sync_till.helpers import MemoryKeyring, sell
-from sync_till.proxy import TcpProxy
 
 from pos_central.catalog import import_catalog_file
 from pos_central.config import psycopg_conninfo
@@ -39,6 +37,9 @@ from pos_desktop.app import Till
 from pos_desktop.store.tables import outbox
 from pos_desktop.sync.catalog_apply import local_version
 from pos_desktop.sync.status import SyncState
+from tests.support.keyring import MemoryKeyring
+from tests.support.tcp_proxy import TcpProxy
+from tests.sync_till.helpers import sell
 
 pytestmark = [pytest.mark.services, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from pos_desktop.store.db import database_path, open_engine
 from pos_desktop.store.repositories import GENESIS_HASH, chain_hash
@@ -21,7 +22,28 @@ from pos_desktop.store.repositories import GENESIS_HASH, chain_hash
 KILLS = int(os.environ.get("POS_CRASH_KILLS", "12"))
 
 
+def sales_so_far(data_dir: Path) -> int:
+    """The highest ticket number committed, read like any other reader would (WAL)."""
+    db = database_path(data_dir)
+    if not db.exists():
+        return 0
+    engine = open_engine(db, writer=False)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT coalesce(max(ticket_number), 0) FROM sales"))
+                       .scalar_one())
+    except OperationalError:  # the first start is still creating the schema
+        return 0
+    finally:
+        engine.dispose()
+
+
 def sell_until_killed(data_dir: Path, rng: random.Random) -> None:
+    """Start selling, wait until the process has committed a random number of new sales
+    (a readiness signal, not a timed sleep: a loaded machine only makes it slower), then
+    SIGKILL it at once, somewhere inside the sale that follows."""
+    before = sales_so_far(data_dir)
+    target = before + rng.randint(1, 15)
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -39,10 +61,16 @@ def sell_until_killed(data_dir: Path, rng: random.Random) -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    # Start-up takes ~1 s; kill somewhere in the selling that follows.
-    time.sleep(rng.uniform(0.9, 2.2))
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=10)
+    try:
+        while sales_so_far(data_dir) < target:
+            assert proc.poll() is None, "the selling process stopped on its own"
+            time.sleep(0.005)  # polling a condition; how long it takes does not matter
+        # A few random microseconds more, so the kill lands at varied points of the next
+        # sale's transaction rather than always just after a commit.
+        time.sleep(rng.uniform(0, 0.004))
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
 
 
 @pytest.mark.slow

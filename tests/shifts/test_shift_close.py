@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -241,7 +242,7 @@ def test_pos_desktop_report_x_and_z_from_the_command_line(till: Till, data_dir: 
     till.shifts.close_shift({"B20000": 1, "B1000": 5, "B200": 1,
                              "B50": 1, "B20": 2})
     till.close()
-    base = ["python", "-m", "pos_desktop", "--lang", "en", "--data-dir", str(data_dir)]
+    base = [sys.executable, "-m", "pos_desktop", "--lang", "en", "--data-dir", str(data_dir)]
     z = json.loads(subprocess.run([*base, "report", "z", "--json"], check=True,
                                   capture_output=True, text=True).stdout)
     assert z["z_number"] == 1 and z["over_short"] == 0 and z["upload"] == "pending"

@@ -11,9 +11,8 @@ import pytest
 
 from pos_central.topology import Topology, declare_topology, delete_topology
 from pos_desktop.app import Till
-
-from .helpers import MemoryKeyring
-from .proxy import TcpProxy
+from tests.support.keyring import MemoryKeyring
+from tests.support.tcp_proxy import TcpProxy
 
 
 @pytest.fixture(autouse=True)

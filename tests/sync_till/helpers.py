@@ -5,30 +5,10 @@ from __future__ import annotations
 import time
 
 import pika
-from keyring.backend import KeyringBackend
 
 from pos_central.topology import Topology
 from pos_desktop.app import Till
 from pos_desktop.sync.settings import SyncSettings
-
-
-class MemoryKeyring(KeyringBackend):
-    """An in-memory keyring: tests never touch the developer's real keychain."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.store.pop((service, username), None)
 
 
 def sync_settings(till: Till, url: str, topo: Topology, **changes: object) -> SyncSettings:

@@ -13,9 +13,10 @@ from keyring.backends import fail
 from pos_central.topology import Topology
 from pos_desktop.app import Till
 from pos_desktop.cli.main import main
+from tests.support.keyring import MemoryKeyring
+from tests.support.tcp_proxy import TcpProxy
 
-from .helpers import MemoryKeyring, sell
-from .proxy import TcpProxy
+from .helpers import sell
 
 
 @pytest.fixture

@@ -17,9 +17,9 @@ from pos_desktop.sync.backoff import Backoff, CircuitBreaker
 from pos_desktop.sync.outbox import OutboxQueue
 from pos_desktop.sync.publisher import OutboxPublisher
 from pos_desktop.sync.status import SyncState, read_sync_status
+from tests.support.tcp_proxy import TcpProxy
 
 from .helpers import sell, sync_settings, take_messages
-from .proxy import TcpProxy
 
 pytestmark = pytest.mark.services
 

@@ -9,8 +9,7 @@ from keyring.backends import fail
 from pos_desktop import secrets
 from pos_desktop.cli.sync import split_password
 from pos_desktop.sync.settings import connection_url, load_sync_settings, redact
-
-from .helpers import MemoryKeyring
+from tests.support.keyring import MemoryKeyring
 
 STORED = {
     "store.id": "S007",

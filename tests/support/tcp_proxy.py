@@ -1,8 +1,8 @@
-"""A TCP proxy on loopback between a till and the real RabbitMQ, to cut and restore.
+"""A loopback TCP forwarder a test can cut and restore: an outage of one client's path to
+the real RabbitMQ or PostgreSQL, without stopping the server other tests are using.
 
-Stopping the machine's RabbitMQ would break everyone else's tests, so an outage is
-simulated per connection: ``down()`` closes every connection through the proxy and
-refuses new ones (as a dead link or a stopped broker would); ``up()`` lets them through.
+``down()`` closes every connection through the proxy and refuses new ones (as a dead link
+or a stopped server would); ``up()`` lets them through again.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+from types import TracebackType
 
 
 class TcpProxy:
@@ -66,6 +67,12 @@ class TcpProxy:
         for client in clients:
             with contextlib.suppress(OSError):
                 client.sendall(frame)
+
+    def __enter__(self) -> TcpProxy:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.close()
 
     def close(self) -> None:
         self._closed.set()
