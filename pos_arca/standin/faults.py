@@ -1,0 +1,81 @@
+"""Faults the stand-in can be told to inject, per operation, for the next N calls.
+
+- ``timeout``: the connection is held, unanswered, until the client gives up or the stand-in
+  is told to release it (never a fixed sleep);
+- ``http500``: an HTTP 500 with no SOAP answer, as a failing gateway sends;
+- ``drop``: the connection is closed without an answer.
+
+``processed`` says whether ARCA did the work before failing to answer: a held or dropped
+FECAESolicitar that was processed has authorized the comprobante; one that was not, has not.
+By default ``drop`` is processed (authorize then drop) and the other two are not.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class FaultKind(StrEnum):
+    TIMEOUT = "timeout"
+    HTTP_500 = "http500"
+    DROP = "drop"
+
+
+@dataclass(frozen=True)
+class Fault:
+    kind: FaultKind
+    processed: bool
+
+
+class FaultPlan:
+    def __init__(self) -> None:
+        self._armed: dict[str, list[Fault]] = {}
+        self._released = 0
+        self._stopping = False
+        self._condition = threading.Condition()
+
+    def arm(self, operation: str, kind: FaultKind | str, *, count: int = 1,
+            processed: bool | None = None) -> None:
+        kind = FaultKind(kind)
+        fault = Fault(kind, kind is FaultKind.DROP if processed is None else processed)
+        with self._condition:
+            self._armed.setdefault(operation, []).extend([fault] * count)
+
+    def take(self, operation: str) -> Fault | None:
+        with self._condition:
+            queue = self._armed.get(operation)
+            return queue.pop(0) if queue else None
+
+    def pending(self) -> dict[str, list[str]]:
+        with self._condition:
+            return {op: [f.kind.value for f in faults] for op, faults in self._armed.items()
+                    if faults}
+
+    def clear(self) -> None:
+        with self._condition:
+            self._armed.clear()
+
+    def release(self) -> None:
+        """Let every held connection go on (they are then answered, late)."""
+        with self._condition:
+            self._released += 1
+            self._condition.notify_all()
+
+    def stop(self) -> None:
+        with self._condition:
+            self._stopping = True
+            self._condition.notify_all()
+
+    def hold(self, client_connected: Callable[[], bool]) -> bool:
+        """Wait until released (True) or the client or the stand-in went away (False)."""
+        with self._condition:
+            start = self._released
+            while self._released == start and not self._stopping:
+                # Woken by release/stop; the short wait only re-checks the client's socket.
+                self._condition.wait(0.05)
+                if not client_connected():
+                    return False
+            return not self._stopping
