@@ -152,6 +152,27 @@ class WsfeClient:
         self._refuse_on_errors("FECompConsultar", result)
         return record(result.ResultGet)
 
+    def recover(self, comprobante: Comprobante) -> CaeAuthorization | None:
+        """After ArcaOutcomeUnknown: did ARCA authorize this comprobante? (FECompConsultar)
+
+        Returns its authorization if ARCA holds this very comprobante under its number, None if
+        ARCA holds nothing there (then it is safe to authorize it again). Raises ArcaRejected
+        if ARCA holds a different comprobante under that number.
+        """
+        found = self.consult(comprobante.point_of_sale, comprobante.cbte_tipo, comprobante.number)
+        if found is None:
+            return None
+        same = (found.date == comprobante.date and found.total_centavos ==
+                comprobante.total_centavos and found.doc_tipo == comprobante.doc_tipo and
+                found.doc_nro == comprobante.doc_nro)
+        if not same or found.due_date is None:
+            raise ArcaRejected("ARCA holds a different comprobante under this number",
+                               operation="FECompConsultar")
+        return CaeAuthorization(
+            point_of_sale=found.point_of_sale, cbte_tipo=found.cbte_tipo, number=found.number,
+            cae=found.authorization_code, due_date=found.due_date,
+            processed_at=found.processed_at, observations=found.observations)
+
     # CAEA -----------------------------------------------------------------------------------
     def request_caea(self, fortnight: Fortnight) -> Caea:
         """FECAEASolicitar: the fortnight's CAEA (15006 outside its window, 15008 if granted)."""

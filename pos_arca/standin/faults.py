@@ -34,6 +34,7 @@ class FaultPlan:
     def __init__(self) -> None:
         self._armed: dict[str, list[Fault]] = {}
         self._released = 0
+        self._held = 0
         self._stopping = False
         self._condition = threading.Condition()
 
@@ -73,9 +74,26 @@ class FaultPlan:
         """Wait until released (True) or the client or the stand-in went away (False)."""
         with self._condition:
             start = self._released
-            while self._released == start and not self._stopping:
-                # Woken by release/stop; the short wait only re-checks the client's socket.
-                self._condition.wait(0.05)
-                if not client_connected():
-                    return False
-            return not self._stopping
+            self._held += 1
+            self._condition.notify_all()
+            try:
+                while self._released == start and not self._stopping:
+                    # Woken by release/stop; the short wait only re-checks the client's socket.
+                    self._condition.wait(0.05)
+                    if not client_connected():
+                        return False
+                return not self._stopping
+            finally:
+                self._held -= 1
+                self._condition.notify_all()
+
+    @property
+    def held(self) -> int:
+        """Connections being held right now."""
+        with self._condition:
+            return self._held
+
+    def wait_held(self, count: int = 1, timeout: float = 10.0) -> bool:
+        """Wait until ``count`` connections are held (tests release them only then)."""
+        with self._condition:
+            return self._condition.wait_for(lambda: self._held >= count, timeout)

@@ -43,6 +43,9 @@ WSFE_OPERATIONS = frozenset({
     "FECompUltimoAutorizado", "FECAESolicitar", "FECompConsultar", "FEParamGetPtosVenta",
     "FECAEASolicitar", "FECAEAConsultar", "FECAEARegInformativo",
     "FECAEASinMovimientoInformar", "FECAEASinMovimientoConsultar"})
+#: Required fields ARCA still fills (with zeros) when it refuses the credentials.
+_ZEROS_ON_AUTH_ERROR = {"FECompUltimoAutorizado": ("PtoVta", "CbteTipo", "CbteNro"),
+                        "FECAEASinMovimientoInformar": ("PtoVta",)}
 _GATEWAY_500 = (b"<html><head><title>500 - Internal server error.</title></head>"
                 b"<body><h2>500 - Internal server error.</h2></body></html>")
 
@@ -142,7 +145,7 @@ class ArcaStandin:
 
     def _serve(self, port: int, *, admin: bool) -> _HttpServer:
         server = _HttpServer((self.host, port), self, admin=admin)
-        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
                                   name=f"arca-standin-{'admin' if admin else 'service'}",
                                   daemon=True)
         thread.start()
@@ -218,6 +221,8 @@ class ArcaStandin:
                 result = getattr(self.wsfe, operation)(request, cuit)
             except AuthFailed as failed:
                 result = soap.result_element(operation)
+                for name in _ZEROS_ON_AUTH_ERROR.get(operation, ()):
+                    soap.add(result, name, 0)
                 add_messages(result, "Errors", "Err", [failed.message])
         else:
             return 500, soap.asmx_fault(f"Server did not recognize the operation {operation}.")
