@@ -54,7 +54,9 @@ class AccessTicket:
     destination: str = ""
 
     def valid_at(self, moment: datetime) -> bool:
-        return self.generated_at <= moment < self.expires_at
+        """Not expired at ``moment``. generationTime is ARCA's clock, which may run ahead of
+        the till's, so it is not compared."""
+        return moment < self.expires_at
 
 
 # Comprobante request ------------------------------------------------------------------------

@@ -188,6 +188,8 @@ class WsaaClient:
         code = str(fault.code or "")
         text = str(fault.message or "")
         if code.endswith("coe.alreadyAuthenticated"):
+            # Another process of this till may have just logged in and written the cache.
+            cached = self._cache.load(self._cache_key) or cached
             if cached is not None and cached.valid_at(now):
                 log.info("WSAA still holds our ticket for CUIT %s; using the cached one", self.cuit)
                 self._ticket = cached

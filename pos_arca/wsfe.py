@@ -205,8 +205,8 @@ class WsfeClient:
                     ) -> CaeaInformed:
         """FECAEARegInformativo for one comprobante issued with ``caea`` at ``issued_at``.
 
-        Informing is idempotent at ARCA for an identical resend, so after ArcaOutcomeUnknown
-        :meth:`consult` tells whether it was taken.
+        After ArcaOutcomeUnknown, :meth:`consult` tells whether ARCA took it (its record then
+        has ``emission_kind == "CAEA"``); :meth:`recover` is for CAE comprobantes.
         """
         det = detail(comprobante) | {"CAEA": caea,
                                      "CbteFchHsGen": issued_at.strftime("%Y%m%d%H%M%S")}

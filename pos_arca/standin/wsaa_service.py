@@ -126,6 +126,9 @@ class WsaaService:
                f'authmethod="cms" regmethod="22"><relations><relation key="{cuit}" reltype="4"/>'
                f'</relations></login></operation><nonce>{secrets.token_hex(16)}</nonce></sso>')
         token = base64.b64encode(sso.encode()).decode()
+        for stale in [t for t, issued in self.state.tickets.items()
+                      if datetime.fromisoformat(issued.expires_at) <= now]:
+            del self.state.tickets[stale]
         sign = base64.b64encode(secrets.token_bytes(128)).decode()
         self.state.tickets[token] = IssuedTicket(token=token, sign=sign, cuit=cuit,
                                                  service=request.service,

@@ -144,3 +144,17 @@ def test_the_private_key_is_never_written_logged_or_shown(
         assert fragment not in written
         assert fragment not in caplog.text
         assert all(fragment not in text for text in shown)
+
+
+def test_a_till_clock_behind_arca_s_keeps_using_its_ticket(ca, taxpayer, cache_dir) -> None:
+    from .conftest import START
+
+    till_clock = ManualClock(START)
+    arca_clock = ManualClock(START + timedelta(minutes=10))  # ARCA's ticket starts "later"
+    with ArcaStandin(ca_certificate=ca.certificate, clock=arca_clock) as arca:
+        wsaa = make_wsaa(taxpayer, arca, till_clock, cache_dir)
+        first = wsaa.ticket()
+
+        assert first.generated_at > till_clock.now()
+        assert make_wsaa(taxpayer, arca, till_clock, cache_dir).ticket().token == first.token
+        assert arca.logins == 1
