@@ -58,9 +58,9 @@ from pos_central.topology import Topology, declare_topology, delete_topology
 from pos_desktop.app import Till
 from pos_desktop.logs import setup_logging
 from pos_desktop.services.simulation import simulate, simulate_sale
+from pos_desktop.store.outbox import OutboxQueue
 from pos_desktop.store.tables import outbox, products
 from pos_desktop.sync.backoff import Backoff
-from pos_desktop.sync.outbox import OutboxQueue
 from pos_desktop.sync.publisher import OutboxPublisher
 from pos_desktop.sync.settings import SyncSettings
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from sqlalchemy import select
-
 from pos_common.i18n import _, format_money
 
 
@@ -21,7 +19,6 @@ def run(args: argparse.Namespace) -> int:
     from pos_desktop.app import Till
     from pos_desktop.cli.main import data_dir_of
     from pos_desktop.services.simulation import simulate
-    from pos_desktop.store.tables import products
 
     if args.sales < 0:
         raise SystemExit(_("--sales must be zero or more"))
@@ -29,9 +26,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         till.start_scripted_run()  # a shift must be open to sell; scripted runs open one
         with till.uow() as uow:
-            skus = list(
-                uow.conn.execute(select(products.c.sku).where(products.c.active == 1)).scalars()
-            )
+            skus = uow.catalog.active_skus()
             catalog = [p for p in (uow.catalog.by_sku(s) for s in skus) if p is not None]
         if not catalog:
             print(_("The catalogue is empty: import one first (pos-desktop catalog import)."))

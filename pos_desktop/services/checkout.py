@@ -13,7 +13,6 @@ from pos_desktop.domain.sale import Sale, SaleStatus
 from pos_desktop.domain.shift import NoOpenShift
 from pos_desktop.services.events import enqueue_event, local_now, new_trace
 from pos_desktop.store.repositories import canonical_json
-from pos_desktop.store.shift_repo import Shifts
 from pos_desktop.store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -102,7 +101,7 @@ def complete_sale(
     try:
         with uow_factory() as uow:
             if require_shift:
-                shift_id = Shifts(uow.conn).open_id(identity.terminal_id)
+                shift_id = uow.shifts.open_id(identity.terminal_id)
                 if shift_id is None:
                     raise NoOpenShift()
             done = _persist(uow, sale, identity, cashier, shift_id, print_receipt)

@@ -34,9 +34,7 @@ from pos_desktop.domain.people import (
 from pos_desktop.domain.permissions import Action, NotLoggedIn, Role
 from pos_desktop.services.checkout import Cashier
 from pos_desktop.services.register import Guard
-from pos_desktop.store.people_repo import AuditLog, Users
 from pos_desktop.store.repositories import utc_now
-from pos_desktop.store.shift_repo import Shifts
 from pos_desktop.store.uow import UnitOfWork
 
 Clock = Callable[[], datetime]
@@ -80,10 +78,10 @@ class LastManager(PosError):
 
 def audit_now(uow: UnitOfWork, identity: Identity, record: AuditRecord) -> None:
     """Write ``record`` in ``uow``'s transaction, tagged with the open shift (if any)."""
-    AuditLog(uow.conn).add(
+    uow.audit_log.add(
         record,
         terminal_id=identity.terminal_id,
-        shift_id=Shifts(uow.conn).open_id(identity.terminal_id),
+        shift_id=uow.shifts.open_id(identity.terminal_id),
         at=utc_now(),
     )
 
@@ -101,15 +99,15 @@ class People:
 
     def users(self, *, active_only: bool = True) -> list[User]:
         with self.uow_factory() as uow:
-            return Users(uow.conn).list(active_only=active_only)
+            return uow.users.list(active_only=active_only)
 
     def get(self, user_id: str) -> User | None:
         with self.uow_factory() as uow:
-            return Users(uow.conn).get(user_id)
+            return uow.users.get(user_id)
 
     def has_users(self) -> bool:
         with self.uow_factory() as uow:
-            return Users(uow.conn).count() > 0
+            return uow.users.count() > 0
 
     def setting(self, key: str, default: int) -> int:
         with self.reads() as uow:
@@ -123,7 +121,7 @@ class People:
         """
         now = self.clock()
         with self.uow_factory() as uow:
-            found = Users(uow.conn).credentials(user_id)
+            found = uow.users.credentials(user_id)
         if found is None or not found[0].active:
             raise UnknownUser(user=user_id)
         user, stored, state = found
@@ -135,7 +133,7 @@ class People:
         lockout = self.setting(LOCKOUT_KEY, DEFAULT_LOCKOUT_MINUTES)
         after = state.after_failure(now, lockout)
         with self.uow_factory() as uow:
-            Users(uow.conn).save_login_state(user.user_id, after)
+            uow.users.save_login_state(user.user_id, after)
             actor = Person.of(user)
             audit_now(uow, self.identity,
                       AuditRecord(LOGIN_FAILED, actor, details={"purpose": purpose}))
@@ -150,7 +148,7 @@ class People:
     def _succeeded(self, user: User, pin: str, stored: str, state: LoginState,
                    purpose: str) -> None:
         with self.uow_factory() as uow:
-            users = Users(uow.conn)
+            users = uow.users
             if state.failed or state.locked_until:
                 users.save_login_state(user.user_id, LoginState())
             if needs_rehash(stored):
@@ -168,7 +166,7 @@ class People:
         user = User(user_id or new_user_id(name), name, role)
         pin_hash = hash_pin(pin)
         with self.uow_factory() as uow:
-            users = Users(uow.conn)
+            users = uow.users
             if users.get(user.user_id) is not None:
                 raise DuplicateUser(user=user.user_id)
             users.add(user, pin_hash)
@@ -180,7 +178,7 @@ class People:
         """Turn the first-run wizard's manager record into a user (once)."""
         with self.uow_factory() as uow:
             record = uow.settings.get(SETUP_MANAGER_KEY)
-            users = Users(uow.conn)
+            users = uow.users
             if not record or users.get(str(record["user_id"])) is not None:
                 return None
             user = User(str(record["user_id"]), str(record["name"]), Role.MANAGER)
@@ -288,7 +286,7 @@ class StaffAdmin:
         self._require(user_id)
         self.guard.check(Action.MANAGE_USERS, change="pin", user_id=user_id)
         with self.people.uow_factory() as uow:
-            users = Users(uow.conn)
+            users = uow.users
             users.update(user_id, pin_hash=hash_pin(pin), failed_attempts=0, locked_until=None)
             uow.commit()
 
@@ -298,7 +296,7 @@ class StaffAdmin:
             self._keep_a_manager(user)
         self.guard.check(Action.MANAGE_USERS, change="role", user_id=user_id, role=role.value)
         with self.people.uow_factory() as uow:
-            Users(uow.conn).update(user_id, role=role.value)
+            uow.users.update(user_id, role=role.value)
             uow.commit()
 
     def deactivate(self, user_id: str) -> None:
@@ -307,14 +305,14 @@ class StaffAdmin:
             self._keep_a_manager(user)
         self.guard.check(Action.MANAGE_USERS, change="deactivate", user_id=user_id)
         with self.people.uow_factory() as uow:
-            Users(uow.conn).update(user_id, active=0)
+            uow.users.update(user_id, active=0)
             uow.commit()
 
     def unlock_user(self, user_id: str) -> None:
         self._require(user_id)
         self.guard.check(Action.MANAGE_USERS, change="unlock", user_id=user_id)
         with self.people.uow_factory() as uow:
-            Users(uow.conn).save_login_state(user_id, LoginState())
+            uow.users.save_login_state(user_id, LoginState())
             uow.commit()
 
     def set_security(self, **values: int) -> None:

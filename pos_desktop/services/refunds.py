@@ -31,9 +31,7 @@ from pos_desktop.domain.sale import Tender, TenderKind
 from pos_desktop.domain.shift import NoOpenShift
 from pos_desktop.services.events import enqueue_event, local_now
 from pos_desktop.services.guard import TillGuard
-from pos_desktop.store.refund_repo import Refunds
 from pos_desktop.store.repositories import canonical_json
-from pos_desktop.store.shift_repo import Shifts
 from pos_desktop.store.uow import UnitOfWork
 
 MAX_REASON = 500
@@ -106,7 +104,7 @@ class RefundService:
                                     reason=reason)
         cashier = auth.actor
         with self.uow_factory() as uow:
-            shift_id = Shifts(uow.conn).open_id(self.identity.terminal_id)
+            shift_id = uow.shifts.open_id(self.identity.terminal_id)
             if shift_id is None:
                 raise NoOpenShift()
             fresh = self._load(uow, sale.ticket_number, code)
@@ -150,7 +148,7 @@ class RefundService:
             entry = uow.journal.append("refund", ticket, now, payload)
             payload["journal"] = {"seq": entry.seq, "prev_hash": entry.prev_hash,
                                   "hash": entry.hash}
-            Refunds(uow.conn).add(
+            uow.refunds.add(
                 {
                     "refund_id": refund_id,
                     "refund_number": number,
@@ -182,7 +180,7 @@ class RefundService:
         return CompletedRefund(number, ticket, plan.total, payload)
 
     def _load(self, uow: UnitOfWork, number: int, code: str) -> SaleForRefund:
-        repo = Refunds(uow.conn)
+        repo = uow.refunds
         row = repo.sale_by_ticket(number)
         if row is None:
             raise TicketNotFound(ticket=code.strip())

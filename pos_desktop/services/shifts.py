@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from pos_common.i18n import N_, format_money
 from pos_desktop.config import Identity
 from pos_desktop.domain.denominations import count_total, normalise
@@ -45,8 +43,6 @@ from pos_desktop.services.reports import (
     z_payload,
 )
 from pos_desktop.store.repositories import canonical_json
-from pos_desktop.store.shift_repo import CashMoves, Shifts, shift_figures
-from pos_desktop.store.tables import outbox
 from pos_desktop.store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -103,11 +99,11 @@ class ShiftService:
     # -- state ---------------------------------------------------------------------------
     def current(self) -> dict[str, Any] | None:
         with self.reads() as uow:
-            return Shifts(uow.conn).open_row(self.identity.terminal_id)
+            return uow.shifts.open_row(self.identity.terminal_id)
 
     def current_id(self) -> str | None:
         with self.reads() as uow:
-            return Shifts(uow.conn).open_id(self.identity.terminal_id)
+            return uow.shifts.open_id(self.identity.terminal_id)
 
     def tolerance(self) -> int:
         with self.reads() as uow:
@@ -126,7 +122,7 @@ class ShiftService:
             raise InvalidCashMove(reason=N_("the float must be zero or more"))
         auth = self.guard.authorize(Action.OPEN_SHIFT, float=float_amount)
         with self.uow_factory() as uow:
-            shifts = Shifts(uow.conn)
+            shifts = uow.shifts
             already = shifts.open_row(self.identity.terminal_id)
             if already is not None:
                 raise ShiftAlreadyOpen(opened_at=already["opened_at"],
@@ -189,7 +185,7 @@ class ShiftService:
             entry = uow.journal.append("cash", movement_id, now, payload)
             payload["journal"] = {"seq": entry.seq, "prev_hash": entry.prev_hash,
                                   "hash": entry.hash}
-            CashMoves(uow.conn).add({
+            uow.cash_moves.add({
                 "movement_id": movement_id,
                 "shift_id": shift_id,
                 "direction": direction,
@@ -289,7 +285,7 @@ class ShiftService:
             }
             envelope = enqueue_event(uow, self.identity, "shift.closed", payload,
                                      occurred_at=now, trace=new_trace(), schema_version=2)
-            Shifts(uow.conn).close(
+            uow.shifts.close(
                 shift["shift_id"],
                 closed_at=now,
                 closed_by_id=auth.actor.user_id,
@@ -314,39 +310,31 @@ class ShiftService:
     def z_report(self, z_number: int | None = None) -> dict[str, Any]:
         """A closed Z (the last one by default), with its upload state."""
         with self.uow_factory() as uow:
-            shifts = Shifts(uow.conn)
+            shifts = uow.shifts
             row = shifts.last_closed() if z_number is None else shifts.by_z_number(z_number)
             if row is None or row["report"] is None:
                 raise NoZReport(number=z_number if z_number is not None else "—")
             report = dict(json.loads(row["report"]))
-            status = uow.conn.execute(
-                select(outbox.c.status).where(outbox.c.event_id == row["closed_event_id"])
-            ).scalar_one_or_none()
+            status = uow.outbox.status_of(row["closed_event_id"])
         report["upload"] = "sent" if status == "sent" else "pending"
         return report
 
     def pending_uploads(self) -> list[int]:
         """Z numbers whose ``shift.closed`` event has not reached head office yet."""
         with self.uow_factory() as uow:
-            from pos_desktop.store.tables import shifts as shifts_t
-
-            rows = uow.conn.execute(
-                select(shifts_t.c.z_number)
-                .join(outbox, outbox.c.event_id == shifts_t.c.closed_event_id)
-                .where(outbox.c.status != "sent")
-                .order_by(shifts_t.c.z_number)
-            ).scalars()
-            return [int(n) for n in rows]
+            closed = uow.shifts.closed_events()
+            unsent = uow.outbox.unsent([event_id for _z, event_id in closed])
+        return [z for z, event_id in closed if event_id in unsent]
 
     # -- helpers -------------------------------------------------------------------------
     def _open_row(self, uow: UnitOfWork) -> dict[str, Any]:
-        row = Shifts(uow.conn).open_row(self.identity.terminal_id)
+        row = uow.shifts.open_row(self.identity.terminal_id)
         if row is None:
             raise NoOpenShift()
         return row
 
     def _open_id(self, uow: UnitOfWork) -> str:
-        shift_id = Shifts(uow.conn).open_id(self.identity.terminal_id)
+        shift_id = uow.shifts.open_id(self.identity.terminal_id)
         if shift_id is None:
             raise NoOpenShift()
         return shift_id
@@ -359,7 +347,7 @@ class ShiftService:
             raise SaleInProgress()
 
     def _figures(self, uow: UnitOfWork, shift: dict[str, Any]) -> ShiftFigures:
-        return shift_figures(uow.conn, shift, self.identity.ticket)
+        return uow.shifts.figures(shift, self.identity.ticket)
 
     def _save_pdf(self, report: dict[str, Any]) -> Path | None:
         """The A4 copy. A failure here never undoes the Z: it can be made again later

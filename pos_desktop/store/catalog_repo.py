@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
@@ -167,6 +167,29 @@ class CatalogRepository:
     def owner_of_barcode(self, code: str) -> str | None:
         return self.barcode_owners([code]).get(code)
 
+    def active_skus(self) -> list[str]:
+        return list(self.conn.execute(select(products.c.sku).where(products.c.active == 1))
+                    .scalars())
+
+    def release_codes(self, items: Iterable[tuple[str, Sequence[str], int | None]]) -> None:
+        """Barcodes and PLUs that moved to another product are released first (they are
+        unique keys): ``items`` are (sku, its barcodes, its PLU) as they will be."""
+        for sku, codes, plu in items:
+            if codes:
+                self.conn.execute(_RELEASE_CODES, {"codes": list(codes), "sku": sku})
+            if plu is not None:
+                self.conn.execute(
+                    update(products)
+                    .where(products.c.plu == plu, products.c.sku != sku)
+                    .values(plu=None)
+                )
+
+    def deactivate(self, skus: Sequence[str], *, catalog_version: int) -> None:
+        """No longer sold (never deleted: old sales and parked sales still name them)."""
+        for start in range(0, len(skus), _CHUNK):
+            self.conn.execute(_DEACTIVATE, {"skus": list(skus[start : start + _CHUNK]),
+                                            "version": catalog_version})
+
 
 _CHUNK = 500
 """SKUs or codes per IN (...): well under SQLite's limit on bound parameters."""
@@ -202,6 +225,14 @@ _UPDATE = (
     )
 )
 _DELETE_CODES = delete(barcodes).where(barcodes.c.sku == bindparam("b_sku"))
+_RELEASE_CODES = delete(barcodes).where(
+    barcodes.c.code.in_(bindparam("codes", expanding=True)), barcodes.c.sku != bindparam("sku")
+)
+_DEACTIVATE = (
+    update(products)
+    .where(products.c.sku.in_(bindparam("skus", expanding=True)))
+    .values(active=0, catalog_version=bindparam("version"))
+)
 
 
 def _fields(p: Product) -> _Fields:

@@ -14,7 +14,6 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from pos_desktop.store.tables import (
     counters,
     journal,
-    outbox,
     parked_sales,
     payments,
     print_jobs,
@@ -127,34 +126,6 @@ class Journal:
     def entries(self) -> Iterator[JournalEntry]:
         for r in self.conn.execute(select(journal).order_by(journal.c.seq)):
             yield JournalEntry(*r)
-
-
-class Outbox:
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-
-    def add(self, envelope: dict[str, Any], traceparent: str) -> None:
-        self.conn.execute(
-            insert(outbox).values(
-                seq=envelope["seq"],
-                event_id=envelope["event_id"],
-                type=envelope["type"],
-                schema_version=envelope["schema_version"],
-                occurred_at=envelope["occurred_at"],
-                envelope=json.dumps(envelope, ensure_ascii=False, separators=(",", ":")),
-                traceparent=traceparent,
-                trace_id=envelope["trace_id"],
-                status="pending",
-                created_at=utc_now(),
-            )
-        )
-
-    def pending_count(self) -> int:
-        return int(
-            self.conn.execute(
-                select(func.count()).select_from(outbox).where(outbox.c.status != "sent")
-            ).scalar_one()
-        )
 
 
 class Sales:

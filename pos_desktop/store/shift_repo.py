@@ -75,6 +75,19 @@ class Shifts:
     def add_open(self, row: dict[str, Any]) -> None:
         self.conn.execute(insert(shifts).values(status=ShiftStatus.OPEN.value, **row))
 
+    def closed_events(self) -> list[tuple[int, str]]:
+        """(Z number, its ``shift.closed`` event id) of every closed shift, in Z order."""
+        rows = self.conn.execute(
+            select(shifts.c.z_number, shifts.c.closed_event_id)
+            .where(shifts.c.z_number.is_not(None), shifts.c.closed_event_id.is_not(None))
+            .order_by(shifts.c.z_number)
+        ).all()
+        return [(int(z), str(event_id)) for z, event_id in rows]
+
+    def figures(self, shift: dict[str, Any], ticket: Callable[[int], str]) -> ShiftFigures:
+        """The X/Z figures of ``shift`` (a ``shifts`` row) as of now (``shift_figures``)."""
+        return shift_figures(self.conn, shift, ticket)
+
     def close(self, shift_id: str, **values: Any) -> None:
         done = self.conn.execute(
             update(shifts)

@@ -9,15 +9,18 @@ from sqlalchemy.exc import OperationalError
 
 from pos_desktop.domain.errors import PosError
 from pos_desktop.store.catalog_repo import CatalogRepository
+from pos_desktop.store.outbox import Outbox
+from pos_desktop.store.people_repo import AuditLog, Users
+from pos_desktop.store.refund_repo import Refunds
 from pos_desktop.store.repositories import (
     Counters,
     Journal,
-    Outbox,
     Parked,
     PrintJobs,
     Sales,
     Settings,
 )
+from pos_desktop.store.shift_repo import CashMoves, Shifts
 
 
 class DatabaseBusy(PosError):
@@ -50,6 +53,11 @@ class UnitOfWork:
         self.outbox = Outbox(self.conn)
         self.parked = Parked(self.conn)
         self.print_jobs = PrintJobs(self.conn)
+        self.shifts = Shifts(self.conn)
+        self.cash_moves = CashMoves(self.conn)
+        self.refunds = Refunds(self.conn)
+        self.users = Users(self.conn)
+        self.audit_log = AuditLog(self.conn)
         return self
 
     def commit(self) -> None:

@@ -16,12 +16,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select, update
-
 from pos_contracts.catalog import CatalogProduct
 from pos_desktop.domain.product import Product
 from pos_desktop.domain.tax import IvaRate
-from pos_desktop.store.tables import barcodes, products
 from pos_desktop.store.uow import UnitOfWork
 
 VERSION_KEY = "catalog_version"
@@ -69,27 +66,9 @@ def local_version(uow_factory: UowFactory) -> int:
         return int(uow.settings.get(VERSION_KEY, 0) or 0)
 
 
-def _free_codes(conn: Connection, items: Sequence[CatalogProduct]) -> None:
-    """A barcode or PLU that moved to another product is released first (unique keys)."""
-    for item in items:
-        if item.barcodes:
-            conn.execute(
-                delete(barcodes).where(
-                    barcodes.c.code.in_(bindparam("codes", expanding=True)),
-                    barcodes.c.sku != item.sku,
-                ),
-                {"codes": list(item.barcodes)},
-            )
-        if item.plu is not None:
-            conn.execute(
-                update(products)
-                .where(products.c.plu == item.plu, products.c.sku != item.sku)
-                .values(plu=None)
-            )
-
-
 def _write(uow: UnitOfWork, items: Sequence[CatalogProduct], version: int) -> int:
-    _free_codes(uow.conn, items)
+    # A barcode or PLU that moved to another product is released first (unique keys).
+    uow.catalog.release_codes((i.sku, i.barcodes, i.plu) for i in items)
     return uow.catalog.upsert([to_product(i) for i in items], catalog_version=version)
 
 
@@ -126,15 +105,8 @@ def apply_snapshot(
             uow.commit()
     listed = {i.sku for i in items}
     with uow_factory() as uow:
-        active = uow.conn.execute(select(products.c.sku).where(products.c.active == 1)).scalars()
-        gone = [sku for sku in active if sku not in listed]
-        for start in range(0, len(gone), 500):
-            uow.conn.execute(
-                update(products)
-                .where(products.c.sku.in_(bindparam("skus", expanding=True)))
-                .values(active=0, catalog_version=version),
-                {"skus": gone[start : start + 500]},
-            )
+        gone = [sku for sku in uow.catalog.active_skus() if sku not in listed]
+        uow.catalog.deactivate(gone, catalog_version=version)
         uow.settings.set(VERSION_KEY, version)
         uow.commit()
     return Applied(version, changed + len(gone))

@@ -18,7 +18,7 @@ import signal
 import threading
 from collections.abc import Callable
 
-from pos_desktop.sync.outbox import OutboxQueue
+from pos_desktop.store.outbox import OutboxQueue
 
 log = logging.getLogger(__name__)
 CRASH_ENV = "POS_SYNC_TEST_CRASH"

@@ -40,9 +40,9 @@ from pika.adapters.select_connection import SelectConnection
 
 from pos_contracts.wire import CONTENT_TYPE, TRACEPARENT_HEADER
 from pos_desktop import __version__
+from pos_desktop.store.outbox import OutboxEvent, OutboxQueue
 from pos_desktop.sync.backoff import Backoff, CircuitBreaker
 from pos_desktop.sync.marks import MarkWriter
-from pos_desktop.sync.outbox import OutboxEvent, OutboxQueue
 from pos_desktop.sync.settings import SecretReader, SyncSettings, connection_url, redact
 from pos_desktop.sync.status import Link, SyncState
 

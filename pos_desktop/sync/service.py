@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import Engine
 
 from pos_desktop.secrets import AMQP_PASSWORD, API_TOKEN, get_secret
+from pos_desktop.store.outbox import OutboxQueue
 from pos_desktop.store.uow import UnitOfWork
 from pos_desktop.sync.catalog_listener import CatalogListener
-from pos_desktop.sync.outbox import OutboxQueue
 from pos_desktop.sync.publisher import DrainResult, OutboxPublisher
 from pos_desktop.sync.settings import SyncSettings, load_sync_settings
 from pos_desktop.sync.status import (

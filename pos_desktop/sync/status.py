@@ -15,12 +15,10 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Engine
 
 from pos_common.i18n import _
-from pos_desktop.store.tables import outbox
-
-UNSENT = ("pending", "failed")
+from pos_desktop.store.outbox import Backlog, outbox_backlog
 
 
 class SyncState(enum.StrEnum):
@@ -36,18 +34,6 @@ class Link:
     state: SyncState
     error: str | None = None
     since: str | None = None  # RFC 3339 UTC of the last change of state
-
-
-@dataclass(frozen=True, slots=True)
-class Backlog:
-    pending: int
-    failed: int
-    oldest_unsent_at: str | None  # when the oldest unsent event was written (UTC)
-    failed_error: str | None  # why the first failed event was refused
-
-    @property
-    def unsent(self) -> int:
-        return self.pending + self.failed
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,36 +54,6 @@ class SyncStatus:
 
 # What the sync service reports when no broker is configured (a standalone till).
 NOT_CONFIGURED = "sincronización sin configurar (sync.amqp_url / POS_AMQP_URL)"
-
-
-def outbox_backlog(conn: Connection) -> Backlog:
-    counts: dict[str, int] = dict(
-        conn.execute(
-            select(outbox.c.status, func.count())
-            .where(outbox.c.status.in_(UNSENT))
-            .group_by(outbox.c.status)
-        ).all()
-    )
-    oldest = conn.execute(
-        select(outbox.c.created_at)
-        .where(outbox.c.status.in_(UNSENT))
-        .order_by(outbox.c.seq)
-        .limit(1)
-    ).scalar_one_or_none()
-    failed_error = None
-    if counts.get("failed"):
-        failed_error = conn.execute(
-            select(outbox.c.last_error)
-            .where(outbox.c.status == "failed")
-            .order_by(outbox.c.seq)
-            .limit(1)
-        ).scalar_one_or_none()
-    return Backlog(
-        pending=int(counts.get("pending", 0)),
-        failed=int(counts.get("failed", 0)),
-        oldest_unsent_at=oldest,
-        failed_error=failed_error,
-    )
 
 
 def combine(backlog: Backlog, link: Link, now: datetime | None = None) -> SyncStatus:

@@ -12,7 +12,7 @@ from pos_desktop.domain.barcode import make_scale_label
 from pos_desktop.domain.errors import InvalidQuantity, PosError, UnknownProduct
 from pos_desktop.domain.sale import Tender, TenderKind
 from pos_desktop.services.register import WeightNeeded
-from pos_desktop.store.repositories import Outbox
+from pos_desktop.store.outbox import Outbox
 from pos_desktop.store.uow import UnitOfWork
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from pos_desktop.app import Till
+from pos_desktop.store.outbox import OutboxQueue, runs
 from pos_desktop.store.tables import outbox
 from pos_desktop.sync.marks import MarkWriter
-from pos_desktop.sync.outbox import OutboxQueue, runs
 
 from .helpers import sell
 

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from pos_central.topology import Topology
 from pos_desktop.app import Till
+from pos_desktop.store.outbox import OutboxQueue
 from pos_desktop.store.tables import outbox
 from pos_desktop.sync.backoff import Backoff, CircuitBreaker
-from pos_desktop.sync.outbox import OutboxQueue
 from pos_desktop.sync.publisher import OutboxPublisher
 from pos_desktop.sync.status import SyncState, read_sync_status
 from tests.support.tcp_proxy import TcpProxy
