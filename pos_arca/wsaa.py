@@ -40,8 +40,9 @@ log = logging.getLogger(__name__)
 
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 _BINDING = "{https://wsaa.afip.gov.ar/ws/services/LoginCms}LoginCmsSoapBinding"
-#: ARCA's tickets last 12 hours; how long we ask for the request itself to be valid.
-_REQUEST_TTL = timedelta(minutes=10)
+#: How long the login request itself is valid: long enough for a till clock some minutes
+#: behind ARCA's (WSAA refuses a request whose expirationTime it sees as past).
+_REQUEST_TTL = timedelta(minutes=20)
 #: generationTime a little in the past, so a till clock slightly ahead is not refused.
 _CLOCK_SKEW = timedelta(minutes=5)
 
