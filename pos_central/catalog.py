@@ -92,34 +92,42 @@ def import_catalog_file(db_url: str, amqp_url: str, topology: Topology, path: Pa
 def save_catalog(db_url: str, products: list[CatalogProduct], *, source: str) -> ImportResult:
     """Upsert what changed and record the new version with its event, in one transaction."""
     with database_errors(), connect(db_url) as db, db.cursor() as cursor:
-        # One import at a time: versions are handed out in commit order.
-        cursor.execute("LOCK TABLE catalog_versions IN EXCLUSIVE MODE")
-        current = _current_version(cursor)
-        stored = _stored(cursor, [p.sku for p in products])
-        changed = [p for p in products if stored.get(p.sku) != p]
-        if not changed:
-            db.rollback()
-            return ImportResult(len(products), 0, None, current)
-        _refuse_stolen_barcodes(cursor, products)
-        version = current + 1
-        envelope = build_envelope(
-            wire.CATALOG_CHANGED,
-            {
-                "catalog_version": version,
-                "currency": CURRENCY,
-                "products": [p.to_wire() for p in changed],
-            },
-            store_id=wire.CENTRAL_STORE_ID,
-            terminal_id=wire.CENTRAL_CATALOG_TERMINAL_ID,
-            seq=version,
-        )
-        cursor.execute(
-            "INSERT INTO catalog_versions (version, source, changed_products, event) "
-            "VALUES (%s, %s, %s, %s)",
-            (version, source, len(changed), Jsonb(envelope.to_dict())),
-        )
-        _upsert(cursor, changed, version)
+        result = save_catalog_in(cursor, products, source=source)
         db.commit()
+    return result
+
+
+def save_catalog_in(
+    cursor: psycopg.Cursor[Any], products: list[CatalogProduct], *, source: str
+) -> ImportResult:
+    """``save_catalog`` inside the caller's transaction (the API commits it together with
+    its audit row). Nothing changed → nothing written."""
+    # One import at a time: versions are handed out in commit order.
+    cursor.execute("LOCK TABLE catalog_versions IN EXCLUSIVE MODE")
+    current = _current_version(cursor)
+    stored = _stored(cursor, [p.sku for p in products])
+    changed = [p for p in products if stored.get(p.sku) != p]
+    if not changed:
+        return ImportResult(len(products), 0, None, current)
+    _refuse_stolen_barcodes(cursor, products)
+    version = current + 1
+    envelope = build_envelope(
+        wire.CATALOG_CHANGED,
+        {
+            "catalog_version": version,
+            "currency": CURRENCY,
+            "products": [p.to_wire() for p in changed],
+        },
+        store_id=wire.CENTRAL_STORE_ID,
+        terminal_id=wire.CENTRAL_CATALOG_TERMINAL_ID,
+        seq=version,
+    )
+    cursor.execute(
+        "INSERT INTO catalog_versions (version, source, changed_products, event) "
+        "VALUES (%s, %s, %s, %s)",
+        (version, source, len(changed), Jsonb(envelope.to_dict())),
+    )
+    _upsert(cursor, changed, version)
     log.info("catálogo actualizado", extra={"catalog_version": version, "changed": len(changed)})
     return ImportResult(len(products), len(changed), version, version)
 
@@ -239,12 +247,22 @@ def catalog_snapshot(db_url: str) -> dict[str, Any] | None:
     """Every product at the current version (the catalog.changed payload shape), or None
     when there is no catalog yet. Read in one snapshot so version and rows agree."""
     with database_errors(), connect(db_url) as db:
-        db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        version = db.execute("SELECT max(version) FROM catalog_versions").fetchone()
-        if not version or version[0] is None:
-            return None
-        rows = db.execute(
-            f"SELECT {', '.join(_PRODUCT_COLUMNS)} FROM products ORDER BY sku"
-        ).fetchall()
+        return read_snapshot(db)
+
+
+def current_catalog_version(db: psycopg.Connection[Any]) -> int | None:
+    row = db.execute("SELECT max(version) FROM catalog_versions").fetchone()
+    return None if not row or row[0] is None else int(row[0])
+
+
+def read_snapshot(db: psycopg.Connection[Any]) -> dict[str, Any] | None:
+    """``catalog_snapshot`` on the caller's connection (outside any open transaction)."""
+    db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    version = current_catalog_version(db)
+    if version is None:
+        db.rollback()
+        return None
+    rows = db.execute(f"SELECT {', '.join(_PRODUCT_COLUMNS)} FROM products ORDER BY sku").fetchall()
+    db.rollback()  # read only: end the snapshot
     products = [dict(zip(_PRODUCT_COLUMNS, row, strict=True)) for row in rows]
-    return {"catalog_version": version[0], "currency": CURRENCY, "products": products}
+    return {"catalog_version": version, "currency": CURRENCY, "products": products}

@@ -50,9 +50,23 @@ def _parser() -> argparse.ArgumentParser:
         help="serve /health, /ready and /metrics of the ingest (worker n on PORT+n)",
     )
     ingest.add_argument("--http-host", default="127.0.0.1")
-    serve = commands.add_parser("serve", parents=[common], help="HTTP API")
+    serve = commands.add_parser("serve", parents=[common], help="HTTP API and web pages")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument(
+        "--open", action="store_true", help="lab machines only: /v1/* readable without a token"
+    )
+    serve.add_argument("--tls-cert", help="HTTPS certificate (PEM; env POS_CENTRAL_TLS_CERT)")
+    serve.add_argument("--tls-key", help="HTTPS private key (PEM; env POS_CENTRAL_TLS_KEY)")
+    serve.add_argument(
+        "--behind-proxy",
+        metavar="ADDRESSES",
+        help="comma-separated addresses of a TLS reverse proxy to trust (X-Forwarded-*)",
+    )
+    serve.add_argument("--threads", type=_positive, default=16, help="requests at once")
+    serve.add_argument(
+        "--request-timeout", type=float, default=10.0, help="seconds to send a whole request"
+    )
     catalog = commands.add_parser("catalog", help="product catalog").add_subparsers(
         dest="catalog_command", required=True
     )
@@ -103,7 +117,18 @@ def _run(args: argparse.Namespace, config: CentralConfig) -> int:
             workers=args.workers,
         )
     if args.command == "serve":
-        return commands.serve(config, _stop_on_signals(), host=args.host, port=args.port)
+        return commands.serve(
+            config,
+            _stop_on_signals(),
+            host=args.host,
+            port=args.port,
+            open_access=args.open,
+            tls_cert=args.tls_cert,
+            tls_key=args.tls_key,
+            behind_proxy=args.behind_proxy,
+            threads=args.threads,
+            request_timeout=args.request_timeout,
+        )
     if args.command == "catalog":
         return commands.catalog_import(config, args.file)
     if args.command == "report":

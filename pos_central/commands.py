@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 import threading
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pika
 import pika.exceptions
@@ -26,8 +26,6 @@ from pos_central.topology import Topology, declare_topology
 
 log = logging.getLogger("pos_central.cli")
 
-API_TOKEN_ENV = "POS_CENTRAL_API_TOKEN"
-"""When set, /v1/* of ``pos-central serve`` requires ``Authorization: Bearer <token>``."""
 
 
 def _fail(message: str) -> int:
@@ -113,41 +111,43 @@ def _ingest(
     )
     server = None
     if http_port is not None:
-        from pos_central.http import HealthChecks, start_http_server
+        from pos_central.api.probes import HealthChecks, probe_app
+        from pos_central.api.server import ApiServer
 
         checks = HealthChecks(db_url=config.db_url, amqp_url=config.amqp_url)
-        server = start_http_server(
-            http_host, http_port, checks=checks, metrics=[metrics.exposition], catalog_db_url=None
-        )
+        server = ApiServer(probe_app(checks, [metrics.exposition]), http_host, http_port).start()
     try:
         consumer.run(stop)
     finally:
         if server is not None:
-            server.shutdown()
+            server.stop()
     log.info("ingesta detenida")
     return 0
 
 
-def serve(config: CentralConfig, stop: threading.Event, *, host: str, port: int) -> int:
-    from pos_central.http import ApiMetrics, HealthChecks, start_http_server
+def serve(
+    config: CentralConfig, stop: threading.Event, *, host: str, port: int, **options: Any
+) -> int:
+    """The API and web pages until ``stop``; ``options`` are ``ApiSettings.resolve``'s."""
+    from pos_central.api.app import create_app
+    from pos_central.api.server import ApiServer, ServerLimits
+    from pos_central.api.settings import ApiSettings
 
-    checks = HealthChecks(db_url=config.db_url, amqp_url=config.amqp_url)
-    api_metrics = ApiMetrics(
-        db_url=config.db_url, amqp_url=config.amqp_url, topology=Topology(config.prefix)
+    settings = ApiSettings.resolve(config, **options)
+    limits = ServerLimits(
+        request_timeout=settings.request_timeout,
+        keep_alive=settings.keep_alive,
+        max_connections=settings.max_connections,
+        tls_cert=settings.tls_cert,
+        tls_key=settings.tls_key,
+        forwarded_allow_ips=settings.behind_proxy,
     )
-    server = start_http_server(
-        host,
-        port,
-        checks=checks,
-        metrics=[api_metrics.exposition],
-        catalog_db_url=config.db_url,
-        api_metrics=api_metrics,
-        # From the environment, never a flag: command lines are visible to every user.
-        api_token=os.environ.get(API_TOKEN_ENV) or None,
-    )
-    log.info("API escuchando", extra={"host": host, "port": server.server_address[1]})
+    if settings.open_access:
+        log.warning("API abierta (--open): /v1/* se lee sin token; solo para un laboratorio")
+    server = ApiServer(create_app(settings), host, port, limits).start()
+    log.info("API escuchando", extra={"url": server.url})
     stop.wait()
-    server.shutdown()
+    server.stop()
     return 0
 
 

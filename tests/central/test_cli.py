@@ -15,12 +15,12 @@ import pytest
 from pos_central.catalog import save_catalog
 from pos_central.cli import main
 from pos_central.config import CentralConfig, ConfigError, psycopg_conninfo, redact, sqlalchemy_url
-from pos_central.http import HealthChecks, start_http_server
 from pos_central.topology import Topology, delete_topology
 from pos_contracts import CatalogProduct, wire
 
+from .api_support import settings_for
 from .conftest import Broker, query, scalar, wait_until
-from .test_http import get, serving
+from .test_http import free_port, get, serving
 
 ROOT = Path(__file__).parents[2]
 
@@ -130,14 +130,10 @@ def test_the_snapshot_needs_the_token_when_one_is_configured(
     save_catalog(
         central_db, [CatalogProduct("A1", "Té", 100, "21", False, None, None, ())], source="t"
     )
-    server = start_http_server(
-        "127.0.0.1",
-        0,
-        checks=HealthChecks(central_db, broker.url),
-        metrics=[],
-        catalog_db_url=central_db,
-        api_token="s3creto",
-    )
+    from pos_central.api.app import create_app
+    from pos_central.api.server import ApiServer
+
+    server = ApiServer(create_app(settings_for(central_db, broker, till_token="s3creto")))
     with serving(server) as base:
         assert get(f"{base}{wire.SNAPSHOT_PATH}")[0] == 401
         assert get(f"{base}{wire.SNAPSHOT_PATH}", {"Authorization": "Bearer otro"})[0] == 401
@@ -151,12 +147,7 @@ def test_the_ingest_command_serves_its_own_metrics(central_db: str, broker: Brok
 
     till = SimulatedTerminal(seed=51)
     broker.publish(till.sale() for _ in range(3))
-    probe = start_http_server(
-        "127.0.0.1", 0, checks=HealthChecks(central_db, broker.url), metrics=[], catalog_db_url=None
-    )
-    port = probe.server_address[1]
-    probe.shutdown()
-    probe.server_close()
+    port = free_port()
     process = subprocess.Popen(
         [
             sys.executable,

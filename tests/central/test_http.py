@@ -5,50 +5,52 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from http.server import ThreadingHTTPServer
 
+import httpx
 import pytest
 
+from pos_central.api.probes import HealthChecks, probe_app
+from pos_central.api.server import ApiServer
 from pos_central.catalog import save_catalog
-from pos_central.http import ApiMetrics, HealthChecks, start_http_server
 from pos_contracts import CatalogProduct, default_registry, wire
 from pos_contracts.testing import SimulatedTerminal
 
+from . import api_support
 from .conftest import Broker, running_ingest, wait_until
 
 pytestmark = pytest.mark.services
 
 
 @contextmanager
-def serving(server: ThreadingHTTPServer) -> Iterator[str]:
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+def serving(server: ApiServer) -> Iterator[str]:
+    with server:
+        yield server.url
 
 
-def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+def get(
+    url: str, headers: dict[str, str] | None = None
+) -> tuple[int, Mapping[str, str], bytes]:
+    """Status, headers (names case-blind, as HTTP says) and body."""
     request = urllib.request.Request(url, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, httpx.Headers(dict(response.headers)), response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, httpx.Headers(dict(error.headers)), error.read()
 
 
-def api(central_db: str, broker: Broker) -> ThreadingHTTPServer:
-    metrics = ApiMetrics(db_url=central_db, amqp_url=broker.url, topology=broker.topology)
-    return start_http_server(
-        "127.0.0.1",
-        0,
-        checks=HealthChecks(central_db, broker.url),
-        metrics=[metrics.exposition],
-        catalog_db_url=central_db,
-        api_metrics=metrics,
-    )
+def api(central_db: str, broker: Broker) -> ApiServer:
+    from pos_central.api.app import create_app
+
+    settings = api_support.settings_for(central_db, broker, open_access=True)
+    return ApiServer(create_app(settings))
+
+
+def probes(checks: HealthChecks, metrics: list[Callable[[], bytes]] | None = None) -> ApiServer:
+    """The ingest's own server: probes only."""
+    return ApiServer(probe_app(checks, metrics or []))
 
 
 def test_health_ready_and_unknown_paths(central_db: str, broker: Broker) -> None:
@@ -67,9 +69,7 @@ def test_health_ready_and_unknown_paths(central_db: str, broker: Broker) -> None
 def test_not_ready_names_what_is_unreachable(central_db: str, broker: Broker) -> None:
     unreachable_db = central_db.replace("127.0.0.1:5432", "127.0.0.1:9")
     checks = HealthChecks(unreachable_db, broker.url, timeout=1)
-    with serving(
-        start_http_server("127.0.0.1", 0, checks=checks, metrics=[], catalog_db_url=None)
-    ) as base:
+    with serving(probes(checks)) as base:
         status, _, body = get(f"{base}/ready")
         answer = json.loads(body)
         assert status == 503
@@ -91,13 +91,7 @@ def test_api_metrics_report_what_is_stored_and_dead_lettered(
             lambda: ingest.counter("pos_central_events_ingested_total", type="sale.completed") == 4
         )
         with serving(
-            start_http_server(
-                "127.0.0.1",
-                0,
-                checks=HealthChecks(central_db, broker.url),
-                metrics=[ingest.metrics.exposition],
-                catalog_db_url=None,
-            )
+            probes(HealthChecks(central_db, broker.url), [ingest.metrics.exposition])
         ) as base:
             ingest_metrics = get(f"{base}/metrics")[2].decode()
     assert 'pos_central_events_ingested_total{type="sale.completed"} 4.0' in ingest_metrics
@@ -168,23 +162,29 @@ def test_serve_command_answers_until_stopped(central_db: str, broker: Broker) ->
 
     stop = threading.Event()
     config = CentralConfig(db_url=central_db, amqp_url=broker.url, prefix=broker.topology.prefix)
-    port_holder = start_http_server(
-        "127.0.0.1", 0, checks=HealthChecks(central_db, broker.url), metrics=[], catalog_db_url=None
-    )
-    port = port_holder.server_address[1]
-    port_holder.shutdown()
-    port_holder.server_close()
+    port = free_port()
     thread = threading.Thread(
-        target=commands.serve, args=(config, stop), kwargs={"host": "127.0.0.1", "port": port}
+        target=commands.serve,
+        args=(config, stop),
+        kwargs={"host": "127.0.0.1", "port": port, "environ": {}},
     )
     thread.start()
     try:
-        wait_until(lambda: _answers(f"http://127.0.0.1:{port}/health"), timeout=10)
+        wait_until(lambda: _answers(f"http://127.0.0.1:{port}/health"), timeout=30)
         assert get(f"http://127.0.0.1:{port}/ready")[0] == 200
+        assert get(f"http://127.0.0.1:{port}{wire.SNAPSHOT_PATH}")[0] == 401  # no token given
     finally:
         stop.set()
         thread.join(timeout=10)
     assert not thread.is_alive()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def _answers(url: str) -> bool:

@@ -26,10 +26,12 @@ import psycopg
 import pytest
 from sqlalchemy import select, text, update
 
+from pos_central.api.app import create_app
+from pos_central.api.server import ApiServer
+from pos_central.api.settings import ApiSettings
 from pos_central.catalog import import_catalog_file
 from pos_central.config import psycopg_conninfo
 from pos_central.database import migrate
-from pos_central.http import HealthChecks, start_http_server
 from pos_central.ingest.consumer import IngestConsumer, IngestSettings
 from pos_central.report import build_daily_report
 from pos_central.topology import Topology, declare_topology, delete_topology
@@ -96,16 +98,16 @@ def central(pg_database: str, amqp_url: str, unique_name: str) -> Iterator[Centr
     stop = threading.Event()
     thread = threading.Thread(target=consumer.run, args=(stop,), daemon=True)
     thread.start()
-    server = start_http_server("127.0.0.1", 0, checks=HealthChecks(db_url=pg_database,
-                                                                  amqp_url=amqp_url),
-                               metrics=[], catalog_db_url=pg_database)
-    api = f"http://127.0.0.1:{server.server_address[1]}"
+    settings = ApiSettings(db_url=pg_database, amqp_url=amqp_url, topology=topology,
+                           open_access=True, collect_dead_letters=False)
+    server = ApiServer(create_app(settings)).start()
+    api = server.url
     try:
         yield Central(pg_database, amqp_url, topology, api)
     finally:
         stop.set()
         thread.join(10)
-        server.shutdown()
+        server.stop()
         with pika.BlockingConnection(pika.URLParameters(amqp_url)) as conn:
             queues = [topology.till_catalog_queue("S001", "T01")]
             delete_topology(conn.channel(), topology, queues)

@@ -1,0 +1,1 @@
+"""The versioned REST API under ``/v1``, one router per resource."""
