@@ -26,7 +26,8 @@ import platform
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from pos_central.database import migrate
 from pos_central.ingest.consumer import IngestConsumer, IngestSettings
 from pos_central.logs import INGEST_SERVICE, configure_logging
 from pos_central.metrics import IngestMetrics
+from pos_central.tills import TillRegistry
 from pos_central.topology import Topology, declare_topology, delete_topology
 from pos_contracts.testing import SimulatedTerminal
 
@@ -95,26 +97,63 @@ class BatchTimer:
         self.samples.append(seconds)
 
 
-def make_events(count: int) -> list[tuple[str, bytes]]:
+def make_events(count: int) -> list[tuple[str, str, bytes]]:
+    """(event_id, terminal_id, body), the terminals interleaved as a chain's tills are."""
     tills = [SimulatedTerminal("S001", f"T{n:02d}", seed=n) for n in range(1, TERMINALS + 1)]
     events = [tills[i % TERMINALS].sale() for i in range(count)]
-    return [(event.event_id, event.to_json()) for event in events]
+    return [(event.event_id, event.terminal_id, event.to_json()) for event in events]
 
 
 def prepublish(
-    channel: Any, exchange: str, routing_key: str, queue: str, events: list[tuple[str, bytes]]
+    channel: Any,
+    exchange: str,
+    routing_key: str,
+    queue: str,
+    events: list[tuple[str, str, bytes]],
+    tills: dict[str, tuple[Any, str]] | None = None,
 ) -> None:
-    for event_id, body in events:
-        channel.basic_publish(
+    """Publish ``events``; with ``tills`` (terminal -> (channel, user)) each through its own
+    till's connection with its user_id, as production does (the ingest checks it)."""
+    for event_id, terminal_id, body in events:
+        sender, user_id = (channel, None) if tills is None else tills[terminal_id]
+        sender.basic_publish(
             exchange,
             routing_key,
             body,
             pika.BasicProperties(
-                delivery_mode=2, content_type="application/json", message_id=event_id
+                delivery_mode=2,
+                content_type="application/json",
+                message_id=event_id,
+                user_id=user_id,
             ),
         )
     while channel.queue_declare(queue, passive=True).method.message_count < len(events):
         time.sleep(0.1)
+
+
+@contextmanager
+def till_connections(
+    db_url: str, topology: Topology
+) -> Iterator[dict[str, tuple[Any, str]]]:
+    """Every benchmark terminal registered (its own broker user), one connection each."""
+    registry = TillRegistry(db_url, AMQP_URL, topology)
+    connections = []
+    try:
+        found: dict[str, tuple[Any, str]] = {}
+        for n in range(1, TERMINALS + 1):
+            terminal = f"T{n:02d}"
+            user = registry.register("S001", terminal)
+            url = user.amqp_url.replace("@", f":{user.password}@", 1)
+            connection = pika.BlockingConnection(pika.URLParameters(url))
+            connections.append(connection)
+            found[terminal] = (connection.channel(), user.user)
+        yield found
+    finally:
+        for connection in connections:
+            connection.close()
+        for user in registry.admin.users():
+            if user.startswith(topology.prefix):
+                registry.admin.delete_user(user)
 
 
 def run_ingest(
@@ -433,10 +472,16 @@ def _measure(
         declare_topology(channel, topology)
         channel.queue_declare(raw_queue, durable=True, arguments={"x-queue-type": "quorum"})
         events = make_events(count)
-        lines = [len(json.loads(body)["payload"]["lines"]) for _, body in events]
-        prepublish(
-            channel, topology.events_exchange, "sale.completed", topology.ingest_queue, events
-        )
+        lines = [len(json.loads(body)["payload"]["lines"]) for _, _, body in events]
+        with till_connections(db_url, topology) as tills:
+            prepublish(
+                channel,
+                topology.events_exchange,
+                "sale.completed",
+                topology.ingest_queue,
+                events,
+                tills,
+            )
         prepublish(channel, "", raw_queue, raw_queue, events)
         with psycopg.connect(db_url.replace("+psycopg", ""), autocommit=True) as db:
             db.execute("CREATE TABLE raw_events (message_id text, body jsonb)")
@@ -456,7 +501,8 @@ def _measure(
         if stored is None or stored[0] != count:
             raise RuntimeError(f"expected {count} sales in PostgreSQL, found {stored}")
     finally:
-        delete_topology(channel, topology, [raw_queue])
+        queues = [topology.till_catalog_queue("S001", f"T{n:02d}") for n in range(1, TERMINALS + 1)]
+        delete_topology(channel, topology, [raw_queue, *queues])
         connection.close()
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')

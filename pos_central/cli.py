@@ -1,4 +1,5 @@
-"""``pos-central``: migrate, provision, ingest, serve, catalog import, report daily.
+"""``pos-central``: migrate, provision, ingest, serve, catalog import, till add/revoke/list,
+report daily.
 
 Every command takes ``--db-url`` (else ``POS_CENTRAL_DB_URL``), ``--amqp-url`` (else
 ``POS_AMQP_URL``) and ``--prefix`` (else ``POS_CENTRAL_PREFIX``) for the broker names.
@@ -50,6 +51,13 @@ def _parser() -> argparse.ArgumentParser:
         help="serve /health, /ready and /metrics of the ingest (worker n on PORT+n)",
     )
     ingest.add_argument("--http-host", default="127.0.0.1")
+    ingest.add_argument(
+        "--accept-unregistered",
+        action="store_true",
+        help="also apply events of broker users that are no registered till (a lab, or "
+        "while tills move to their own users); registered tills still speak only for "
+        "themselves",
+    )
     serve = commands.add_parser("serve", parents=[common], help="HTTP API and web pages")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
@@ -72,6 +80,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     catalog_import = catalog.add_parser("import", parents=[common], help="import a catalog CSV")
     catalog_import.add_argument("file", type=Path)
+    till = commands.add_parser("till", help="tills' own broker users").add_subparsers(
+        dest="till_command", required=True
+    )
+    for name, text in (
+        ("add", "register a till (again): its own broker user; prints the password once"),
+        ("revoke", "remove a till's broker user"),
+    ):
+        one = till.add_parser(name, parents=[common], help=text)
+        one.add_argument("--store", required=True, help="store id, e.g. S001")
+        one.add_argument("--terminal", required=True, help="terminal id, e.g. T01")
+        if name == "add":
+            one.add_argument("--json", action="store_true", help="JSON to stdout")
+    till.add_parser("list", parents=[common], help="registered tills and their users")
     report = commands.add_parser("report", help="reports").add_subparsers(
         dest="report_command", required=True
     )
@@ -115,6 +136,7 @@ def _run(args: argparse.Namespace, config: CentralConfig) -> int:
             http_port=args.http_port,
             http_host=args.http_host,
             workers=args.workers,
+            accept_unregistered=args.accept_unregistered,
         )
     if args.command == "serve":
         return commands.serve(
@@ -131,6 +153,12 @@ def _run(args: argparse.Namespace, config: CentralConfig) -> int:
         )
     if args.command == "catalog":
         return commands.catalog_import(config, args.file)
+    if args.command == "till":
+        if args.till_command == "add":
+            return commands.till_add(config, args.store, args.terminal, as_json=args.json)
+        if args.till_command == "revoke":
+            return commands.till_revoke(config, args.store, args.terminal)
+        return commands.till_list(config)
     if args.command == "report":
         return commands.daily_report(config, args.date, as_json=args.json, pdf=args.pdf)
     raise AssertionError(args.command)

@@ -10,7 +10,7 @@ import threading
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pika
 import pika.exceptions
@@ -23,6 +23,9 @@ from pos_central.ingest.settings import IngestSettings
 from pos_central.logs import INGEST_SERVICE, configure_logging
 from pos_central.metrics import IngestMetrics
 from pos_central.topology import Topology, declare_topology
+
+if TYPE_CHECKING:
+    from pos_central.tills import TillRegistry
 
 log = logging.getLogger("pos_central.cli")
 
@@ -69,8 +72,14 @@ def ingest(
     http_port: int | None,
     http_host: str = "127.0.0.1",
     workers: int = 1,
+    accept_unregistered: bool = False,
 ) -> int:
-    settings = IngestSettings(batch_size=batch_size, batch_wait=batch_wait, prefetch=prefetch)
+    settings = IngestSettings(
+        batch_size=batch_size,
+        batch_wait=batch_wait,
+        prefetch=prefetch,
+        accept_unregistered=accept_unregistered,
+    )
     if workers > 1:
         from pos_central.ingest.workers import run_workers
 
@@ -190,4 +199,58 @@ def daily_report(config: CentralConfig, day: date, *, as_json: bool, pdf: Path |
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         print(render_text(report))
+    return 0
+
+
+def _registry(config: CentralConfig) -> TillRegistry:
+    from pos_central.tills import TillRegistry
+
+    return TillRegistry(config.db_url, config.amqp_url, Topology(config.prefix))
+
+
+def till_add(config: CentralConfig, store_id: str, terminal_id: str, *, as_json: bool) -> int:
+    """Register a till (or register it again: new user and password, the old one removed)
+    and print its credentials, once."""
+    from pos_central.broker_admin import BrokerAdminError
+    from pos_central.tills import TillRegistryError, describe_credentials
+
+    try:
+        credentials = _registry(config).register(store_id, terminal_id)
+    except (BrokerAdminError, TillRegistryError, DatabaseUnavailable, ValueError) as error:
+        return _fail(str(error))
+    if as_json:
+        print(json.dumps(describe_credentials(credentials), ensure_ascii=False, indent=2))
+        return 0
+    print(
+        f"Caja {store_id}/{terminal_id} registrada (registro n.º {credentials.generation}).\n"
+        f"  usuario:    {credentials.user}\n"
+        f"  contraseña: {credentials.password}\n"
+        f"  servidor:   {credentials.amqp_url}\n"
+        "La contraseña no se vuelve a mostrar. En la caja:\n"
+        f"  pos-desktop sync configure --store-id {store_id} --terminal-id {terminal_id} "
+        f"--amqp-url '{credentials.amqp_url}' --password-stdin"
+    )
+    return 0
+
+
+def till_revoke(config: CentralConfig, store_id: str, terminal_id: str) -> int:
+    from pos_central.broker_admin import BrokerAdminError
+    from pos_central.tills import TillRegistryError
+
+    try:
+        users = _registry(config).revoke(store_id, terminal_id)
+    except (BrokerAdminError, TillRegistryError, DatabaseUnavailable) as error:
+        return _fail(str(error))
+    print(f"Caja {store_id}/{terminal_id} dada de baja: usuario(s) {', '.join(users)} eliminados.")
+    return 0
+
+
+def till_list(config: CentralConfig) -> int:
+    try:
+        tills = _registry(config).tills()
+    except DatabaseUnavailable as error:
+        return _fail(str(error))
+    for till in tills:
+        state = "activa" if till.revoked_at is None else f"baja {till.revoked_at:%Y-%m-%d %H:%M}"
+        print(f"{till.store_id}/{till.terminal_id}  {till.user}  {state}")
     return 0

@@ -25,6 +25,7 @@ import psycopg
 from psycopg import errors as pg_errors
 
 from pos_central.database import DatabaseUnavailable
+from pos_central.ingest.identity import TillIdentities
 from pos_central.ingest.progress import JournalBreak, update_progress
 from pos_central.ingest.writers import BATCH_STATEMENT, WRITERS
 from pos_contracts import Envelope, InvalidEvent
@@ -52,17 +53,21 @@ class Received:
 
     envelope: Envelope
     json: str
+    user_id: str | None = None
+    """The AMQP ``user_id`` it was published with (RabbitMQ verified it)."""
 
     @classmethod
-    def of(cls, envelope: Envelope, body: bytes | None = None) -> Received:
+    def of(
+        cls, envelope: Envelope, body: bytes | None = None, user_id: str | None = None
+    ) -> Received:
         """From a message body, or re-encoded when there is none or it is not plain UTF-8
         JSON (a BOM, UTF-16: valid JSON, but not text PostgreSQL's jsonb accepts)."""
         if body is not None and body[:1] == b"{":
             try:
-                return cls(envelope, body.decode("utf-8"))
+                return cls(envelope, body.decode("utf-8"), user_id)
             except UnicodeDecodeError:
                 pass
-        return cls(envelope, envelope.to_json().decode("utf-8"))
+        return cls(envelope, envelope.to_json().decode("utf-8"), user_id)
 
 
 @dataclass(frozen=True)
@@ -85,10 +90,15 @@ class BatchApplier:
     """Writes batches through one connection (autocommit off)."""
 
     def __init__(
-        self, connection: psycopg.Connection[Any], *, before_commit: CommitHook | None = None
+        self,
+        connection: psycopg.Connection[Any],
+        *,
+        before_commit: CommitHook | None = None,
+        identities: TillIdentities | None = None,
     ) -> None:
         self.connection = connection
         self.before_commit = before_commit
+        self.identities = identities or TillIdentities()
         self._known_terminals: set[tuple[str, str]] = set()
 
     def apply(self, events: Sequence[Received]) -> AppliedBatch:
@@ -125,12 +135,15 @@ class BatchApplier:
     def _in_transaction(self, events: Sequence[Received]) -> AppliedBatch:
         outcomes: list[Outcome | None] = [None] * len(events)
         candidates: dict[str, int] = {}
-        for index, event in enumerate(events):
-            if event.envelope.event_id in candidates:
-                outcomes[index] = DUPLICATE  # the same message twice in one batch
-            else:
-                candidates[event.envelope.event_id] = index
         with self.connection.cursor() as cursor:
+            judged = self.identities.judge(cursor, [(e.envelope, e.user_id) for e in events])
+            for index, (event, refusal) in enumerate(zip(events, judged, strict=True)):
+                if refusal is not None:
+                    outcomes[index] = refusal
+                elif event.envelope.event_id in candidates:
+                    outcomes[index] = DUPLICATE  # the same message twice in one batch
+                else:
+                    candidates[event.envelope.event_id] = index
             # In event_id order: two workers inserting the same ids (a till re-sent its
             # outbox) then wait for each other in one order instead of deadlocking.
             ordered = sorted(candidates.values(), key=lambda i: events[i].envelope.event_id)

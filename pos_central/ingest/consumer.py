@@ -41,6 +41,7 @@ from pos_central.ingest.apply import (
     CommitHook,
     Received,
 )
+from pos_central.ingest.identity import TillIdentities
 from pos_central.ingest.settings import IngestSettings as IngestSettings
 from pos_central.ingest.writers import WRITERS
 from pos_central.logs import EACH
@@ -113,6 +114,7 @@ class IngestConsumer:
         self.metrics = metrics or IngestMetrics()
         self.hooks = hooks or IngestHooks()
         self._connected = False
+        self._identities = TillIdentities(accept_unregistered=self.settings.accept_unregistered)
         self.ready = threading.Event()
         """Set while consuming with both PostgreSQL and RabbitMQ connected."""
 
@@ -150,7 +152,11 @@ class IngestConsumer:
     def _session(self, stop: threading.Event) -> None:
         db = connect(self.db_url)
         try:
-            applier = BatchApplier(db, before_commit=self.hooks.before_commit)
+            applier = BatchApplier(
+                db,
+                before_commit=self.hooks.before_commit,
+                identities=self._identities,
+            )
             connection = pika.BlockingConnection(pika.URLParameters(self.amqp_url))
             try:
                 session = _Session(connection.channel())
@@ -251,7 +257,11 @@ class IngestConsumer:
             except InvalidEvent as error:
                 rejected.append((delivery, error))
         applied = database.submit(
-            applier.apply, [Received.of(env, delivery.body) for delivery, env in valid]
+            applier.apply,
+            [
+                Received.of(env, delivery.body, delivery.properties.user_id)
+                for delivery, env in valid
+            ],
         )
         return _Batch(batch, valid, rejected, applied, started)
 

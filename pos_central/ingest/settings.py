@@ -20,3 +20,7 @@ class IngestSettings:
     """Batches handed to PostgreSQL and not yet acked, besides the one being read."""
     backoff_initial: float = 0.5
     backoff_max: float = 30.0
+    accept_unregistered: bool = False
+    """Accept events whose broker user is no registered till (guest, a shared account):
+    a lab, or while the tills move to their own users. Registered tills are still held
+    to their own store and terminal."""

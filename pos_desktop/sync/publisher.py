@@ -252,6 +252,7 @@ class OutboxPublisher:
         self._deadline: float | None = None
         self._channel_error: str | None = None  # why the broker closed our channel
         self._config_error: str | None = None  # a problem only a person can fix
+        self._user_id: str | None = None  # the broker user, sent as each message's user_id
 
     def _session(self, deadline: float | None = None) -> None:
         self._reset_session()
@@ -269,6 +270,9 @@ class OutboxPublisher:
         params.connection_attempts = 1
         params.socket_timeout = 5
         params.client_properties = {"connection_name": self.settings.connection_name}
+        # Every message carries the user it is published as: RabbitMQ refuses a user_id
+        # that is not the connection's, and central holds that user to this terminal.
+        self._user_id = str(getattr(params.credentials, "username", "") or "") or None
         conn = SelectConnection(
             params,
             on_open_callback=self._on_open,
@@ -419,6 +423,7 @@ class OutboxPublisher:
             type=event.type,
             timestamp=_epoch(event.occurred_at),
             app_id=self.app_id,
+            user_id=self._user_id,
             headers={
                 TRACEPARENT_HEADER: event.traceparent,
                 "store_id": event.store_id,

@@ -6,13 +6,15 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pika
 import psycopg
 import pytest
+from conftest import require_service
 
+from pos_central.broker_admin import BrokerAdmin
 from pos_central.config import psycopg_conninfo
 from pos_central.database import migrate
 from pos_central.ingest.consumer import IngestConsumer, IngestHooks, IngestSettings
@@ -21,8 +23,14 @@ from pos_central.topology import Topology, declare_topology, delete_topology
 from pos_contracts import Envelope
 
 FAST = IngestSettings(
-    batch_size=50, batch_wait=0.02, prefetch=200, backoff_initial=0.1, backoff_max=0.5
+    batch_size=50,
+    batch_wait=0.02,
+    prefetch=200,
+    backoff_initial=0.1,
+    backoff_max=0.5,
+    accept_unregistered=True,  # these tests publish as guest; test_till_identity does not
 )
+STRICT = replace(FAST, accept_unregistered=False)
 
 
 def wait_until(
@@ -54,6 +62,8 @@ class Broker:
     topology: Topology
     channel: Any
     till_queues: list[str] = field(default_factory=list)
+    admin: BrokerAdmin | None = None
+    """Set by the ``admin`` fixture: users named with the prefix are deleted afterwards."""
 
     def publish(
         self, messages: Iterable[Envelope | bytes], routing_key: str = "sale.completed"
@@ -109,6 +119,18 @@ def broker(amqp_url: str, unique_name: str) -> Iterator[Broker]:
             channel = connection.channel()
         delete_topology(channel, topology, found.till_queues)
         connection.close()
+        if found.admin is not None:  # till users this test registered
+            for user in found.admin.users():
+                if user.startswith(topology.prefix):
+                    found.admin.delete_user(user)
+
+
+@pytest.fixture
+def admin(broker: Broker) -> BrokerAdmin:
+    """RabbitMQ's management API (plugin rabbitmq_management on 15672; .ci/run enables it)."""
+    require_service("RabbitMQ management API", "127.0.0.1", 15672)
+    broker.admin = BrokerAdmin.for_amqp(broker.url)
+    return broker.admin
 
 
 class RunningIngest:

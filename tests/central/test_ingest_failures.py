@@ -26,9 +26,10 @@ ROOT = Path(__file__).parents[2]
 
 
 def ingest_command(db_url: str, broker: Broker, *options: str) -> list[str]:
-    """``pos-central ingest`` on this test's database and topology."""
+    """``pos-central ingest`` on this test's database and topology (events published as
+    guest: --accept-unregistered)."""
     return [
-        *(sys.executable, "-m", "pos_central.cli", "ingest", *options),
+        *(sys.executable, "-m", "pos_central.cli", "ingest", "--accept-unregistered", *options),
         *("--db-url", db_url, "--amqp-url", broker.url, "--prefix", broker.topology.prefix),
     ]
 
@@ -89,7 +90,8 @@ _CRASHING_INGEST = textwrap.dedent("""
 
     IngestConsumer(db_url=db_url, amqp_url=amqp_url, topology=Topology(prefix),
                    hooks=IngestHooks(**{moment: die}),
-                   settings=IngestSettings(batch_size=40, batch_wait=0.5)).run(threading.Event())
+                   settings=IngestSettings(batch_size=40, batch_wait=0.5,
+                                           accept_unregistered=True)).run(threading.Event())
 """)
 
 

@@ -20,20 +20,24 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pika
 import psycopg
 import pytest
+from conftest import require_service
 from sqlalchemy import select, text, update
 
 from pos_central.api.app import create_app
 from pos_central.api.server import ApiServer
 from pos_central.api.settings import ApiSettings
+from pos_central.broker_admin import BrokerAdmin
 from pos_central.catalog import import_catalog_file
 from pos_central.config import psycopg_conninfo
 from pos_central.database import migrate
 from pos_central.ingest.consumer import IngestConsumer, IngestSettings
 from pos_central.report import build_daily_report
+from pos_central.tills import TillCredentials, TillRegistry
 from pos_central.topology import Topology, declare_topology, delete_topology
 from pos_desktop.app import Till
 from pos_desktop.store.tables import outbox
@@ -66,6 +70,14 @@ class Central:
     amqp_url: str
     topology: Topology
     api_url: str
+    till_user: TillCredentials
+    """S001/T01's own broker user (pos-central till add): the ingest refuses anyone else."""
+
+    def as_till(self, url: str) -> str:
+        """``url`` (the broker, or a proxy in front of it) with the till's credentials."""
+        parts = urlsplit(url)
+        netloc = f"{self.till_user.user}:{self.till_user.password}@{parts.hostname}:{parts.port}"
+        return urlunsplit(parts._replace(netloc=netloc))
 
     def sales(self) -> int:
         return int(pg(self.db_url, "SELECT count(*) FROM sales")[0][0])
@@ -90,6 +102,9 @@ def central(pg_database: str, amqp_url: str, unique_name: str) -> Iterator[Centr
     topology = Topology(prefix=f"test-e2e-{unique_name}.")
     with pika.BlockingConnection(pika.URLParameters(amqp_url)) as conn:
         declare_topology(conn.channel(), topology)
+    require_service("RabbitMQ management API", "127.0.0.1", 15672)
+    admin = BrokerAdmin.for_amqp(amqp_url)
+    till_user = TillRegistry(pg_database, amqp_url, topology, admin).register("S001", "T01")
     consumer = IngestConsumer(
         db_url=pg_database, amqp_url=amqp_url, topology=topology,
         settings=IngestSettings(batch_size=200, batch_wait=0.02, prefetch=500,
@@ -103,11 +118,12 @@ def central(pg_database: str, amqp_url: str, unique_name: str) -> Iterator[Centr
     server = ApiServer(create_app(settings)).start()
     api = server.url
     try:
-        yield Central(pg_database, amqp_url, topology, api)
+        yield Central(pg_database, amqp_url, topology, api, till_user)
     finally:
         stop.set()
         thread.join(10)
         server.stop()
+        admin.delete_user(till_user.user)
         with pika.BlockingConnection(pika.URLParameters(amqp_url)) as conn:
             queues = [topology.till_catalog_queue("S001", "T01")]
             delete_topology(conn.channel(), topology, queues)
@@ -136,7 +152,7 @@ def proxy(amqp_url: str) -> Iterator[TcpProxy]:
 
 def configure(till: Till, central: Central, amqp_url: str) -> None:
     with till.uow() as uow:
-        uow.settings.set("sync.amqp_url", amqp_url)
+        uow.settings.set("sync.amqp_url", central.as_till(amqp_url))
         uow.settings.set("sync.prefix", central.topology.prefix)
         uow.settings.set("sync.central_url", central.api_url)
         uow.settings.set("sync.enabled", True)
@@ -268,7 +284,7 @@ def test_till_killed_after_the_confirm_but_before_marking_sends_again_and_applie
     total = outbox_count(till)
     env = {
         **os.environ,
-        "POS_AMQP_URL": amqp_url,
+        "POS_AMQP_URL": central.as_till(amqp_url),
         "POS_SYNC_PREFIX": central.topology.prefix,
         "POS_SYNC_TEST_CRASH": "after_confirm",  # the documented test hook
         "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",  # never a real keychain
