@@ -25,7 +25,7 @@ from .helpers import factura_b, today
 
 def authorize_once(wsfe: WsfeClient, sale: Comprobante) -> CaeAuthorization:
     """The recipe the till follows: on 'outcome unknown', ask ARCA before sending again."""
-    for _ in range(5):
+    for _ in range(10):
         try:
             recovered = wsfe.recover(sale)
             return recovered if recovered is not None else wsfe.authorize(sale)
@@ -48,31 +48,33 @@ def assert_authorized_once(wsfe: WsfeClient, sale: Comprobante, cae: str) -> Non
 ], ids=["timeout", "timeout-after-authorizing", "http500", "http500-after-authorizing",
         "authorize-then-drop", "drop"])
 def test_a_lost_answer_is_outcome_unknown_and_resolved_by_consulting(
-        impatient_wsfe: WsfeClient, standin: ArcaStandin, clock: ManualClock,
+        wsfe: WsfeClient, impatient_wsfe: WsfeClient, standin: ArcaStandin, clock: ManualClock,
         kind: FaultKind, processed: bool) -> None:
-    impatient_wsfe.authorize(factura_b(1, today(clock)))
+    # Only the faulted call is impatient: the stand-in never answers it in time, whatever the
+    # machine's load, so its outcome does not depend on timing.
+    wsfe.authorize(factura_b(1, today(clock)))
     sale = factura_b(2, today(clock))
     standin.faults.arm("FECAESolicitar", kind, processed=processed)
 
     with pytest.raises(ArcaOutcomeUnknown):
         impatient_wsfe.authorize(sale)
 
-    authorized = impatient_wsfe.recover(sale)
+    authorized = wsfe.recover(sale)
     assert (authorized is not None) == processed  # ARCA holds it exactly when it did the work
     if authorized is None:
-        authorized = impatient_wsfe.authorize(sale)
-    assert_authorized_once(impatient_wsfe, sale, authorized.cae)
-    assert impatient_wsfe.authorize(factura_b(3, today(clock))).number == 3  # nothing skipped
+        authorized = wsfe.authorize(sale)
+    assert_authorized_once(wsfe, sale, authorized.cae)
+    assert wsfe.authorize(factura_b(3, today(clock))).number == 3  # nothing skipped
 
 
-def test_the_recipe_authorizes_once_through_a_run_of_failures(impatient_wsfe, standin, clock
-                                                              ) -> None:
+def test_the_recipe_authorizes_once_through_a_run_of_failures(wsfe, impatient_wsfe, standin,
+                                                              clock) -> None:
     for kind in (FaultKind.DROP, FaultKind.TIMEOUT, FaultKind.HTTP_500):
         standin.faults.arm("FECAESolicitar", kind)
     for number in (1, 2, 3, 4):
         sale = factura_b(number, today(clock))
         assert authorize_once(impatient_wsfe, sale).number == number
-    assert impatient_wsfe.last_authorized(1, 6) == 4
+    assert wsfe.last_authorized(1, 6) == 4
 
 
 def test_a_held_answer_arrives_when_released(wsfe: WsfeClient, standin: ArcaStandin,
@@ -90,15 +92,15 @@ def test_a_held_answer_arrives_when_released(wsfe: WsfeClient, standin: ArcaStan
     assert [a.number for a in answers] == [1]
 
 
-def test_a_refused_connection_is_not_sent(impatient_wsfe, standin, clock) -> None:
-    impatient_wsfe.last_authorized(1, 6)  # logged in, connection pooled
+def test_a_refused_connection_is_not_sent(wsfe, standin, clock) -> None:
+    wsfe.last_authorized(1, 6)  # logged in, connection pooled
     standin.make_unreachable()
 
     with pytest.raises(ArcaNotSent):
-        impatient_wsfe.authorize(factura_b(1, today(clock)))
+        wsfe.authorize(factura_b(1, today(clock)))
 
     standin.make_reachable()
-    assert impatient_wsfe.authorize(factura_b(1, today(clock))).number == 1
+    assert wsfe.authorize(factura_b(1, today(clock))).number == 1
 
 
 def test_nothing_listening_is_not_sent(wsaa) -> None:
@@ -109,7 +111,7 @@ def test_nothing_listening_is_not_sent(wsaa) -> None:
             wsfe.dummy()
 
 
-def test_faults_can_be_armed_over_the_admin_endpoint(impatient_wsfe, standin, clock) -> None:
+def test_faults_can_be_armed_over_the_admin_endpoint(wsfe, standin, clock) -> None:
     admin = standin.admin_url
     assert admin is not None
     httpx.post(f"{admin}/admin/faults", json={"operation": "FECAESolicitar",
@@ -117,13 +119,13 @@ def test_faults_can_be_armed_over_the_admin_endpoint(impatient_wsfe, standin, cl
     assert httpx.get(f"{admin}/admin/status").json()["faults"] == {"FECAESolicitar": ["http500"]}
 
     with pytest.raises(ArcaOutcomeUnknown):
-        impatient_wsfe.authorize(factura_b(1, today(clock)))
+        wsfe.authorize(factura_b(1, today(clock)))
 
     httpx.post(f"{admin}/admin/unreachable").raise_for_status()
     with pytest.raises(ArcaNotSent):
-        impatient_wsfe.last_authorized(1, 6)
+        wsfe.last_authorized(1, 6)
     httpx.post(f"{admin}/admin/reachable").raise_for_status()
-    assert impatient_wsfe.last_authorized(1, 6) == 0
+    assert wsfe.last_authorized(1, 6) == 0
 
 
 class socket_without_listener:  # noqa: N801 - reads as a context manager
