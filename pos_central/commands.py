@@ -20,9 +20,10 @@ from pos_central.database import DatabaseUnavailable
 from pos_central.database import migrate as run_migrations
 from pos_central.ingest.consumer import IngestConsumer
 from pos_central.ingest.settings import IngestSettings
-from pos_central.logs import INGEST_SERVICE, configure_logging
+from pos_central.logs import API_SERVICE, INGEST_SERVICE, configure_logging
 from pos_central.metrics import IngestMetrics
 from pos_central.topology import Topology, declare_topology
+from pos_common import tracing
 
 if TYPE_CHECKING:
     from pos_central.tills import TillRegistry
@@ -110,6 +111,7 @@ def _ingest(
     http_port: int | None,
     http_host: str,
 ) -> int:
+    tracing.setup(INGEST_SERVICE)  # on only when the OTEL_* variables ask
     metrics = IngestMetrics()
     consumer = IngestConsumer(
         db_url=config.db_url,
@@ -143,6 +145,7 @@ def serve(
     from pos_central.api.settings import ApiSettings
 
     settings = ApiSettings.resolve(config, **options)
+    tracing.setup(API_SERVICE)  # on only when the OTEL_* variables ask
     limits = ServerLimits(
         request_timeout=settings.request_timeout,
         keep_alive=settings.keep_alive,

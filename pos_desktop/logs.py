@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pos_common import tracing
+
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
 
 
@@ -75,6 +77,7 @@ def setup_logging(
         h._pos = True  # type: ignore[attr-defined]
         root.addHandler(h)
     root.setLevel(level)
+    tracing.setup(service)  # traces too, when the OTEL_* variables ask for them
 
 
 def bind_identity(store_id: str, terminal_id: str) -> None:

@@ -16,6 +16,7 @@ from pos_central.api.probes import ApiMetrics, HealthChecks, not_found_as_before
 from pos_central.api.routers import snapshot
 from pos_central.api.settings import ApiSettings
 from pos_central.database import DatabaseUnavailable
+from pos_common import tracing
 
 log = logging.getLogger("pos_central.api")
 
@@ -61,6 +62,10 @@ def create_app(settings: ApiSettings) -> FastAPI:
     not_found_as_before(app)
     _errors_as_json(app)
     app.add_middleware(_Measured, metrics=metrics)
+    if tracing.enabled():
+        from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+        FastAPIInstrumentor.instrument_app(app, tracer_provider=tracing.provider())
     return app
 
 

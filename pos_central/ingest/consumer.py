@@ -47,6 +47,7 @@ from pos_central.ingest.writers import WRITERS
 from pos_central.logs import EACH
 from pos_central.metrics import IngestMetrics
 from pos_central.topology import Topology
+from pos_common import tracing
 from pos_contracts import Envelope, InvalidEvent, parse_envelope
 from pos_contracts.wire import REJECT_REASON_HEADER
 
@@ -257,7 +258,7 @@ class IngestConsumer:
             except InvalidEvent as error:
                 rejected.append((delivery, error))
         applied = database.submit(
-            applier.apply,
+            tracing.traced_apply(applier.apply, valid, started),  # itself when tracing is off
             [
                 Received.of(env, delivery.body, delivery.properties.user_id)
                 for delivery, env in valid

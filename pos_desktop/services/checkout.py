@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from pos_common import tracing
 from pos_desktop.config import Identity
 from pos_desktop.domain.sale import Sale, SaleStatus
 from pos_desktop.domain.shift import NoOpenShift
@@ -99,7 +100,7 @@ def complete_sale(
     """
     sale.complete()  # raises a DomainError before anything is written
     try:
-        with uow_factory() as uow:
+        with tracing.span("sale.commit"), uow_factory() as uow:  # the sale's trace starts here
             if require_shift:
                 shift_id = uow.shifts.open_id(identity.terminal_id)
                 if shift_id is None:

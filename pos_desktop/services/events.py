@@ -7,6 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from pos_common import tracing
 from pos_desktop.config import Identity
 from pos_desktop.store.uow import UnitOfWork
 
@@ -17,7 +18,11 @@ def local_now() -> str:
 
 
 def new_trace() -> tuple[str, str]:
-    """A fresh trace id and its ``traceparent`` header (version 00, sampled)."""
+    """A fresh trace id and its ``traceparent`` header (version 00, sampled); with
+    tracing on, the current span's (``sale.commit``), so its trace reaches head office."""
+    current = tracing.current_trace()
+    if current is not None:
+        return current
     trace_id = secrets.token_hex(16)
     return trace_id, f"00-{trace_id}-{secrets.token_hex(8)}-01"
 

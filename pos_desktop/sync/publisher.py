@@ -38,6 +38,7 @@ import pika.frame
 import pika.spec
 from pika.adapters.select_connection import SelectConnection
 
+from pos_common import tracing
 from pos_contracts.wire import CONTENT_TYPE, TRACEPARENT_HEADER
 from pos_desktop import __version__
 from pos_desktop.store.outbox import OutboxEvent, OutboxQueue
@@ -425,7 +426,7 @@ class OutboxPublisher:
             app_id=self.app_id,
             user_id=self._user_id,
             headers={
-                TRACEPARENT_HEADER: event.traceparent,
+                TRACEPARENT_HEADER: tracing.start_publish(event.traceparent),
                 "store_id": event.store_id,
                 "terminal_id": event.terminal_id,
                 "seq": event.seq,
@@ -465,6 +466,7 @@ class OutboxPublisher:
         elif tag in self._inflight:
             done.append(self._inflight.pop(tag))
         nacked = isinstance(method, pika.spec.Basic.Nack)
+        tracing.end_publish(done, refused=nacked)
         for event in done:
             returned = self._returned.pop(event.seq, None)
             if nacked:
