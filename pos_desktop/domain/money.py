@@ -58,6 +58,14 @@ def parse_decimal_pesos(text: str) -> int:
     return int((value * 100).to_integral_value(rounding=ROUND_HALF_UP))
 
 
+def format_decimal_pesos(cents: int) -> str:
+    """Centavos as a file or ARCA writes pesos (``1234.50``, dot decimal, no grouping): the
+    inverse of ``parse_decimal_pesos``, without passing through float."""
+    sign = "-" if cents < 0 else ""
+    pesos, rest = divmod(abs(cents), 100)
+    return f"{sign}{pesos}.{rest:02d}"
+
+
 def parse_quantity(text: str, *, weighed: bool) -> int:
     """Parse a quantity into milli-units. Units must be whole; weights take up to 3 decimals."""
     raw = text.strip().replace(",", ".")
