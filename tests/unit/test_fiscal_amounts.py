@@ -95,8 +95,9 @@ def test_amounts_that_do_not_add_up_cannot_be_made() -> None:
 
 def test_arca_tolerance_check_refuses_a_wrong_iva() -> None:
     assert iva_fits_rate(AlicIva(IvaRate.GENERAL, 10000, 2100))
-    assert iva_fits_rate(AlicIva(IvaRate.GENERAL, 10000, 2101))  # one centavo: accepted
-    assert not iva_fits_rate(AlicIva(IvaRate.GENERAL, 10000, 2102))
+    assert iva_fits_rate(AlicIva(IvaRate.GENERAL, 10003, 2100))  # 2100,63: under a centavo
+    assert not iva_fits_rate(AlicIva(IvaRate.GENERAL, 10000, 2101))  # a whole centavo off
+    assert not iva_fits_rate(AlicIva(IvaRate.GENERAL, 10000, 2099))
     assert not iva_fits_rate(AlicIva(IvaRate.ZERO, 10000, 2))
 
 
