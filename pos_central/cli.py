@@ -1,22 +1,20 @@
-"""``pos-central``: migrate, provision, ingest, serve, catalog import, till add/revoke/list,
-report daily.
-
-Every command takes ``--db-url`` (else ``POS_CENTRAL_DB_URL``), ``--amqp-url`` (else
-``POS_AMQP_URL``) and ``--prefix`` (else ``POS_CENTRAL_PREFIX``) for the broker names.
-"""
+"""``pos-central``: the head-office command line (its help text is ``DESCRIPTION``)."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
+from importlib.util import find_spec
 from pathlib import Path
 from types import FrameType
 
+from pos_central import __version__
 from pos_central.config import CentralConfig, ConfigError
 from pos_central.ingest.settings import IngestSettings
 from pos_central.logs import API_SERVICE, CLI_SERVICE, INGEST_SERVICE, configure_logging
@@ -24,21 +22,68 @@ from pos_central.logs import API_SERVICE, CLI_SERVICE, INGEST_SERVICE, configure
 log = logging.getLogger("pos_central.cli")
 
 
-def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db-url", help="PostgreSQL URL (env POS_CENTRAL_DB_URL)")
-    common.add_argument("--amqp-url", help="RabbitMQ URL (env POS_AMQP_URL)")
-    common.add_argument(
-        "--prefix", help="prefix of exchange and queue names (env POS_CENTRAL_PREFIX)"
+DESCRIPTION = """Super POS head office: migrate, provision, ingest, serve, catalog import,
+till add/revoke/list, report daily.
+
+Every command takes --db-url (else POS_CENTRAL_DB_URL, else the credential db-url),
+--amqp-url (else POS_AMQP_URL, else the credential amqp-url) and --prefix (else
+POS_CENTRAL_PREFIX), before or after the command. Credentials are files in
+$CREDENTIALS_DIRECTORY (systemd LoadCredential=, or compose secrets)."""
+
+EPILOG = (
+    "Exit codes: 0 done, 1 the command failed (database or broker unreachable, a "
+    "migration or import refused), 2 usage or configuration error."
+)
+
+# The top-level modules of the ``central`` extra (pyproject.toml).
+CENTRAL_MODULES = ("psycopg", "prometheus_client")
+
+
+def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """The connection options; on a command's parser they default to "not given" so that
+    ``pos-central --db-url U migrate`` and ``pos-central migrate --db-url U`` agree."""
+    default: str | None = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--db-url", metavar="URL", default=default, help="PostgreSQL URL (env POS_CENTRAL_DB_URL)"
     )
-    parser = argparse.ArgumentParser(prog="pos-central", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("migrate", parents=[common], help="create or update the PostgreSQL schema")
-    commands.add_parser("provision", parents=[common], help="declare exchanges and queues")
-    ingest = commands.add_parser("ingest", parents=[common], help="apply events to PostgreSQL")
-    ingest.add_argument("--batch-size", type=int, default=IngestSettings.batch_size)
-    ingest.add_argument("--batch-wait-ms", type=int, default=50)
-    ingest.add_argument("--prefetch", type=int, default=IngestSettings.prefetch)
+    parser.add_argument(
+        "--amqp-url", metavar="URL", default=default, help="RabbitMQ URL (env POS_AMQP_URL)"
+    )
+    parser.add_argument(
+        "--prefix",
+        default=default,
+        help="prefix of exchange and queue names (env POS_CENTRAL_PREFIX)",
+    )
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pos-central",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"Super POS central {__version__}",
+        help="print the version and exit",
+    )
+    _common(parser, top=True)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("migrate", help="create or update the PostgreSQL schema")
+    commands.add_parser("provision", help="declare exchanges and queues")
+    ingest = commands.add_parser("ingest", help="apply events to PostgreSQL")
+    ingest.add_argument(
+        "--batch-size", type=_positive, default=IngestSettings.batch_size,
+        help=f"events per PostgreSQL transaction (default {IngestSettings.batch_size})",
+    )
+    ingest.add_argument(
+        "--batch-wait-ms", type=int, default=50,
+        help="wait this long for more events after the first of a batch (default 50)",
+    )
+    ingest.add_argument(
+        "--prefetch", type=_positive, default=IngestSettings.prefetch,
+        help=f"unacknowledged events the broker may hand over (default {IngestSettings.prefetch})",
+    )
     ingest.add_argument(
         "--workers",
         type=_positive,
@@ -50,7 +95,9 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         help="serve /health, /ready and /metrics of the ingest (worker n on PORT+n)",
     )
-    ingest.add_argument("--http-host", default="127.0.0.1")
+    ingest.add_argument(
+        "--http-host", default="127.0.0.1", help="address of --http-port (default 127.0.0.1)"
+    )
     ingest.add_argument(
         "--accept-unregistered",
         action="store_true",
@@ -58,9 +105,11 @@ def _parser() -> argparse.ArgumentParser:
         "while tills move to their own users); registered tills still speak only for "
         "themselves",
     )
-    serve = commands.add_parser("serve", parents=[common], help="HTTP API and web pages")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8080)
+    serve = commands.add_parser("serve", help="HTTP API and web pages")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    serve.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
     serve.add_argument(
         "--open", action="store_true", help="lab machines only: /v1/* readable without a token"
     )
@@ -75,47 +124,81 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--request-timeout", type=float, default=10.0, help="seconds to send a whole request"
     )
-    catalog = commands.add_parser("catalog", help="product catalog").add_subparsers(
-        dest="catalog_command", required=True
+    catalog = commands.add_parser("catalog", help="product catalog")
+    catalog_actions = catalog.add_subparsers(
+        dest="catalog_command", required=True, metavar="ACTION"
     )
-    catalog_import = catalog.add_parser("import", parents=[common], help="import a catalog CSV")
-    catalog_import.add_argument("file", type=Path)
+    catalog_import = catalog_actions.add_parser("import", help="import a catalog CSV")
+    catalog_import.add_argument("file", type=Path, help="the CSV file (columns: see README)")
     till = commands.add_parser("till", help="tills' own broker users").add_subparsers(
-        dest="till_command", required=True
+        dest="till_command", required=True, metavar="ACTION"
     )
     for name, text in (
         ("add", "register a till (again): its own broker user; prints the password once"),
         ("revoke", "remove a till's broker user"),
     ):
-        one = till.add_parser(name, parents=[common], help=text)
+        one = till.add_parser(name, help=text)
         one.add_argument("--store", required=True, help="store id, e.g. S001")
         one.add_argument("--terminal", required=True, help="terminal id, e.g. T01")
         if name == "add":
             one.add_argument("--json", action="store_true", help="JSON to stdout")
-    till.add_parser("list", parents=[common], help="registered tills and their users")
-    report = commands.add_parser("report", help="reports").add_subparsers(
-        dest="report_command", required=True
-    )
-    daily = report.add_parser("daily", parents=[common], help="one day: sales, refunds, cash, IVA")
+    till.add_parser("list", help="registered tills and their users")
+    report = commands.add_parser("report", help="reports")
+    report_kinds = report.add_subparsers(dest="report_command", required=True, metavar="KIND")
+    daily = report_kinds.add_parser("daily", help="one day: sales, refunds, cash, IVA")
     daily.add_argument("--date", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
     output = daily.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="JSON to stdout")
     output.add_argument("--pdf", type=Path, metavar="FILE", help="write a PDF")
+    for command in _subparsers(parser):
+        _common(command, top=False)
     return parser
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    """Every command's parser, at any depth (``till``, ``till add``, …)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                yield child
+                yield from _subparsers(child)
+
+
+def _missing_extra() -> str | None:
+    for name in CENTRAL_MODULES:
+        try:
+            if find_spec(name) is None:
+                return name
+        except (ImportError, ValueError):
+            return name
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    absent = _missing_extra()
+    if absent:
+        print(
+            f"pos-central: falta el extra central ({absent} no está instalado): "
+            "pip install 'super-pos[central]'",
+            file=sys.stderr,
+        )
+        return 2
     service = {"ingest": INGEST_SERVICE, "serve": API_SERVICE}.get(args.command, CLI_SERVICE)
     configure_logging(service)
     try:
         config = CentralConfig.resolve(
             args.db_url, args.amqp_url, args.prefix, need_db=args.command != "provision"
         )
-        return _run(args, config)
+        code = _run(args, config)
+        sys.stdout.flush()  # a closed pipe (| head) shows here, not as a traceback at exit
+        return code
     except ConfigError as error:
         print(f"pos-central: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 def _run(args: argparse.Namespace, config: CentralConfig) -> int:

@@ -4,11 +4,40 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 DB_URL_ENV = "POS_CENTRAL_DB_URL"
 AMQP_URL_ENV = "POS_AMQP_URL"
 PREFIX_ENV = "POS_CENTRAL_PREFIX"
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
+CREDENTIALS_ENV = "CREDENTIALS_DIRECTORY"
+# Credential names: systemd's LoadCredential=db-url:/etc/super-pos/central/db-url (or a
+# compose secret with CREDENTIALS_DIRECTORY=/run/secrets) puts each in its own file.
+DB_URL_CREDENTIAL = "db-url"
+AMQP_URL_CREDENTIAL = "amqp-url"
+API_TOKEN_CREDENTIAL = "api-token"
+
+
+def credential(name: str) -> str | None:
+    """The secret ``name`` from ``$CREDENTIALS_DIRECTORY/name`` (systemd credentials: a
+    file only the service can read, never in the unit, the environment or ``ps``)."""
+    folder = os.environ.get(CREDENTIALS_ENV)
+    if not folder:
+        return None
+    try:
+        text = (Path(folder) / name).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise ConfigError(
+            f"No se puede leer la credencial {name} en {folder}: {error.strerror}"
+        ) from error
+    return text or None
+
+
+def setting(flag: str | None, env: str, name: str) -> str | None:
+    """A flag wins, then the environment variable, then the credential file."""
+    return flag or os.environ.get(env) or credential(name)
 
 
 class ConfigError(ValueError):
@@ -30,17 +59,18 @@ class CentralConfig:
         *,
         need_db: bool = True,
     ) -> CentralConfig:
-        db = db_url or os.environ.get(DB_URL_ENV, "")
+        db = setting(db_url, DB_URL_ENV, DB_URL_CREDENTIAL) or ""
         if need_db and not db:
             raise ConfigError(
-                f"Falta la base de datos central: use --db-url o la variable {DB_URL_ENV} "
+                f"Falta la base de datos central: use --db-url, la variable {DB_URL_ENV} "
+                f"o la credencial {DB_URL_CREDENTIAL} "
                 "(p. ej. postgresql://usuario@servidor:5432/pos)"
             )
         if db:
             psycopg_conninfo(db)  # fail early on a malformed URL
         return cls(
             db_url=db,
-            amqp_url=amqp_url or os.environ.get(AMQP_URL_ENV, DEFAULT_AMQP_URL),
+            amqp_url=setting(amqp_url, AMQP_URL_ENV, AMQP_URL_CREDENTIAL) or DEFAULT_AMQP_URL,
             prefix=prefix if prefix is not None else os.environ.get(PREFIX_ENV, ""),
         )
 

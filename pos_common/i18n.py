@@ -62,12 +62,34 @@ def parse_po(text: str) -> dict[str, str]:
     return entries
 
 
+# Where the language is looked for, in gettext's order, with our own POS_LANG first.
+LANGUAGE_VARIABLES = ("POS_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def _supported(name: str) -> str | None:
+    """``en_GB.UTF-8`` → en, ``es``/``es_AR`` → es_AR; None for C, POSIX and the rest."""
+    lowered = name.strip().lower()
+    if lowered.startswith("en"):
+        return "en"
+    if lowered.startswith("es"):
+        return DEFAULT_LOCALE
+    return None
+
+
 def system_locale() -> str:
-    """The UI language from POS_LANG, LANG/LC_ALL or the OS; Spanish unless English is asked."""
-    wanted = os.environ.get("POS_LANG") or os.environ.get("LC_ALL") or os.environ.get("LANG")
-    if not wanted:
-        wanted = locale.getlocale()[0] or ""
-    return "en" if wanted.lower().startswith("en") else DEFAULT_LOCALE
+    """The UI language: the first of POS_LANG, LANGUAGE (a list, "fr:en"), LC_ALL,
+    LC_MESSAGES, LANG that names Spanish or English, else the OS's; Spanish unless
+    English is asked. C and POSIX name no language: the next variable decides."""
+    values = [os.environ.get(variable, "") for variable in LANGUAGE_VARIABLES]
+    for variable, value in zip(LANGUAGE_VARIABLES, values, strict=True):
+        for name in value.split(":") if variable == "LANGUAGE" else [value]:
+            found = _supported(name)
+            if found:
+                return found
+    if any(values):  # e.g. LANG=C.UTF-8: no language named, so the till's own default
+        return DEFAULT_LOCALE
+    # Windows sets none of them: ask the OS ("English_United States", "Spanish_Argentina")
+    return _supported(locale.getlocale()[0] or "") or DEFAULT_LOCALE
 
 
 def set_language(code: str | None = None) -> str:
@@ -94,9 +116,32 @@ def _(message: str) -> str:
     return _catalog.get(message, message)
 
 
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """``singular`` for a count of one, else ``plural``, translated: the plural rule of
+    both our languages ("1 línea", "0 líneas", "3 líneas"). Each form is its own msgid."""
+    return _(singular if n == 1 else plural)
+
+
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it yet (for module constants)."""
     return message
+
+
+def describe_os_error(exc: OSError) -> str:
+    """``[Errno 2] No such file or directory: 'x.csv'`` as ``x.csv: no such file or
+    folder``, in the run's language (Python's own text is always English)."""
+    import errno
+
+    reasons = {
+        errno.ENOENT: _("no such file or folder"),
+        errno.EACCES: _("permission denied"),
+        errno.EISDIR: _("it is a folder, not a file"),
+        errno.ENOTDIR: _("a part of the path is not a folder"),
+        errno.ENOSPC: _("the disk is full"),
+        errno.EROFS: _("the disk is read-only"),
+    }
+    reason = reasons.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    return f"{exc.filename}: {reason}" if exc.filename else reason
 
 
 def format_money(cents: int, *, symbol: bool = True, lang: str | None = None) -> str:

@@ -17,6 +17,21 @@ from typing import Any
 from pos_common import tracing
 
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+LEVEL_ENV = "POS_LOG_LEVEL"  # DEBUG: also pika's connection chatter and Alembic's setup
+# Lines Alembic writes at INFO on every start although nothing happened yet.
+_ALEMBIC_SETUP = ("setup plugin ", "Context impl ", "Will assume ")
+
+
+class LibraryChatter(logging.Filter):
+    """Alembic's start-up lines are DEBUG, not INFO: kept only when DEBUG is asked."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("alembic.runtime.") and str(record.msg).startswith(
+            _ALEMBIC_SETUP
+        ):
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            return logging.getLogger().getEffectiveLevel() <= logging.DEBUG
+        return True
 
 
 class JsonFormatter(logging.Formatter):
@@ -54,7 +69,16 @@ def setup_logging(
     stderr: bool = True,
     stderr_level: int = logging.INFO,
 ) -> None:
-    """JSON lines to ``log_dir/<service>.log`` (rotated: 5 × 5 MB) and to stderr."""
+    """JSON lines to ``log_dir/<service>.log`` (rotated: 5 × 5 MB) and to stderr.
+
+    ``POS_LOG_LEVEL`` (DEBUG, INFO, WARNING) overrides ``level``. pika's INFO lines (a
+    dozen per connection) are kept only at DEBUG: the publisher logs what matters."""
+    import os
+
+    asked = os.environ.get(LEVEL_ENV, "").upper()
+    if asked in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        level = logging.getLevelName(asked)
+    logging.getLogger("pika").setLevel(logging.DEBUG if level <= logging.DEBUG else logging.WARNING)
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "_pos", False):
@@ -74,6 +98,7 @@ def setup_logging(
         )
     for h in handlers:
         h.setFormatter(fmt)
+        h.addFilter(LibraryChatter())
         h._pos = True  # type: ignore[attr-defined]
         root.addHandler(h)
     root.setLevel(level)

@@ -9,6 +9,8 @@ Machines without a keyring backend (a kiosk session, a service account, CI) use 
 documented fallback: the environment variables ``POS_AMQP_PASSWORD`` and
 ``POS_CENTRAL_TOKEN``. An environment variable, when set, wins over the keyring, so a
 support technician can override a stale stored password without opening the window.
+A till run as a systemd service (``pos-desktop sync run``) gets them as credentials:
+``amqp-password`` and ``central-token`` in ``$CREDENTIALS_DIRECTORY``.
 """
 
 from __future__ import annotations
@@ -17,13 +19,18 @@ import contextlib
 import os
 from typing import Final
 
+from pos_common.i18n import N_
 from pos_desktop.domain.errors import PosError
 
 KEYRING_SERVICE: Final = "super-pos"
 AMQP_PASSWORD: Final = "sync.amqp_password"
 API_TOKEN: Final = "sync.api_token"
 ENV_FALLBACK: Final = {AMQP_PASSWORD: "POS_AMQP_PASSWORD", API_TOKEN: "POS_CENTRAL_TOKEN"}
-_WHAT: Final = {AMQP_PASSWORD: "broker password", API_TOKEN: "head-office API token"}
+# systemd credentials (LoadCredential=amqp-password:FILE in the unit): one file each in
+# $CREDENTIALS_DIRECTORY, readable by the service only; for a till run as a service.
+CREDENTIAL_FILES: Final = {AMQP_PASSWORD: "amqp-password", API_TOKEN: "central-token"}
+# Translated where the error is shown (PosError translates its parameters).
+_WHAT: Final = {AMQP_PASSWORD: N_("broker password"), API_TOKEN: N_("head-office API token")}
 
 
 class NoKeyring(PosError):
@@ -53,14 +60,28 @@ def env_name(key: str) -> str:
     return ENV_FALLBACK.get(key, "POS_" + key.upper().replace(".", "_"))
 
 
+def credential(key: str) -> str | None:
+    """The secret from ``$CREDENTIALS_DIRECTORY`` (a systemd service), if it is there."""
+    folder = os.environ.get("CREDENTIALS_DIRECTORY")
+    name = CREDENTIAL_FILES.get(key)
+    if not folder or not name:
+        return None
+    try:
+        with open(os.path.join(folder, name), encoding="utf-8") as file:
+            return file.read().strip() or None
+    except FileNotFoundError:
+        return None
+
+
 def get_secret(key: str, *, required: bool = False) -> str | None:
-    """The secret from the environment fallback or the keyring; None when none is stored.
+    """The secret from the environment fallback, the service's credentials or the
+    keyring, in that order; None when none is stored.
 
     Raises ``NoKeyring`` when there is no keyring and no environment variable and the
     caller needs the value (``required``); a missing optional secret is just None.
     """
     env = env_name(key)
-    value = os.environ.get(env)
+    value = os.environ.get(env) or credential(key)
     if value:
         return value
     if not keyring_available():

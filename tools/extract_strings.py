@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = ("pos_desktop", "pos_printers", "pos_common")
 CATALOG = ROOT / "pos_common" / "locale" / "es_AR.po"
 MARKERS = {"_", "N_"}
+PLURAL_MARKERS = {"ngettext"}  # ngettext("{n} line", "{n} lines", n): both are msgids
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
@@ -58,7 +59,17 @@ def _marker_name(func: ast.expr) -> str | None:
 def extract_source(text: str, place: str, out: Extraction) -> None:
     tree = ast.parse(text)
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and _marker_name(node.func) and node.args:
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in PLURAL_MARKERS
+        ):
+            for arg in node.args[:2]:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    out.add(arg.value, f"{place}:{node.lineno}")
+                else:
+                    out.bad_calls.append(f"{place}:{node.lineno}")
+        elif isinstance(node, ast.Call) and _marker_name(node.func) and node.args:
             arg = node.args[0]
             where = f"{place}:{node.lineno}"
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str):

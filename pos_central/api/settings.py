@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pos_central.config import CentralConfig, ConfigError
+from pos_central.config import API_TOKEN_CREDENTIAL, CentralConfig, ConfigError, credential
 from pos_central.topology import Topology
 
 TILL_TOKEN_ENV = "POS_CENTRAL_API_TOKEN"
@@ -85,7 +85,8 @@ class ApiSettings:
             db_url=config.db_url,
             amqp_url=config.amqp_url,
             topology=Topology(config.prefix),
-            till_token=env.get(TILL_TOKEN_ENV) or None,
+            # the environment, else the systemd credential api-token (LoadCredential=)
+            till_token=env.get(TILL_TOKEN_ENV) or credential(API_TOKEN_CREDENTIAL),
             open_access=open_access,
             tls_cert=Path(cert) if cert else None,
             tls_key=Path(key) if key else None,

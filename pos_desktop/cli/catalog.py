@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from pos_common.i18n import _
+from pos_desktop.cli.common import USAGE_ERROR, open_till
 from pos_desktop.services.catalog_import import CatalogImportError, import_catalog
 
 
@@ -15,26 +16,24 @@ def register(sub: Any) -> None:
     cat = sub.add_parser("catalog", help=_("product catalogue"))
     cat_sub = cat.add_subparsers(dest="catalog_command", required=True, metavar="ACTION")
     imp = cat_sub.add_parser("import", help=_("import products from a CSV file (all or nothing)"))
-    imp.add_argument("file", type=Path)
+    imp.add_argument("file", type=Path, help=_("the CSV file (columns: see README)"))
     imp.set_defaults(handler=run_import)
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from pos_desktop.app import Till
-    from pos_desktop.cli.main import data_dir_of
 
-    till = Till.open(data_dir_of(args), demo=args.demo)
+    till = open_till(args)
     try:
         result = import_catalog(till.uow, args.file)
     except CatalogImportError as exc:
         print(str(exc), file=sys.stderr)
         for bad in exc.bad_rows:
             print(f"  {bad}", file=sys.stderr)
-        return 1
+        return USAGE_ERROR
     finally:
         till.close()
     print(
-        _("{rows} products read, {changed} added or changed.").format(
+        _("Products read: {rows}; added or changed: {changed}.").format(
             rows=result.rows, changed=result.changed
         )
     )

@@ -8,11 +8,11 @@ confirms the chain and prints its head.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
-from pos_common.i18n import _, format_money
+from pos_common.i18n import _, format_money, ngettext
+from pos_desktop.cli.common import checked_data_dir, open_till, write_json
 
 
 def register(sub: Any) -> None:
@@ -24,25 +24,22 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pos_desktop.app import Till
-    from pos_desktop.cli.main import data_dir_of
 
     if args.verify:
         return run_verify(args)
-    till = Till.open(data_dir_of(args), demo=args.demo)
+    till = open_till(args)
     try:
         with till.uow() as uow:
             sales = [_sale_view(p) for p in uow.sales.payloads()]
     finally:
         till.close()
     if args.json:
-        json.dump({"sales": sales}, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        write_json({"sales": sales})
         return 0
     for s in sales:
         print(
             f"{s['ticket']}  {s['completed_at']}  {format_money(s['total']):>14}  "
-            f"{len(s['lines'])} {_('lines')}"
+            + ngettext("{n} line", "{n} lines", len(s["lines"])).format(n=len(s["lines"]))
         )
     return 0
 
@@ -65,11 +62,10 @@ def _sale_view(p: dict[str, Any]) -> dict[str, Any]:
 
 def run_verify(args: argparse.Namespace) -> int:
     """Read-only: opens the file directly, so checking never adds to what it checks."""
-    from pos_desktop.cli.main import data_dir_of
     from pos_desktop.services.journal_verify import verify_engine
     from pos_desktop.store.db import database_path, open_engine
 
-    path = database_path(data_dir_of(args))
+    path = database_path(checked_data_dir(args))
     if not path.exists():
         print(_("No till database at {path}.").format(path=path), file=sys.stderr)
         return 2
@@ -79,8 +75,7 @@ def run_verify(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     if args.json:
-        json.dump(result.as_dict(), sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        write_json(result.as_dict())
     elif result.ok:
         print(_("Journal OK: {entries} entries, head #{seq} {hash}").format(
             entries=result.entries, seq=result.head_seq, hash=result.head_hash))

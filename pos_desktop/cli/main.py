@@ -1,4 +1,9 @@
-"""Entry point of ``pos-desktop``. Without a sub-command it opens the till window."""
+"""Entry point of ``pos-desktop``. Without a sub-command it opens the till window.
+
+Only the standard library and our own plain modules are imported before the arguments
+are parsed: ``--version`` and ``--help`` answer on a machine without the desktop extra,
+and every other command says which extra to install instead of a traceback.
+"""
 
 from __future__ import annotations
 
@@ -6,41 +11,69 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Iterator, Sequence
+from importlib.util import find_spec
 
-from pos_common.i18n import _, set_language
+from pos_common.i18n import _, describe_os_error, set_language
 from pos_desktop import __version__
-from pos_desktop.cli import catalog, journal, receipt, refund, report, shift, simulate, users
-from pos_desktop.cli import sync as sync_cli
-from pos_desktop.config import resolve_data_dir
+from pos_desktop.cli.argparse_i18n import translate_argparse
+from pos_desktop.cli.common import INTERRUPTED, USAGE_ERROR, add_global_options, checked_data_dir
 from pos_desktop.domain.errors import PosError
-from pos_desktop.logs import setup_logging
 
-COMMANDS = (catalog, simulate, journal, receipt, sync_cli, report, shift, users, refund)
+# The top-level modules of the ``desktop`` extra (pyproject.toml).
+DESKTOP_MODULES = ("PySide6", "platformdirs", "escpos", "PIL", "qrcode", "httpx", "keyring")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pos-desktop", description=_("Super POS till"))
-    parser.add_argument("--version", action="version", version=f"Super POS {__version__}")
-    parser.add_argument("--data-dir", help=_("data folder (default: POS_DATA_DIR or the OS's)"))
-    parser.add_argument(
-        "--demo", action="store_true", help=_("demo catalogue, demo users and on-screen printer")
+    from pos_desktop.cli import catalog, journal, receipt, refund, report, shift, simulate, users
+    from pos_desktop.cli import sync as sync_cli
+
+    translate_argparse()
+    parser = argparse.ArgumentParser(
+        prog="pos-desktop",
+        description=_("Super POS till. Without a command it opens the till window."),
+        epilog=_(
+            "Options such as --data-dir may go before or after the command. Exit codes: "
+            "0 done, 1 a check found a problem, 2 usage or input error, 130 stopped "
+            "with Ctrl+C."
+        ),
     )
-    parser.add_argument("--lang", choices=("es_AR", "en"), help=_("user interface language"))
+    parser.add_argument(
+        "--version", action="version", version=f"Super POS {__version__}",
+        help=_("print the version and exit"),
+    )
+    add_global_options(parser, top=True)
     parser.add_argument(
         "--self-test",
         action="store_true",
         help=_("sell one item offscreen on a temporary folder and check it"),
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMANDS:
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title=_("commands"))
+    for module in (catalog, simulate, journal, receipt, sync_cli, report, shift, users, refund):
         module.register(sub)
+    for command in subparsers(parser):
+        add_global_options(command, top=False)
     return parser
 
 
-def data_dir_of(args: argparse.Namespace) -> Path:
-    return resolve_data_dir(args.data_dir)
+def subparsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    """Every command's parser, at any depth (``sync``, ``sync status``, …)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                yield child
+                yield from subparsers(child)
+
+
+def missing_extra() -> str | None:
+    """The first module of the desktop extra that cannot be imported, if any."""
+    for name in DESKTOP_MODULES:
+        try:
+            if find_spec(name) is None:
+                return name
+        except (ImportError, ValueError):
+            return name
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -49,27 +82,52 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang_pre.add_argument("--lang")
     lang = lang_pre.parse_known_args(argv)[0].lang
     set_language(lang)
-    args = build_parser().parse_args(argv)
-    if not args.self_test:
-        setup_logging(
-            "pos-desktop", log_dir=data_dir_of(args) / "logs", stderr_level=logging.WARNING
-        )
     try:
-        if args.self_test:
-            from pos_desktop.selftest import run_self_test
-
-            return int(run_self_test())
-        if args.command is None:
-            from pos_desktop.ui.launch import run_window
-
-            chosen = bool(lang or os.environ.get("POS_LANG"))
-            return int(run_window(data_dir_of(args), demo=args.demo, language_chosen=chosen))
-        return int(args.handler(args))
+        args = build_parser().parse_args(argv)
+        absent = missing_extra()
+        if absent:
+            print(_("pos-desktop needs the desktop extra ({module} is not installed): "
+                    "pip install 'super-pos[desktop]'").format(module=absent), file=sys.stderr)
+            return USAGE_ERROR
+        code = _run(args, lang)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit as a traceback
+        return code
+    except BrokenPipeError:
+        return _reader_went_away()
     except PosError as exc:
         print(_("Error: {message}").format(message=exc), file=sys.stderr)
-        return 2
+        return USAGE_ERROR
+    except OSError as exc:  # a file the command was given or writes: say which, in words
+        print(_("Error: {message}").format(message=describe_os_error(exc)), file=sys.stderr)
+        return USAGE_ERROR
     except KeyboardInterrupt:
-        return 130
+        return INTERRUPTED
+
+
+def _run(args: argparse.Namespace, lang: str | None) -> int:
+    from pos_desktop.logs import setup_logging
+
+    if args.self_test:
+        from pos_desktop.selftest import run_self_test
+
+        return int(run_self_test())
+    data_dir = checked_data_dir(args)
+    setup_logging("pos-desktop", log_dir=data_dir / "logs", stderr_level=logging.WARNING)
+    if args.command is None:
+        from pos_desktop.ui.launch import run_window
+
+        chosen = bool(lang or os.environ.get("POS_LANG"))
+        return int(run_window(data_dir, demo=args.demo, language_chosen=chosen))
+    return int(args.handler(args))
+
+
+def _reader_went_away() -> int:
+    """``pos-desktop journal --json | head``: the reader closed the pipe. Point stdout at
+    /dev/null so the interpreter's final flush is quiet too, and exit as a Unix tool
+    killed by SIGPIPE would (128 + 13)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 141
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pos_common.i18n import _
+from pos_desktop.cli.common import open_till
 from pos_desktop.domain.errors import PosError
 
 FORMATS = ("escpos", "pdf", "a4", "png")
@@ -33,14 +34,12 @@ def ticket_number(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pos_desktop.app import Till
-    from pos_desktop.cli.main import data_dir_of
     from pos_desktop.printing import printer_config
     from pos_printers.api import render_receipt
     from pos_printers.errors import PrintingError
 
     number = ticket_number(args.number)
-    till = Till.open(data_dir_of(args), demo=args.demo)
+    till = open_till(args)
     try:
         with till.uow() as uow:
             payload = uow.sales.payload_by_ticket(number)

@@ -8,11 +8,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
 from pos_common.i18n import _, format_money, format_quantity
+from pos_desktop.cli.common import USAGE_ERROR, open_till, write_json
 from pos_desktop.cli.users import add_login_args, guarded, login
 from pos_desktop.domain.errors import InvalidQuantity
 from pos_desktop.domain.money import parse_money, parse_quantity
@@ -27,7 +27,7 @@ def register(sub: Any) -> None:
     p.add_argument("--reason", help=_("why the money goes back"))
     p.add_argument("--tender", action="append", default=[], metavar="KIND[=AMOUNT]",
                    help=_("how the money goes back (default: cash, all of it)"))
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=_("machine-readable output"))
     add_login_args(p)
     p.set_defaults(handler=run)
 
@@ -52,10 +52,8 @@ def _tenders(specs: list[str]) -> list[Tender]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pos_desktop.app import Till
-    from pos_desktop.cli.main import data_dir_of
 
-    till = Till.open(data_dir_of(args), demo=args.demo)
+    till = open_till(args)
     try:
         sale = till.refunds.find_sale(args.ticket)
         if not args.line:
@@ -63,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
             return 0
         if not args.reason:
             print(_("Say why with --reason."), file=sys.stderr)
-            return 1
+            return USAGE_ERROR
         wanted = _quantities(args.line, {li.line_no: li.sold_by_weight for li in sale.lines})
         tenders = _tenders(args.tender)
         if len(tenders) == 1 and tenders[0].amount == 0:
@@ -75,8 +73,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         till.close()
     if args.json:
-        json.dump(done.payload, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        write_json(done.payload)
     else:
         print(_("Refund {ticket}: {total} given back.").format(
             ticket=done.ticket, total=format_money(done.total)))
@@ -88,10 +85,8 @@ def _show(sale: Any, as_json: bool) -> None:
               "sold": li.quantity_sold, "refunded": li.quantity_refunded,
               "left": li.quantity_left, "amount": li.amount_sold} for li in sale.lines]
     if as_json:
-        json.dump({"ticket": sale.ticket, "completed_at": sale.completed_at,
-                   "total": sale.total, "lines": lines, "refunds": sale.earlier_refunds},
-                  sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        write_json({"ticket": sale.ticket, "completed_at": sale.completed_at,
+                    "total": sale.total, "lines": lines, "refunds": sale.earlier_refunds})
         return
     print(f"{sale.ticket}  {sale.completed_at}  {format_money(sale.total)}")
     for li in sale.lines:

@@ -8,12 +8,11 @@ made (the last one unless ``--number``) with its upload state.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
 from typing import Any
 
 from pos_common.i18n import _
+from pos_desktop.cli.common import open_till, write_json
 
 
 def register(sub: Any) -> None:
@@ -30,12 +29,10 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pos_desktop.app import Till
-    from pos_desktop.cli.main import data_dir_of
     from pos_desktop.services.reports import figures_dict, report_document, write_pdf
 
     x = args.report_kind == "x"
-    till = Till.open(data_dir_of(args), demo=args.demo)
+    till = open_till(args)
     try:
         if x:
             report = figures_dict(till.shifts.figures())
@@ -45,8 +42,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         till.close()
     if args.json:
-        json.dump(report, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        write_json(report)
         return 0
     if args.pdf:
         write_pdf(report, args.pdf, x=x)

@@ -7,12 +7,11 @@ does it, ``--approver``/``--approver-pin`` give a supervisor's override when nee
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
 from typing import Any
 
 from pos_common.i18n import _, format_money
+from pos_desktop.cli.common import open_till, write_json
 from pos_desktop.cli.users import add_login_args, guarded, login
 from pos_desktop.domain.denominations import parse_counts
 from pos_desktop.domain.money import parse_money
@@ -22,7 +21,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("shift", help=_("open, cash in/out and close (Z) the shift"))
     s = p.add_subparsers(dest="shift_command", required=True, metavar="ACTION")
     st = s.add_parser("status", help=_("whether a shift is open, and Z closes not yet uploaded"))
-    st.add_argument("--json", action="store_true")
+    st.add_argument("--json", action="store_true", help=_("machine-readable output"))
     st.set_defaults(handler=run_status)
 
     op = s.add_parser("open", help=_("open the shift with the drawer's float"))
@@ -35,7 +34,7 @@ def register(sub: Any) -> None:
                            ("cash-out", _("take cash out of the drawer"))):
         mv = s.add_parser(name, help=helptext)
         mv.add_argument("--amount", required=True, help=_("pesos, e.g. 5.000"))
-        mv.add_argument("--reason", required=True)
+        mv.add_argument("--reason", required=True, help=_("why, for the Z and the audit"))
         add_login_args(mv)
         mv.set_defaults(handler=run_move, direction=name)
 
@@ -50,10 +49,7 @@ def register(sub: Any) -> None:
 
 
 def _open(args: argparse.Namespace) -> Any:
-    from pos_desktop.app import Till
-    from pos_desktop.cli.main import data_dir_of
-
-    return Till.open(data_dir_of(args), demo=args.demo)
+    return open_till(args)
 
 
 def run_status(args: argparse.Namespace) -> int:
@@ -66,9 +62,7 @@ def run_status(args: argparse.Namespace) -> int:
     shift = None if row is None else {k: row[k] for k in (
         "shift_id", "opened_at", "opened_by_id", "opened_by_name", "float")}
     if args.json:
-        json.dump({"open_shift": shift, "z_pending_upload": pending}, sys.stdout,
-                  ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        write_json({"open_shift": shift, "z_pending_upload": pending})
         return 0
     if shift is None:
         print(_("No shift is open."))
@@ -121,8 +115,7 @@ def run_close(args: argparse.Namespace) -> int:
     if args.pdf:
         write_pdf(z.report, args.pdf)
     if args.json:
-        json.dump(z.report, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        write_json(z.report)
         return 0
     over = z.payload["over_short"]
     print(_("Z {number} closed. Expected {expected}, counted {counted}, difference {diff}.")

@@ -3,34 +3,37 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from pos_common.i18n import _, format_money
+from pos_desktop.cli.common import USAGE_ERROR, open_till
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("simulate", help=_("make N realistic sales through the service layer"))
-    p.add_argument("--sales", type=int, required=True)
-    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--sales", type=int, required=True, help=_("how many sales to make"))
+    p.add_argument("--seed", type=int, default=None,
+                   help=_("random seed, to make the same sales again"))
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from pos_desktop.app import Till
-    from pos_desktop.cli.main import data_dir_of
     from pos_desktop.services.simulation import simulate
 
     if args.sales < 0:
-        raise SystemExit(_("--sales must be zero or more"))
-    till = Till.open(data_dir_of(args), demo=args.demo)
+        print(_("--sales must be zero or more"), file=sys.stderr)
+        return USAGE_ERROR
+    till = open_till(args)
     try:
         till.start_scripted_run()  # a shift must be open to sell; scripted runs open one
         with till.uow() as uow:
             skus = uow.catalog.active_skus()
             catalog = [p for p in (uow.catalog.by_sku(s) for s in skus) if p is not None]
         if not catalog:
-            print(_("The catalogue is empty: import one first (pos-desktop catalog import)."))
-            return 1
+            print(_("The catalogue is empty: import one first (pos-desktop catalog import)."),
+                  file=sys.stderr)
+            return USAGE_ERROR
         sales = simulate(till.register, catalog, args.sales, seed=args.seed)
     finally:
         till.close()

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from pos_common.i18n import _
+from pos_desktop.cli.common import CHECK_FAILED, OK, checked_data_dir, open_till
 
 
 def register(sub: Any) -> None:
@@ -41,8 +42,8 @@ def register(sub: Any) -> None:
     run.set_defaults(handler=run_forever)
 
     cfg = actions.add_parser("configure", help=_("store id, terminal id, broker, head office"))
-    cfg.add_argument("--store-id")
-    cfg.add_argument("--terminal-id")
+    cfg.add_argument("--store-id", help=_("this shop's id at head office, e.g. S001"))
+    cfg.add_argument("--terminal-id", help=_("this till's id at head office, e.g. T01"))
     cfg.add_argument("--amqp-url", help=_("broker URL; a password in it goes to the keyring"))
     cfg.add_argument("--central-url", help=_("head office's web address"))
     cfg.add_argument("--prefix", help=_("name prefix of exchanges and queues"))
@@ -50,29 +51,32 @@ def register(sub: Any) -> None:
                      help=_("read the broker password from standard input"))
     cfg.add_argument("--token-stdin", action="store_true",
                      help=_("read the head-office API token from standard input"))
-    cfg.add_argument("--enable", dest="enabled", action="store_true", default=None)
-    cfg.add_argument("--disable", dest="enabled", action="store_false")
+    cfg.add_argument("--enable", dest="enabled", action="store_true", default=None,
+                     help=_("send to head office"))
+    cfg.add_argument("--disable", dest="enabled", action="store_false",
+                     help=_("sell standalone: send nothing to head office"))
     cfg.set_defaults(handler=run_configure)
 
     cat = actions.add_parser("catalog", help=_("fetch head office's catalog snapshot now"))
     cat.set_defaults(handler=run_catalog)
+    for action in (st, push, run, cfg, cat):  # also after the action: sync status --verbose
+        action.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
+                            help=_("also write the log to stderr"))
 
 
 def _open(args: argparse.Namespace) -> Any:
-    from pos_desktop.app import Till
-    from pos_desktop.cli.main import data_dir_of
     from pos_desktop.logs import setup_logging
 
-    data_dir = data_dir_of(args)
+    data_dir = checked_data_dir(args)
     setup_logging("pos-desktop", log_dir=data_dir / "logs", stderr=args.verbose)
-    return Till.open(data_dir, demo=args.demo)
+    return open_till(args)
 
 
 def run_status(args: argparse.Namespace) -> int:
     from pos_desktop.sync.catalog_apply import local_version
     from pos_desktop.sync.probe import probe_link
     from pos_desktop.sync.service import amqp_password
-    from pos_desktop.sync.status import read_sync_status, status_bar_text
+    from pos_desktop.sync.status import SyncState, read_sync_status, status_bar_text
 
     till = _open(args)
     try:
@@ -93,7 +97,8 @@ def run_status(args: argparse.Namespace) -> int:
         text, _level = status_bar_text(status)
         print(text)
         print(_("Catalogue version: {version}").format(version=version))
-    return 0
+    # offline is a normal state of a till; error needs someone (password, TLS, refused events)
+    return CHECK_FAILED if status.state is SyncState.ERROR else OK
 
 
 def run_push(args: argparse.Namespace) -> int:
@@ -137,13 +142,34 @@ def run_forever(args: argparse.Namespace) -> int:
             signal.signal(signum, lambda *_args: stop.set())
         till.start_sync()
         print(_("Sync running; Ctrl+C stops it."), flush=True)
-        stop.wait()
+        report_link_changes(till, stop)
         till.stop_sync()
         pending = till.sync_status().pending
     finally:
         till.close()
     print(_("Sync stopped; events still to send: {n}.").format(n=pending))
     return 0
+
+
+LINK_CHECK_S = 2.0  # how often ``sync run`` looks at the link to report a change
+
+
+def report_link_changes(till: Any, stop: Any) -> None:
+    """Until ``stop``: one line on stderr each time the link changes (online, offline and
+    why, error and why), so a service's journal says why nothing is sent."""
+    last: tuple[str, str | None] | None = None
+    while not stop.wait(LINK_CHECK_S):
+        status = till.sync_status()
+        now = (status.state.value, status.last_error)
+        if now != last:
+            last = now
+            if status.last_error and status.state.value != "online":
+                print(_("Sync {state}: {reason}").format(
+                    state=_(status.state.value), reason=status.last_error),
+                    file=sys.stderr, flush=True)
+            else:
+                print(_("Sync {state}.").format(state=_(status.state.value)),
+                      file=sys.stderr, flush=True)
 
 
 def run_configure(args: argparse.Namespace) -> int:

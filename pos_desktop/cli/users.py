@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pos_common.i18n import _
+from pos_desktop.cli.common import USAGE_ERROR, open_till, write_json
 from pos_desktop.domain.permissions import ApprovalRequired, Role
 
 if TYPE_CHECKING:
@@ -65,11 +65,11 @@ def register(sub: Any) -> None:
     s = p.add_subparsers(dest="users_command", required=True, metavar="ACTION")
     ls = s.add_parser("list", help=_("active users and their roles"))
     ls.add_argument("--all", action="store_true", help=_("include disabled users"))
-    ls.add_argument("--json", action="store_true")
+    ls.add_argument("--json", action="store_true", help=_("machine-readable output"))
     ls.set_defaults(handler=run_list)
 
     add = s.add_parser("add", help=_("add a user (the first one must be a manager)"))
-    add.add_argument("name")
+    add.add_argument("name", help=_("the person's name as the till shows it"))
     add.add_argument("--role", required=True, help="cashier | supervisor | manager")
     add.add_argument("--new-pin", help=_("the new user's PIN, 4 to 8 digits (asked if left out)"))
     add.add_argument("--id", dest="user_id", help=_("user id (default: from the name)"))
@@ -79,18 +79,15 @@ def register(sub: Any) -> None:
     for name, helptext in (("pin", _("set a user's PIN")), ("disable", _("disable a user")),
                            ("unlock", _("unlock a user locked by wrong PINs"))):
         cmd = s.add_parser(name, help=helptext)
-        cmd.add_argument("user_id")
+        cmd.add_argument("user_id", help=_("user id, e.g. u-ana (see users list)"))
         if name == "pin":
-            cmd.add_argument("--new-pin")
+            cmd.add_argument("--new-pin", help=_("the new PIN, 4 to 8 digits (asked if left out)"))
         add_login_args(cmd, approver=False)
         cmd.set_defaults(handler=run_change, users_change=name)
 
 
 def _open(args: argparse.Namespace) -> Till:
-    from pos_desktop.app import Till
-    from pos_desktop.cli.main import data_dir_of
-
-    return Till.open(data_dir_of(args), demo=args.demo)
+    return open_till(args)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -102,8 +99,7 @@ def run_list(args: argparse.Namespace) -> int:
     if args.json:
         rows = [{"user_id": u.user_id, "name": u.name, "role": u.role.value,
                  "active": u.active} for u in users]
-        json.dump({"users": rows}, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        write_json({"users": rows})
     else:
         for u in users:
             mark = "" if u.active else f"  ({_('disabled')})"
@@ -119,7 +115,7 @@ def run_add(args: argparse.Namespace) -> int:
         if not till.people.has_users():
             if role is not Role.MANAGER:
                 print(_("The first user must be a manager."), file=sys.stderr)
-                return 1
+                return USAGE_ERROR
             user = till.people.add(args.name, role, pin, user_id=args.user_id)
         else:
             login(till, args)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pos_common.i18n import _
+from pos_common.i18n import _, describe_os_error
 from pos_contracts.catalog_csv import BadRow, CatalogFileError, parse_catalog_csv
 from pos_desktop.domain.errors import CatalogError
 from pos_desktop.domain.product import Product
@@ -57,7 +57,7 @@ def import_catalog(uow_factory: Callable[[], UnitOfWork], path: Path) -> ImportR
             reason=_("the file is not UTF-8 (byte {pos})").format(pos=exc.start)
         ) from None
     except OSError as exc:
-        raise CatalogError(reason=str(exc)) from None
+        raise CatalogError(reason=describe_os_error(exc)) from None
     products = parse_catalog(text)
     with uow_factory() as uow:
         owners = uow.catalog.barcode_owners(c for p in products for c in p.barcodes)

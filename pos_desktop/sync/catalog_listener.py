@@ -36,7 +36,7 @@ from pos_desktop.sync.catalog_apply import (
     local_version,
     parse_products,
 )
-from pos_desktop.sync.publisher import describe
+from pos_desktop.sync.reasons import describe
 from pos_desktop.sync.settings import SecretReader, SyncSettings, connection_url
 from pos_desktop.sync.snapshot import NoCatalogYet, Snapshot, SnapshotError, fetch_snapshot
 from pos_desktop.sync.status import Link, SyncState

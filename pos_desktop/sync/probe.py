@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ssl
+
 import pika
 import pika.exceptions
 from pika.adapters.blocking_connection import BlockingConnection
 
-from pos_desktop.sync.publisher import describe
+from pos_desktop.sync.reasons import describe
 from pos_desktop.sync.settings import SecretReader, SyncSettings, connection_url
 from pos_desktop.sync.status import Link, SyncState
 
@@ -23,12 +25,13 @@ def probe_link(settings: SyncSettings, password: SecretReader, timeout: float = 
     params.client_properties = {"connection_name": settings.connection_name + " probe"}
     try:
         conn = BlockingConnection(params)
-    except pika.exceptions.AMQPError as exc:
+    except (pika.exceptions.AMQPError, OSError) as exc:  # OSError: TLS, DNS, refused
         auth = (
             pika.exceptions.ProbableAuthenticationError,
             pika.exceptions.ProbableAccessDeniedError,
         )
-        state = SyncState.ERROR if isinstance(exc, auth) else SyncState.OFFLINE
+        # waiting fixes neither a wrong password nor a TLS mismatch: error, not offline
+        state = SyncState.ERROR if isinstance(exc, (*auth, ssl.SSLError)) else SyncState.OFFLINE
         return Link(state, describe(exc))
     try:
         conn.channel().exchange_declare(settings.events_exchange, passive=True)

@@ -44,6 +44,7 @@ from pos_desktop import __version__
 from pos_desktop.store.outbox import OutboxEvent, OutboxQueue
 from pos_desktop.sync.backoff import Backoff, CircuitBreaker
 from pos_desktop.sync.marks import MarkWriter
+from pos_desktop.sync.reasons import describe, server_in_alarm
 from pos_desktop.sync.settings import SecretReader, SyncSettings, connection_url, redact
 from pos_desktop.sync.status import Link, SyncState
 
@@ -75,24 +76,6 @@ def _epoch(occurred_at: str) -> int:
         return int(datetime.fromisoformat(occurred_at).timestamp())
     except ValueError:
         return int(time.time())
-
-
-def describe(error: BaseException | None) -> str:
-    """A short, secret-free reason for the status bar and the log."""
-    if error is None:
-        return "conexión cerrada"
-    if isinstance(error, pika.exceptions.ProbableAuthenticationError):
-        return "el servidor rechazó el usuario o la contraseña"
-    if isinstance(error, pika.exceptions.ProbableAccessDeniedError):
-        return "el usuario no tiene acceso al vhost configurado"
-    if isinstance(error, pika.exceptions.ConnectionBlockedTimeout):
-        return "el servidor estuvo en alarma (memoria o disco) demasiado tiempo"
-    if isinstance(error, pika.exceptions.AMQPConnectionError):
-        text = str(error) or type(error).__name__
-        return f"sin conexión con el servidor ({text[:160]})"
-    if isinstance(error, pika.exceptions.ChannelClosedByBroker):
-        return f"el servidor cerró el canal: {error.reply_code} {error.reply_text}"
-    return f"{type(error).__name__}: {str(error)[:160]}"
 
 
 class OutboxPublisher:
@@ -332,9 +315,7 @@ class OutboxPublisher:
         conn.ioloop.stop()
 
     def _on_blocked(self, conn: pika.connection.Connection, frame: Any) -> None:
-        self._set_link(
-            SyncState.ERROR, "el servidor está en alarma (memoria o disco): los envíos esperan"
-        )
+        self._set_link(SyncState.ERROR, server_in_alarm())
 
     def _on_unblocked(self, conn: pika.connection.Connection, frame: Any) -> None:
         self._set_link(SyncState.ONLINE)

@@ -33,13 +33,31 @@ def application() -> QApplication:
     return app
 
 
-def _quit_on_ctrl_c(app: QApplication) -> None:
-    """Ctrl+C in the terminal closes the window (Qt's loop would otherwise hide it from
-    Python until the next event)."""
-    signal.signal(signal.SIGINT, lambda *_args: app.closeAllWindows())  # holds an open sale
-    tick = QTimer(app)
-    tick.timeout.connect(lambda: None)  # wakes the interpreter to run signal handlers
-    tick.start(500)
+class CtrlC:
+    """Ctrl+C in the terminal ends the till whatever is on screen: the first-run wizard,
+    the login dialog (which refuses Esc) or the main window. Windows are closed first, so
+    the window keeps an open sale, then every event loop (a dialog's ``exec()`` too) ends.
+    Qt's loop would otherwise hide the signal from Python until the next event."""
+
+    def __init__(self, app: QApplication) -> None:
+        self.app = app
+        self.pressed = False
+        self.previous = signal.signal(signal.SIGINT, self._stop)
+        self.tick = QTimer(app)
+        self.tick.timeout.connect(lambda: None)  # wakes the interpreter to run the handler
+        self.tick.start(250)
+
+    def _stop(self, *_args: object) -> None:
+        self.pressed = True
+        self.app.closeAllWindows()
+        self.app.exit(INTERRUPTED)
+
+    def restore(self) -> None:
+        self.tick.stop()
+        signal.signal(signal.SIGINT, self.previous)
+
+
+INTERRUPTED = 130
 
 
 def store_name(till: Till) -> str:
@@ -101,11 +119,26 @@ def run_window(
     language_chosen: bool = False,
 ) -> int:
     """Run the till window until it closes. ``language_chosen``: --lang or POS_LANG was
-    given, and wins over the stored language preference."""
+    given, and wins over the stored language preference. Ctrl+C: 130."""
+    app = application()
+    ctrl_c = CtrlC(app)
+    try:
+        code = _run(app, data_dir, demo, extensions, language_chosen)
+    finally:
+        ctrl_c.restore()
+    return INTERRUPTED if ctrl_c.pressed else code
+
+
+def _run(
+    app: QApplication,
+    data_dir: Path,
+    demo: bool,
+    extensions: Iterable[Extension],
+    language_chosen: bool,
+) -> int:
     from pos_desktop.printing import stop_printing
     from pos_desktop.ui.wizard import ensure_setup
 
-    app = application()
     first = Till.open(data_dir, demo=demo)
     opened = ensure_setup(first)
     if opened is None:  # the first-run wizard was cancelled: nothing to sell with yet
@@ -122,7 +155,6 @@ def run_window(
             window.showFullScreen()
         window.show()
         window.activateWindow()
-        _quit_on_ctrl_c(app)
         QTimer.singleShot(0, window.focus_scan)
         log.info("till window ready", extra={"data_dir": str(data_dir), "demo": demo})
         code = int(app.exec())

@@ -268,7 +268,7 @@ def test_a_broker_alarm_cannot_hang_the_publisher(
 
     proxy.alarm()
     wait_for(lambda: publisher.link().state is SyncState.ERROR, timeout=5)
-    assert "alarma" in (publisher.link().error or "")
+    assert "alarm" in (publisher.link().error or "")
     sell(till, 1)
     publisher.wake()
     # Blocked past blocked_timeout: the publisher drops the link and connects again
