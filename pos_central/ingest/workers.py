@@ -61,7 +61,10 @@ def run_workers(count: int, worker: Worker, stop: threading.Event) -> int:
         if process.is_alive():
             process.kill()
             process.join()
-    clean = all(process.exitcode == 0 for process in processes)
+    # A worker still starting when the stop came (its handler not yet installed: nothing
+    # consumed) ends by the SIGTERM itself; that is a clean stop too.
+    done = (0, -signal.SIGTERM) if failed is None else (0,)
+    clean = all(process.exitcode in done for process in processes)
     return 0 if failed is None and clean else 1
 
 
