@@ -76,6 +76,7 @@ FOLDERS: dict[str, tuple[str, str]] = {
     "unit": ("unit", "till"),
     "contracts": ("unit", "shared"),
     "arca": ("integration", "shared"),
+    "fiscal": ("integration", "till"),
     "integration": ("integration", "till"),
     "shifts": ("integration", "till"),
     "setup": ("integration", "till"),

@@ -1,0 +1,140 @@
+"""What the fiscal worker works on: one comprobante waiting for ARCA, and what ARCA said.
+
+A ``FiscalTask`` is read from the till's fiscal documents (``FiscalBook.pending``); the
+worker turns it into ``pos_arca.Comprobante`` under the number it asks for, and reports
+back an ``Authorized`` or ARCA's messages. Nothing here knows SQL or Qt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Protocol
+
+from pos_arca import AlicuotaIva, ArcaMessage, Comprobante, ComprobanteAsociado, Tributo
+from pos_desktop.domain.fiscal.dates import argentine_date
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Queue:
+    """ARCA numbers comprobantes per (point of sale, type): one queue each."""
+
+    point_of_sale: int
+    cbte_tipo: int
+
+    def __str__(self) -> str:
+        return f"{self.point_of_sale:05d}/{self.cbte_tipo:03d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Original:
+    """The authorized comprobante a credit note cancels (``CbtesAsoc``)."""
+
+    cbte_tipo: int
+    point_of_sale: int
+    number: int
+    day: date
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """A number asked for (written before the request left): ARCA may hold it."""
+
+    number: int
+    at: datetime  # aware: when the till asked; CbteFch is its Argentine date
+
+    @property
+    def day(self) -> date:
+        return argentine_date(self.at)
+
+
+@dataclass(frozen=True, slots=True)
+class FiscalTask:
+    document_id: str
+    seq: int  # the order the comprobantes were committed in
+    source_kind: str  # sale | refund
+    source_id: str
+    ticket: str
+    block: Mapping[str, Any]  # the fiscal block as committed (pos_desktop.domain.fiscal.block)
+    created_at: str
+    attempt: Attempt | None = None
+    in_doubt: bool = False
+    original: Original | None = None  # a credit note's original, once it is authorized
+    waits_for: str | None = None  # document id of an original not yet authorized
+
+    @property
+    def queue(self) -> Queue:
+        return Queue(int(self.block["point_of_sale"]), int(self.block["type"]))
+
+    @property
+    def total(self) -> int:
+        return int(self.block["amounts"]["total"])
+
+
+@dataclass(frozen=True, slots=True)
+class Authorized:
+    number: int
+    day: date  # CbteFch
+    code: str
+    due: date
+    kind: str  # CAE (CAEA comprobantes are born authorized: issue 12)
+    issued_at: datetime  # aware: when the till asked (its Argentine date is ``day``)
+    processed_at: str  # ARCA's FchProceso
+    observations: tuple[ArcaMessage, ...] = ()
+
+
+class FiscalBook(Protocol):
+    """Where the worker reads what waits and records what ARCA answered (a port: the till
+    implements it over its SQLite file; unit tests with a fake)."""
+
+    def pending(self) -> Sequence[FiscalTask]:
+        """Comprobantes not yet authorized nor rejected, in commit order."""
+        ...
+
+    def authorized_numbers(self) -> Mapping[Queue, int]:
+        """The highest number this till recorded as authorized, per queue."""
+        ...
+
+    def attempting(self, task: FiscalTask, attempt: Attempt) -> None:
+        """Before the request leaves: ARCA may authorize ``attempt`` from now on."""
+        ...
+
+    def released(self, task: FiscalTask) -> None:
+        """ARCA holds nothing under the attempt's number: it is free again."""
+        ...
+
+    def in_doubt(self, task: FiscalTask, reason: str) -> None:
+        """The request left, no answer came and ARCA cannot be asked yet."""
+        ...
+
+    def authorized(self, task: FiscalTask, result: Authorized) -> None: ...
+
+    def rejected(self, task: FiscalTask, messages: Sequence[ArcaMessage]) -> None: ...
+
+
+def comprobante(task: FiscalTask, number: int, day: date) -> Comprobante:
+    """The request for ``task`` under ``number`` dated ``day``."""
+    block, amounts = task.block, task.block["amounts"]
+    buyer, original = block["buyer"], task.original
+    return Comprobante(
+        point_of_sale=int(block["point_of_sale"]), cbte_tipo=int(block["type"]),
+        number=number, date=day, total_centavos=int(amounts["total"]),
+        doc_tipo=int(buyer["doc_type"]), doc_nro=int(buyer["doc_number"]),
+        condicion_iva_receptor=int(buyer["iva_condition"]),
+        no_gravado_centavos=int(amounts["untaxed"]), neto_centavos=int(amounts["net"]),
+        exento_centavos=int(amounts["exempt"]),
+        tributos_centavos=sum(int(t["amount"]) for t in amounts["other_taxes"]),
+        iva_centavos=sum(int(a["amount"]) for a in amounts["iva"]),
+        iva=tuple(AlicuotaIva(iva_id=int(a["id"]), base_centavos=int(a["base"]),
+                              importe_centavos=int(a["amount"])) for a in amounts["iva"]),
+        tributos=tuple(Tributo(tributo_id=int(t["id"]), descripcion=str(t["description"]),
+                               base_centavos=int(t["base"]),
+                               alicuota=Decimal(int(t["rate_bp"])) / 100,
+                               importe_centavos=int(t["amount"]))
+                       for t in amounts["other_taxes"]),
+        asociados=() if original is None else (ComprobanteAsociado(
+            cbte_tipo=original.cbte_tipo, point_of_sale=original.point_of_sale,
+            number=original.number, cuit=int(block["seller"]["cuit"]), date=original.day),),
+    )
