@@ -23,7 +23,7 @@ log = logging.getLogger("pos_central.cli")
 
 
 DESCRIPTION = """Super POS head office: migrate, provision, ingest, serve, catalog import,
-till add/revoke/list, report daily.
+till add/revoke/list, report daily/conflicts.
 
 Every command takes --db-url (else POS_CENTRAL_DB_URL, else the credential db-url),
 --amqp-url (else POS_AMQP_URL, else the credential amqp-url) and --prefix (else
@@ -150,6 +150,11 @@ def _parser() -> argparse.ArgumentParser:
     output = daily.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="JSON to stdout")
     output.add_argument("--pdf", type=Path, metavar="FILE", help="write a PDF")
+    conflicts = report_kinds.add_parser(
+        "conflicts", help="alerts: contradicted facts, cloned tills"
+    )
+    conflicts.add_argument("--since", type=date.fromisoformat, help="YYYY-MM-DD")
+    conflicts.add_argument("--json", action="store_true", help="JSON to stdout")
     for command in _subparsers(parser):
         _common(command, top=False)
     return parser
@@ -242,6 +247,8 @@ def _run(args: argparse.Namespace, config: CentralConfig) -> int:
         if args.till_command == "revoke":
             return commands.till_revoke(config, args.store, args.terminal)
         return commands.till_list(config)
+    if args.command == "report" and args.report_command == "conflicts":
+        return commands.conflicts_report(config, args.since, as_json=args.json)
     if args.command == "report":
         return commands.daily_report(config, args.date, as_json=args.json, pdf=args.pdf)
     raise AssertionError(args.command)

@@ -205,6 +205,17 @@ def daily_report(config: CentralConfig, day: date, *, as_json: bool, pdf: Path |
     return 0
 
 
+def conflicts_report(config: CentralConfig, since: date | None, *, as_json: bool) -> int:
+    from pos_central.conflicts import build_conflicts_report, render_text
+
+    try:
+        report = build_conflicts_report(config.db_url, since)
+    except DatabaseUnavailable as error:
+        return _fail(str(error))
+    print(json.dumps(report, ensure_ascii=False, indent=2) if as_json else render_text(report))
+    return 0
+
+
 def _registry(config: CentralConfig) -> TillRegistry:
     from pos_central.tills import TillRegistry
 

@@ -26,6 +26,13 @@ class IngestMetrics:
             ["code"],
             registry=self.registry,
         )
+        self.alerts = Counter(
+            "pos_central_alerts",
+            "Alerts raised for a person: conflict (a fact contradicted), clone (two tills "
+            "with one identity)",
+            ["kind"],
+            registry=self.registry,
+        )
         self.journal_breaks = Counter(
             "pos_central_journal_breaks",
             "Journal entries whose prev_hash did not match",

@@ -11,6 +11,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+from pos_central.conflicts import ALERT_NAMES, alerts
 from pos_central.database import connect
 from pos_central.ingest.apply import database_errors
 
@@ -101,7 +102,11 @@ def build_daily_report(db_url: str, day: date) -> dict[str, Any]:
     with database_errors(), connect(db_url) as db:
         db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         rows = {name: db.execute(sql, {"day": day}).fetchall() for name, sql in _QUERIES.items()}
-    return _assemble(day, rows)
+        raised = alerts(db, day, day)
+    report = _assemble(day, rows)
+    report["alerts"] = raised  # detected that day: what someone must look at
+    report["totals"]["alerts"] = len(raised)
+    return report
 
 
 def _assemble(day: date, rows: dict[str, list[tuple[Any, ...]]]) -> dict[str, Any]:
@@ -248,6 +253,13 @@ def render_text(report: dict[str, Any]) -> str:
                 f"    seq contiguo {t['contiguous_seq']} de {t['max_seq']}"
                 + (f"; faltan {t['gaps']}" if t["gaps"] else "")
                 + (f"; {len(t['journal_breaks'])} cortes del diario" if t["journal_breaks"] else "")
+            )
+    if report.get("alerts"):
+        lines += ["", f"Alertas del día: {len(report['alerts'])} (pos-central report conflicts)"]
+        for alert in report["alerts"]:
+            lines.append(
+                f"  {ALERT_NAMES.get(alert['kind'], alert['kind'])}: tienda {alert['store_id']}, "
+                f"caja {alert['terminal_id']}, seq {alert['seq']}"
             )
     lines += ["", "IVA por tasa:"]
     for row in report["totals"]["iva"]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -16,6 +17,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from pos_central.conflicts import ALERT_NAMES
 from pos_central.report import RATE_NAMES, TENDER_NAMES, money
 from pos_common import FONTS_DIR
 
@@ -197,6 +199,17 @@ def _story(report: dict[str, Any]) -> list[Flowable]:
                 Paragraph(
                     f"Tienda {store}, caja {terminal}, seq {b['seq']}: se esperaba "
                     f"{b['expected_prev_hash'][:16]}…, llegó {b['found_prev_hash'][:16]}…",
+                    body,
+                )
+            )
+    if report.get("alerts"):
+        story.append(Paragraph("Alertas del día (pos-central report conflicts)", heading))
+        for alert in report["alerts"]:
+            story.append(
+                Paragraph(
+                    f"{ALERT_NAMES.get(alert['kind'], alert['kind'])} — tienda "
+                    f"{alert['store_id']}, caja {alert['terminal_id']}, seq {alert['seq']}: "
+                    f"{escape(alert['detail'])}",
                     body,
                 )
             )

@@ -15,19 +15,21 @@ Failure policy, by error kind:
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import psycopg
 from psycopg import errors as pg_errors
 
 from pos_central.database import DatabaseUnavailable
+from pos_central.ingest.alerts import CONFLICT, Alert, record_alerts
 from pos_central.ingest.identity import TillIdentities
 from pos_central.ingest.progress import JournalBreak, update_progress
-from pos_central.ingest.writers import BATCH_STATEMENT, WRITERS
+from pos_central.ingest.writers import BATCH_STATEMENT, WRITERS, document
 from pos_contracts import Envelope, InvalidEvent
 
 log = logging.getLogger("pos_central.ingest")
@@ -36,7 +38,9 @@ APPLIED: Literal["applied"] = "applied"
 DUPLICATE: Literal["duplicate"] = "duplicate"
 Outcome = Literal["applied", "duplicate"] | InvalidEvent
 
-_KNOWN = "SELECT event_id::text FROM processed_events WHERE event_id = ANY(%s::uuid[])"
+_KNOWN = """SELECT event_id::text, body_digest FROM processed_events
+WHERE event_id = ANY(%s::uuid[])"""
+_UNTRACK = "DELETE FROM processed_events WHERE event_id = ANY(%s::uuid[])"
 _STORES = "INSERT INTO stores (store_id) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING"
 _TERMINALS = """
 INSERT INTO terminals (store_id, terminal_id) SELECT * FROM unnest(%s::text[], %s::text[])
@@ -55,6 +59,8 @@ class Received:
     json: str
     user_id: str | None = None
     """The AMQP ``user_id`` it was published with (RabbitMQ verified it)."""
+    digest: str = ""
+    """BLAKE2b-128 of the body as received: a re-delivery has the same, a rewrite not."""
 
     @classmethod
     def of(
@@ -64,10 +70,15 @@ class Received:
         JSON (a BOM, UTF-16: valid JSON, but not text PostgreSQL's jsonb accepts)."""
         if body is not None and body[:1] == b"{":
             try:
-                return cls(envelope, body.decode("utf-8"), user_id)
+                return cls(envelope, body.decode("utf-8"), user_id, body_digest(body))
             except UnicodeDecodeError:
                 pass
-        return cls(envelope, envelope.to_json().decode("utf-8"), user_id)
+        encoded = envelope.to_json()
+        return cls(envelope, encoded.decode("utf-8"), user_id, body_digest(body or encoded))
+
+
+def body_digest(body: bytes) -> str:
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,8 @@ class AppliedBatch:
     outcomes: list[Outcome]
     """One per envelope, in order: applied, duplicate, or why it was refused."""
     journal_breaks: list[JournalBreak]
+    alerts: list[Alert] = field(default_factory=list)
+    """Alerts recorded by this batch (not those a re-delivery had already raised)."""
 
 
 @contextmanager
@@ -102,7 +115,8 @@ class BatchApplier:
         self._known_terminals: set[tuple[str, str]] = set()
 
     def apply(self, events: Sequence[Received]) -> AppliedBatch:
-        """One outcome per event, in order, and the journal breaks found. Commits."""
+        """One outcome per event, in order, the journal breaks found and the alerts
+        raised. Commits."""
         if not events:
             return AppliedBatch([], [])
         with database_errors():
@@ -116,67 +130,107 @@ class BatchApplier:
                 )
             alone = [self._alone(event) for event in events]
             return AppliedBatch(
-                [outcome for outcome, _ in alone],
-                [found for _, breaks in alone for found in breaks],
+                [result.outcomes[0] for result in alone],
+                [found for result in alone for found in result.journal_breaks],
+                [alert for result in alone for alert in result.alerts],
             )
 
-    def _alone(self, event: Received) -> tuple[Outcome, list[JournalBreak]]:
+    def _alone(self, event: Received) -> AppliedBatch:
         env = event.envelope
         try:
-            result = self._in_transaction([event])
-            return result.outcomes[0], result.journal_breaks
+            return self._in_transaction([event])
         except (pg_errors.IntegrityError, pg_errors.DataError) as error:
             self.connection.rollback()
             detail = error.diag.message_primary or str(error)
-            return InvalidEvent(
+            refusal = InvalidEvent(
                 "conflict", f"no se puede registrar {env.type} seq {env.seq}: {detail}"
-            ), []
+            )
+            with self.connection.cursor() as cursor:
+                alerts = record_alerts(cursor, [_conflict_alert(event, refusal)])
+            self.connection.commit()
+            return AppliedBatch([refusal], [], alerts)
 
     def _in_transaction(self, events: Sequence[Received]) -> AppliedBatch:
         outcomes: list[Outcome | None] = [None] * len(events)
         candidates: dict[str, int] = {}
+        alerts: list[Alert] = []
+
+        def refuse(index: int, refusal: InvalidEvent, *, alert: bool = False) -> None:
+            outcomes[index] = refusal
+            if alert:
+                alerts.append(_conflict_alert(events[index], refusal))
+
         with self.connection.cursor() as cursor:
             judged = self.identities.judge(cursor, [(e.envelope, e.user_id) for e in events])
             for index, (event, refusal) in enumerate(zip(events, judged, strict=True)):
+                first = candidates.get(event.envelope.event_id)
                 if refusal is not None:
-                    outcomes[index] = refusal
-                elif event.envelope.event_id in candidates:
+                    refuse(index, refusal)
+                elif first is None:
+                    candidates[event.envelope.event_id] = index
+                elif events[first].digest == event.digest:
                     outcomes[index] = DUPLICATE  # the same message twice in one batch
                 else:
-                    candidates[event.envelope.event_id] = index
+                    refuse(index, _rewritten(event.envelope), alert=True)
             # In event_id order: two workers inserting the same ids (a till re-sent its
             # outbox) then wait for each other in one order instead of deadlocking.
             ordered = sorted(candidates.values(), key=lambda i: events[i].envelope.event_id)
-            document = "[" + ",".join(events[i].json for i in ordered) + "]"
-            inserted = {row[0] for row in cursor.execute(BATCH_STATEMENT, (document,))}
+            batch = document((events[i].json, events[i].digest) for i in ordered)
+            inserted = {row[0] for row in cursor.execute(BATCH_STATEMENT, (batch,))}
             missing = [event_id for event_id in candidates if event_id not in inserted]
-            known = {row[0] for row in cursor.execute(_KNOWN, (missing,))} if missing else set()
+            known = dict(cursor.execute(_KNOWN, (missing,)).fetchall()) if missing else {}
             applied: list[Envelope] = []
             for event_id, index in candidates.items():
                 env = events[index].envelope
                 if event_id in inserted:
                     applied.append(env)
                     outcomes[index] = APPLIED
-                elif event_id in known:
-                    outcomes[index] = DUPLICATE
-                else:
-                    outcomes[index] = InvalidEvent(
-                        "seq_taken",
-                        f"la caja {env.store_id}/{env.terminal_id} ya envió otro evento "
-                        f"con seq {env.seq}; este ({env.event_id}) no se aplica",
+                elif event_id not in known:
+                    refuse(
+                        index,
+                        InvalidEvent(
+                            "seq_taken",
+                            f"la caja {env.store_id}/{env.terminal_id} ya envió otro evento "
+                            f"con seq {env.seq}; este ({env.event_id}) no se aplica",
+                        ),
                     )
+                elif known[event_id] in (None, events[index].digest):
+                    outcomes[index] = DUPLICATE  # (None: stored before digests were kept)
+                else:
+                    refuse(index, _rewritten(env), alert=True)
             self._ensure_terminals(cursor, applied)
-            for env in applied:
-                per_event = WRITERS[(env.type, env.schema_version)].statements
-                if per_event is not None:
-                    for sql, params in per_event(env):
-                        cursor.execute(sql, params)
+            contradicted = self._per_event(cursor, applied)
+            if contradicted:
+                cursor.execute(_UNTRACK, ([env.event_id for env in contradicted],))
+                applied = [env for env in applied if env not in contradicted]
+                for index, event in enumerate(events):
+                    if event.envelope in contradicted and outcomes[index] == APPLIED:
+                        refuse(index, _contradicts(event.envelope), alert=True)
             breaks = update_progress(cursor, applied)
+            new_alerts = record_alerts(cursor, alerts)
         if self.before_commit:
             self.before_commit(applied)
         self.connection.commit()
         self._known_terminals.update((env.store_id, env.terminal_id) for env in applied)
-        return AppliedBatch([outcome for outcome in outcomes if outcome is not None], breaks)
+        return AppliedBatch(
+            [outcome for outcome in outcomes if outcome is not None], breaks, new_alerts
+        )
+
+    @staticmethod
+    def _per_event(cursor: psycopg.Cursor[Any], applied: Sequence[Envelope]) -> list[Envelope]:
+        """Run the per-event statements (shift upserts); the events whose statement says
+        they contradict what is on record."""
+        contradicted: list[Envelope] = []
+        for env in applied:
+            per_event = WRITERS[(env.type, env.schema_version)].statements
+            if per_event is None:
+                continue
+            for sql, params in per_event(env):
+                row = cursor.execute(sql, params).fetchone()
+                if row is not None and row[0] is False:
+                    contradicted.append(env)
+                    break
+        return contradicted
 
     def _ensure_terminals(self, cursor: psycopg.Cursor[Any], applied: Sequence[Envelope]) -> None:
         new = {(env.store_id, env.terminal_id) for env in applied} - self._known_terminals
@@ -184,3 +238,28 @@ class BatchApplier:
             stores, terminals = zip(*sorted(new), strict=True)
             cursor.execute(_STORES, (sorted(set(stores)),))
             cursor.execute(_TERMINALS, (list(stores), list(terminals)))
+
+
+def _rewritten(env: Envelope) -> InvalidEvent:
+    return InvalidEvent(
+        "conflict",
+        f"el evento {env.event_id} ({env.type}, caja {env.store_id}/{env.terminal_id} seq "
+        f"{env.seq}) ya se recibió con otro contenido: un hecho registrado no se reescribe",
+    )
+
+
+def _contradicts(env: Envelope) -> InvalidEvent:
+    shift = env.payload.get("shift_id")
+    return InvalidEvent(
+        "conflict",
+        f"{env.type} seq {env.seq} de la caja {env.store_id}/{env.terminal_id}: el turno "
+        f"{shift} ya tiene otros datos registrados; no se reescriben",
+    )
+
+
+def _conflict_alert(event: Received, refusal: InvalidEvent) -> Alert:
+    env = event.envelope
+    return Alert(
+        CONFLICT, env.store_id, env.terminal_id, env.seq, env.event_id, event.digest,
+        refusal.reason,
+    )

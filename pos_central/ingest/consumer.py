@@ -33,6 +33,7 @@ from pika.adapters.blocking_connection import BlockingChannel
 from pika.spec import Basic, BasicProperties
 
 from pos_central.database import DatabaseUnavailable, connect
+from pos_central.ingest.alerts import log_alerts
 from pos_central.ingest.apply import (
     APPLIED,
     DUPLICATE,
@@ -297,6 +298,9 @@ class IngestConsumer:
         for delivery, problem in rejected:
             self._dead_letter(channel, delivery, problem)
         self.metrics.journal_breaks.inc(len(applied.journal_breaks))
+        for alert in applied.alerts:
+            self.metrics.alerts.labels(alert.kind).inc()
+        log_alerts(applied.alerts)
         channel.basic_ack(batch.deliveries[-1].tag, multiple=True)
         self.metrics.batch_size.observe(len(batch.deliveries))
         self.metrics.batch_seconds.observe(time.perf_counter() - batch.started)

@@ -14,7 +14,7 @@ so they are per-event statements run after the batch statement.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +34,8 @@ class EventWriter:
     inserts: tuple[str, ...] = ()
     """``INSERT ... SELECT ... FROM {events} ...``, run over every applied event of the type."""
     statements: Callable[[Envelope], list[Statement]] | None = None
-    """Per-event statements (upserts), run in arrival order after the inserts."""
+    """Per-event statements (upserts), run in arrival order after the inserts. Each
+    returns one boolean: false means the event contradicts a fact already on record."""
 
 
 def _tenders(table: str, parent: str) -> str:
@@ -121,13 +122,30 @@ FROM {events}""",
 )
 
 # -- shifts (upserts) --------------------------------------------------------------------
+# A shift row is made by whichever of shift.opened / shift.closed arrives first; each
+# fills only its own half, once. Either statement returns one boolean: true if the fact
+# is now on record (written now, or already recorded with the very same figures), false
+# if the shift already holds other figures (a second Z for a closed shift, a shift of
+# another terminal): that is a conflict, never an overwrite.
 _SHIFT_OPENED = """
-INSERT INTO shifts (shift_id, store_id, terminal_id, currency, opened_by_id, opened_by_name,
-    opened_at, float)
-VALUES (%(shift_id)s, %(store_id)s, %(terminal_id)s, %(currency)s, %(by_id)s, %(by_name)s,
-    %(at)s, %(float)s)
-ON CONFLICT (shift_id) DO UPDATE SET opened_by_id = EXCLUDED.opened_by_id,
-    opened_by_name = EXCLUDED.opened_by_name, opened_at = EXCLUDED.opened_at, float = EXCLUDED.float
+WITH upsert AS (
+    INSERT INTO shifts (shift_id, store_id, terminal_id, currency, opened_by_id, opened_by_name,
+        opened_at, float)
+    VALUES (%(shift_id)s, %(store_id)s, %(terminal_id)s, %(currency)s, %(by_id)s, %(by_name)s,
+        %(at)s, %(float)s)
+    ON CONFLICT (shift_id) DO UPDATE SET opened_by_id = EXCLUDED.opened_by_id,
+        opened_by_name = EXCLUDED.opened_by_name, opened_at = EXCLUDED.opened_at,
+        float = EXCLUDED.float
+    WHERE shifts.opened_at IS NULL AND shifts.store_id = EXCLUDED.store_id
+        AND shifts.terminal_id = EXCLUDED.terminal_id
+    RETURNING 1
+)
+SELECT EXISTS (SELECT FROM upsert) OR EXISTS (
+    SELECT FROM shifts WHERE shift_id = %(shift_id)s
+    AND (store_id, terminal_id, opened_by_id, opened_at, float)
+        IS NOT DISTINCT FROM (%(store_id)s, %(terminal_id)s, %(by_id)s, %(at)s::timestamptz,
+        %(float)s::bigint)
+)
 """
 
 
@@ -156,20 +174,35 @@ def shift_opened_v1(env: Envelope) -> list[Statement]:
 
 
 _SHIFT_CLOSED = """
-INSERT INTO shifts (shift_id, store_id, terminal_id, currency, float, closed_by_id, closed_by_name,
-    closed_at, business_date, z_number, expected_cash, counted_cash, over_short, totals,
-    sales_count, refunds_count, first_ticket, last_ticket)
-VALUES (%(shift_id)s, %(store_id)s, %(terminal_id)s, %(currency)s, %(float)s, %(by_id)s,
-    %(by_name)s, %(at)s, %(day)s, %(z_number)s, %(expected_cash)s, %(counted_cash)s,
-    %(over_short)s, %(totals)s,
-    %(sales_count)s, %(refunds_count)s, %(first_ticket)s, %(last_ticket)s)
-ON CONFLICT (shift_id) DO UPDATE SET closed_by_id = EXCLUDED.closed_by_id,
-    closed_by_name = EXCLUDED.closed_by_name, closed_at = EXCLUDED.closed_at,
-    business_date = EXCLUDED.business_date, z_number = EXCLUDED.z_number,
-    expected_cash = EXCLUDED.expected_cash, counted_cash = EXCLUDED.counted_cash,
-    over_short = EXCLUDED.over_short, totals = EXCLUDED.totals, sales_count = EXCLUDED.sales_count,
-    refunds_count = EXCLUDED.refunds_count, first_ticket = EXCLUDED.first_ticket,
-    last_ticket = EXCLUDED.last_ticket, float = COALESCE(shifts.float, EXCLUDED.float)
+WITH upsert AS (
+    INSERT INTO shifts (shift_id, store_id, terminal_id, currency, float, closed_by_id,
+        closed_by_name, closed_at, business_date, z_number, expected_cash, counted_cash,
+        over_short, totals, sales_count, refunds_count, first_ticket, last_ticket)
+    VALUES (%(shift_id)s, %(store_id)s, %(terminal_id)s, %(currency)s, %(float)s, %(by_id)s,
+        %(by_name)s, %(at)s, %(day)s, %(z_number)s, %(expected_cash)s, %(counted_cash)s,
+        %(over_short)s, %(totals)s,
+        %(sales_count)s, %(refunds_count)s, %(first_ticket)s, %(last_ticket)s)
+    ON CONFLICT (shift_id) DO UPDATE SET closed_by_id = EXCLUDED.closed_by_id,
+        closed_by_name = EXCLUDED.closed_by_name, closed_at = EXCLUDED.closed_at,
+        business_date = EXCLUDED.business_date, z_number = EXCLUDED.z_number,
+        expected_cash = EXCLUDED.expected_cash, counted_cash = EXCLUDED.counted_cash,
+        over_short = EXCLUDED.over_short, totals = EXCLUDED.totals,
+        sales_count = EXCLUDED.sales_count, refunds_count = EXCLUDED.refunds_count,
+        first_ticket = EXCLUDED.first_ticket, last_ticket = EXCLUDED.last_ticket,
+        float = COALESCE(shifts.float, EXCLUDED.float)
+    WHERE shifts.closed_at IS NULL AND shifts.store_id = EXCLUDED.store_id
+        AND shifts.terminal_id = EXCLUDED.terminal_id
+    RETURNING 1
+)
+SELECT EXISTS (SELECT FROM upsert) OR EXISTS (
+    SELECT FROM shifts WHERE shift_id = %(shift_id)s
+    AND (store_id, terminal_id, closed_by_id, closed_at, z_number, expected_cash, counted_cash,
+        over_short, totals, sales_count, refunds_count, first_ticket, last_ticket)
+        IS NOT DISTINCT FROM (%(store_id)s, %(terminal_id)s, %(by_id)s, %(at)s::timestamptz,
+        %(z_number)s::bigint, %(expected_cash)s::bigint, %(counted_cash)s::bigint,
+        %(over_short)s::bigint, %(totals)s::jsonb, %(sales_count)s::integer,
+        %(refunds_count)s::integer, %(first_ticket)s::text, %(last_ticket)s::text)
+)
 """
 
 
@@ -217,11 +250,17 @@ WRITERS: dict[tuple[str, int], EventWriter] = {
 flows the other way) is dead-lettered as unexpected."""
 
 
-_TRACK = """INSERT INTO processed_events (event_id, store_id, terminal_id, seq, type,
-    schema_version, occurred_at, trace_id, journal_seq, journal_prev_hash, journal_hash)
+DIGEST_KEY = "_digest"
+"""Key the ingest puts first in each event of the batch document: the digest of the body
+as received (no valid envelope has it: ``additionalProperties`` is false)."""
+
+_TRACK = f"""INSERT INTO processed_events (event_id, store_id, terminal_id, seq, type,
+    schema_version, occurred_at, trace_id, journal_seq, journal_prev_hash, journal_hash,
+    body_digest)
 SELECT (e->>'event_id')::uuid, e->>'store_id', e->>'terminal_id', (e->>'seq')::bigint, e->>'type',
     (e->>'schema_version')::integer, (e->>'occurred_at')::timestamptz, e->>'trace_id',
-    (p#>>'{journal,seq}')::bigint, p#>>'{journal,prev_hash}', p#>>'{journal,hash}'
+    (p#>>'{{journal,seq}}')::bigint, p#>>'{{journal,prev_hash}}', p#>>'{{journal,hash}}',
+    e->>'{DIGEST_KEY}'
 FROM batch
 ON CONFLICT DO NOTHING
 RETURNING event_id"""
@@ -232,7 +271,8 @@ def batch_statement(writers: Mapping[tuple[str, int], EventWriter] = WRITERS) ->
     rows (``processed_events``, ON CONFLICT DO NOTHING), and write the business rows of
     exactly the events whose tracking row was new. Returns the new event ids.
 
-    Takes one parameter: the batch as a JSON array of envelopes. Every data-modifying
+    Takes one parameter: the batch as a JSON array of envelopes, each with its digest
+    under ``DIGEST_KEY`` (``document``). Every data-modifying
     CTE runs to completion whether or not it is referenced; all of them see the same
     snapshot, which is why they select from ``applied`` (the RETURNING of the tracking
     insert) and not from the tables.
@@ -256,3 +296,10 @@ def batch_statement(writers: Mapping[tuple[str, int], EventWriter] = WRITERS) ->
 
 
 BATCH_STATEMENT = batch_statement()
+
+
+def document(events: Iterable[tuple[str, str]]) -> str:
+    """The batch statement's parameter from (envelope JSON text, digest) pairs: the text
+    is not parsed again here, the digest is put in front of its first key."""
+    tagged = (f'{{"{DIGEST_KEY}":"{digest}",{text[1:]}' for text, digest in events)
+    return "[" + ",".join(tagged) + "]"
