@@ -126,12 +126,12 @@ class Till:
     def read_uow(self) -> UnitOfWork:
         """Repositories on a read connection (plain BEGIN): for reads that must not take,
         or wait for, the write lock. Never commit through it."""
-        return UnitOfWork(self.reader)
+        return UnitOfWork(self.reader, self.identity)
 
     def uow(self) -> UnitOfWork:
         if not self.after_commit:
-            return UnitOfWork(self.writer)
-        return _NotifyingUnitOfWork(self.writer, self.after_commit)
+            return UnitOfWork(self.writer, self.identity)
+        return _NotifyingUnitOfWork(self.writer, self.identity, self.after_commit)
 
     # -- head office sync (pos_desktop/sync): built here so services never import it ------------
     def build_sync(self, **options: object) -> TillSync:
@@ -233,8 +233,9 @@ class Till:
 class _NotifyingUnitOfWork(UnitOfWork):
     """A unit of work that tells listeners (the sync publisher) after each commit."""
 
-    def __init__(self, engine: Engine, after_commit: list[Callable[[], None]]) -> None:
-        super().__init__(engine)
+    def __init__(self, engine: Engine, identity: Identity,
+                 after_commit: list[Callable[[], None]]) -> None:
+        super().__init__(engine, identity)
         self._after_commit = after_commit
 
     def commit(self) -> None:

@@ -144,3 +144,12 @@ def paid_mostly_with(tenders: Sequence[Mapping[str, Any]], total: int) -> Tender
     if not paid:
         return TenderKind.CASH
     return TenderKind(max(paid.items(), key=lambda kv: (kv[1], kv[0] == "cash"))[0])
+
+
+def refund_slip(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """The refund slip's print job: the ``sale.refunded`` payload plus the names the
+    printers' refund layout reads (``ticket``, ``completed_at``, ``authorized_by``)."""
+    lines = [{**li, "unit_price": div_round(li["amount"] * 1000, li["quantity_milli"]),
+              "gross_amount": li["amount"], "discount": 0} for li in payload["lines"]]
+    return {**payload, "lines": lines, "ticket": payload["refund_ticket"],
+            "completed_at": payload["refunded_at"], "authorized_by": payload["approved_by"]}

@@ -14,7 +14,7 @@ from pos_contracts.catalog_csv import BadRow, CatalogFileError, parse_catalog_cs
 from pos_desktop.domain.errors import CatalogError
 from pos_desktop.domain.product import Product
 from pos_desktop.domain.tax import IvaRate
-from pos_desktop.store.uow import UnitOfWork
+from pos_desktop.services.ports import UnitOfWork
 
 
 class CatalogImportError(CatalogError):

@@ -38,7 +38,7 @@ from pos_desktop.domain.permissions import (
     Role,
 )
 from pos_desktop.services.people import DISCOUNT_LIMIT_KEY, People, Session, audit_now
-from pos_desktop.store.uow import UnitOfWork
+from pos_desktop.services.ports import UnitOfWork
 
 APPROVAL_TTL = timedelta(minutes=2)
 
@@ -136,7 +136,9 @@ class TillGuard:
             raise ApprovalRequired(action, required, details)
 
     def record(self, auth: Authorization, uow: UnitOfWork) -> None:
-        audit_now(uow, self.identity, auth.audit_record())
+        """The audit row of an action that writes nothing else (a facts' use case puts
+        ``auth.audit_record()`` in its fact instead)."""
+        audit_now(uow, auth.audit_record())
 
     def required_role(self, action: str, **details: Any) -> Role:
         return self.policy.required_role(action, details)
@@ -152,7 +154,7 @@ class TillGuard:
         approver = self.people.authenticate(user_id, pin, purpose=f"approve:{action}")
         if not approver.may(required):
             with self.uow_factory() as uow:
-                audit_now(uow, self.identity, AuditRecord(
+                audit_now(uow, AuditRecord(
                     APPROVAL_FAILED, Person.of(cashier), Person.of(approver),
                     {"action": action, "reason": "role"}))
                 uow.commit()

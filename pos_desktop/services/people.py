@@ -33,9 +33,8 @@ from pos_desktop.domain.people import (
 )
 from pos_desktop.domain.permissions import Action, NotLoggedIn, Role
 from pos_desktop.services.checkout import Cashier
+from pos_desktop.services.ports import UnitOfWork
 from pos_desktop.services.register import Guard
-from pos_desktop.store.repositories import utc_now
-from pos_desktop.store.uow import UnitOfWork
 
 Clock = Callable[[], datetime]
 UowFactory = Callable[[], UnitOfWork]
@@ -76,14 +75,9 @@ class LastManager(PosError):
     message = "{name} is the last active manager: add another manager first."
 
 
-def audit_now(uow: UnitOfWork, identity: Identity, record: AuditRecord) -> None:
+def audit_now(uow: UnitOfWork, record: AuditRecord) -> None:
     """Write ``record`` in ``uow``'s transaction, tagged with the open shift (if any)."""
-    uow.audit_log.add(
-        record,
-        terminal_id=identity.terminal_id,
-        shift_id=uow.shifts.open_id(identity.terminal_id),
-        at=utc_now(),
-    )
+    uow.audit_log.add(record)
 
 
 class People:
@@ -135,10 +129,9 @@ class People:
         with self.uow_factory() as uow:
             uow.users.save_login_state(user.user_id, after)
             actor = Person.of(user)
-            audit_now(uow, self.identity,
-                      AuditRecord(LOGIN_FAILED, actor, details={"purpose": purpose}))
+            audit_now(uow, AuditRecord(LOGIN_FAILED, actor, details={"purpose": purpose}))
             if after.locked_until is not None:
-                audit_now(uow, self.identity, AuditRecord(
+                audit_now(uow, AuditRecord(
                     USER_LOCKED, actor, details={"until": after.locked_until.isoformat()}))
             uow.commit()
         if after.locked_until is not None:
@@ -153,8 +146,7 @@ class People:
                 users.save_login_state(user.user_id, LoginState())
             if needs_rehash(stored):
                 users.update(user.user_id, pin_hash=hash_pin(pin))
-            audit_now(uow, self.identity,
-                      AuditRecord(LOGIN, Person.of(user), details={"purpose": purpose}))
+            audit_now(uow, AuditRecord(LOGIN, Person.of(user), details={"purpose": purpose}))
             uow.commit()
 
     def add(self, name: str, role: Role, pin: str, *, user_id: str | None = None) -> User:

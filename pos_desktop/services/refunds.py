@@ -1,8 +1,9 @@
 """Refunds: find the ticket, choose lines and quantities, give the money back.
 
-One transaction writes the refund, its lines and payments, its journal entry, its
-``sale.refunded`` event, its receipt job and its audit row. The quantities left are read
-again inside that transaction, so two tills' screens can never refund the same unit twice.
+The refund is recorded as a ``SaleRefunded`` fact: one transaction writes it with its
+lines and payments, its journal entry, its ``sale.refunded`` event, its slip's print job
+and its audit row. The quantities left are read again inside that transaction, so two
+tills' screens can never refund the same unit twice.
 The original sale may belong to a closed shift: the refund belongs to the shift open now.
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 
 from pos_common.i18n import N_
 from pos_desktop.config import Identity
-from pos_desktop.domain.money import CURRENCY, div_round
+from pos_desktop.domain.events import SaleRefunded
 from pos_desktop.domain.permissions import Action
 from pos_desktop.domain.refund import (
     RefundableLine,
@@ -29,10 +30,9 @@ from pos_desktop.domain.refund import (
 )
 from pos_desktop.domain.sale import Tender, TenderKind
 from pos_desktop.domain.shift import NoOpenShift
-from pos_desktop.services.events import enqueue_event, local_now
+from pos_desktop.services.clock import local_now
 from pos_desktop.services.guard import TillGuard
-from pos_desktop.store.repositories import canonical_json
-from pos_desktop.store.uow import UnitOfWork
+from pos_desktop.services.ports import UnitOfWork
 
 MAX_REASON = 500
 
@@ -102,7 +102,6 @@ class RefundService:
         paid = self._tenders(plan.total, tenders, paid_mostly_with(sale.tenders, sale.total))
         auth = self.guard.authorize(Action.REFUND, ticket=sale.ticket, amount=plan.total,
                                     reason=reason)
-        cashier = auth.actor
         with self.uow_factory() as uow:
             shift_id = uow.shifts.open_id(self.identity.terminal_id)
             if shift_id is None:
@@ -112,72 +111,16 @@ class RefundService:
             if plan.total != sum(t.amount for t in paid):
                 raise RefundError(reason=N_("the ticket changed meanwhile: start again"))
             number = uow.counters.next("refund")
-            ticket = self.identity.ticket(number)
-            refund_id, now = str(uuid.uuid4()), local_now()
-            payload: dict[str, Any] = {
-                "refund_id": refund_id,
-                "sale_id": sale.sale_id,
-                "original_ticket": sale.ticket,
-                "refund_ticket_number": number,
-                "refund_ticket": ticket,
-                "shift_id": shift_id,
-                "cashier": cashier.as_dict(),
-                "approved_by": auth.approved_by.as_dict(),
-                "reason": reason,
-                "refunded_at": now,
-                "currency": CURRENCY,
-                "lines": [
-                    {
-                        "line_no": li.line_no,
-                        "original_line_no": li.original.line_no,
-                        "sku": li.original.sku,
-                        "description": li.original.description,
-                        "sold_by_weight": li.original.sold_by_weight,
-                        "quantity_milli": li.quantity_milli,
-                        "amount": li.amount,
-                        "iva_rate": li.original.iva_rate,
-                    }
-                    for li in plan.lines
-                ],
-                "total": plan.total,
-                "iva": [{"rate": v.rate.value, "gross": v.gross, "net": v.net, "tax": v.tax}
-                        for v in plan.iva],
-                "tenders": [{"kind": t.kind.value, "amount": t.amount, "reference": t.reference}
-                            for t in paid],
-            }
-            entry = uow.journal.append("refund", ticket, now, payload)
-            payload["journal"] = {"seq": entry.seq, "prev_hash": entry.prev_hash,
-                                  "hash": entry.hash}
-            uow.refunds.add(
-                {
-                    "refund_id": refund_id,
-                    "refund_number": number,
-                    "ticket": ticket,
-                    "sale_id": sale.sale_id,
-                    "original_ticket": sale.ticket,
-                    "shift_id": shift_id,
-                    "cashier_id": cashier.user_id,
-                    "cashier_name": cashier.name,
-                    "approver_id": auth.approved_by.user_id,
-                    "approver_name": auth.approved_by.name,
-                    "reason": reason,
-                    "refunded_at": now,
-                    "total": plan.total,
-                    "journal_seq": entry.seq,
-                    "payload": canonical_json(payload),  # = journal record + "journal" (verify)
-                },
-                [{"refund_id": refund_id, "sale_id": sale.sale_id,
-                  **{k: v for k, v in li.items() if k != "sold_by_weight"},
-                  "sold_by_weight": int(li["sold_by_weight"])} for li in payload["lines"]],
-                [{"refund_id": refund_id, "idx": i, **t}
-                 for i, t in enumerate(payload["tenders"], start=1)],
-            )
-            enqueue_event(uow, self.identity, "sale.refunded", payload, occurred_at=now)
-            if self.print_receipts:
-                uow.print_jobs.add("refund", ticket, print_document(payload))
-            self.guard.record(auth, uow)
+            fact = uow.record(SaleRefunded(
+                refund_id=str(uuid.uuid4()), refund_number=number,
+                ticket=self.identity.ticket(number), sale_id=sale.sale_id,
+                original_ticket=sale.ticket, shift_id=shift_id, cashier=auth.actor,
+                approved_by=auth.approved_by, reason=reason, occurred_at=local_now(),
+                plan=plan, tenders=tuple(paid), print_slip=self.print_receipts,
+                audit=auth.audit_record(),
+            ))
             uow.commit()
-        return CompletedRefund(number, ticket, plan.total, payload)
+        return CompletedRefund(number, self.identity.ticket(number), plan.total, fact.payload)
 
     def _load(self, uow: UnitOfWork, number: int, code: str) -> SaleForRefund:
         repo = uow.refunds
@@ -206,11 +149,3 @@ class RefundService:
             raise RefundError(reason=N_("the money given back must equal the refund total"))
         return list(tenders)
 
-
-def print_document(payload: dict[str, Any]) -> dict[str, Any]:
-    """The refund slip job: the ``sale.refunded`` payload plus the names the printers'
-    refund layout reads (``ticket``, ``completed_at``, ``authorized_by``)."""
-    lines = [{**li, "unit_price": div_round(li["amount"] * 1000, li["quantity_milli"]),
-              "gross_amount": li["amount"], "discount": 0} for li in payload["lines"]]
-    return {**payload, "lines": lines, "ticket": payload["refund_ticket"],
-            "completed_at": payload["refunded_at"], "authorized_by": payload["approved_by"]}

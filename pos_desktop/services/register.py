@@ -27,8 +27,8 @@ from pos_desktop.domain.product import Product
 from pos_desktop.domain.sale import Discount, Sale, SaleLine, Tender, TenderKind
 from pos_desktop.domain.tax import IvaRate
 from pos_desktop.services.checkout import Cashier, CompletedSale, complete_sale
+from pos_desktop.services.ports import UnitOfWork
 from pos_desktop.store.catalog_repo import CatalogRepository
-from pos_desktop.store.uow import UnitOfWork
 
 _QTY_PREFIX = re.compile(r"^\s*([0-9]+(?:[.,][0-9]{1,3})?)\s*[*xX]\s*(\S+)\s*$")
 

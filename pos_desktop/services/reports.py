@@ -1,19 +1,20 @@
-"""The X and Z as data (the ``shift.closed`` payload and local extras) and as documents:
-rows for the receipt printer (the printers' generic report job) and an A4 PDF.
+"""The X and Z as data (the figures and the Z's local extras; the ``shift.closed`` payload
+is ``ShiftClosed.payload``) and as documents: rows for the receipt printer (the printers'
+generic report job) and an A4 PDF.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from pos_common.i18n import N_, _, format_money
 from pos_desktop.domain.money import CURRENCY
-from pos_desktop.domain.people import Person
 from pos_desktop.domain.shift import ShiftFigures
-from pos_desktop.services.events import local_now
+from pos_desktop.services.clock import local_now
 
 TENDER_LABELS = {"cash": N_("Cash"), "debit": N_("Debit"), "credit": N_("Credit"),
                  "transfer": N_("Transfer / QR")}
@@ -22,53 +23,6 @@ RATE_LABELS = {"21": "21%", "10.5": "10,5%", "27": "27%", "exempt": "Exento"}
 
 def _iva_rows(rows: Any) -> list[dict[str, Any]]:
     return [{"rate": r.rate, "gross": r.gross, "net": r.net, "tax": r.tax} for r in rows]
-
-
-def z_payload(figures: ShiftFigures, *, z_number: int, closed_at: str, closed_by: Person,
-              counted: int) -> dict[str, Any]:
-    """The ``shift.closed`` v2 payload, without its journal (added once journaled)."""
-    expected = figures.expected_cash
-    return {
-        "shift_id": figures.shift_id,
-        "z_number": z_number,
-        "closed_by": closed_by.as_dict(),
-        "closed_at": closed_at,
-        "currency": CURRENCY,
-        "float": figures.float,
-        "expected_cash": expected,
-        "counted_cash": counted,
-        "over_short": counted - expected,
-        "totals": {
-            "sales": figures.sales,
-            "refunds": figures.refunds,
-            "cash_in": figures.cash_in,
-            "cash_out": figures.cash_out,
-            "by_tender": [{"kind": t.kind, "sales": t.sales, "refunds": t.refunds}
-                          for t in figures.by_tender],
-            "sales_by_iva": _iva_rows(figures.sales_by_iva),
-            "refunds_by_iva": _iva_rows(figures.refunds_by_iva),
-            "discounts": figures.discounts,
-            "rounding": figures.rounding,
-            "by_cashier": [
-                {
-                    "user_id": c.user_id,
-                    "name": c.name,
-                    "sales_count": c.sales_count,
-                    "sales": c.sales,
-                    "refunds_count": c.refunds_count,
-                    "refunds": c.refunds,
-                }
-                for c in figures.by_cashier
-            ],
-            "voided_sales": figures.voided_sales,
-            "voided_lines": figures.voided_lines,
-            "overrides": figures.overrides,
-        },
-        "sales_count": figures.sales_count,
-        "refunds_count": figures.refunds_count,
-        "first_ticket": figures.first_ticket,
-        "last_ticket": figures.last_ticket,
-    }
 
 
 def figures_dict(figures: ShiftFigures) -> dict[str, Any]:
@@ -89,7 +43,7 @@ def _row(label: str, value: str = "", bold: bool = False) -> dict[str, Any]:
 SEP: dict[str, Any] = {"separator": True}
 
 
-def report_document(report: dict[str, Any], *, x: bool = False) -> dict[str, Any]:
+def report_document(report: Mapping[str, Any], *, x: bool = False) -> dict[str, Any]:
     """The printers' generic report job (``pos_printers.model.Report``) for an X or a Z.
 
     ``report`` is ``figures_dict`` for an X, or the stored Z (payload + ``local``).
@@ -158,7 +112,7 @@ def report_document(report: dict[str, Any], *, x: bool = False) -> dict[str, Any
             "generated_at": local_now() if x else report["closed_at"], "rows": rows}
 
 
-def _cash(local: dict[str, Any]) -> dict[str, Any]:
+def _cash(local: Mapping[str, Any]) -> dict[str, Any]:
     return next((t for t in local["by_tender"] if t["kind"] == "cash"),
                 {"kind": "cash", "sales": 0, "refunds": 0})
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from pos_common.i18n import N_, _
 from pos_desktop.domain.errors import PosError
+from pos_desktop.services.ports import UnitOfWork
 from pos_desktop.settings_schema import (
     SECRET_KEYS,
     InvalidSetting,
@@ -27,7 +28,6 @@ from pos_desktop.settings_schema import (
     printer_settings,
     save_settings,
 )
-from pos_desktop.store.uow import UnitOfWork
 
 PIN_MIN, PIN_MAX = 4, 8
 MANAGER_KEY = "users.first_manager"

@@ -1,9 +1,10 @@
 """Opening a shift, moving cash, the X report and the Z close.
 
-Each money event (opening float, cash in/out, the Z) is written in ONE transaction with its
-journal entry, its outbox event and its audit row, like a sale (invariant 2). The Z needs
-no network: it is written locally and its ``shift.closed`` event waits in the outbox
-("pending upload") until the publisher gets the broker's confirm.
+Each money event (opening float, cash in/out, the Z) is recorded as a business fact
+(``ShiftOpened``, ``CashMoved``, ``ShiftClosed``): its commit writes it with its journal
+entry, its outbox event and its audit row in ONE transaction, like a sale (invariant 2).
+The Z needs no network: it is written locally and its ``shift.closed`` event waits in the
+outbox ("pending upload") until the publisher gets the broker's confirm.
 """
 
 from __future__ import annotations
@@ -20,7 +21,13 @@ from pos_common.i18n import N_, format_money
 from pos_desktop.config import Identity
 from pos_desktop.domain.denominations import count_total, normalise
 from pos_desktop.domain.errors import ShiftError
-from pos_desktop.domain.money import CURRENCY
+from pos_desktop.domain.events import (
+    CashMoved,
+    DrawerOpened,
+    ShiftClosed,
+    ShiftOpened,
+    XReportTaken,
+)
 from pos_desktop.domain.people import Person
 from pos_desktop.domain.permissions import Action
 from pos_desktop.domain.shift import (
@@ -33,17 +40,11 @@ from pos_desktop.domain.shift import (
     ShiftAlreadyOpen,
     ShiftFigures,
 )
-from pos_desktop.services.events import enqueue_event, local_now, new_trace
+from pos_desktop.services.clock import local_now
 from pos_desktop.services.guard import TillGuard
 from pos_desktop.services.people import TOLERANCE_KEY
-from pos_desktop.services.reports import (
-    figures_dict,
-    report_document,
-    write_pdf,
-    z_payload,
-)
-from pos_desktop.store.repositories import canonical_json
-from pos_desktop.store.uow import UnitOfWork
+from pos_desktop.services.ports import UnitOfWork
+from pos_desktop.services.reports import figures_dict, report_document, write_pdf
 
 log = logging.getLogger(__name__)
 MAX_REASON = 500
@@ -122,37 +123,21 @@ class ShiftService:
             raise InvalidCashMove(reason=N_("the float must be zero or more"))
         auth = self.guard.authorize(Action.OPEN_SHIFT, float=float_amount)
         with self.uow_factory() as uow:
-            shifts = uow.shifts
-            already = shifts.open_row(self.identity.terminal_id)
+            already = uow.shifts.open_row(self.identity.terminal_id)
             if already is not None:
                 raise ShiftAlreadyOpen(opened_at=already["opened_at"],
                                        name=already["opened_by_name"])
-            shift_id, now = str(uuid.uuid4()), local_now()
-            payload: dict[str, Any] = {
-                "shift_id": shift_id,
-                "opened_by": auth.actor.as_dict(),
-                "opened_at": now,
-                "currency": CURRENCY,
-                "float": float_amount,
-            }
-            entry = uow.journal.append("shift_open", shift_id, now, payload)
-            payload["journal"] = {"seq": entry.seq, "prev_hash": entry.prev_hash,
-                                  "hash": entry.hash}
-            shifts.add_open({
-                "shift_id": shift_id,
-                "terminal_id": self.identity.terminal_id,
-                "opened_at": now,
-                "opened_by_id": auth.actor.user_id,
-                "opened_by_name": auth.actor.name,
-                "float": float_amount,
-                "float_counts": None if counts is None else json.dumps(normalise(counts)),
-                "opened_journal_seq": entry.seq,
-            })
-            enqueue_event(uow, self.identity, "shift.opened", payload, occurred_at=now)
-            self.guard.record(auth, uow)
+            fact = uow.record(ShiftOpened(
+                shift_id=str(uuid.uuid4()), opened_by=auth.actor, occurred_at=local_now(),
+                float_amount=float_amount,
+                float_counts=None if counts is None else normalise(counts),
+                audit=auth.audit_record(),
+            ))
             uow.commit()
-        log.info("shift opened", extra={"shift_id": shift_id, "float": float_amount})
-        return OpenedShift(shift_id, now, auth.actor, float_amount, payload)
+        opened = fact.event
+        log.info("shift opened", extra={"shift_id": opened.shift_id, "float": float_amount})
+        return OpenedShift(opened.shift_id, opened.occurred_at, auth.actor, float_amount,
+                           fact.payload)
 
     # -- cash in / out -------------------------------------------------------------------
     def cash_in(self, amount: int, reason: str) -> CashMove:
@@ -170,47 +155,21 @@ class ShiftService:
         action = Action.CASH_IN if direction == "in" else Action.CASH_OUT
         auth = self.guard.authorize(action, amount=amount, reason=reason)
         with self.uow_factory() as uow:
-            shift_id = self._open_id(uow)
-            movement_id, now = str(uuid.uuid4()), local_now()
-            payload: dict[str, Any] = {
-                "movement_id": movement_id,
-                "shift_id": shift_id,
-                "direction": direction,
-                "amount": amount,
-                "currency": CURRENCY,
-                "reason": reason,
-                "by": auth.actor.as_dict(),
-                "moved_at": now,
-            }
-            entry = uow.journal.append("cash", movement_id, now, payload)
-            payload["journal"] = {"seq": entry.seq, "prev_hash": entry.prev_hash,
-                                  "hash": entry.hash}
-            uow.cash_moves.add({
-                "movement_id": movement_id,
-                "shift_id": shift_id,
-                "direction": direction,
-                "amount": amount,
-                "reason": reason,
-                "user_id": auth.actor.user_id,
-                "user_name": auth.actor.name,
-                "approver_id": auth.approver.user_id if auth.approver else None,
-                "approver_name": auth.approver.name if auth.approver else None,
-                "moved_at": now,
-                "journal_seq": entry.seq,
-                "payload": canonical_json(payload),
-            })
-            enqueue_event(uow, self.identity, "cash.moved", payload, occurred_at=now)
-            self.guard.record(auth, uow)
+            fact = uow.record(CashMoved(
+                movement_id=str(uuid.uuid4()), shift_id=self._open_id(uow),
+                direction=direction, amount=amount, reason=reason, by=auth.actor,
+                approver=auth.approver, occurred_at=local_now(), audit=auth.audit_record(),
+            ))
             uow.commit()
-        return CashMove(movement_id, direction, amount, payload)
+        moved = fact.event
+        return CashMove(moved.movement_id, direction, amount, fact.payload)
 
     def open_drawer(self, reason: str = "") -> None:
         """Open the drawer without a sale: a supervisor's action, audited, then the kick."""
         auth = self.guard.authorize(Action.OPEN_DRAWER, reason=reason.strip())
         with self.uow_factory() as uow:
-            self.guard.record(auth, uow)
-            uow.print_jobs.add("drawer", None, {"reason": reason.strip(),
-                                                "by": auth.actor.as_dict()})
+            uow.record(DrawerOpened(by=auth.actor, reason=reason.strip(),
+                                    occurred_at=local_now(), audit=auth.audit_record()))
             uow.commit()
 
     # -- X -------------------------------------------------------------------------------
@@ -225,10 +184,11 @@ class ShiftService:
         auth = self.guard.authorize(Action.X_REPORT, printed=print_it)
         with self.uow_factory() as uow:
             figures = self._figures(uow, self._open_row(uow))
-            if print_it:
-                uow.print_jobs.add("x", figures.shift_id,
-                                   report_document(figures_dict(figures), x=True))
-            self.guard.record(auth, uow)
+            uow.record(XReportTaken(
+                shift_id=figures.shift_id, occurred_at=local_now(),
+                document=report_document(figures_dict(figures), x=True) if print_it else None,
+                audit=auth.audit_record(),
+            ))
             uow.commit()
         return figures
 
@@ -263,15 +223,11 @@ class ShiftService:
             why = check.require_reason(reason, format_money(check.over_short),
                                        format_money(tolerance))
             z_number = uow.counters.next("z")
-            now = local_now()
-            payload = z_payload(figures, z_number=z_number, closed_at=now,
-                                closed_by=auth.actor, counted=counted)
-            entry = uow.journal.append("z", f"Z{z_number}", now, payload)
-            payload["journal"] = {"seq": entry.seq, "prev_hash": entry.prev_hash,
-                                  "hash": entry.hash}
-            report = {
-                **payload,
-                "local": {
+            fact = uow.record(ShiftClosed(
+                shift_id=shift["shift_id"], z_number=z_number, closed_by=auth.actor,
+                occurred_at=local_now(), figures=figures, counted=counted,
+                counts=normalise(counts), reason=why,
+                local={
                     **figures_dict(figures),
                     "store_id": self.identity.store_id,
                     "terminal_id": self.identity.terminal_id,
@@ -280,32 +236,14 @@ class ShiftService:
                     "reason": why,
                     "tolerance": tolerance,
                     "approved_by": auth.approver.as_dict() if auth.approver else None,
-                    "journal_head": {"seq": entry.seq, "hash": entry.hash},
                 },
-            }
-            envelope = enqueue_event(uow, self.identity, "shift.closed", payload,
-                                     occurred_at=now, trace=new_trace(), schema_version=2)
-            uow.shifts.close(
-                shift["shift_id"],
-                closed_at=now,
-                closed_by_id=auth.actor.user_id,
-                closed_by_name=auth.actor.name,
-                z_number=z_number,
-                counted_cash=counted,
-                counts=json.dumps(normalise(counts)),
-                expected_cash=check.expected,
-                over_short=check.over_short,
-                reason=why,
-                report=json.dumps(report, ensure_ascii=False),
-                closed_journal_seq=entry.seq,
-                closed_event_id=envelope["event_id"],
-            )
-            if self.print_reports:
-                uow.print_jobs.add("z", f"Z{z_number}", report_document(report))
-            self.guard.record(auth, uow)
+                z_document=report_document if self.print_reports else None,
+                audit=auth.audit_record(),
+            ))
             uow.commit()
+        report = fact.event.report(fact.payload)
         log.info("shift closed", extra={"z_number": z_number, "over_short": check.over_short})
-        return ZResult(z_number, shift["shift_id"], payload, report, self._save_pdf(report))
+        return ZResult(z_number, shift["shift_id"], fact.payload, report, self._save_pdf(report))
 
     def z_report(self, z_number: int | None = None) -> dict[str, Any]:
         """A closed Z (the last one by default), with its upload state."""

@@ -191,7 +191,7 @@ def chain_range_on(db: Any, lo: int, hi: int) -> dict[str, Any]:
 
 def _join(conn: Connection, chunks: list[dict[str, Any]], limit: int) -> Verification:
     """Stitch the ranges together and name each chain problem."""
-    from pos_desktop.store.repositories import GENESIS_HASH
+    from pos_desktop.domain.journal import GENESIS_HASH
 
     problems: list[Problem] = []
     gaps: list[tuple[int, int]] = []

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
 
+from pos_contracts import Envelope
 from pos_desktop.store.tables import outbox
 
 UNSENT = ("pending", "failed")
@@ -36,17 +36,18 @@ class Outbox:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def add(self, envelope: dict[str, Any], traceparent: str) -> None:
+    def add(self, envelope: Envelope, traceparent: str) -> None:
+        """``envelope`` was built and validated by ``pos_contracts.build_envelope``."""
         self.conn.execute(
             insert(outbox).values(
-                seq=envelope["seq"],
-                event_id=envelope["event_id"],
-                type=envelope["type"],
-                schema_version=envelope["schema_version"],
-                occurred_at=envelope["occurred_at"],
-                envelope=json.dumps(envelope, ensure_ascii=False, separators=(",", ":")),
+                seq=envelope.seq,
+                event_id=envelope.event_id,
+                type=envelope.type,
+                schema_version=envelope.schema_version,
+                occurred_at=envelope.occurred_at,
+                envelope=envelope.to_json().decode("utf-8"),
                 traceparent=traceparent,
-                trace_id=envelope["trace_id"],
+                trace_id=envelope.trace_id,
                 status="pending",
                 created_at=_now(),
             )

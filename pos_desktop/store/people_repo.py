@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -75,16 +76,20 @@ class Users:
 
 
 class AuditLog:
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
+    """The audit trail of one till: each row is tagged with the shift open when written."""
 
-    def add(self, record: AuditRecord, *, terminal_id: str, shift_id: str | None,
-            at: str) -> None:
+    def __init__(self, conn: Connection, terminal_id: str,
+                 open_shift: Callable[[], str | None]) -> None:
+        self.conn = conn
+        self.terminal_id = terminal_id
+        self.open_shift = open_shift
+
+    def add(self, record: AuditRecord) -> None:
         self.conn.execute(
             insert(audit_log).values(
-                at=at,
-                terminal_id=terminal_id,
-                shift_id=shift_id,
+                at=utc_now(),
+                terminal_id=self.terminal_id,
+                shift_id=self.open_shift(),
                 action=record.action,
                 user_id=record.actor.user_id if record.actor else None,
                 user_name=record.actor.name if record.actor else None,
@@ -104,16 +109,20 @@ class AuditLog:
         return rows
 
     def counts(self, shift_id: str) -> dict[str, int]:
-        """Per action, how many times it happened in the shift; ``overrides`` counts PINs."""
-        out: dict[str, int] = {}
-        q = (
-            select(audit_log.c.action, func.count(), func.count(audit_log.c.approver_id))
-            .where(audit_log.c.shift_id == shift_id)
-            .group_by(audit_log.c.action)
-        )
-        overrides = 0
-        for action, n, approved in self.conn.execute(q):
-            out[str(action)] = int(n)
-            overrides += int(approved)
-        out["overrides"] = overrides
-        return out
+        return audit_counts(self.conn, shift_id)
+
+
+def audit_counts(conn: Connection, shift_id: str) -> dict[str, int]:
+    """Per action, how many times it happened in the shift; ``overrides`` counts PINs."""
+    out: dict[str, int] = {}
+    q = (
+        select(audit_log.c.action, func.count(), func.count(audit_log.c.approver_id))
+        .where(audit_log.c.shift_id == shift_id)
+        .group_by(audit_log.c.action)
+    )
+    overrides = 0
+    for action, n, approved in conn.execute(q):
+        out[str(action)] = int(n)
+        overrides += int(approved)
+    out["overrides"] = overrides
+    return out

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
+# The journal's rules are the domain's; the self-test, the crash test and the benchmarks
+# import them from here.
+from pos_desktop.domain.journal import GENESIS_HASH as GENESIS_HASH
+from pos_desktop.domain.journal import JournalEntry as JournalEntry
+from pos_desktop.domain.journal import canonical_json as canonical_json
+from pos_desktop.domain.journal import chain_hash as chain_hash
 from pos_desktop.store.tables import (
     counters,
     journal,
@@ -22,20 +26,9 @@ from pos_desktop.store.tables import (
     settings,
 )
 
-GENESIS_HASH = "0" * 64
-
 
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-def canonical_json(record: Any) -> str:
-    """The one serialisation that is hashed: sorted keys, no spaces, UTF-8 kept."""
-    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def chain_hash(prev_hash: str, record_json: str) -> str:
-    return hashlib.sha256((prev_hash + record_json).encode("utf-8")).hexdigest()
 
 
 class Counters:
@@ -83,17 +76,6 @@ class Settings:
         return {k: json.loads(v) for k, v in self.conn.execute(select(settings)).all()}
 
 
-@dataclass(frozen=True, slots=True)
-class JournalEntry:
-    seq: int
-    kind: str
-    ref: str
-    occurred_at: str
-    record: str
-    prev_hash: str
-    hash: str
-
-
 class Journal:
     """The tamper-evident chain: hash = SHA-256(previous hash ‖ canonical record)."""
 
@@ -106,22 +88,19 @@ class Journal:
         ).first()
         return (0, GENESIS_HASH) if row is None else (int(row[0]), str(row[1]))
 
-    def append(self, kind: str, ref: str, occurred_at: str, record: Any) -> JournalEntry:
-        seq, prev = self.head()
-        body = canonical_json(record)
-        entry = JournalEntry(seq + 1, kind, ref, occurred_at, body, prev, chain_hash(prev, body))
+    def add(self, entry: JournalEntry) -> None:
+        """Append ``entry`` (made by ``next_entry`` from this journal's ``head``)."""
         self.conn.execute(
             insert(journal).values(
                 seq=entry.seq,
-                kind=kind,
-                ref=ref,
-                occurred_at=occurred_at,
-                record=body,
-                prev_hash=prev,
+                kind=entry.kind,
+                ref=entry.ref,
+                occurred_at=entry.occurred_at,
+                record=entry.record,
+                prev_hash=entry.prev_hash,
                 hash=entry.hash,
             )
         )
-        return entry
 
     def entries(self) -> Iterator[JournalEntry]:
         for r in self.conn.execute(select(journal).order_by(journal.c.seq)):
@@ -200,7 +179,7 @@ class PrintJobs:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def add(self, kind: str, ref: str | None, document: dict[str, Any]) -> int:
+    def add(self, kind: str, ref: str | None, document: Mapping[str, Any]) -> int:
         now = utc_now()
         result = self.conn.execute(
             insert(print_jobs).values(

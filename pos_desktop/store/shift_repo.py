@@ -20,7 +20,7 @@ from pos_desktop.domain.shift import (
     merge_cashiers,
     tender_totals,
 )
-from pos_desktop.store.people_repo import AuditLog
+from pos_desktop.store.people_repo import audit_counts
 from pos_desktop.store.tables import (
     cash_moves,
     payments,
@@ -185,7 +185,7 @@ def shift_figures(conn: Connection, shift: dict[str, Any],
     moves = conn.execute(
         select(func.count()).select_from(cash_moves).where(cash_moves.c.shift_id == sid)
     ).scalar_one()
-    audit = AuditLog(conn).counts(sid)
+    audit = audit_counts(conn, sid)
 
     def people(rows: list[Any]) -> list[tuple[str, str, int, int]]:
         return [(uid or NO_CASHIER[0], name or NO_CASHIER[1], int(n), int(amount))

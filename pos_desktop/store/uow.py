@@ -1,14 +1,25 @@
-"""The unit of work: one SQLite transaction that rolls back unless ``commit()`` is called."""
+"""The unit of work: one SQLite transaction that rolls back unless ``commit()`` is called.
+
+Use cases read and number things through its repositories, and record what happened as
+business facts (``record(SaleCompleted(...))``). ``commit()`` writes every consequence of
+every recorded fact (``pos_desktop.store.books``) and then commits, all in the one
+transaction; if anything fails, nothing of it is kept.
+"""
 
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
+from pos_desktop.config import Identity
 from pos_desktop.domain.errors import PosError
+from pos_desktop.domain.events import E, Recorded
+from pos_desktop.store.books import write_fact
 from pos_desktop.store.catalog_repo import CatalogRepository
+from pos_desktop.store.facts import SqliteLedger
 from pos_desktop.store.outbox import Outbox
 from pos_desktop.store.people_repo import AuditLog, Users
 from pos_desktop.store.refund_repo import Refunds
@@ -30,8 +41,9 @@ class DatabaseBusy(PosError):
 class UnitOfWork:
     conn: Connection
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, identity: Identity) -> None:
         self.engine = engine
+        self.identity = identity
 
     def __enter__(self) -> UnitOfWork:
         self.conn = self.engine.connect()
@@ -45,6 +57,7 @@ class UnitOfWork:
         except BaseException:
             self.conn.close()
             raise
+        self._facts: list[Recorded[Any]] = []
         self.counters = Counters(self.conn)
         self.settings = Settings(self.conn)
         self.catalog = CatalogRepository(self.conn)
@@ -57,11 +70,24 @@ class UnitOfWork:
         self.cash_moves = CashMoves(self.conn)
         self.refunds = Refunds(self.conn)
         self.users = Users(self.conn)
-        self.audit_log = AuditLog(self.conn)
+        terminal = self.identity.terminal_id
+        self.audit_log = AuditLog(self.conn, terminal, lambda: self.shifts.open_id(terminal))
         return self
 
+    def record(self, event: E) -> Recorded[E]:
+        """Keep ``event`` to be written, with all its consequences, by ``commit()``."""
+        recorded = Recorded(event)
+        self._facts.append(recorded)
+        return recorded
+
     def commit(self) -> None:
+        facts, self._facts = self._facts, []
+        ledger = SqliteLedger(self)
+        for recorded in facts:
+            write_fact(ledger, recorded, self.identity)
         self._tx.commit()
+        for recorded in facts:
+            recorded.committed = True
 
     def __exit__(
         self,

@@ -103,7 +103,7 @@ def test_a_failure_inside_the_transaction_leaves_nothing(till: Till) -> None:
     reg = till.register
     tables = ("sales", "sale_lines", "payments", "journal", "outbox")
     before = [count(till, t) for t in tables]  # the demo's shift opening is journaled too
-    reg.uow_factory = lambda: ExplodingUnitOfWork(till.writer)
+    reg.uow_factory = lambda: ExplodingUnitOfWork(till.writer, till.identity)
     reg.scan(first_barcode(till))
     reg.tender(TenderKind.CASH)
     with pytest.raises(RuntimeError):
