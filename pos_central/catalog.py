@@ -64,13 +64,20 @@ class ImportResult:
 
 def read_catalog_csv(path: Path) -> list[CatalogProduct]:
     """Parse with the till's own CSV format, so both ends accept exactly the same files."""
-    set_language()
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise CatalogImportFailed(f"{path}: el archivo no es UTF-8 (byte {error.start})") from None
+        raw = path.read_bytes()
     except OSError as error:
         raise CatalogImportFailed(f"{path}: {error.strerror or error}") from None
+    return parse_catalog_text(raw, str(path))
+
+
+def parse_catalog_text(raw: bytes, path: str) -> list[CatalogProduct]:
+    """``read_catalog_csv`` of a file's bytes (an upload); ``path`` names it in errors."""
+    set_language()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CatalogImportFailed(f"{path}: el archivo no es UTF-8 (byte {error.start})") from None
     try:
         return parse_catalog_csv(text)
     except CatalogFileError as error:

@@ -124,6 +124,20 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--request-timeout", type=float, default=10.0, help="seconds to send a whole request"
     )
+    users = commands.add_parser("users", help="head office users").add_subparsers(
+        dest="users_command", required=True
+    )
+    user_add = users.add_parser("add", parents=[common], help="add a user (asks the password)")
+    user_add.add_argument("name")
+    user_add.add_argument("--role", choices=("admin", "manager", "viewer"), required=True)
+    user_add.add_argument("--store", action="append", default=[], help="a manager's store")
+    user_add.add_argument("--full-name", default="")
+    user_add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    user_token = users.add_parser("token", parents=[common], help="a new API token (printed once)")
+    user_token.add_argument("name")
+    user_token.add_argument("--label", default="script")
     catalog = commands.add_parser("catalog", help="product catalog")
     catalog_actions = catalog.add_subparsers(
         dest="catalog_command", required=True, metavar="ACTION"
@@ -239,6 +253,13 @@ def _run(args: argparse.Namespace, config: CentralConfig) -> int:
             threads=args.threads,
             request_timeout=args.request_timeout,
         )
+    if args.command == "users":
+        from pos_central.api.user_commands import add_user, user_token
+
+        if args.users_command == "add":
+            return add_user(config, args.name, args.role, args.store, args.full_name,
+                            password_stdin=args.password_stdin)
+        return user_token(config, args.name, args.label)
     if args.command == "catalog":
         return commands.catalog_import(config, args.file)
     if args.command == "till":

@@ -28,33 +28,34 @@ RATE_NAMES = {"21": "21 %", "10.5": "10,5 %", "27": "27 %", "exempt": "Exento"}
 _QUERIES = {
     "sales": """
         SELECT store_id, terminal_id, count(*), sum(total), sum(change), sum(rounding)
-        FROM sales WHERE business_date = %(day)s GROUP BY 1, 2""",
+        FROM sales WHERE business_date BETWEEN %(first)s AND %(last)s GROUP BY 1, 2""",
     "sale_tenders": """
         SELECT s.store_id, s.terminal_id, p.kind, sum(p.amount)
         FROM payments p JOIN sales s USING (sale_id)
-        WHERE s.business_date = %(day)s GROUP BY 1, 2, 3""",
+        WHERE s.business_date BETWEEN %(first)s AND %(last)s GROUP BY 1, 2, 3""",
     "sale_iva": """
         SELECT s.store_id, s.terminal_id, i.rate, sum(i.gross), sum(i.net), sum(i.tax)
         FROM sale_iva i JOIN sales s USING (sale_id)
-        WHERE s.business_date = %(day)s GROUP BY 1, 2, 3""",
+        WHERE s.business_date BETWEEN %(first)s AND %(last)s GROUP BY 1, 2, 3""",
     "refunds": """
         SELECT store_id, terminal_id, count(*), sum(total) FROM refunds
-        WHERE business_date = %(day)s GROUP BY 1, 2""",
+        WHERE business_date BETWEEN %(first)s AND %(last)s GROUP BY 1, 2""",
     "refund_tenders": """
         SELECT r.store_id, r.terminal_id, t.kind, sum(t.amount)
         FROM refund_tenders t JOIN refunds r USING (refund_id)
-        WHERE r.business_date = %(day)s GROUP BY 1, 2, 3""",
+        WHERE r.business_date BETWEEN %(first)s AND %(last)s GROUP BY 1, 2, 3""",
     "refund_iva": """
         SELECT r.store_id, r.terminal_id, i.rate, sum(i.gross), sum(i.net), sum(i.tax)
         FROM refund_iva i JOIN refunds r USING (refund_id)
-        WHERE r.business_date = %(day)s GROUP BY 1, 2, 3""",
+        WHERE r.business_date BETWEEN %(first)s AND %(last)s GROUP BY 1, 2, 3""",
     "cash": """
         SELECT store_id, terminal_id, direction, count(*), sum(amount) FROM cash_movements
-        WHERE business_date = %(day)s GROUP BY 1, 2, 3""",
+        WHERE business_date BETWEEN %(first)s AND %(last)s GROUP BY 1, 2, 3""",
     "shifts": """
         SELECT store_id, terminal_id, z_number, closed_at::text, expected_cash, counted_cash,
             over_short
-        FROM shifts WHERE business_date = %(day)s ORDER BY store_id, terminal_id, z_number""",
+        FROM shifts WHERE business_date BETWEEN %(first)s AND %(last)s
+        ORDER BY store_id, terminal_id, z_number""",
     "progress": """
         SELECT t.store_id, t.terminal_id, coalesce(p.contiguous_seq, 0), coalesce(p.max_seq, 0),
             coalesce(p.gaps, '[]'::jsonb)
@@ -99,14 +100,34 @@ def _terminal(store_id: str, terminal_id: str) -> dict[str, Any]:
 
 def build_daily_report(db_url: str, day: date) -> dict[str, Any]:
     """The report as plain data (what ``--json`` prints)."""
+    return build_period_report(db_url, day, day)
+
+
+def build_period_report(db_url: str, first: date, last: date) -> dict[str, Any]:
+    """The same report over the days ``first`` to ``last`` (a month, for the web pages);
+    its ``date`` is ``first``, or ``YYYY-MM`` for a whole calendar month."""
+    span = {"first": first, "last": last}
     with database_errors(), connect(db_url) as db:
         db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        rows = {name: db.execute(sql, {"day": day}).fetchall() for name, sql in _QUERIES.items()}
-        raised = alerts(db, day, day)
-    report = _assemble(day, rows)
-    report["alerts"] = raised  # detected that day: what someone must look at
+        rows = {name: db.execute(sql, span).fetchall() for name, sql in _QUERIES.items()}
+        raised = alerts(db, first, last)
+    report = _assemble(first, rows)
+    report["alerts"] = raised  # detected in the period: what someone must look at
     report["totals"]["alerts"] = len(raised)
+    if first != last:
+        report["date"] = first.isoformat()[:7] if first.day == 1 else first.isoformat()
+        report["last_date"] = last.isoformat()
     return report
+
+
+def restrict_to_stores(report: dict[str, Any], stores: set[str]) -> dict[str, Any]:
+    """The report with only ``stores`` (a store manager's), totals recomputed."""
+    kept = [s for s in report["stores"] if s["store_id"] in stores]
+    terminals = [t for s in kept for t in s["terminals"]]
+    totals = _sum(terminals)
+    raised = [a for a in report.get("alerts", []) if a.get("store_id") in stores]
+    totals["alerts"] = len(raised)
+    return {**report, "stores": kept, "totals": totals, "alerts": raised}
 
 
 def _assemble(day: date, rows: dict[str, list[tuple[Any, ...]]]) -> dict[str, Any]:

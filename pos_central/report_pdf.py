@@ -71,7 +71,11 @@ def _story(report: dict[str, Any]) -> list[Flowable]:
     body = ParagraphStyle("body", fontName=REGULAR, fontSize=8, leading=10)
     totals = report["totals"]
     story: list[Flowable] = [
-        Paragraph(f"Reporte diario del {report['date']} — importes en {report['currency']}", title),
+        Paragraph(
+            f"Reporte {'mensual' if 'last_date' in report else 'diario'} del {report['date']} "
+            f"— importes en {report['currency']}",
+            title,
+        ),
         Paragraph(
             f"Ventas: {totals['sales_count']} por {money(totals['sales_total'])} · "
             f"Devoluciones: {totals['refunds_count']} por {money(totals['refunds_total'])} · "

@@ -5,16 +5,27 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 import anyio.to_thread
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from pos_central.api.context import Services
 from pos_central.api.db import Database
+from pos_central.api.dead_letters import BackgroundWork
 from pos_central.api.probes import ApiMetrics, HealthChecks, not_found_as_before, probes_router
-from pos_central.api.routers import snapshot
+from pos_central.api.routers import (
+    catalog,
+    dashboard,
+    dead_letters,
+    people,
+    reports,
+    snapshot,
+    terminals,
+)
 from pos_central.api.settings import ApiSettings
+from pos_central.catalog import publish_pending
 from pos_central.database import DatabaseUnavailable
 from pos_common import tracing
 
@@ -43,9 +54,20 @@ def create_app(settings: ApiSettings) -> FastAPI:
         # sockets are open (idle ones cost no thread).
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         api.db.open()
+        background = None
+        if settings.collect_dead_letters:
+            background = BackgroundWork(
+                api.db,
+                settings.amqp_url,
+                settings.topology,
+                partial(publish_pending, settings.db_url, settings.amqp_url, settings.topology),
+            )
+            background.start()
         try:
             yield
         finally:
+            if background is not None:
+                background.close()
             api.db.close()
 
     app = FastAPI(
@@ -59,6 +81,11 @@ def create_app(settings: ApiSettings) -> FastAPI:
     app.state.services = api
     app.include_router(probes_router(api.checks, [metrics.exposition]))
     app.include_router(snapshot.router)
+    for router in (catalog, terminals, people, reports, dead_letters, dashboard):
+        app.include_router(router.router)
+    from pos_central.api.pages import mount_pages
+
+    mount_pages(app)
     not_found_as_before(app)
     _errors_as_json(app)
     app.add_middleware(_Measured, metrics=metrics)
@@ -83,7 +110,21 @@ def _errors_as_json(app: FastAPI) -> None:
     """Errors are ``{"error": "<what to do>"}``, as the tills already read them."""
 
     @app.exception_handler(HTTPException)
-    async def http_error(_request: Request, exc: HTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if not request.url.path.startswith("/v1"):  # a page: a person, not a script
+            if exc.status_code == 401:
+                return RedirectResponse("/login", 303)
+            from pos_central.api.pages import render
+
+            who = getattr(request.state, "principal", None)
+            return render(
+                request,
+                "error.html",
+                who,
+                status_code=exc.status_code,
+                detail=exc.detail,
+                status=exc.status_code,
+            )
         return JSONResponse({"error": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(DatabaseUnavailable)

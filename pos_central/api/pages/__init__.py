@@ -1,0 +1,67 @@
+"""Server-rendered web pages for head office (Jinja2, a little plain JavaScript, no
+build step). Spanish first, English on request (``/lang/en``), strings from
+``pos_common/locale/es_AR.po``; money as ``$ 1.234,50``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from pos_common import LOCALE_DIR
+from pos_common.i18n import DEFAULT_LOCALE, format_money, parse_po
+
+HERE = Path(__file__).resolve().parent.parent
+LANG_COOKIE = "pos_lang"
+
+
+@cache
+def _catalogue(lang: str) -> dict[str, str]:
+    if lang == "en":
+        return {}
+    return parse_po((LOCALE_DIR / f"{lang}.po").read_text(encoding="utf-8"))
+
+
+def translator(lang: str) -> Callable[[str], str]:
+    """This request's ``_``: thread-safe (the till's ``set_language`` is process-wide)."""
+    entries = _catalogue(lang)
+    return lambda message: entries.get(message, message)
+
+
+def language_of(request: Request, preferred: str | None = None) -> str:
+    chosen = request.cookies.get(LANG_COOKIE) or preferred or DEFAULT_LOCALE
+    return chosen if chosen in ("es_AR", "en") else DEFAULT_LOCALE
+
+
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+
+def render(
+    request: Request, name: str, who: Any, status_code: int = 200, **context: Any
+) -> Response:
+    lang = language_of(request, getattr(who, "language", None))
+    _ = translator(lang)
+    values = {
+        "request": request,
+        "who": who,
+        "lang": lang,
+        "_": _,
+        "money": lambda cents: format_money(int(cents or 0), lang=lang),
+        "number": lambda n: f"{int(n or 0):,}".replace(",", "." if lang != "en" else ","),
+        **context,
+    }
+    page: Response = templates.TemplateResponse(request, name, values, status_code=status_code)
+    return page
+
+
+def mount_pages(app: FastAPI) -> None:
+    from pos_central.api.pages import views
+
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.include_router(views.router)

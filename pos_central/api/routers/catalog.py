@@ -1,0 +1,114 @@
+"""``/v1/products``, ``/v1/prices/bulk``, ``/v1/catalog/import``, ``/v1/catalog/versions``:
+head office's catalogue (admins write; everyone identified reads)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, HTTPException, Query, UploadFile
+
+from pos_central.api import catalog_editor as editor
+from pos_central.api.auth import Admin, Api, Reader
+from pos_central.api.models import BulkPrice, CatalogChange, Product, ProductPage
+from pos_central.catalog import (
+    CatalogImportFailed,
+    CatalogPublishError,
+    ImportResult,
+    parse_catalog_text,
+    publish_pending,
+)
+from pos_central.database import DatabaseUnavailable
+
+router = APIRouter(prefix="/v1", tags=["catalogue"])
+
+
+def publish(api: Api, result: ImportResult) -> CatalogChange:
+    """After the commit: send the new version to the tills now if the broker answers;
+    otherwise the background task sends it when it does."""
+    if result.version is None:
+        return CatalogChange(version=None, changed=0, published=True)
+    try:
+        publish_pending(api.settings.db_url, api.settings.amqp_url, api.settings.topology)
+    except (CatalogPublishError, DatabaseUnavailable) as error:
+        return CatalogChange(
+            version=result.version, changed=result.changed, published=False, warning=str(error)
+        )
+    return CatalogChange(version=result.version, changed=result.changed, published=True)
+
+
+@router.get("/products", response_model=ProductPage, summary="Search the catalogue")
+def search_products(
+    _who: Reader,
+    api: Api,
+    q: str = "",
+    category: str | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=200)] = editor.PAGE,
+) -> ProductPage:
+    with api.db.connection() as db:
+        found = editor.search(db, q, category=category, page=page, per_page=per_page)
+    return ProductPage(
+        products=[Product.of(p) for p in found.products],
+        total=found.total,
+        page=found.page,
+        pages=found.pages,
+    )
+
+
+@router.get("/products/{sku}", response_model=Product)
+def get_product(sku: str, _who: Reader, api: Api) -> Product:
+    with api.db.connection() as db:
+        found = editor.product(db, sku)
+    if found is None:
+        raise HTTPException(404, f"no existe el producto {sku}")
+    return Product.of(found)
+
+
+@router.put("/products/{sku}", response_model=CatalogChange, summary="Create or change")
+def put_product(sku: str, body: Product, who: Admin, api: Api) -> CatalogChange:
+    if body.sku != sku:
+        raise HTTPException(422, "el SKU del cuerpo no es el de la dirección")
+    try:
+        with api.db.connection() as db:
+            result = editor.save_product(db, who.name, body.to_catalog())
+    except CatalogImportFailed as error:
+        raise HTTPException(409, str(error)) from None
+    return publish(api, result)
+
+
+@router.post("/prices/bulk", response_model=CatalogChange, summary="Change prices by a percent")
+def bulk_prices(body: BulkPrice, who: Admin, api: Api) -> CatalogChange:
+    with api.db.connection() as db:
+        result, _selected = editor.bulk_percent(
+            db, who.name, body.percent, query=body.query, category=body.category
+        )
+    return publish(api, result)
+
+
+@router.post("/catalog/import", response_model=CatalogChange, summary="Import a catalogue CSV")
+async def import_csv(who: Admin, api: Api, file: Annotated[UploadFile, File()]) -> CatalogChange:
+    """The till's CSV format; a file with any bad row imports nothing (422 lists them)."""
+    raw = await file.read()
+    name = file.filename or "catalogo.csv"
+    try:
+        products = parse_catalog_text(raw, name)
+    except CatalogImportFailed as error:
+        raise HTTPException(422, str(error)) from None
+
+    def save() -> ImportResult:
+        with api.db.connection() as db:
+            return editor.import_products(db, who.name, products, name)
+
+    import anyio.to_thread
+
+    try:
+        result = await anyio.to_thread.run_sync(save)
+    except CatalogImportFailed as error:
+        raise HTTPException(409, str(error)) from None
+    return await anyio.to_thread.run_sync(publish, api, result)
+
+
+@router.get("/catalog/versions", summary="Versions and when each till applied them")
+def catalog_versions(_who: Reader, api: Api) -> list[dict[str, object]]:
+    with api.db.connection() as db:
+        return editor.versions(db)

@@ -1,0 +1,227 @@
+"""How the tills are doing, from what head office knows: the ingest's progress per
+terminal (last event, gaps), the tills' own status reports (online, pending events and
+the oldest unsent one, clock, catalogue version), the registration of each till's broker
+user, and the dead letters kept. The dashboard adds today's sales."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pos_central.api.db import Connection
+
+DEFAULTS = {"offline_after_s": 180, "clock_skew_margin_s": 300}
+
+_TERMINALS = """
+WITH known AS (
+    SELECT store_id, terminal_id FROM terminals
+    UNION SELECT store_id, terminal_id FROM till_users
+    UNION SELECT store_id, terminal_id FROM terminal_reports
+), registered AS (
+    SELECT DISTINCT ON (store_id, terminal_id) store_id, terminal_id, user_name, generation,
+           created_at, revoked_at
+    FROM till_users ORDER BY store_id, terminal_id, generation DESC
+), dead AS (
+    SELECT store_id, terminal_id, count(*) AS open FROM dead_letters
+    WHERE status = 'open' GROUP BY 1, 2
+)
+SELECT k.store_id, k.terminal_id, r.user_name, r.created_at, r.revoked_at,
+       p.updated_at, coalesce(p.events, 0), coalesce(p.contiguous_seq, 0),
+       coalesce(p.max_seq, 0), coalesce(p.gaps, '[]'::jsonb),
+       t.received_at, t.till_time, t.sync_state, t.pending_events, t.oldest_unsent_at,
+       t.catalog_version, t.app_version, coalesce(d.open, 0)
+FROM known k
+LEFT JOIN registered r USING (store_id, terminal_id)
+LEFT JOIN terminal_progress p USING (store_id, terminal_id)
+LEFT JOIN terminal_reports t USING (store_id, terminal_id)
+LEFT JOIN dead d USING (store_id, terminal_id)
+WHERE %(stores)s::text[] IS NULL OR k.store_id = ANY(%(stores)s::text[])
+ORDER BY k.store_id, k.terminal_id
+"""
+
+
+@dataclass
+class TerminalHealth:
+    store_id: str
+    terminal_id: str
+    broker_user: str | None
+    registered_at: datetime | None
+    revoked_at: datetime | None
+    last_event_at: datetime | None
+    events: int
+    contiguous_seq: int
+    max_seq: int
+    gaps: list[list[int]]
+    reported_at: datetime | None
+    till_time: datetime | None
+    sync_state: str | None
+    pending_events: int | None
+    oldest_unsent_at: datetime | None
+    catalog_version: int | None
+    app_version: str | None
+    dead_letters: int
+    online: bool = False
+    clock_skew_s: float | None = None
+    skewed: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in self.__dict__.items()
+        }
+
+
+def office_settings(db: Connection) -> dict[str, Any]:
+    rows = db.execute("SELECT key, value FROM office_settings").fetchall()
+    return {**DEFAULTS, **{str(k): v for k, v in rows}}
+
+
+def terminals(db: Connection, stores: list[str] | None, now: datetime) -> list[TerminalHealth]:
+    settings = office_settings(db)
+    offline_after = timedelta(seconds=int(settings["offline_after_s"]))
+    margin = float(settings["clock_skew_margin_s"])
+    found = []
+    for row in db.execute(_TERMINALS, {"stores": stores}).fetchall():
+        t = TerminalHealth(*row[:18])
+        if t.reported_at is not None:
+            t.online = now - t.reported_at <= offline_after and t.sync_state == "online"
+            if t.till_time is not None:
+                t.clock_skew_s = round((t.till_time - t.reported_at).total_seconds(), 1)
+                t.skewed = abs(t.clock_skew_s) > margin
+        found.append(t)
+    return found
+
+
+@dataclass
+class Alert:
+    kind: str  # gaps, dead_letters, clock_skew, journal_breaks, offline_backlog, …
+    level: str  # "warning" or "danger"
+    store_id: str | None
+    terminal_id: str | None
+    text: str
+    """English source text with {placeholders}; the page translates it."""
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+AlertSource = Callable[[Connection, list[TerminalHealth]], list[Alert]]
+
+
+def _core_alerts(db: Connection, tills: list[TerminalHealth]) -> list[Alert]:
+    alerts = []
+    for t in tills:
+        if t.gaps:
+            missing = sum(b - a + 1 for a, b in t.gaps)
+            alerts.append(
+                Alert(
+                    "gaps",
+                    "warning",
+                    t.store_id,
+                    t.terminal_id,
+                    "{missing} events missing (seq {first} and after)",
+                    {"missing": missing, "first": t.gaps[0][0]},
+                )
+            )
+        if t.dead_letters:
+            alerts.append(
+                Alert(
+                    "dead_letters",
+                    "danger",
+                    t.store_id,
+                    t.terminal_id,
+                    "{count} dead letters to look at",
+                    {"count": t.dead_letters},
+                )
+            )
+        if t.skewed and t.clock_skew_s is not None:
+            alerts.append(
+                Alert(
+                    "clock_skew",
+                    "warning",
+                    t.store_id,
+                    t.terminal_id,
+                    "the till's clock is {seconds} s off head office's",
+                    {"seconds": t.clock_skew_s},
+                )
+            )
+    stray = db.execute(
+        "SELECT count(*) FROM dead_letters WHERE status = 'open' AND store_id IS NULL"
+    ).fetchone()
+    if stray and stray[0]:
+        alerts.append(
+            Alert(
+                "dead_letters",
+                "danger",
+                None,
+                None,
+                "{count} dead letters to look at",
+                {"count": int(stray[0])},
+            )
+        )
+    breaks = db.execute(
+        "SELECT store_id, terminal_id, count(*) FROM journal_breaks GROUP BY 1, 2"
+    ).fetchall()
+    visible = {(t.store_id, t.terminal_id) for t in tills}
+    for store, terminal, count in breaks:
+        if (store, terminal) in visible:
+            alerts.append(
+                Alert(
+                    "journal_breaks",
+                    "danger",
+                    store,
+                    terminal,
+                    "{count} breaks in the till's journal chain",
+                    {"count": int(count)},
+                )
+            )
+    return alerts
+
+
+ALERT_SOURCES: list[AlertSource] = [_core_alerts]
+"""Where other checks add their alerts (cloned tills, fiscal documents pending at ARCA,
+…): a function (connection, the visible terminals) → alerts, appended here by the module
+that owns the check. The dashboard shows whatever these return."""
+
+
+def alerts(db: Connection, tills: list[TerminalHealth]) -> list[Alert]:
+    return [alert for source in ALERT_SOURCES for alert in source(db, tills)]
+
+
+def today(timezone: str, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(timezone)).date()
+
+
+def sales_today(
+    db: Connection, day: date, timezone: str, stores: list[str] | None
+) -> dict[str, Any]:
+    """Today's sales per store and terminal, and by hour (head office's time zone)."""
+    rows = db.execute(
+        "SELECT store_id, terminal_id, extract(hour FROM completed_at AT TIME ZONE %s)::int, "
+        "count(*), sum(total) FROM sales WHERE business_date = %s "
+        "AND (%s::text[] IS NULL OR store_id = ANY(%s::text[])) GROUP BY 1, 2, 3",
+        (timezone, day, stores, stores),
+    ).fetchall()
+    by_terminal: dict[tuple[str, str], list[int]] = {}
+    hours = [[0, 0] for _ in range(24)]
+    for store, terminal, hour, count, total in rows:
+        acc = by_terminal.setdefault((store, terminal), [0, 0])
+        acc[0] += int(count)
+        acc[1] += int(total)
+        hours[int(hour)][0] += int(count)
+        hours[int(hour)][1] += int(total)
+    stores_out: dict[str, dict[str, Any]] = {}
+    for (store, terminal), (count, total) in sorted(by_terminal.items()):
+        s = stores_out.setdefault(
+            store, {"store_id": store, "count": 0, "total": 0, "terminals": []}
+        )
+        s["count"] += count
+        s["total"] += total
+        s["terminals"].append({"terminal_id": terminal, "count": count, "total": total})
+    return {
+        "date": day.isoformat(),
+        "count": sum(s["count"] for s in stores_out.values()),
+        "total": sum(s["total"] for s in stores_out.values()),
+        "stores": list(stores_out.values()),
+        "by_hour": [{"hour": h, "count": c, "total": t} for h, (c, t) in enumerate(hours)],
+    }
