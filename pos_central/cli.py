@@ -127,7 +127,7 @@ def _parser() -> argparse.ArgumentParser:
     users = commands.add_parser("users", help="head office users").add_subparsers(
         dest="users_command", required=True
     )
-    user_add = users.add_parser("add", parents=[common], help="add a user (asks the password)")
+    user_add = users.add_parser("add", help="add a user (asks the password)")
     user_add.add_argument("name")
     user_add.add_argument("--role", choices=("admin", "manager", "viewer"), required=True)
     user_add.add_argument("--store", action="append", default=[], help="a manager's store")
@@ -135,7 +135,7 @@ def _parser() -> argparse.ArgumentParser:
     user_add.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
-    user_token = users.add_parser("token", parents=[common], help="a new API token (printed once)")
+    user_token = users.add_parser("token", help="a new API token (printed once)")
     user_token.add_argument("name")
     user_token.add_argument("--label", default="script")
     catalog = commands.add_parser("catalog", help="product catalog")
