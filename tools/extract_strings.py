@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE_DIRS = ("pos_desktop", "pos_printers", "pos_common")
+SOURCE_DIRS = ("pos_desktop", "pos_printers", "pos_common", "pos_contracts")
 CATALOG = ROOT / "pos_common" / "locale" / "es_AR.po"
 MARKERS = {"_", "N_"}
 PLURAL_MARKERS = {"ngettext"}  # ngettext("{n} line", "{n} lines", n): both are msgids

@@ -10,7 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pos_common.i18n import _, describe_os_error
-from pos_contracts.catalog_csv import BadRow, CatalogFileError, parse_catalog_csv
+from pos_contracts.catalog_csv import (
+    BadRow,
+    CatalogFileError,
+    parse_catalog_csv,
+    read_catalog_file,
+)
 from pos_desktop.domain.errors import CatalogError
 from pos_desktop.domain.product import Product
 from pos_desktop.domain.tax import IvaRate
@@ -51,11 +56,9 @@ def parse_catalog(text: str) -> list[Product]:
 def import_catalog(uow_factory: Callable[[], UnitOfWork], path: Path) -> ImportResult:
     """Import a CSV file in one transaction. Importing the same file again changes nothing."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise CatalogError(
-            reason=_("the file is not UTF-8 (byte {pos})").format(pos=exc.start)
-        ) from None
+        text = read_catalog_file(path)  # refuses a huge file before reading it
+    except CatalogFileError as exc:
+        raise CatalogError(reason=exc.bad_rows[0].reason) from None
     except OSError as exc:
         raise CatalogError(reason=describe_os_error(exc)) from None
     products = parse_catalog(text)

@@ -103,11 +103,29 @@ def test_barcode_and_field_changes_are_counted_once_per_product(till: Till, tmp_
     assert import_catalog(till.uow, write(tmp_path, "N5,Sal,90.00,21,unit,,,\n")).changed == 0
 
 
-def test_a_non_utf8_file_is_refused_clearly(till: Till, tmp_path: Path) -> None:
-    path = tmp_path / "latin1.csv"
-    path.write_bytes((HEADER + "N1,Café,1.00,21,unit,,,\n").encode("latin-1"))
+def test_a_windows_spreadsheet_file_imports_and_bytes_that_are_no_text_are_refused(
+    till: Till, tmp_path: Path
+) -> None:
+    """Excel on a Spanish Windows: ';', decimal comma, thousands dot, Windows-1252."""
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        "sku;name;price;iva_rate;unit;barcodes;plu;category\r\n"
+        "N1;Café Molido;1.500;21;unit;7791234567898;;\r\n".encode("cp1252")
+    )
+    assert import_catalog(till.uow, path).changed == 1
+    product = till.register.catalog.by_code("7791234567898")
+    assert product is not None and (product.name, product.price) == ("Café Molido", 150000)
+
+    path.write_bytes(HEADER.encode() + b"N1,Caf\x81,1.00,21,unit,,,\n")
     with pytest.raises(Exception, match="UTF-8"):
         import_catalog(till.uow, path)
+
+
+def test_an_ambiguous_price_imports_nothing(till: Till, tmp_path: Path) -> None:
+    with pytest.raises(CatalogImportError) as info:
+        import_catalog(till.uow, write(tmp_path, "N9,Fideos,1.500,21,unit,,,\n"))
+    assert [b.line for b in info.value.bad_rows] == [2]
+    assert till.register.catalog.by_sku("N9") is None
 
 
 def test_name_search_is_accent_and_case_blind(till: Till) -> None:
