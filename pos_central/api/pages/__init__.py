@@ -8,6 +8,7 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
@@ -47,6 +48,7 @@ def render(
 ) -> Response:
     lang = language_of(request, getattr(who, "language", None))
     _ = translator(lang)
+    zone = ZoneInfo(request.app.state.services.settings.timezone)  # head office's clock
     values = {
         "request": request,
         "who": who,
@@ -54,6 +56,7 @@ def render(
         "_": _,
         "money": lambda cents: format_money(int(cents or 0), lang=lang),
         "number": lambda n: f"{int(n or 0):,}".replace(",", "." if lang != "en" else ","),
+        "when": lambda moment, pattern: moment.astimezone(zone).strftime(pattern),
         **context,
     }
     page: Response = templates.TemplateResponse(request, name, values, status_code=status_code)

@@ -36,6 +36,7 @@ from pos_central.api.routers.dashboard import dashboard_data
 from pos_central.api.routers.reports import month_span, report_for
 from pos_central.api.security import WeakPassword, same
 from pos_central.api.sync_health import terminals as till_health
+from pos_central.api.sync_health import today
 from pos_central.api.users import issue_token
 from pos_central.catalog import CatalogImportFailed, parse_catalog_text
 from pos_central.tills import TillRegistryError
@@ -109,7 +110,7 @@ def logout(request: Request, who: Page, api: Api) -> Response:
 def dashboard(request: Request, who: Page, api: Api) -> Response:
     data = dashboard_data(api, who)
     peak = max((h["total"] for h in data["sales"]["by_hour"]), default=0)
-    return render(request, "dashboard.html", who, peak=peak, **data)
+    return render(request, "dashboard.html", who, peak=peak, tills=data["terminals"], **data)
 
 
 # -- catalogue -----------------------------------------------------------------------
@@ -424,7 +425,11 @@ def reports(request: Request, who: Page, api: Api, day: str = "", month: str = "
     if month:
         first, last = month_span(month)
     else:
-        first = last = date.fromisoformat(day) if day else datetime.now(UTC).date()
+        first = last = (
+            date.fromisoformat(day)
+            if day
+            else today(api.settings.timezone, datetime.now(UTC))  # head office's today
+        )
     report = report_for(api.settings.db_url, who, first, last)
     peak = max((s["net_sales"] for s in report["stores"]), default=0)
     return render(
