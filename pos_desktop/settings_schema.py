@@ -171,6 +171,22 @@ def _broker_url(value: str) -> str:
     return value
 
 
+def _iso_date(value: str) -> str:
+    """``2019-03-01`` or ``01/03/2019`` (day first, as written in Argentina) → ISO."""
+    from datetime import date, datetime
+
+    text = value.strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            day = datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+        if day > date.today():
+            raise ValueError(N_("must not be in the future"))
+        return day.isoformat()
+    raise ValueError(N_("must be a date such as 01/03/2019"))
+
+
 def _hex_id(value: str) -> str:
     text = value.strip().lower().removeprefix("0x")
     try:
@@ -188,9 +204,20 @@ STORE = N_("Store")
 TERMINAL = N_("Terminal")
 PRINTER = N_("Printer")
 HEAD_OFFICE = N_("Head office")
+FISCAL = N_("Fiscal (ARCA)")
 TILL = N_("Till preferences")
 SECURITY = N_("Security and shifts")
-SECTIONS = (STORE, TERMINAL, PRINTER, HEAD_OFFICE, TILL, SECURITY)
+SECTIONS = (STORE, TERMINAL, PRINTER, HEAD_OFFICE, FISCAL, TILL, SECURITY)
+
+FISCAL_MODES = (
+    ("none", N_("No fiscal documents (training: not valid as an invoice)")),
+    ("arca", N_("ARCA electronic comprobantes (CAE)")),
+)
+
+FISCAL_ENVIRONMENTS = (
+    ("homologacion", N_("Homologación (ARCA's testing servers)")),
+    ("produccion", N_("Producción (real comprobantes)")),
+)
 
 IVA_CONDITIONS = (
     # The stored value is the legal name printed on receipts, so it stays in Spanish.
@@ -253,6 +280,13 @@ SETTINGS: tuple[Setting, ...] = (
             placeholder=N_("e.g. Av. Corrientes 1234, CABA")),
     Setting("store.iva_condition", Kind.CHOICE, "Responsable Inscripto", N_("IVA condition"),
             STORE, choices=IVA_CONDITIONS),
+    Setting("store.legal_name", Kind.TEXT, "", N_("Legal name (razón social)"), STORE,
+            placeholder=N_("e.g. Don Pepe S.R.L."),
+            help=N_("Printed on comprobantes; the store name when empty")),
+    Setting("store.iibb", Kind.TEXT, "", N_("Ingresos Brutos number"), STORE,
+            placeholder="901-123456-7"),
+    Setting("store.activities_start", Kind.TEXT, "", N_("Start of activities"), STORE,
+            validate=_iso_date, placeholder="01/03/2019"),
     Setting("store.id", Kind.TEXT, "S001", N_("Store id"), STORE, validate=_identifier,
             help=N_("The code head office uses for this store")),
     Setting("store.header", Kind.LINES, [], N_("Receipt header lines"), STORE),
@@ -297,6 +331,30 @@ SETTINGS: tuple[Setting, ...] = (
             validate=_url("https", "http"), placeholder="https://central.example.com/"),
     Setting("sync.api_token", Kind.TEXT, "", N_("Head office access token"), HEAD_OFFICE,
             secret=True),
+    # Fiscal (ARCA): the certificate and key are set with ``pos-desktop fiscal configure``
+    Setting("fiscal.mode", Kind.CHOICE, "none", N_("Fiscal documents"), FISCAL,
+            choices=FISCAL_MODES),
+    Setting("fiscal.environment", Kind.CHOICE, "homologacion", N_("ARCA environment"), FISCAL,
+            choices=FISCAL_ENVIRONMENTS),
+    Setting("fiscal.point_of_sale", Kind.INT, 1, N_("Point of sale for CAE"), FISCAL,
+            minimum=1, maximum=99998,
+            help=N_("As registered at ARCA for web services (CAE); one per till")),
+    Setting("fiscal.caea_point_of_sale", Kind.INT, 0, N_("Point of sale for CAEA"), FISCAL,
+            minimum=0, maximum=99998,
+            help=N_("For selling offline with CAEA; 0 = none yet")),
+    Setting("fiscal.identification_threshold", Kind.MONEY, 1_000_000_000,
+            N_("Identify the buyer from (RG 5700)"), FISCAL,
+            help=N_("From this total the buyer's DNI, CUIT or CUIL is required")),
+    Setting("fiscal.timeout_seconds", Kind.INT, 4, N_("Seconds to wait for ARCA"), FISCAL,
+            minimum=1, maximum=30),
+    Setting("fiscal.wsaa_url", Kind.TEXT, "", N_("WSAA address (login)"), FISCAL,
+            validate=_url("https", "http"), help=N_("Empty: ARCA's for the environment")),
+    Setting("fiscal.wsfe_url", Kind.TEXT, "", N_("WSFEv1 address (comprobantes)"), FISCAL,
+            validate=_url("https", "http"), help=N_("Empty: ARCA's for the environment")),
+    Setting("fiscal.certificate", Kind.TEXT, "", N_("ARCA certificate"), FISCAL,
+            editable=False),  # PEM text, stored by pos-desktop fiscal configure
+    Setting("fiscal.key_file", Kind.TEXT, "", N_("Private key file"), FISCAL, editable=False,
+            help=N_("Empty: the key is in the system's password store (keyring)")),
     # Till preferences
     Setting("ui.language", Kind.CHOICE, "", N_("Language"), TILL, choices=LANGUAGES),
     Setting("ui.print_receipts", Kind.BOOL, True, N_("Print a receipt for every sale"), TILL),

@@ -26,6 +26,7 @@ DESKTOP_MODULES = ("PySide6", "platformdirs", "escpos", "PIL", "qrcode", "httpx"
 
 def build_parser() -> argparse.ArgumentParser:
     from pos_desktop.cli import catalog, journal, receipt, refund, report, shift, simulate, users
+    from pos_desktop.cli import fiscal as fiscal_cli
     from pos_desktop.cli import sync as sync_cli
 
     translate_argparse()
@@ -49,7 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("sell one item offscreen on a temporary folder and check it"),
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title=_("commands"))
-    for module in (catalog, simulate, journal, receipt, sync_cli, report, shift, users, refund):
+    for module in (catalog, simulate, journal, receipt, sync_cli, fiscal_cli, report, shift, users,
+                   refund):
         module.register(sub)
     for command in subparsers(parser):
         add_global_options(command, top=False)

@@ -292,3 +292,41 @@ Index("ix_sales_journal_seq", sales.c.journal_seq)
 Index("ix_sale_lines_sale_rate_amount", sale_lines.c.sale_id, sale_lines.c.iva_rate,
       sale_lines.c.amount)
 Index("ix_payments_sale_amount", payments.c.sale_id, payments.c.amount)
+
+# -- Fiscal documents (migration 0005): each sale's and refund's ARCA comprobante ------------
+fiscal_documents = Table(
+    "fiscal_documents",
+    metadata,
+    Column("document_id", Text, primary_key=True),
+    Column("seq", Integer, nullable=False, unique=True),  # commit order: the worker's order
+    Column("source_kind", Text, nullable=False),  # sale | refund
+    Column("source_id", Text, nullable=False),  # sale_id | refund_id
+    Column("ticket", Text, nullable=False),  # the till's ticket or refund slip
+    Column("original_id", Text, nullable=True),  # a credit note's original document
+    Column("cbte_tipo", Integer, nullable=False),
+    Column("point_of_sale", Integer, nullable=False),
+    Column("block", Text, nullable=False),  # JSON: the fiscal block (as committed, or corrected)
+    Column("state", Text, nullable=False),  # pending | in_doubt | authorized | rejected
+    Column("number", Integer, nullable=True),
+    Column("cbte_fch", Text, nullable=True),
+    Column("issued_at", Text, nullable=True),
+    Column("authorization_kind", Text, nullable=True),  # CAE | CAEA (issue 12)
+    Column("authorization_code", Text, nullable=True),
+    Column("authorization_due", Text, nullable=True),
+    Column("attempt_number", Integer, nullable=True),  # asked for, maybe authorized
+    Column("attempt_at", Text, nullable=True),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("messages", Text, nullable=True),  # JSON [{code, text}]: ARCA's last answer
+    Column("last_error", Text, nullable=True),
+    Column("journal_seq", Integer, nullable=True),  # the 'fiscal' journal entry
+    Column("event_id", Text, nullable=True),  # its fiscal.authorized event
+    Column("created_at", Text, nullable=False),
+    Column("updated_at", Text, nullable=False),
+)
+Index("ux_fiscal_documents_source", fiscal_documents.c.source_kind,
+      fiscal_documents.c.source_id, unique=True)
+# A number is never recorded twice for a (point of sale, type), whatever the code does.
+Index("ux_fiscal_documents_number", fiscal_documents.c.point_of_sale,
+      fiscal_documents.c.cbte_tipo, fiscal_documents.c.number, unique=True,
+      sqlite_where=fiscal_documents.c.number.isnot(None))
+Index("ix_fiscal_documents_state", fiscal_documents.c.state, fiscal_documents.c.seq)

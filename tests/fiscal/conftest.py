@@ -107,3 +107,20 @@ def credit_note_block(original_type: int, total: int, *, buyer: Buyer = ANONYMOU
 
 def timeouts() -> Timeouts:
     return Timeouts(connect=1.0, read=IMPATIENT)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Never the developer's real keychain."""
+    import keyring
+
+    from tests.support.keyring import MemoryKeyring
+
+    monkeypatch.delenv("POS_FISCAL_PRIVATE_KEY", raising=False)
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)

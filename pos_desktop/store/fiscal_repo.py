@@ -1,0 +1,127 @@
+"""The fiscal documents table: each sale's and refund's comprobante and what ARCA said.
+
+A document is written in its sale's (or refund's) transaction, ``pending``; the fiscal
+worker then records its attempts (number asked for, before the request leaves), and its
+end: ``authorized`` (number, date, code, due date: the ``FiscalAuthorized`` fact) or
+``rejected`` (ARCA's messages; the number stays free). ``in_doubt``: a request left and
+its answer did not come; the worker resolves it first when ARCA answers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy.orm import aliased
+
+from pos_desktop.store.tables import fiscal_documents as fd
+
+OPEN_STATES = ("pending", "in_doubt")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True, slots=True)
+class FiscalBacklog:
+    pending: int  # not yet authorized (in doubt included)
+    in_doubt: int
+    rejected: int
+    oldest_pending_at: str | None
+    last_error: str | None
+
+
+class FiscalDocuments:
+    """The table inside a unit of work's transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, row: Mapping[str, Any]) -> None:
+        now = _now()
+        self.conn.execute(insert(fd).values(
+            **{**row, "block": json.dumps(row["block"], ensure_ascii=False, sort_keys=True)},
+            created_at=now, updated_at=now))
+
+    def next_seq(self) -> int:
+        return int(self.conn.execute(select(func.coalesce(func.max(fd.c.seq), 0))).scalar_one()) + 1
+
+    def get(self, document_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute(select(fd).where(fd.c.document_id == document_id)).first()
+        return None if row is None else _row(row._mapping)
+
+    def of_source(self, kind: str, source_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute(select(fd).where(
+            fd.c.source_kind == kind, fd.c.source_id == source_id)).first()
+        return None if row is None else _row(row._mapping)
+
+    def open_documents(self) -> list[dict[str, Any]]:
+        """Pending and in-doubt documents in commit order, each with its original's
+        authorization (a credit note's ``CbtesAsoc``) when it has one."""
+        original = aliased(fd)
+        rows = self.conn.execute(
+            select(fd, original.c.state.label("original_state"),
+                   original.c.number.label("original_number"),
+                   original.c.cbte_tipo.label("original_type"),
+                   original.c.point_of_sale.label("original_point_of_sale"),
+                   original.c.cbte_fch.label("original_cbte_fch"))
+            .select_from(fd.outerjoin(original, original.c.document_id == fd.c.original_id))
+            .where(fd.c.state.in_(OPEN_STATES))
+            .order_by(fd.c.seq))
+        return [_row(r._mapping) for r in rows]
+
+    def authorized_numbers(self) -> dict[tuple[int, int], int]:
+        rows = self.conn.execute(
+            select(fd.c.point_of_sale, fd.c.cbte_tipo, func.max(fd.c.number))
+            .where(fd.c.number.isnot(None), fd.c.authorization_kind == "CAE")
+            .group_by(fd.c.point_of_sale, fd.c.cbte_tipo))
+        return {(int(p), int(t)): int(n) for p, t, n in rows}
+
+    def set(self, document_id: str, **values: Any) -> None:
+        if "messages" in values and values["messages"] is not None:
+            values["messages"] = json.dumps(values["messages"], ensure_ascii=False)
+        if "block" in values:
+            values["block"] = json.dumps(values["block"], ensure_ascii=False, sort_keys=True)
+        self.conn.execute(update(fd).where(fd.c.document_id == document_id).values(
+            **values, updated_at=_now()))
+
+    def count_attempt(self, document_id: str, number: int, at: str) -> None:
+        self.conn.execute(update(fd).where(fd.c.document_id == document_id).values(
+            attempt_number=number, attempt_at=at, attempts=fd.c.attempts + 1,
+            updated_at=_now()))
+
+    def rejected(self, limit: int = 50) -> list[dict[str, Any]]:
+        rows = self.conn.execute(select(fd).where(fd.c.state == "rejected")
+                                 .order_by(fd.c.seq.desc()).limit(limit))
+        return [_row(r._mapping) for r in rows]
+
+
+def fiscal_backlog(conn: Connection) -> FiscalBacklog:
+    counts: dict[str, int] = dict(conn.execute(select(fd.c.state, func.count()).where(
+        fd.c.state.in_((*OPEN_STATES, "rejected"))).group_by(fd.c.state)).all())
+    oldest = conn.execute(select(func.min(fd.c.created_at)).where(
+        fd.c.state.in_(OPEN_STATES))).scalar_one_or_none()
+    last_error = conn.execute(select(fd.c.last_error).where(
+        and_(fd.c.state.in_((*OPEN_STATES, "rejected")), fd.c.last_error.isnot(None)))
+        .order_by(fd.c.updated_at.desc()).limit(1)).scalar_one_or_none()
+    return FiscalBacklog(
+        pending=int(counts.get("pending", 0)) + int(counts.get("in_doubt", 0)),
+        in_doubt=int(counts.get("in_doubt", 0)), rejected=int(counts.get("rejected", 0)),
+        oldest_pending_at=oldest, last_error=last_error)
+
+
+def _row(mapping: Any) -> dict[str, Any]:
+    row = dict(mapping)
+    row["block"] = json.loads(row["block"])
+    if row.get("messages"):
+        row["messages"] = json.loads(row["messages"])
+    return row
+
+
+def parse_messages(raw: Sequence[Mapping[str, Any]] | None) -> list[tuple[int, str]]:
+    return [(int(m["code"]), str(m["text"])) for m in raw or ()]
