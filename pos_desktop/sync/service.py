@@ -16,6 +16,7 @@ from pos_desktop.secrets import AMQP_PASSWORD, API_TOKEN, get_secret
 from pos_desktop.store.outbox import OutboxQueue
 from pos_desktop.store.uow import UnitOfWork
 from pos_desktop.sync.catalog_listener import CatalogListener
+from pos_desktop.sync.head_office import StatusReporter
 from pos_desktop.sync.publisher import DrainResult, OutboxPublisher
 from pos_desktop.sync.settings import SyncSettings, load_sync_settings
 from pos_desktop.sync.status import (
@@ -55,9 +56,18 @@ class TillSync:
         self.reader = reader
         queue = OutboxQueue(reader, writer, settings.store_id, settings.terminal_id)
         self.publisher = OutboxPublisher(settings, queue, password=password)
+        self.reporter: StatusReporter | None = None
+        if listen_catalog and settings.central_url:  # the window's sync, not a one-off command
+            self.reporter = StatusReporter(
+                settings.central_url, settings.store_id, settings.terminal_id,
+                self._report, token=token,
+            )
         self.catalog: CatalogListener | None = None
         if listen_catalog:
-            self.catalog = CatalogListener(settings, uow_factory, password=password, token=token)
+            self.catalog = CatalogListener(
+                settings, uow_factory, password=password, token=token,
+                on_applied=self.reporter.catalog_applied if self.reporter else None,
+            )
         self.running = False
 
     @classmethod
@@ -85,9 +95,13 @@ class TillSync:
         self.publisher.start()
         if self.catalog is not None:
             self.catalog.start()
+        if self.reporter is not None:
+            self.reporter.start()
         self.running = True
 
     def stop(self) -> None:
+        if self.reporter is not None:
+            self.reporter.stop()
         if self.catalog is not None:
             self.catalog.stop()
         self.publisher.stop()
@@ -106,6 +120,13 @@ class TillSync:
         if not self.settings.enabled:
             return Link(SyncState.OFFLINE, DISABLED)
         return self.publisher.link()
+
+    def _report(self) -> dict[str, Any]:
+        """What the status report says (``head_office.StatusReporter``)."""
+        status = self.status()
+        version = self.catalog.version() if self.catalog is not None else 0
+        return {"sync_state": status.state.value, "pending_events": status.pending,
+                "oldest_unsent_at": status.oldest_unsent_at, "catalog_version": version}
 
     def status(self) -> SyncStatus:
         return read_sync_status(self.reader, self.link)
