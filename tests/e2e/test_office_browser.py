@@ -63,8 +63,8 @@ def office(central: Central) -> Iterator[ApiServer]:  # noqa: F811
         yield server
 
 
-def test_a_price_changed_in_the_browser_reaches_a_running_till(  # noqa: F811
-    till: Till, central: Central, office: ApiServer, browser: object, amqp_url: str, tmp_path: Path
+def test_a_price_changed_in_the_browser_reaches_a_running_till(
+    till: Till, central: Central, office: ApiServer, browser: object, amqp_url: str, tmp_path: Path  # noqa: F811
 ) -> None:
     central.import_catalog(tmp_path, [("SKU-A", "Yerba Test", "1000.00", "7790000000010")])
     configure(till, central, amqp_url)
