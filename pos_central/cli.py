@@ -128,16 +128,21 @@ def _parser() -> argparse.ArgumentParser:
         dest="users_command", required=True
     )
     user_add = users.add_parser("add", help="add a user (asks the password)")
-    user_add.add_argument("name")
-    user_add.add_argument("--role", choices=("admin", "manager", "viewer"), required=True)
+    user_add.add_argument("name", help="the login name")
+    user_add.add_argument(
+        "--role", choices=("admin", "manager", "viewer"), required=True,
+        help="admin: everything; manager: only the stores given with --store; viewer: reads",
+    )
     user_add.add_argument("--store", action="append", default=[], help="a manager's store")
-    user_add.add_argument("--full-name", default="")
+    user_add.add_argument("--full-name", default="", help="the name shown on the web pages")
     user_add.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     user_token = users.add_parser("token", help="a new API token (printed once)")
-    user_token.add_argument("name")
-    user_token.add_argument("--label", default="script")
+    user_token.add_argument("name", help="the user the token acts as")
+    user_token.add_argument(
+        "--label", default="script", help="what the token is for, shown when tokens are listed"
+    )
     catalog = commands.add_parser("catalog", help="product catalog")
     catalog_actions = catalog.add_subparsers(
         dest="catalog_command", required=True, metavar="ACTION"

@@ -87,6 +87,7 @@ FOLDERS: dict[str, tuple[str, str]] = {
     "central": ("integration", "central"),
     "e2e": ("e2e", "till+central"),
     "packaging": ("packaging", "till"),
+    "cli": ("integration", "till+central"),
 }
 SERVICE_FIXTURES = frozenset({"amqp_url", "pg_database"})
 TIERS = ("unit", "integration", "service", "ui", "e2e", "packaging")
