@@ -33,6 +33,7 @@ import multiprocessing
 import os
 import platform
 import random
+import shutil
 import tempfile
 import threading
 import time
@@ -66,6 +67,7 @@ from pos_desktop.sync.settings import SyncSettings
 
 AMQP_URL = os.environ.get("POS_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
 PG_ADMIN_URL = os.environ.get("POS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+BENCH_TILL = ("S001", "T01")  # the demo till's store and terminal (its catalogue queue)
 
 
 # -- scaffolding ---------------------------------------------------------------------------
@@ -91,7 +93,9 @@ def central() -> Iterator[Central]:
         yield Central(db_url, topology)
     finally:
         with pika.BlockingConnection(pika.URLParameters(AMQP_URL)) as conn:
-            delete_topology(conn.channel(), topology)
+            # the till's catalogue queue too: its listener declares it when sync starts
+            delete_topology(conn.channel(), topology,
+                            [topology.till_catalog_queue(*BENCH_TILL)])
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
@@ -320,7 +324,7 @@ def drop_raw(name: str) -> None:
 
 # -- the measurement -----------------------------------------------------------------------
 def measure(sales: int, online: int, seed: int) -> dict[str, Any]:
-    work = Path(tempfile.mkdtemp(prefix="bench-sync-"))
+    work = Path(tempfile.mkdtemp(prefix="bench-sync-"))  # removed at the end, as the queues
     setup_logging("pos-desktop", log_dir=work / "logs", stderr=False)  # production's logging
     till = Till.open(work / "till", demo=True)
     try:
@@ -407,6 +411,7 @@ def measure(sales: int, online: int, seed: int) -> dict[str, Any]:
         print("online:", result["online"], flush=True)
     finally:
         till.close()
+        shutil.rmtree(work, ignore_errors=True)
     e2e, raw = result["end_to_end"]["sales_per_s"], result["raw_baseline"]["end_to_end_sales_per_s"]
     result["end_to_end_vs_raw"] = round(e2e / raw, 3)
     result["budget"] = {"publisher_events_per_s": 5000, "ingest_events_per_s": 5000,

@@ -36,7 +36,7 @@ EPILOG = (
 )
 
 # The top-level modules of the ``central`` extra (pyproject.toml).
-CENTRAL_MODULES = ("psycopg", "prometheus_client")
+CENTRAL_MODULES = ("psycopg", "prometheus_client", "fastapi", "uvicorn", "jinja2", "argon2")
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:

@@ -1,10 +1,14 @@
 ; Windows installer for the Super POS till (NSIS 3, Modern UI 2).
 ;
-; Build the bundle on Windows first (see packaging/README.md), then:
+; Build the bundle on Windows first (see packaging/README.md), then, from the repository
+; root:
 ;   makensis /DVERSION=0.1.0 packaging\windows\super-pos.nsi
-; On Linux CI the same script compiles against the Linux bundle to catch script errors:
-;   makensis -DVERSION=0.1.0 -DSRC_DIR=dist/super-pos -DOUT_FILE=dist/check.exe -DFAST \
-;            packaging/windows/super-pos.nsi
+; On Linux CI the same script compiles against the Linux bundle to catch script errors
+; (CI runs exactly this line, from the repository root):
+;   makensis -V2 -DVERSION=0.1.0 -DFAST packaging/windows/super-pos.nsi
+; Both read the bundle from out/pyinstaller/super-pos and write
+; out/nsis/super-pos-<version>-setup.exe (override with -DSRC_DIR= and -DOUT_FILE=, paths
+; relative to this folder: makensis changes into it).
 ;
 ; Installs per machine under Program Files, adds a Start-menu folder (till + uninstaller),
 ; an optional desktop shortcut and the Add/Remove Programs entry. The till's data (sales,
@@ -19,10 +23,16 @@ Unicode true
   !define VERSION "0.1.0"
 !endif
 !ifndef SRC_DIR
-  !define SRC_DIR "../../dist/super-pos"
+  !define SRC_DIR "../../out/pyinstaller/super-pos"
 !endif
 !ifndef OUT_FILE
-  !define OUT_FILE "../../dist/super-pos-${VERSION}-setup.exe"
+  !define OUT_FILE "../../out/nsis/super-pos-${VERSION}-setup.exe"
+  ; makensis does not create the output folder
+  !ifdef NSIS_WIN32_MAKENSIS
+    !system 'if not exist "..\..\out\nsis" mkdir "..\..\out\nsis"'
+  !else
+    !system 'mkdir -p ../../out/nsis'
+  !endif
 !endif
 !define APP_NAME "Super POS"
 !define APP_EXE "pos-desktop.exe"
