@@ -167,7 +167,8 @@ def run_ingest(
         amqp_url=AMQP_URL,
         topology=topology,
         metrics=metrics,
-        settings=IngestSettings(batch_size=batch_size, prefetch=prefetch),
+        settings=IngestSettings(batch_size=batch_size, prefetch=prefetch,
+                                   accept_unregistered=True),  # guest, no registered till
     )
     stop = threading.Event()
     thread = threading.Thread(target=consumer.run, args=(stop,), daemon=True)
@@ -222,7 +223,8 @@ def _consumer_process(
             amqp_url=AMQP_URL,
             topology=Topology(prefix=prefix),
             metrics=metrics,
-            settings=IngestSettings(batch_size=batch_size, prefetch=prefetch),
+            settings=IngestSettings(batch_size=batch_size, prefetch=prefetch,
+                                   accept_unregistered=True),  # guest, no registered till
         )
         ready.set()  # imported and built: the start-up is not part of the measurement
         go.wait()
