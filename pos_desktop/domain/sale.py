@@ -340,12 +340,13 @@ class Sale:
         self._require_open()
         if not self.lines:
             raise EmptySale()
-        if self.total <= 0:
+        total, tendered = self.total, self.tendered  # the totals once: they are the sale's work
+        if total <= 0:
             raise PaymentError(reason=N_("the total must be greater than zero"))
-        if self.tendered < self.total:
+        if tendered < total:
             raise PaymentError(reason=N_("the tenders do not cover the total"))
         cash = sum(t.amount for t in self.tenders if t.kind is TenderKind.CASH)
-        if self.change > cash:
+        if tendered - total > cash:
             raise PaymentError(reason=N_("change can only be given from cash"))
         self.status = SaleStatus.COMPLETED
 

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, func, select, update
 
 from pos_contracts import Envelope
+from pos_desktop.store.statements import driver, insert_sql
 from pos_desktop.store.tables import outbox
 
 UNSENT = ("pending", "failed")
@@ -30,28 +31,31 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+_ADD = insert_sql(outbox, ("seq", "event_id", "type", "schema_version", "occurred_at",
+                           "envelope", "traceparent", "trace_id", "status", "created_at"))
+
+
 class Outbox:
     """The outbox inside a unit of work's transaction."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.db = driver(conn)
 
     def add(self, envelope: Envelope, traceparent: str) -> None:
         """``envelope`` was built and validated by ``pos_contracts.build_envelope``."""
-        self.conn.execute(
-            insert(outbox).values(
-                seq=envelope.seq,
-                event_id=envelope.event_id,
-                type=envelope.type,
-                schema_version=envelope.schema_version,
-                occurred_at=envelope.occurred_at,
-                envelope=envelope.to_json().decode("utf-8"),
-                traceparent=traceparent,
-                trace_id=envelope.trace_id,
-                status="pending",
-                created_at=_now(),
-            )
-        )
+        self.db.execute(_ADD, {
+            "seq": envelope.seq,
+            "event_id": envelope.event_id,
+            "type": envelope.type,
+            "schema_version": envelope.schema_version,
+            "occurred_at": envelope.occurred_at,
+            "envelope": envelope.to_json().decode("utf-8"),
+            "traceparent": traceparent,
+            "trace_id": envelope.trace_id,
+            "status": "pending",
+            "created_at": _now(),
+        })
 
     def pending_count(self) -> int:
         return int(

@@ -13,6 +13,7 @@ from pos_desktop.domain.audit import AuditRecord
 from pos_desktop.domain.people import LoginState, User
 from pos_desktop.domain.permissions import Role
 from pos_desktop.store.repositories import utc_now
+from pos_desktop.store.statements import driver, insert_sql
 from pos_desktop.store.tables import audit_log, users
 
 
@@ -75,29 +76,33 @@ class Users:
         )
 
 
+_AUDIT = insert_sql(audit_log, ("at", "terminal_id", "shift_id", "action", "user_id",
+                                "user_name", "approver_id", "approver_name", "details"))
+
+
 class AuditLog:
     """The audit trail of one till: each row is tagged with the shift open when written."""
 
     def __init__(self, conn: Connection, terminal_id: str,
                  open_shift: Callable[[], str | None]) -> None:
         self.conn = conn
+        self.db = driver(conn)
         self.terminal_id = terminal_id
         self.open_shift = open_shift
 
     def add(self, record: AuditRecord) -> None:
-        self.conn.execute(
-            insert(audit_log).values(
-                at=utc_now(),
-                terminal_id=self.terminal_id,
-                shift_id=self.open_shift(),
-                action=record.action,
-                user_id=record.actor.user_id if record.actor else None,
-                user_name=record.actor.name if record.actor else None,
-                approver_id=record.approver.user_id if record.approver else None,
-                approver_name=record.approver.name if record.approver else None,
-                details=json.dumps(dict(record.details), ensure_ascii=False, sort_keys=True),
-            )
-        )
+        actor, approver = record.actor, record.approver
+        self.db.execute(_AUDIT, {
+            "at": utc_now(),
+            "terminal_id": self.terminal_id,
+            "shift_id": self.open_shift(),
+            "action": record.action,
+            "user_id": actor.user_id if actor else None,
+            "user_name": actor.name if actor else None,
+            "approver_id": approver.user_id if approver else None,
+            "approver_name": approver.name if approver else None,
+            "details": json.dumps(dict(record.details), ensure_ascii=False, sort_keys=True),
+        })
 
     def entries(self, shift_id: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
         q = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)

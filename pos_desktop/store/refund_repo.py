@@ -4,21 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, select
 
 from pos_desktop.domain.refund import RefundableLine
+from pos_desktop.store.statements import driver, insert_sql
 from pos_desktop.store.tables import refund_lines, refund_payments, refunds, sale_lines, sales
+
+_REFUND, _REFUND_LINE, _REFUND_PAYMENT = (
+    insert_sql(refunds), insert_sql(refund_lines), insert_sql(refund_payments))
 
 
 class Refunds:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.db = driver(conn)
 
     def add(self, row: dict[str, Any], lines: list[dict[str, Any]],
             pays: list[dict[str, Any]]) -> None:
-        self.conn.execute(insert(refunds).values(**row))
-        self.conn.execute(insert(refund_lines), lines)
-        self.conn.execute(insert(refund_payments), pays)
+        """One statement per table: the refund, its lines, its payments."""
+        self.db.execute(_REFUND, row)
+        self.db.executemany(_REFUND_LINE, lines)
+        self.db.executemany(_REFUND_PAYMENT, pays)
 
     def sale_by_ticket(self, ticket_number: int) -> dict[str, Any] | None:
         row = self.conn.execute(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,6 +15,7 @@ from pos_desktop.domain.journal import GENESIS_HASH as GENESIS_HASH
 from pos_desktop.domain.journal import JournalEntry as JournalEntry
 from pos_desktop.domain.journal import canonical_json as canonical_json
 from pos_desktop.domain.journal import chain_hash as chain_hash
+from pos_desktop.store.statements import driver, insert_sql, one
 from pos_desktop.store.tables import (
     counters,
     journal,
@@ -31,22 +32,22 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+_NEXT = "UPDATE counters SET value = value + 1 WHERE name = ? RETURNING value"
+_FIRST = insert_sql(counters)
+
+
 class Counters:
     """Gapless numbering: the increment commits or rolls back with the sale that used it."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.db = driver(conn)
 
     def next(self, name: str) -> int:
-        row = self.conn.execute(
-            update(counters)
-            .where(counters.c.name == name)
-            .values(value=counters.c.value + 1)
-            .returning(counters.c.value)
-        ).first()
+        row = one(self.db, _NEXT, (name,))
         if row is not None:
             return int(row[0])
-        self.conn.execute(insert(counters).values(name=name, value=1))
+        self.db.execute(_FIRST, {"name": name, "value": 1})
         return 1
 
     def peek(self, name: str) -> int:
@@ -76,47 +77,48 @@ class Settings:
         return {k: json.loads(v) for k, v in self.conn.execute(select(settings)).all()}
 
 
+_HEAD = "SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1"
+_APPEND = insert_sql(journal)
+
+
 class Journal:
     """The tamper-evident chain: hash = SHA-256(previous hash ‖ canonical record)."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.db = driver(conn)
 
     def head(self) -> tuple[int, str]:
-        row = self.conn.execute(
-            select(journal.c.seq, journal.c.hash).order_by(journal.c.seq.desc()).limit(1)
-        ).first()
+        row = one(self.db, _HEAD)
         return (0, GENESIS_HASH) if row is None else (int(row[0]), str(row[1]))
 
     def add(self, entry: JournalEntry) -> None:
         """Append ``entry`` (made by ``next_entry`` from this journal's ``head``)."""
-        self.conn.execute(
-            insert(journal).values(
-                seq=entry.seq,
-                kind=entry.kind,
-                ref=entry.ref,
-                occurred_at=entry.occurred_at,
-                record=entry.record,
-                prev_hash=entry.prev_hash,
-                hash=entry.hash,
-            )
-        )
+        self.db.execute(_APPEND, {
+            "seq": entry.seq, "kind": entry.kind, "ref": entry.ref,
+            "occurred_at": entry.occurred_at, "record": entry.record,
+            "prev_hash": entry.prev_hash, "hash": entry.hash,
+        })
 
     def entries(self) -> Iterator[JournalEntry]:
         for r in self.conn.execute(select(journal).order_by(journal.c.seq)):
             yield JournalEntry(*r)
 
 
+_SALE, _SALE_LINE, _PAYMENT = insert_sql(sales), insert_sql(sale_lines), insert_sql(payments)
+
+
 class Sales:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.db = driver(conn)
 
-    def add(
-        self, row: dict[str, Any], lines: list[dict[str, Any]], pays: list[dict[str, Any]]
-    ) -> None:
-        self.conn.execute(insert(sales).values(**row))
-        self.conn.execute(insert(sale_lines), lines)
-        self.conn.execute(insert(payments), pays)
+    def add(self, row: Mapping[str, Any], lines: Sequence[Mapping[str, Any]],
+            pays: Sequence[Mapping[str, Any]]) -> None:
+        """One statement per table: the sale, its lines, its payments."""
+        self.db.execute(_SALE, row)
+        self.db.executemany(_SALE_LINE, lines)
+        self.db.executemany(_PAYMENT, pays)
 
     def payload_by_ticket(self, ticket_number: int) -> dict[str, Any] | None:
         raw = self.conn.execute(
@@ -175,20 +177,19 @@ class Parked:
         return int(self.conn.execute(select(func.count()).select_from(parked_sales)).scalar_one())
 
 
+_PRINT_JOB = insert_sql(print_jobs, ("kind", "ref", "document", "status", "created_at",
+                                     "updated_at"))
+
+
 class PrintJobs:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.db = driver(conn)
 
     def add(self, kind: str, ref: str | None, document: Mapping[str, Any]) -> int:
         now = utc_now()
-        result = self.conn.execute(
-            insert(print_jobs).values(
-                kind=kind,
-                ref=ref,
-                document=json.dumps(document, ensure_ascii=False),
-                status="pending",
-                created_at=now,
-                updated_at=now,
-            )
-        )
-        return int(result.inserted_primary_key[0])  # type: ignore[index]
+        cursor = self.db.execute(_PRINT_JOB, {
+            "kind": kind, "ref": ref, "document": json.dumps(document, ensure_ascii=False),
+            "status": "pending", "created_at": now, "updated_at": now,
+        })
+        return int(cursor.lastrowid or 0)

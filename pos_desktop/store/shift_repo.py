@@ -21,6 +21,7 @@ from pos_desktop.domain.shift import (
     tender_totals,
 )
 from pos_desktop.store.people_repo import audit_counts
+from pos_desktop.store.statements import driver, insert_sql, one
 from pos_desktop.store.tables import (
     cash_moves,
     payments,
@@ -35,9 +36,14 @@ from pos_desktop.store.tables import (
 NO_CASHIER = ("", "—")
 
 
+_OPEN_ID = "SELECT shift_id FROM shifts WHERE terminal_id = ? AND status = 'open'"
+_CASH_MOVE = insert_sql(cash_moves)
+
+
 class Shifts:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.db = driver(conn)
 
     def open_row(self, terminal_id: str) -> dict[str, Any] | None:
         row = self.conn.execute(
@@ -48,12 +54,9 @@ class Shifts:
         return None if row is None else dict(row._mapping)
 
     def open_id(self, terminal_id: str) -> str | None:
-        value = self.conn.execute(
-            select(shifts.c.shift_id).where(
-                shifts.c.terminal_id == terminal_id, shifts.c.status == ShiftStatus.OPEN.value
-            )
-        ).scalar_one_or_none()
-        return None if value is None else str(value)
+        """Read on every sale (the shift it belongs to): one indexed probe."""
+        row = one(self.db, _OPEN_ID, (terminal_id,))
+        return None if row is None else str(row[0])
 
     def get(self, shift_id: str) -> dict[str, Any] | None:
         row = self.conn.execute(select(shifts).where(shifts.c.shift_id == shift_id)).first()
@@ -101,9 +104,10 @@ class Shifts:
 class CashMoves:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.db = driver(conn)
 
     def add(self, row: dict[str, Any]) -> None:
-        self.conn.execute(insert(cash_moves).values(**row))
+        self.db.execute(_CASH_MOVE, row)
 
     def of_shift(self, shift_id: str) -> list[dict[str, Any]]:
         rows = self.conn.execute(
