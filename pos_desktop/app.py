@@ -1,4 +1,12 @@
-"""The composition root: the one place that builds the till's pieces."""
+"""The composition root: the one place that builds the till's pieces.
+
+``bootstrap(data_dir)`` opens (and migrates) the database and builds every service, the
+print queue and head-office sync, each once, in dependency order; the ``Till`` it returns
+is complete (nothing is filled in later). ``Till.window_deps()`` hands the window its
+typed dependencies (``ui.deps.TillDeps``): the window never sees the database, the engine
+or this object. Nothing starts a thread here: the print queue starts when the window
+listens to it, sync when ``start_sync`` is called.
+"""
 
 from __future__ import annotations
 
@@ -15,13 +23,15 @@ from pos_desktop.config import Identity
 from pos_desktop.domain.barcode import DEFAULT_SCALE_PATTERN, ScaleLabelFormat
 from pos_desktop.logs import bind_identity
 from pos_desktop.paths import DEMO_CATALOG
+from pos_desktop.printing import PrintControl
 from pos_desktop.services.checkout import Cashier
 from pos_desktop.services.guard import TillGuard
 from pos_desktop.services.people import SCRIPT_USER, People, Session, StaffAdmin
 from pos_desktop.services.refunds import RefundService
 from pos_desktop.services.register import Register
+from pos_desktop.services.settings import SettingsService
 from pos_desktop.services.shifts import ShiftService
-from pos_desktop.settings_schema import declared
+from pos_desktop.settings_schema import KeyringSecrets, SecretStore, declared
 from pos_desktop.store.catalog_repo import CatalogRepository
 from pos_desktop.store.db import database_path, open_engine
 from pos_desktop.store.migrate import migrate
@@ -31,6 +41,7 @@ from pos_desktop.store.uow import UnitOfWork
 if TYPE_CHECKING:
     from pos_desktop.sync.service import TillSync
     from pos_desktop.sync.status import SyncStatus
+    from pos_desktop.ui.deps import TillDeps
 
 log = logging.getLogger(__name__)
 DEMO_STORE = {
@@ -41,69 +52,107 @@ DEMO_STORE = {
     "store.footer": ["¡Gracias por su compra!"],
 }
 DEMO_FLOAT = 2_000_000  # $ 20.000 in the drawer when the demo opens its shift
+AfterCommit = list[Callable[[], None]]
+
+
+@dataclass(frozen=True)
+class Database:
+    """The till's SQLite file: a writer and a reader engine, and who is writing."""
+
+    writer: Engine
+    reader: Engine
+    identity: Identity
+    after_commit: AfterCommit = field(default_factory=list)
+
+    def uow(self) -> UnitOfWork:
+        if not self.after_commit:
+            return UnitOfWork(self.writer, self.identity)
+        return _NotifyingUnitOfWork(self.writer, self.identity, self.after_commit)
+
+    def read_uow(self) -> UnitOfWork:
+        """Repositories on a read connection (plain BEGIN): for reads that must not take,
+        or wait for, the write lock. Never commit through it."""
+        return UnitOfWork(self.reader, self.identity)
+
+    def settings(self, *keys: str) -> dict[str, Any]:
+        """Stored values of ``keys`` (None when unset), read without the write lock."""
+        with self.reader.connect() as conn:
+            stored = Settings(conn)
+            return {key: stored.get(key) for key in keys}
 
 
 @dataclass
 class Till:
-    """Everything one till needs, built from its data folder."""
+    """Everything one till needs, built from its data folder by ``bootstrap``."""
 
     data_dir: Path
-    writer: Engine
-    reader: Engine
-    identity: Identity
-    demo: bool = False
-    register: Register = field(init=False)
-    people: People = field(init=False)
-    session: Session = field(init=False)
-    guard: TillGuard = field(init=False)
-    staff: StaffAdmin = field(init=False)
-    shifts: ShiftService = field(init=False)
-    refunds: RefundService = field(init=False)
-    sync: TillSync | None = field(default=None, init=False)
-    after_commit: list[Callable[[], None]] = field(default_factory=list, init=False)
+    db: Database
+    demo: bool
+    people: People
+    session: Session
+    guard: TillGuard
+    staff: StaffAdmin
+    shifts: ShiftService
+    refunds: RefundService
+    register: Register
+    config: SettingsService
+    printing: PrintControl
+    sync: TillSync | None = None
+    """Head-office sync once started (``start_sync``); None for a till not syncing."""
 
     @classmethod
     def open(cls, data_dir: Path, *, demo: bool = False) -> Till:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        db = database_path(data_dir)
-        writer = open_engine(db)
-        migrate(writer, db)
-        reader = open_engine(db, writer=False)
-        till = cls(data_dir, writer, reader, Identity(), demo)
-        if demo:
-            till.seed_demo()
-        till.identity = till._load_identity()
-        bind_identity(till.identity.store_id, till.identity.terminal_id)
-        till._build_people_and_shifts()
-        till.register = till.new_register()
-        till.people.adopt_setup_manager()
-        if demo:
-            till.start_demo()
-        return till
+        return bootstrap(data_dir, demo=demo)
 
-    def _build_people_and_shifts(self) -> None:
-        self.people = People(self.uow, self.identity, reads=self.read_uow)
-        self.session = Session(self.people, on_change=self._session_changed)
-        self.guard = TillGuard(self.session, self.people, self.uow, self.identity)
-        self.staff = StaffAdmin(self.people, self.guard)
-        self.shifts = ShiftService(
-            self.uow,
-            self.identity,
-            self.guard,
-            has_open_sale=lambda: bool(self.register.sale.lines),
-            reports_dir=self.data_dir / "reports",
-            reads=self.read_uow,
+    # -- the database ----------------------------------------------------------------------
+    @property
+    def identity(self) -> Identity:
+        return self.db.identity
+
+    @property
+    def writer(self) -> Engine:
+        return self.db.writer
+
+    @property
+    def reader(self) -> Engine:
+        return self.db.reader
+
+    @property
+    def after_commit(self) -> AfterCommit:
+        return self.db.after_commit
+
+    def uow(self) -> UnitOfWork:
+        return self.db.uow()
+
+    def read_uow(self) -> UnitOfWork:
+        return self.db.read_uow()
+
+    def settings(self, *keys: str) -> dict[str, Any]:
+        """Stored values of ``keys`` (None when unset), read without the write lock: a
+        read must never wait for the publisher or the print queue to finish writing."""
+        return self.db.settings(*keys)
+
+    # -- the window's view of the till -----------------------------------------------------
+    def window_deps(self) -> TillDeps:
+        from pos_desktop.ui.deps import TillDeps
+
+        return TillDeps(
+            identity=self.identity,
+            register=self.register,
+            session=self.session,
+            people=self.people,
+            guard=self.guard,
+            staff=self.staff,
+            shifts=self.shifts,
+            refunds=self.refunds,
+            settings=self.config,
+            printing=self.printing,
+            sync=_SyncPort(self),
+            store_name=str(self.settings("store.name")["store.name"] or ""),
+            demo=self.demo,
         )
-        self.refunds = RefundService(self.uow, self.identity, self.guard)
 
-    def _session_changed(self, session: Session) -> None:
-        """Keep the register's cashier (what the window shows) in step with the session;
-        approvals given for the previous user are dropped."""
-        self.guard.withdraw()
-        user = session.user
-        if hasattr(self, "register"):
-            self.register.cashier = None if user is None else Cashier(user.user_id, user.name)
-
+    # -- runs ------------------------------------------------------------------------------
     def start_demo(self) -> None:
         """Demo users, a shift open with a float, and the demo cashier logged in."""
         self.people.seed_demo()
@@ -123,17 +172,7 @@ class Till:
         if self.shifts.current_id() is None:
             self.shifts.open_shift(0)
 
-    def read_uow(self) -> UnitOfWork:
-        """Repositories on a read connection (plain BEGIN): for reads that must not take,
-        or wait for, the write lock. Never commit through it."""
-        return UnitOfWork(self.reader, self.identity)
-
-    def uow(self) -> UnitOfWork:
-        if not self.after_commit:
-            return UnitOfWork(self.writer, self.identity)
-        return _NotifyingUnitOfWork(self.writer, self.identity, self.after_commit)
-
-    # -- head office sync (pos_desktop/sync): built here so services never import it ------------
+    # -- head office sync (pos_desktop/sync): built here so services never import it --------
     def build_sync(self, **options: object) -> TillSync:
         from pos_desktop.sync.service import TillSync
 
@@ -173,68 +212,133 @@ class Till:
         sync = self.sync or self.build_sync()
         return sync.status()
 
-    def settings(self, *keys: str) -> dict[str, Any]:
-        """Stored values of ``keys`` (None when unset), read without the write lock: a
-        read must never wait for the publisher or the print queue to finish writing."""
-        with self.reader.connect() as conn:
-            stored = Settings(conn)
-            return {key: stored.get(key) for key in keys}
-
-    def new_register(self) -> Register:
-        catalog = CatalogRepository(self.reader.connect())
-        user = self.session.user
-        cashier = None if user is None else Cashier(user.user_id, user.name)
-        prefs = self.settings("scale.pattern", "ui.print_receipts", "cash.rounding_unit")
-        pattern = prefs["scale.pattern"] or DEFAULT_SCALE_PATTERN
-        print_receipts = prefs["ui.print_receipts"] is not False
-        try:
-            scale = ScaleLabelFormat(pattern)
-        except ValueError:  # a bad pattern must not stop the till; plain codes still sell
-            log.error("invalid scale.pattern, using the default", extra={"pattern": pattern})
-            scale = ScaleLabelFormat(DEFAULT_SCALE_PATTERN)
-        return Register(
-            self.uow, catalog, self.identity, cashier=cashier, guard=self.guard,
-            session=self.session, scale=scale, print_receipts=print_receipts,
-            cash_unit=int(prefs["cash.rounding_unit"] or declared("cash.rounding_unit").default),
-        )
-
-    def _load_identity(self) -> Identity:
-        with self.uow() as uow:
-            s = uow.settings
-            # POS_STORE_ID / POS_TERMINAL_ID win, as for sync (pos_desktop/sync/settings.py).
-            return Identity(
-                store_id=os.environ.get("POS_STORE_ID") or s.get("store.id", "S001"),
-                terminal_id=os.environ.get("POS_TERMINAL_ID") or s.get("terminal.id", "T01"),
-                terminal_number=int(s.get("terminal.number", 1)),
-            )
-
-    def seed_demo(self) -> None:
-        """Load the demo catalogue and store details, once."""
-        from pos_desktop.services.catalog_import import import_catalog
-
-        with self.uow() as uow:
-            if uow.settings.get("demo.seeded"):
-                return
-        result = import_catalog(self.uow, DEMO_CATALOG)
-        with self.uow() as uow:
-            for key, value in DEMO_STORE.items():
-                uow.settings.set(key, value)
-            uow.settings.set("demo.seeded", True)
-            uow.commit()
-        log.info("demo catalogue loaded", extra={"products": result.rows})
-
     def close(self) -> None:
+        self.printing.stop()
         self.stop_sync()
         self.register.catalog.conn.close()
         self.reader.dispose()
         self.writer.dispose()
 
 
+@dataclass(frozen=True)
+class _SyncPort:
+    """What the window may do with sync (``ui.deps.SyncPort``)."""
+
+    till: Till
+
+    def status(self) -> SyncStatus:
+        return self.till.sync_status()
+
+    def restart(self) -> None:
+        self.till.restart_sync()
+
+
+def bootstrap(
+    data_dir: Path, *, demo: bool = False, secrets: SecretStore | None = None
+) -> Till:
+    """Open the data folder's database (migrating it first) and build the whole till."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = database_path(data_dir)
+    writer = open_engine(path)
+    migrate(writer, path)
+    reader = open_engine(path, writer=False)
+    if demo:
+        seed_demo(Database(writer, reader, Identity()))
+    db = Database(writer, reader, Identity())
+    db = Database(writer, reader, _load_identity(db))
+    bind_identity(db.identity.store_id, db.identity.terminal_id)
+
+    people = People(db.uow, db.identity, reads=db.read_uow)
+
+    def session_changed(session: Session) -> None:
+        """Approvals given for one user are dropped when another logs in (or the till
+        locks); the register's cashier (what the window shows) follows the session."""
+        guard.withdraw()
+        user = session.user
+        register.cashier = None if user is None else Cashier(user.user_id, user.name)
+
+    session = Session(people, on_change=session_changed)
+    guard = TillGuard(session, people, db.uow, db.identity)
+    register = _register(db, guard, session)
+    shifts = ShiftService(
+        db.uow, db.identity, guard,
+        has_open_sale=lambda: bool(register.sale.lines),
+        reports_dir=data_dir / "reports",
+        reads=db.read_uow,
+    )
+    till = Till(
+        data_dir=data_dir,
+        db=db,
+        demo=demo,
+        people=people,
+        session=session,
+        guard=guard,
+        staff=StaffAdmin(people, guard),
+        shifts=shifts,
+        refunds=RefundService(db.uow, db.identity, guard),
+        register=register,
+        config=SettingsService(db.uow, secrets or KeyringSecrets(), guard, reads=db.read_uow),
+        printing=PrintControl(writer, reader, db.identity, db.after_commit, demo=demo),
+    )
+    people.adopt_setup_manager()
+    if demo:
+        till.start_demo()
+    return till
+
+
+def open_till(data_dir: Path, demo: bool = False) -> Till:
+    """``bootstrap`` as the window's launcher calls it."""
+    return bootstrap(data_dir, demo=demo)
+
+
+def _register(db: Database, guard: TillGuard, session: Session) -> Register:
+    catalog = CatalogRepository(db.reader.connect())
+    prefs = db.settings("scale.pattern", "ui.print_receipts", "cash.rounding_unit")
+    pattern = prefs["scale.pattern"] or DEFAULT_SCALE_PATTERN
+    try:
+        scale = ScaleLabelFormat(pattern)
+    except ValueError:  # a bad pattern must not stop the till; plain codes still sell
+        log.error("invalid scale.pattern, using the default", extra={"pattern": pattern})
+        scale = ScaleLabelFormat(DEFAULT_SCALE_PATTERN)
+    return Register(
+        db.uow, catalog, db.identity, guard=guard, session=session, scale=scale,
+        print_receipts=prefs["ui.print_receipts"] is not False,
+        cash_unit=int(prefs["cash.rounding_unit"] or declared("cash.rounding_unit").default),
+    )
+
+
+def _load_identity(db: Database) -> Identity:
+    with db.uow() as uow:
+        s = uow.settings
+        # POS_STORE_ID / POS_TERMINAL_ID win, as for sync (pos_desktop/sync/settings.py).
+        return Identity(
+            store_id=os.environ.get("POS_STORE_ID") or s.get("store.id", "S001"),
+            terminal_id=os.environ.get("POS_TERMINAL_ID") or s.get("terminal.id", "T01"),
+            terminal_number=int(s.get("terminal.number", 1)),
+        )
+
+
+def seed_demo(db: Database) -> None:
+    """Load the demo catalogue and store details, once."""
+    from pos_desktop.services.catalog_import import import_catalog
+
+    with db.uow() as uow:
+        if uow.settings.get("demo.seeded"):
+            return
+    result = import_catalog(db.uow, DEMO_CATALOG)
+    with db.uow() as uow:
+        for key, value in DEMO_STORE.items():
+            uow.settings.set(key, value)
+        uow.settings.set("demo.seeded", True)
+        uow.commit()
+    log.info("demo catalogue loaded", extra={"products": result.rows})
+
+
 class _NotifyingUnitOfWork(UnitOfWork):
     """A unit of work that tells listeners (the sync publisher) after each commit."""
 
     def __init__(self, engine: Engine, identity: Identity,
-                 after_commit: list[Callable[[], None]]) -> None:
+                 after_commit: AfterCommit) -> None:
         super().__init__(engine, identity)
         self._after_commit = after_commit
 

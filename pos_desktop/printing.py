@@ -1,8 +1,12 @@
-"""Building the till's print queue from its settings (part of the composition root).
+"""The till's print queue, built from its settings (part of the composition root).
 
 Printing never blocks or undoes a sale (invariant 7): the sale's transaction inserts a
 print job; this queue prints it on a worker thread. A broken printer setting must not stop
 the till either, so it falls back to the on-screen printer and says why.
+
+``PrintControl`` is what the window's printing panel gets (``ui.deps.PrintingPort``): it
+is built by ``bootstrap()`` with the till, and its queue starts when the window starts
+listening (the window's status bar and on-screen printer are the queue's listeners).
 """
 
 from __future__ import annotations
@@ -10,20 +14,26 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Engine
 
 from pos_common.i18n import _
+from pos_desktop.config import Identity
+from pos_desktop.domain.errors import PosError
 from pos_desktop.settings_schema import load_settings, printer_settings
 from pos_desktop.store.repositories import Settings
+from pos_desktop.store.uow import UnitOfWork
 
 if TYPE_CHECKING:
-    from pos_desktop.app import Till
     from pos_printers.api import ReceiptPrinter
     from pos_printers.model import StoreInfo
-    from pos_printers.queue import PrintQueue, QueueStatus
+    from pos_printers.queue import PrintQueue
     from pos_printers.settings import PrinterSettings
 
 log = logging.getLogger(__name__)
+StatusListener = Callable[[Any], None]  # pos_printers.queue.QueueStatus, from the worker
+ReceiptListener = Callable[[bytes], None]  # the on-screen printer's bytes, from the worker
 
 
 @dataclass
@@ -33,16 +43,16 @@ class Printing:
     store: StoreInfo
     settings: PrinterSettings
     problem: str | None = None  # why the configured printer is not in use, if it is not
-    on_virtual_print: Callable[[bytes], None] | None = None
+    on_virtual_print: ReceiptListener | None = None
 
 
-def printer_config(till: Till) -> tuple[StoreInfo, PrinterSettings, str | None]:
+def read_printer_config(reader: Engine) -> tuple[StoreInfo, PrinterSettings, str | None]:
     """The store header and printer settings, or the on-screen printer and the reason."""
     from pos_desktop.services.setup import store_info
     from pos_printers.errors import PrinterSettingsError
     from pos_printers.settings import PrinterSettings
 
-    with till.reader.connect() as conn:
+    with reader.connect() as conn:
         values = load_settings(Settings(conn))
     store = store_info(values)
     try:
@@ -52,66 +62,95 @@ def printer_config(till: Till) -> tuple[StoreInfo, PrinterSettings, str | None]:
         return store, PrinterSettings(), problem.format(problems="; ".join(exc.problems))
 
 
-def start_printing(
-    till: Till,
-    *,
-    on_status: Callable[[QueueStatus], None] | None = None,
-    on_virtual_print: Callable[[bytes], None] | None = None,
-) -> Printing:
-    """Build and start the print queue; every commit wakes it (a ticket prints at once)."""
-    from pos_printers.api import build_print_queue
-    from pos_printers.sqlite_jobs import SqlitePrintJobStore
+class PrintControl:
+    """The print queue of one till: started once by the window, stopped at the end."""
 
-    store, settings, problem = printer_config(till)
-    queue, printer = build_print_queue(
-        SqlitePrintJobStore(till.writer), store, settings,
-        on_status=on_status, on_virtual_print=on_virtual_print,
-        demo=till.demo or problem is not None,
-    )
-    queue.start()
-    till.after_commit.append(queue.wake)
-    if problem:
-        log.warning("printer settings invalid, using the screen", extra={"problem": problem})
-    return Printing(queue, printer, store, settings, problem, on_virtual_print)
+    def __init__(
+        self, writer: Engine, reader: Engine, identity: Identity,
+        after_commit: list[Callable[[], None]], *, demo: bool = False,
+    ) -> None:
+        self.writer, self.reader, self.identity = writer, reader, identity
+        self.after_commit = after_commit
+        self.demo = demo
+        """The demo always prints on the screen, whatever the settings say."""
+        self.running: Printing | None = None
 
+    @property
+    def problem(self) -> str | None:
+        return None if self.running is None else self.running.problem
 
-def stop_printing(till: Till, printing: Printing) -> None:
-    if printing.queue.wake in till.after_commit:
-        till.after_commit.remove(printing.queue.wake)
-    printing.queue.stop()
+    def start(
+        self, *, on_status: StatusListener | None = None,
+        on_virtual_print: ReceiptListener | None = None,
+    ) -> Printing:
+        """Build and start the queue; every commit wakes it (a ticket prints at once)."""
+        from pos_printers.api import build_print_queue
+        from pos_printers.sqlite_jobs import SqlitePrintJobStore
 
+        if self.running is not None:
+            return self.running
+        store, settings, problem = read_printer_config(self.reader)
+        queue, printer = build_print_queue(
+            SqlitePrintJobStore(self.writer), store, settings,
+            on_status=on_status, on_virtual_print=on_virtual_print,
+            demo=self.demo or problem is not None,
+        )
+        queue.start()
+        self.after_commit.append(queue.wake)
+        if problem:
+            log.warning("printer settings invalid, using the screen", extra={"problem": problem})
+        self.running = Printing(queue, printer, store, settings, problem, on_virtual_print)
+        return self.running
 
-def reprint(till: Till, printing: Printing, ticket_number: int) -> str:
-    """Print a past ticket again (by number); returns its printed form ``0001-00001234``."""
-    from pos_desktop.domain.errors import PosError
-    from pos_printers.api import receipt_job
+    def stop(self) -> None:
+        if self.running is None:
+            return
+        if self.running.queue.wake in self.after_commit:
+            self.after_commit.remove(self.running.queue.wake)
+        self.running.queue.stop()
+        self.running = None
 
-    with till.uow() as uow:
-        payload = uow.sales.payload_by_ticket(ticket_number)
-    if payload is None:
-        raise PosError("Ticket {ticket} is not in this till's records.",
-                       ticket=till.identity.ticket(ticket_number))
-    kind, ref, document = receipt_job(payload, reprint=True)
-    printing.queue.enqueue(kind, ref, document)
-    return str(ref)
+    def _queue(self) -> Printing:
+        if self.running is None:
+            raise PosError("The printer is not running.")
+        return self.running
 
+    def reprint(self, ticket_number: int) -> str:
+        """Print a past ticket again (by number); returns its printed form ``0001-00001234``."""
+        from pos_printers.api import receipt_job
 
-def apply_printer_settings(till: Till, printing: Printing) -> str | None:
-    """Use the printer and store header as now saved, without a restart.
+        printing = self._queue()
+        with UnitOfWork(self.reader, self.identity) as uow:
+            payload = uow.sales.payload_by_ticket(ticket_number)
+        if payload is None:
+            raise PosError("Ticket {ticket} is not in this till's records.",
+                           ticket=self.identity.ticket(ticket_number))
+        kind, ref, document = receipt_job(payload, reprint=True)
+        printing.queue.enqueue(kind, ref, document)
+        return str(ref)
 
-    Returns the problem if the new settings cannot be used (the screen printer stays)."""
-    from pos_printers.connections import open_connection
-    from pos_printers.errors import PrintingError
+    def retry_failed(self) -> int:
+        return int(self._queue().queue.retry_failed())
 
-    store, settings, problem = printer_config(till)
-    if problem is None and not till.demo:
-        try:
-            connection = open_connection(settings, on_virtual_print=printing.on_virtual_print)
-        except PrintingError as exc:
-            return str(exc)
-        printing.printer.update(store=store, settings=settings, connection=connection)
-    else:
-        printing.printer.update(store=store)
-    printing.store, printing.settings, printing.problem = store, settings, problem
-    printing.queue.wake()
-    return problem
+    def apply_settings(self) -> str | None:
+        """Use the printer and store header as now saved, without a restart.
+
+        Returns the problem if the new settings cannot be used (the screen printer stays)."""
+        from pos_printers.connections import open_connection
+        from pos_printers.errors import PrintingError
+
+        printing = self.running
+        if printing is None:
+            return None
+        store, settings, problem = read_printer_config(self.reader)
+        if problem is None and not self.demo:
+            try:
+                connection = open_connection(settings, on_virtual_print=printing.on_virtual_print)
+            except PrintingError as exc:
+                return str(exc)
+            printing.printer.update(store=store, settings=settings, connection=connection)
+        else:
+            printing.printer.update(store=store)
+        printing.store, printing.settings, printing.problem = store, settings, problem
+        printing.queue.wake()
+        return problem

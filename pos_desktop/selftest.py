@@ -131,9 +131,7 @@ def _run(data_dir: Path) -> int:
         return 1
     finally:
         if window is not None:
-            indicator = getattr(window, "sync_indicator", None)
-            if indicator is not None:
-                indicator.stop()
+            window.stop_parts()
             window.close()
             window.deleteLater()
         till.close()

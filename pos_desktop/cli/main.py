@@ -116,10 +116,12 @@ def _run(args: argparse.Namespace, lang: str | None) -> int:
     data_dir = checked_data_dir(args)
     setup_logging("pos-desktop", log_dir=data_dir / "logs", stderr_level=logging.WARNING)
     if args.command is None:
+        from pos_desktop.app import open_till
         from pos_desktop.ui.launch import run_window
 
         chosen = bool(lang or os.environ.get("POS_LANG"))
-        return int(run_window(data_dir, demo=args.demo, language_chosen=chosen))
+        return int(run_window(data_dir, demo=args.demo, open_till=open_till,
+                              language_chosen=chosen))
     return int(args.handler(args))
 
 

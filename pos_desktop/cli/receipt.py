@@ -34,7 +34,7 @@ def ticket_number(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pos_desktop.printing import printer_config
+    from pos_desktop.printing import read_printer_config
     from pos_printers.api import render_receipt
     from pos_printers.errors import PrintingError
 
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         if payload is None:
             raise PosError("Ticket {ticket} is not in this till's records.",
                            ticket=till.identity.ticket(number))
-        store, settings, _problem = printer_config(till)
+        store, settings, _problem = read_printer_config(till.reader)
     finally:
         till.close()
     try:

@@ -30,7 +30,31 @@ from pos_desktop.services.checkout import Cashier, CompletedSale, complete_sale
 from pos_desktop.services.ports import UnitOfWork
 from pos_desktop.store.catalog_repo import CatalogRepository
 
-_QTY_PREFIX = re.compile(r"^\s*([0-9]+(?:[.,][0-9]{1,3})?)\s*[*xX]\s*(\S+)\s*$")
+# "3*code", "0,350*code", "3x code"; "3*" alone is a quantity waiting for the next code.
+_ENTRY = re.compile(r"^\s*([0-9]+(?:[.,][0-9]{1,3})?)\s*[*xX]\s*(\S*)\s*$")
+_STARRED = re.compile(r"^\s*(.*?)\s*\*\s*(\S*)\s*$")
+MAX_PLU_DIGITS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What the cashier typed or scanned, read once for the window and the register."""
+
+    quantity: str | None  # "3", "0,350": as typed, parsed against the product
+    code: str | None  # None: the quantity waits for the next code ("3*" then a scan)
+
+
+def read_entry(text: str) -> Entry:
+    """``code``, ``3*code``, ``0,350*code`` or ``3*`` alone. Whatever stands before a
+    ``*`` must be a quantity (``abc*code`` is a bad quantity, not an unknown code)."""
+    m = _ENTRY.match(text)
+    if m:
+        return Entry(m.group(1), m.group(2) or None)
+    starred = _STARRED.match(text)
+    if starred and starred.group(1):
+        raise InvalidQuantity(text=starred.group(1))
+    code = text.strip().removeprefix("*").strip()
+    return Entry(None, code or None)
 
 
 class WeightNeeded(PosError):
@@ -81,40 +105,46 @@ class Register:
             self.sale.cash_unit = value  # a sale already being paid keeps its rounding
 
     # -- scanning ------------------------------------------------------------------------
-    def scan(self, entry: str) -> SaleLine:
-        """Add what the cashier typed or scanned: ``code``, ``3*code``, ``0,350*code``."""
-        entry = entry.strip()
-        if not entry:
-            raise UnknownProduct(code="—")
-        qty_text: str | None = None
-        m = _QTY_PREFIX.match(entry)
-        if m:
-            qty_text, entry = m.group(1), m.group(2)
+    def scan(self, text: str, *, quantity: str | None = None) -> SaleLine:
+        """Add what the cashier typed or scanned: ``code``, ``3*code``, ``0,350*code``, a
+        scale label, or a scale PLU typed by hand with its weight (``0,500*401``).
+        ``quantity`` is one typed before (``3*`` then the scan); one in ``text`` wins."""
+        entry = read_entry(text)
+        if entry.code is None:
+            raise UnknownProduct(code=text.strip() or "—")
+        qty_text, code = entry.quantity or quantity, entry.code
         # A product's own code wins over the scale-label reading: shops print in-store codes
         # in the same 20–29 range, and reading one as a label would sell another product.
-        exact = self.catalog.by_code(entry)
-        reading = self.scale.read(entry) if qty_text is None and exact is None else None
+        exact = self.catalog.by_code(code)
+        reading = self.scale.read(code) if qty_text is None and exact is None else None
         if reading is not None:
             product = self.catalog.by_plu(reading.plu)
             if product is None:
-                raise UnknownProduct(code=entry)
+                raise UnknownProduct(code=code)
             if reading.price is not None:
                 grams = div_round(reading.price * 1000, product.price) if product.price else 1000
                 return self.sale.add(
-                    product, max(grams, 1), barcode=entry, fixed_gross=reading.price
+                    product, max(grams, 1), barcode=code, fixed_gross=reading.price
                 )
             assert reading.grams is not None
-            return self.sale.add(product, reading.grams, barcode=entry)
-        product = exact
+            return self.sale.add(product, reading.grams, barcode=code)
+        product = exact or self._typed_plu(code)
         if product is None:
-            raise UnknownProduct(code=entry)
+            raise UnknownProduct(code=code)
         if qty_text is None:
             if product.sold_by_weight:
-                raise WeightNeeded(name=product.name, code=entry)
-            quantity = 1000
+                raise WeightNeeded(name=product.name, code=code)
+            milli = 1000
         else:
-            quantity = parse_quantity(qty_text, weighed=product.sold_by_weight)
-        return self.sale.add(product, quantity, barcode=entry if entry != product.sku else None)
+            milli = parse_quantity(qty_text, weighed=product.sold_by_weight)
+        barcode = code if code not in (product.sku, str(product.plu)) else None
+        return self.sale.add(product, milli, barcode=barcode)
+
+    def _typed_plu(self, code: str) -> Product | None:
+        """The scale's PLU, typed by hand with the weight read off the scale."""
+        if code.isascii() and code.isdigit() and len(code) <= MAX_PLU_DIGITS:
+            return self.catalog.by_plu(int(code))
+        return None
 
     def add_product(self, product: Product, quantity_milli: int = 1000) -> SaleLine:
         """Add a product picked from the search list."""
@@ -348,4 +378,6 @@ def restore(data: dict[str, Any]) -> Sale:
     return sale
 
 
-__all__ = ["AllowAll", "Guard", "InvalidQuantity", "Register", "WeightNeeded"]
+__all__ = [
+    "AllowAll", "Entry", "Guard", "InvalidQuantity", "Register", "WeightNeeded", "read_entry",
+]

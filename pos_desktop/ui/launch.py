@@ -8,11 +8,12 @@ import signal
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any, Protocol
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from pos_desktop.app import Till
+from pos_desktop.ui.deps import TillDeps
 from pos_desktop.ui.main_window import MainWindow
 from pos_desktop.ui.sync_indicator import watch_sync
 from pos_desktop.ui.theme import apply_theme
@@ -60,16 +61,26 @@ class CtrlC:
 INTERRUPTED = 130
 
 
-def store_name(till: Till) -> str:
-    """The shop's name for the status bar (a setting; empty until configured)."""
-    return str(till.settings("store.name")["store.name"] or "")
+class Opens(Protocol):
+    """The composition root as the launcher sees it (``pos_desktop.app.Till``)."""
+
+    def window_deps(self) -> TillDeps: ...
+
+    def settings(self, *keys: str) -> dict[str, Any]: ...
+
+    def start_sync(self) -> object: ...
+
+    def close(self) -> None: ...
+
+
+OpenTill = Callable[[Path, bool], Opens]
 
 
 def build_window(
-    till: Till, extensions: Iterable[Extension] = (), *, defaults: bool = True
+    deps: TillDeps | Opens, extensions: Iterable[Extension] = (), *, defaults: bool = True
 ) -> MainWindow:
     """The main window with every feature plugged in (printers, sync, shifts...)."""
-    window = MainWindow(till, store_name=store_name(till))
+    window = MainWindow(deps if isinstance(deps, TillDeps) else deps.window_deps())
     for extend in (*DEFAULT_EXTENSIONS, *extensions) if defaults else extensions:
         extend(window)
     return window
@@ -80,12 +91,12 @@ def feature_extensions() -> tuple[Extension, ...]:
     settings; printing."""
     from pos_desktop.ui.printing_panel import attach_printing
     from pos_desktop.ui.settings_dialog import settings_extension
-    from pos_desktop.ui.shift_dialogs import extend_window
+    from pos_desktop.ui.shift_menu import extend_window
 
     return (extend_window, settings_extension, attach_printing)
 
 
-def _start_sync(till: Till) -> None:
+def _start_sync(till: Opens) -> None:
     """Start head-office sync when it is configured; a till without it sells standalone."""
     configured = bool(till.settings("sync.amqp_url")["sync.amqp_url"])
     if configured or os.environ.get("POS_AMQP_URL"):
@@ -95,7 +106,7 @@ def _start_sync(till: Till) -> None:
             log.exception("head office sync could not start; selling standalone")
 
 
-def preferences(till: Till, *, language_chosen: bool = False) -> dict[str, object]:
+def preferences(till: Opens, *, language_chosen: bool = False) -> dict[str, object]:
     """The till's display preferences, applied before the window is built: language
     (unless ``--lang``/``POS_LANG`` chose one) and text size."""
     from pos_common.i18n import set_language
@@ -116,14 +127,16 @@ def run_window(
     demo: bool = False,
     extensions: Iterable[Extension] = (),
     *,
+    open_till: OpenTill,
     language_chosen: bool = False,
 ) -> int:
-    """Run the till window until it closes. ``language_chosen``: --lang or POS_LANG was
-    given, and wins over the stored language preference. Ctrl+C: 130."""
+    """Run the till window until it closes. ``open_till(data_dir, demo)`` is the
+    composition root (``pos_desktop.app.open_till``); ``language_chosen``: --lang or
+    POS_LANG was given, and wins over the stored language preference. Ctrl+C: 130."""
     app = application()
     ctrl_c = CtrlC(app)
     try:
-        code = _run(app, data_dir, demo, extensions, language_chosen)
+        code = _run(app, open_till, data_dir, demo, extensions, language_chosen)
     finally:
         ctrl_c.restore()
     return INTERRUPTED if ctrl_c.pressed else code
@@ -131,39 +144,36 @@ def run_window(
 
 def _run(
     app: QApplication,
+    open_till: OpenTill,
     data_dir: Path,
     demo: bool,
     extensions: Iterable[Extension],
     language_chosen: bool,
 ) -> int:
-    from pos_desktop.printing import stop_printing
-    from pos_desktop.ui.wizard import ensure_setup
+    from pos_desktop.ui.wizard import SetupResult, ensure_setup
 
-    first = Till.open(data_dir, demo=demo)
-    opened = ensure_setup(first)
-    if opened is None:  # the first-run wizard was cancelled: nothing to sell with yet
-        first.close()
+    till = open_till(data_dir, demo)
+    outcome = ensure_setup(till.window_deps().settings, demo=demo)
+    if outcome is SetupResult.CANCELLED:  # nothing to sell with yet
+        till.close()
         return 1
-    till = opened
+    if outcome is SetupResult.SAVED:  # reopened: the identity is the one just saved
+        till.close()
+        till = open_till(data_dir, demo)
     window: MainWindow | None = None
     try:
         prefs = preferences(till, language_chosen=language_chosen)
         _start_sync(till)
         window = build_window(till, (*feature_extensions(), *extensions))
-        window.confirm_cancel = prefs["ui.confirm_cancel"] is not False
+        window.commands.confirm_cancel = prefs["ui.confirm_cancel"] is not False
         if prefs.get("ui.fullscreen"):
             window.showFullScreen()
         window.show()
         window.activateWindow()
         QTimer.singleShot(0, window.focus_scan)
         log.info("till window ready", extra={"data_dir": str(data_dir), "demo": demo})
-        code = int(app.exec())
-        indicator = getattr(window, "sync_indicator", None)
-        if indicator is not None:
-            indicator.stop()
-        return code
+        return int(app.exec())
     finally:
-        printing = getattr(window, "printing", None)
-        if printing is not None:
-            stop_printing(till, printing)
+        if window is not None:
+            window.stop_parts()
         till.close()

@@ -15,15 +15,19 @@ Other features plug in without editing this file:
 - ``add_error_handler(PermissionDenied, handler)`` lets e.g. a supervisor-override dialog
   handle an error and retry the action;
 - ``status`` (``set_sync_state``, ``set_printer_state``), ``show_receipt(image)``, and the
-  ``sale_completed`` / ``sale_changed`` signals.
+  ``sale_completed`` / ``sale_changed`` signals;
+- ``add_part(part)`` keeps a feature's object (a timer, a watcher) alive with the window
+  and stops it when the window is done (``stop_parts``).
+
+The window is given its services, typed (``ui.deps.TillDeps``), by the composition root;
+the sale's own commands are in ``ui.sale_commands``.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QImage, QKeySequence, QResizeEvent
@@ -39,39 +43,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_common.i18n import N_, _, format_money, format_quantity
+from pos_common.i18n import N_, _, format_money
 from pos_desktop.domain.errors import EmptySale, PosError
-from pos_desktop.domain.product import Product
 from pos_desktop.services.checkout import CompletedSale
-from pos_desktop.services.register import Register
-from pos_desktop.ui.confirm_dialog import ConfirmDialog
-from pos_desktop.ui.discount_dialog import line_discount_dialog, ticket_discount_dialog
-from pos_desktop.ui.help_dialog import KeysDialog, scan_keys
+from pos_desktop.services.register import Register, read_entry
+from pos_desktop.ui.deps import TillDeps
 from pos_desktop.ui.key_field import KeyField, no_focus
 from pos_desktop.ui.messages import MessageBanner
-from pos_desktop.ui.park_dialog import ParkDialog
-from pos_desktop.ui.payment_dialog import PaymentDialog
-from pos_desktop.ui.quantity_dialog import quantity_dialog
 from pos_desktop.ui.receipt_preview import ReceiptPreview, render_escpos
+from pos_desktop.ui.sale_commands import SaleCommands, key_name
 from pos_desktop.ui.sale_view import SaleTable, SaleTableModel, TotalPanel
-from pos_desktop.ui.search_dialog import SearchDialog
 from pos_desktop.ui.status_bar import TillStatusBar
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PilImage
 
-    from pos_desktop.app import Till
-
 log = logging.getLogger(__name__)
 
-# Key names on the touch buttons, as printed on a Spanish keyboard.
-KEY_NAMES = {"Del": N_("Del"), "Ctrl+Shift+X": N_("Ctrl+Shift+X")}
-
-# "3*" (or "0,350*") typed and Enter: the quantity for the next scan.
-_QUANTITY_ONLY = re.compile(r"^\s*([0-9]+(?:[.,][0-9]{1,3})?)\s*[*xX]\s*$")
-_HAS_QUANTITY = re.compile(r"^\s*[0-9]+(?:[.,][0-9]{1,3})?\s*[*xX]\s*\S")
 MENUS = {"sale": N_("&Sale"), "till": N_("&Till"), "tools": N_("T&ools"), "help": N_("&Help")}
 ErrorHandler = Callable[[PosError, Callable[[], None]], bool]
+
+
+class Part(Protocol):
+    """A feature's living piece (a poller, a lock timer, a queue listener)."""
+
+    def stop(self) -> None: ...
 
 
 class MainWindow(QMainWindow):
@@ -81,13 +77,12 @@ class MainWindow(QMainWindow):
     # ``VirtualConnection(on_print=window.receipt_printed.emit)``): Qt queues it here.
     receipt_printed = Signal(bytes)
 
-    def __init__(self, till: Till, *, store_name: str = "") -> None:
+    def __init__(self, deps: TillDeps) -> None:
         super().__init__()
-        self.till = till
-        self.confirm_cancel = True
+        self.deps = deps
         self.setObjectName("tillWindow")
         self.setWindowTitle(
-            _("Super POS — Till {terminal}").format(terminal=till.identity.terminal_id)
+            _("Super POS — Till {terminal}").format(terminal=deps.identity.terminal_id)
         )
         self.setMinimumSize(1024, 700)
         self.resize(1280, 800)
@@ -97,16 +92,16 @@ class MainWindow(QMainWindow):
         self._menus: dict[str, QMenu] = {}
         self._error_handlers: list[tuple[type[PosError], ErrorHandler]] = []
         self._cashier_shown: str | None = "\0"
+        self.parts: list[Part] = []
         self.receipt_profile: str | None = None  # printer model the preview imitates
-        self._build(store_name)
-        self._add_sale_actions()
+        self._build(deps.store_name)
+        self.commands = SaleCommands(self, self)
         self.receipt_printed.connect(self._show_printed_receipt)
         self.refresh()
 
     @property
     def register(self) -> Register:
-        # Looked up each time: a login or shift change may give the till a new register.
-        return self.till.register
+        return self.deps.register
 
     # -- layout --------------------------------------------------------------------------
     def _build(self, store_name: str) -> None:
@@ -149,7 +144,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.status = TillStatusBar(self)
         self.setStatusBar(self.status)
-        identity = self.till.identity
+        identity = self.deps.identity
         self.status.set_store(store_name, identity.store_id)
         self.status.set_terminal(identity.terminal_id)
         self.update_cashier()
@@ -218,8 +213,7 @@ class MainWindow(QMainWindow):
         if menu is not None:
             self.menu(menu).addAction(action)
         if button:
-            hint = sequence.toString(QKeySequence.SequenceFormat.PortableText) if shortcut else ""
-            hint = _(KEY_NAMES[hint]) if hint in KEY_NAMES else hint
+            hint = key_name(sequence) if shortcut is not None else ""
             label = button_text or text.replace("&", "")
             b = QPushButton(f"{hint}\n{label}" if hint else label, self)
             b.setObjectName(object_name)
@@ -252,6 +246,18 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # a preview problem must never disturb selling
             log.exception("could not draw the printed receipt")
             self.status.set_printer_state(str(exc), "error")
+
+    def add_part(self, part: Part) -> None:
+        """Keep ``part`` alive with the window; ``stop_parts`` stops it."""
+        self.parts.append(part)
+
+    def stop_parts(self) -> None:
+        for part in reversed(self.parts):
+            try:
+                part.stop()
+            except Exception:  # one feature's trouble must not keep the others running
+                log.exception("a window part did not stop cleanly")
+        self.parts.clear()
 
     def add_error_handler(self, kind: type[PosError], handler: ErrorHandler) -> None:
         """``handler(error, retry)`` returns True if it took care of the error."""
@@ -350,22 +356,27 @@ class MainWindow(QMainWindow):
     # -- scanning ------------------------------------------------------------------------
     def on_entry(self, text: str) -> None:
         """Enter in the scan field: a code, ``3*code``, or ``3*`` alone (quantity next)."""
-        text = text.strip()
-        if not text:
+        if not text.strip():
             return
-        quantity = _QUANTITY_ONLY.match(text)
-        if quantity:
-            self.set_pending_quantity(quantity.group(1))
+        try:
+            entry = read_entry(text)
+        except PosError as exc:
+            self.show_error(exc)
             return
-        if self.pending_quantity and not _HAS_QUANTITY.match(text):
-            text = f"{self.pending_quantity}*{text}"
+        if entry.code is None:
+            self.set_pending_quantity(entry.quantity)
+            return
         self.run(lambda: self._scan(text))
 
-    def _scan(self, entry: str) -> int:
-        line = self.register.scan(entry)
+    def _scan(self, text: str) -> int:
+        line = self.register.scan(text, quantity=self.pending_quantity)
+        self.line_added()
+        return line.line_no
+
+    def line_added(self) -> None:
+        """A good scan or pick: the typed quantity is used up, old messages go."""
         self.set_pending_quantity(None)
         self.total_panel.clear_change()
-        return line.line_no
 
     def set_pending_quantity(self, text: str | None) -> None:
         self.pending_quantity = text
@@ -379,185 +390,8 @@ class MainWindow(QMainWindow):
         self.scan.clear()
         self.set_pending_quantity(None)
 
-    def add_product(self, product: Product, quantity_milli: int) -> None:
-        def add() -> int:
-            line = self.register.add_product(product, quantity_milli)
-            self.set_pending_quantity(None)
-            self.total_panel.clear_change()
-            return line.line_no
-
-        self.run(add)
-
-    # -- the sale's commands -------------------------------------------------------------
-    def _add_sale_actions(self) -> None:
-        K = "keyButton"  # noqa: N806
-        # (name, menu text, short button text, key, handler, button style)
-        commands: list[tuple[str, str, str, str, Callable[[], object], str]] = [
-            ("quantity", _("Quantity"), _("Quantity"), "F2", self.change_quantity, K),
-            ("search", _("Search"), _("Search"), "F3", self.search, K),
-            ("line_discount", _("Line discount"), _("Line disc."), "F4", self.discount_line, K),
-            ("park", _("Hold / recall"), _("Hold"), "F5", self.park_or_recall, K),
-            (
-                "ticket_discount",
-                _("Ticket discount"),
-                _("Ticket disc."),
-                "F6",
-                self.discount_ticket,
-                K,
-            ),
-            ("void", _("Void line"), _("Void"), "Del", self.void_line, K),
-            (
-                "cancel",
-                _("Cancel sale"),
-                _("Cancel"),
-                "Ctrl+Shift+X",
-                self.cancel_sale,
-                "dangerButton",
-            ),
-            ("pay", _("Pay"), _("Pay"), "F12", self.pay, "payButton"),
-        ]
-        for name, text, short, key, handler, style in commands:
-            self.add_action(
-                text,
-                handler,
-                shortcut=key,
-                menu="sale",
-                button=True,
-                name=name,
-                button_text=short,
-                object_name=style,
-            )
-        self.add_action(_("Keys"), self.show_keys, shortcut="F1", menu="help", name="keys")
-
-    def key_list(self) -> list[tuple[str, str]]:
-        """Every key: the scan field's own, then each action's (others' actions included)."""
-        keys = scan_keys()
-        for action in self.actions_by_name.values():
-            sequence = action.shortcut().toString(QKeySequence.SequenceFormat.PortableText)
-            if sequence:
-                name = _(KEY_NAMES[sequence]) if sequence in KEY_NAMES else sequence
-                keys.append((name, action.text().replace("&", "")))
-        return keys
-
-    def show_keys(self) -> None:
-        if self._guarded():
-            return
-        self.open_dialog(KeysDialog(self, self.key_list()))
-
-    def _guarded(self) -> bool:
-        """True when a dialog is already open (its keys are its own)."""
-        return self.dialog_open()
-
-    def change_quantity(self) -> None:
-        if self._guarded():
-            return
-        line_no = self.selected_line_no()
-        typed = self.scan.text().strip()
-        if typed:  # "5" then F2: no dialog needed
-            self.scan.clear()
-            self.register.set_quantity(line_no, typed)
-            return
-        self.open_dialog(quantity_dialog(self, self.register, line_no))
-
-    def search(self) -> None:
-        if self._guarded():
-            return
-        typed = self.scan.text().strip()
-        self.scan.clear()
-        dialog = SearchDialog(self, self.register, typed, self.pending_quantity)
-        dialog.chosen.connect(self.add_product)
-        self.open_dialog(dialog)
-
-    def discount_line(self) -> None:
-        if self._guarded():
-            return
-        line_no = self.selected_line_no()
-        typed = self.scan.text().strip()
-        if typed:  # "10%" then F4
-            self.scan.clear()
-            self.register.discount_line(line_no, typed)
-            return
-        self.open_dialog(line_discount_dialog(self, self.register, line_no))
-
-    def discount_ticket(self) -> None:
-        if self._guarded():
-            return
-        if not self.register.sale.lines:
-            raise EmptySale()
-        typed = self.scan.text().strip()
-        if typed:
-            self.scan.clear()
-            self.register.discount_ticket(typed)
-            return
-        self.open_dialog(ticket_discount_dialog(self, self.register))
-
-    def void_line(self) -> int | None:
-        if self._guarded():
-            return None
-        row = self.table.current_row()
-        line = self.register.void_line(self.selected_line_no())
-        self.banner.info(
-            _("Voided: {name} × {quantity}").format(
-                name=line.product.name,
-                quantity=format_quantity(line.quantity_milli, weighed=line.product.sold_by_weight),
-            )
-        )
-        if row is not None and self.register.sale.lines:
-            lines = self.register.sale.lines
-            return lines[min(row, len(lines) - 1)].line_no
-        return None
-
-    def park_or_recall(self) -> None:
-        if self._guarded():
-            return
-        if self.register.sale.lines:
-            parked_id = self.register.park()
-            self.banner.ok(_("Sale put on hold (No. {id}). F5 recalls it.").format(id=parked_id))
-            return
-        parked = self.register.parked()
-        if not parked:
-            self.banner.info(_("There are no sales on hold."))
-            return
-        dialog = ParkDialog(self, parked)
-        dialog.recall.connect(lambda parked_id: self.run(lambda: self._recall(parked_id)))
-        self.open_dialog(dialog)
-
-    def _recall(self, parked_id: int) -> None:
-        self.register.recall(parked_id)
-        self.banner.ok(_("Sale No. {id} recalled.").format(id=parked_id))
-
-    def cancel_sale(self) -> None:
-        if self._guarded():
-            return
-        if not self.register.sale.lines:
-            self.banner.info(_("There is no sale to cancel."))
-            return
-        if not self.confirm_cancel:  # the manager's preference (setting ui.confirm_cancel)
-            self.run(self._cancel_confirmed)
-            return
-        dialog = ConfirmDialog(
-            self,
-            _("Cancel sale"),
-            _("Cancel the whole sale ({total})? Enter: yes, Esc: no.").format(
-                total=format_money(self.register.sale.total)
-            ),
-        )
-        self.open_dialog(dialog, on_accept=self._cancel_confirmed)
-
-    def _cancel_confirmed(self) -> None:
-        self.register.cancel()
-        self.banner.info(_("Sale cancelled."))
-
-    def pay(self) -> None:
-        if self._guarded():
-            return
-        if not self.register.sale.lines:
-            raise EmptySale()
-        dialog = PaymentDialog(self, self.register)
-        dialog.completed.connect(self.on_sale_completed)
-        self.open_dialog(dialog)
-
-    def on_sale_completed(self, done: CompletedSale) -> None:
+    def sale_done(self, done: CompletedSale) -> None:
+        """The payment completed the sale: the change, the ticket, a fresh sale on screen."""
         change = int(done.payload.get("change", 0))
         self.total_panel.show_last_sale(done.ticket, change)
         if change:

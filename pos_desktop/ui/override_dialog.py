@@ -10,7 +10,7 @@ leaves the sale as it was.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QWidget
@@ -23,6 +23,9 @@ from pos_desktop.services.guard import Approval, TillGuard
 from pos_desktop.services.people import People
 from pos_desktop.ui.dialog_base import TillDialog
 from pos_desktop.ui.key_field import KeyField
+
+if TYPE_CHECKING:
+    from pos_desktop.ui.main_window import MainWindow
 
 
 class PinField(KeyField):
@@ -153,18 +156,15 @@ def ask_approval(
     return dialog
 
 
-def install_override(window: object) -> None:
+def install_override(window: MainWindow) -> None:
     """Plug the override into the till window: any action the guard refuses asks for a
     supervisor's PIN and, once given, runs again (``MainWindow.add_error_handler``)."""
-    from pos_desktop.ui.main_window import MainWindow
-
-    assert isinstance(window, MainWindow)
-    till = window.till
+    deps = window.deps
 
     def handle(exc: PosError, retry: Callable[[], None]) -> bool:
         if not isinstance(exc, ApprovalRequired):
             return False
-        dialog = OverrideDialog(window, till.guard, till.people, exc)
+        dialog = OverrideDialog(window, deps.guard, deps.people, exc)
         window.open_dialog(dialog, on_accept=retry)
         return True
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Signal
 
 from pos_common.i18n import _
 from pos_desktop.domain.errors import PosError
-from pos_desktop.printing import Printing, reprint, start_printing
+from pos_desktop.ui.deps import PrintingPort
 from pos_desktop.ui.main_window import MainWindow
 
 
@@ -40,44 +40,62 @@ class PrinterWatch(QObject):
         self.window.status.set_printer_state(message, "error")
 
 
-def attach_printing(window: MainWindow) -> Printing:
-    """Start the print queue for this window's till and plug it into the window."""
-    till = window.till
-    watch = PrinterWatch(window)
-    printing = start_printing(
-        till, on_status=watch.status_changed.emit, on_virtual_print=window.receipt_printed.emit
-    )
-    window.printing = printing  # type: ignore[attr-defined]
-    if printing.problem:
-        window.status.set_printer_state(printing.problem, "error")
-    else:
-        window.status.set_printer_state(_("ready"), "ok")
+class PrinterPanel:
+    """The window's side of the print queue; stops the queue with the window."""
 
-    def remember(done: object) -> None:
-        watch.last_ticket = int(getattr(done, "ticket_number", 0)) or watch.last_ticket
+    def __init__(self, window: MainWindow, printing: PrintingPort) -> None:
+        self.window = window
+        self.printing = printing
+        self.watch = PrinterWatch(window)
+        printing.start(on_status=self.watch.status_changed.emit,
+                       on_virtual_print=window.receipt_printed.emit)
+        if printing.problem:
+            window.status.set_printer_state(printing.problem, "error")
+        else:
+            window.status.set_printer_state(_("ready"), "ok")
+        window.sale_completed.connect(self._remember)
+        window.add_action(_("Reprint ticket"), self.reprint_ticket, shortcut="Ctrl+R",
+                          menu="tools", name="reprint")
+        window.add_action(_("Retry failed prints"), self.retry_failed, shortcut="Ctrl+P",
+                          menu="tools", name="retry_prints")
 
-    window.sale_completed.connect(remember)
+    @property
+    def problem(self) -> str | None:
+        return self.printing.problem
 
-    def reprint_ticket() -> None:
+    def _remember(self, done: object) -> None:
+        self.watch.last_ticket = int(getattr(done, "ticket_number", 0)) or self.watch.last_ticket
+
+    def reprint_ticket(self) -> None:
+        window = self.window
         typed = window.scan.text().strip()
         if typed:
             if not typed.isdigit():
                 raise PosError("Type the ticket number, then Ctrl+R.")
             number = int(typed[-8:])  # a scanned 0001-00001234 code keeps its number
             window.scan.clear()
-        elif watch.last_ticket is not None:
-            number = watch.last_ticket
+        elif self.watch.last_ticket is not None:
+            number = self.watch.last_ticket
         else:
             raise PosError("Type the ticket number, then Ctrl+R.")
-        ticket = reprint(till, printing, number)
+        ticket = self.printing.reprint(number)
         window.banner.info(_("Reprinting ticket {ticket}.").format(ticket=ticket))
 
-    def retry_failed() -> None:
-        count = printing.queue.retry_failed()
-        window.banner.info(_("{count} receipts sent to the printer again.").format(count=count))
+    def retry_failed(self) -> None:
+        count = self.printing.retry_failed()
+        self.window.banner.info(
+            _("{count} receipts sent to the printer again.").format(count=count)
+        )
 
-    window.add_action(_("Reprint ticket"), reprint_ticket, shortcut="Ctrl+R", menu="tools",
-                      name="reprint")
-    window.add_action(_("Retry failed prints"), retry_failed, shortcut="Ctrl+P", menu="tools",
-                      name="retry_prints")
-    return printing
+    def stop(self) -> None:
+        self.printing.stop()
+
+
+def attach_printing(window: MainWindow) -> PrinterPanel | None:
+    """Start the print queue of this window's till and plug it into the window."""
+    printing = window.deps.printing
+    if printing is None:
+        return None
+    panel = PrinterPanel(window, printing)
+    window.add_part(panel)
+    return panel

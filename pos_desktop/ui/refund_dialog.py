@@ -28,9 +28,9 @@ from pos_desktop.services.guard import TillGuard
 from pos_desktop.services.people import People
 from pos_desktop.services.refunds import CompletedRefund, RefundService, SaleForRefund
 from pos_desktop.ui.dialog_base import keyboard_table
+from pos_desktop.ui.guarded_dialog import GuardedDialog
 from pos_desktop.ui.key_field import KeyField
 from pos_desktop.ui.payment_dialog import TENDER_KEYS, tender_name
-from pos_desktop.ui.shift_dialogs import GuardedDialog
 
 
 class RefundDialog(GuardedDialog):

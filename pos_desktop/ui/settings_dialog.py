@@ -2,8 +2,9 @@
 
 Stored secrets are never shown: their field is empty with a "stored" hint, and leaving it
 empty keeps them. A bad value keeps the dialog open, on the tab and at the field that has
-it. Who may open it is the guard's business (``Action.CHANGE_SETTINGS``): see
-``settings_extension``.
+it. Saving goes through ``services.settings.SettingsService``: the manager's right is
+checked and the change audited there, not here (``settings_extension`` only asks early, so
+a cashier is refused before the dialog opens).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 from pos_common.i18n import _
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.permissions import Action
+from pos_desktop.services.settings import SettingsService
 from pos_desktop.services.setup import TestPrint, print_test_page
 from pos_desktop.settings_schema import (
     HEAD_OFFICE,
@@ -33,22 +35,16 @@ from pos_desktop.settings_schema import (
     SECTIONS,
     InvalidSetting,
     InvalidSettings,
-    KeyringSecrets,
-    SecretStore,
     declared,
     in_section,
     keyring_available,
-    load_settings,
-    save_settings,
     secrets_fallback_hint,
 )
-from pos_desktop.store.uow import UnitOfWork
 from pos_desktop.ui.settings_form import FORM_STYLE, SettingsForm, TestPrintPanel
 
 if TYPE_CHECKING:
     from pos_desktop.ui.main_window import MainWindow
 
-UowFactory = Callable[[], UnitOfWork]
 PrintTest = Callable[[Mapping[str, Any]], TestPrint]
 
 DIALOG_STYLE = (
@@ -73,23 +69,20 @@ class SettingsDialog(QDialog):
 
     def __init__(
         self,
-        uow_factory: UowFactory,
-        secrets: SecretStore | None = None,
+        settings: SettingsService,
         parent: QWidget | None = None,
         *,
         print_test: PrintTest = print_test_page,
     ) -> None:
         super().__init__(parent)
-        self.uow_factory = uow_factory
-        self.secrets = secrets or KeyringSecrets()
+        self.service = settings
         self.setObjectName("settingsDialog")
         self.setWindowTitle(_("Settings"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setStyleSheet(DIALOG_STYLE)
         self.resize(980, 680)
-        with uow_factory() as uow:
-            self.stored = load_settings(uow.settings)
-        stored_secrets = [k for k in SECRET_KEYS if self.secrets.get(k)]
+        self.stored = settings.load()
+        stored_secrets = settings.stored_secrets()
 
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget(self)
@@ -165,13 +158,11 @@ class SettingsDialog(QDialog):
             form.clear_errors()
         changes = self.changes()
         try:
-            with self.uow_factory() as uow:
-                cleaned = save_settings(uow.settings, self.secrets, changes)
-                uow.commit()
+            cleaned = self.service.save(changes)
         except InvalidSettings as exc:
             self._show_problems(exc)
             return
-        except PosError as exc:  # NoKeyring: the text names the fallback
+        except PosError as exc:  # NoKeyring names the fallback; a lost right says so
             self.error.setText(str(exc))
             self.error.show()
             return
@@ -193,16 +184,17 @@ class SettingsDialog(QDialog):
         self.error.show()
 
 
-def settings_extension(window: MainWindow, secrets: SecretStore | None = None) -> None:
+def settings_extension(window: MainWindow) -> None:
     """Plug "Settings…" into the till window (Till menu, Ctrl+,), for managers.
 
-    The guard decides: a cashier gets the usual permission message, or the supervisor
-    override the window offers for any PermissionDenied.
+    The guard decides: a cashier gets the usual permission message, or the manager's PIN
+    the window asks on the spot (the approval then covers the save).
     """
+    deps = window.deps
 
     def open_settings() -> None:
-        window.till.guard.check(Action.CHANGE_SETTINGS)
-        dialog = SettingsDialog(window.till.uow, secrets, window)
+        deps.guard.ensure(Action.CHANGE_SETTINGS)
+        dialog = SettingsDialog(deps.settings, window)
         dialog.saved.connect(lambda changes: apply_saved(window, changes))
         window.open_dialog(dialog)
 
@@ -223,25 +215,22 @@ def needs_restart(changes: Mapping[str, Any]) -> bool:
 
 def apply_saved(window: MainWindow, changes: Mapping[str, Any]) -> None:
     """Put saved settings to work now where the till can, and say what waits a restart."""
-    from pos_desktop.printing import Printing, apply_printer_settings
-
-    till = window.till
+    deps = window.deps
     problems: list[str] = []
-    printing = getattr(window, "printing", None)
     printer_changed = any(k.startswith(("printer.", "store.")) for k in changes)
-    if isinstance(printing, Printing) and printer_changed:
-        problem = apply_printer_settings(till, printing)
+    if deps.printing is not None and printer_changed:
+        problem = deps.printing.apply_settings()
         if problem:
             problems.append(problem)
     if "ui.fullscreen" in changes:
         window.showFullScreen() if changes["ui.fullscreen"] else window.showNormal()
     if "ui.confirm_cancel" in changes:
-        window.confirm_cancel = bool(changes["ui.confirm_cancel"])
+        window.commands.confirm_cancel = bool(changes["ui.confirm_cancel"])
     if "cash.rounding_unit" in changes:
-        till.register.cash_unit = int(changes["cash.rounding_unit"] or 1)
-    if any(k.startswith("sync.") for k in changes):
+        deps.register.cash_unit = int(changes["cash.rounding_unit"] or 1)
+    if deps.sync is not None and any(k.startswith("sync.") for k in changes):
         try:
-            till.restart_sync()
+            deps.sync.restart()
         except Exception as exc:  # a bad address must not stop the shop from selling
             problems.append(_("Head office sync could not start: {error}").format(error=exc))
     if problems:

@@ -11,12 +11,15 @@ import contextlib
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from pos_common.i18n import _
 from pos_desktop.ui.status_bar import TillStatusBar
+
+if TYPE_CHECKING:
+    from pos_desktop.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 POLL_MS = 5000
@@ -78,14 +81,14 @@ class SyncIndicator(QObject):
             self.status.set_sync_state(_("unknown"), "warning")
 
 
-def watch_sync(window: Any) -> SyncIndicator | None:
-    """Extension for ``build_window``: poll ``till.sync_status()`` into the status bar."""
-    till = window.till
-    if not hasattr(till, "sync_status"):
+def watch_sync(window: MainWindow) -> SyncIndicator | None:
+    """Extension for ``build_window``: poll the sync state into the status bar."""
+    sync = window.deps.sync
+    if sync is None:
         return None
     from pos_desktop.sync.status import status_bar_text
 
-    indicator = SyncIndicator(window.status, till.sync_status, status_bar_text)
+    indicator = SyncIndicator(window.status, sync.status, status_bar_text)
     indicator.start()
-    window.sync_indicator = indicator
+    window.add_part(indicator)
     return indicator

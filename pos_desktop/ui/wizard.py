@@ -8,6 +8,7 @@ Tab moves between fields.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -25,34 +26,26 @@ from PySide6.QtWidgets import (
 )
 
 from pos_common.i18n import _
-from pos_desktop.app import Till
 from pos_desktop.domain.errors import PosError
 from pos_desktop.paths import ICONS_DIR
+from pos_desktop.services.settings import SettingsService
 from pos_desktop.services.setup import (
     SetupAnswers,
     TestPrint,
-    apply_demo_setup,
     check_pin,
-    complete_setup,
-    is_setup_done,
     print_test_page,
 )
 from pos_desktop.settings_schema import (
     InvalidSetting,
     InvalidSettings,
-    KeyringSecrets,
-    SecretStore,
     check_printer,
     clean_settings,
     declared,
     keyring_available,
-    load_settings,
     secrets_fallback_hint,
 )
-from pos_desktop.store.uow import UnitOfWork
 from pos_desktop.ui.settings_form import FORM_STYLE, SettingsForm, TestPrintPanel
 
-UowFactory = Callable[[], UnitOfWork]
 PrintTest = Callable[[Mapping[str, Any]], TestPrint]
 
 STORE_KEYS = ("store.name", "store.cuit", "store.address", "store.iva_condition")
@@ -347,15 +340,13 @@ class SetupWizard(QWizard):
 
     def __init__(
         self,
-        uow_factory: UowFactory,
-        secrets: SecretStore | None = None,
+        settings: SettingsService,
         parent: QWidget | None = None,
         *,
         print_test: PrintTest = print_test_page,
     ) -> None:
         super().__init__(parent)
-        self.uow_factory = uow_factory
-        self.secrets = secrets or KeyringSecrets()
+        self.service = settings
         self.setObjectName("setupWizard")
         self.setWindowTitle(_("Super POS — first-run setup"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
@@ -408,8 +399,7 @@ class SetupWizard(QWizard):
             self.summary,
         ):
             self.addPage(page)
-        with uow_factory() as uow:  # defaults, or what --demo or an earlier run stored
-            stored = load_settings(uow.settings)
+        stored = settings.load()  # defaults, or what --demo or an earlier run stored
         for form_page in (self.store, self.terminal, self.printer, self.head_office):
             form_page.form.load(stored)
         logo = ICONS_DIR / "app.png"
@@ -436,26 +426,25 @@ class SetupWizard(QWizard):
         )
 
     def save(self) -> None:
-        complete_setup(self.uow_factory, self.secrets, self.answers())
+        self.service.complete_setup(self.answers())
 
 
-def ensure_setup(till: Till, secrets: SecretStore | None = None) -> Till | None:
-    """Before the main window: the till to sell with, or None if the manager cancelled.
+class SetupResult(enum.Enum):
+    READY = "ready"  # set up before (or the demo's answers): sell
+    SAVED = "saved"  # the wizard stored the answers: reopen the till (its identity changed)
+    CANCELLED = "cancelled"  # the manager closed the wizard: nothing to sell with yet
 
-    ``--demo`` stores the demo answers without asking. A till set up already goes straight
-    on. Otherwise the wizard runs (a modal ``exec()`` is right here: there is no window yet
-    whose keystrokes it could swallow), and the till is reopened so its identity (terminal
-    id and number) is the one just saved.
-    """
-    secrets = secrets or KeyringSecrets()
-    if till.demo:
-        apply_demo_setup(till.uow, secrets)
-        return till
-    if is_setup_done(till.uow):
-        return till
-    wizard = SetupWizard(till.uow, secrets)
+
+def ensure_setup(settings: SettingsService, *, demo: bool = False) -> SetupResult:
+    """Before the main window. ``--demo`` stores the demo answers without asking; a till
+    set up already goes straight on; otherwise the wizard runs (a modal ``exec()`` is
+    right here: there is no window yet whose keystrokes it could swallow)."""
+    if demo:
+        settings.apply_demo_setup()
+        return SetupResult.READY
+    if settings.setup_done():
+        return SetupResult.READY
+    wizard = SetupWizard(settings)
     if wizard.exec() != QDialog.DialogCode.Accepted:
-        return None
-    data_dir, demo = till.data_dir, till.demo
-    till.close()
-    return Till.open(data_dir, demo=demo)
+        return SetupResult.CANCELLED
+    return SetupResult.SAVED

@@ -19,8 +19,9 @@ from pos_desktop.services.people import People
 from pos_desktop.services.reports import figures_dict, report_document
 from pos_desktop.services.shifts import ShiftService, ZResult
 from pos_desktop.ui.dialog_base import TillDialog
+from pos_desktop.ui.drawer_count import DrawerCount
+from pos_desktop.ui.guarded_dialog import GuardedDialog
 from pos_desktop.ui.key_field import KeyField
-from pos_desktop.ui.shift_dialogs import DrawerCount, GuardedDialog
 from pos_desktop.ui.theme import set_level
 
 

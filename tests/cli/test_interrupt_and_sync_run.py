@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from pos_desktop.app import Till
+from pos_desktop.app import Till, open_till
 from pos_desktop.services.setup import SetupAnswers, complete_setup
 from pos_desktop.ui.launch import run_window
 from pos_desktop.ui.login_dialog import LoginDialog
@@ -64,7 +64,7 @@ def leave_no_window(qapp: QApplication) -> Iterator[None]:
 
 def test_ctrl_c_ends_the_first_run_wizard(tmp_path: Path, leave_no_window: None) -> None:
     timer = ctrl_c_once(lambda w: isinstance(w, SetupWizard))
-    assert run_window(tmp_path / "new-shop") == 130
+    assert run_window(tmp_path / "new-shop", open_till=open_till) == 130
     assert not timer.isActive()
 
 
@@ -77,7 +77,7 @@ def test_ctrl_c_ends_the_login_dialog(tmp_path: Path, leave_no_window: None) -> 
         manager_name="María", manager_pin="4821", standalone=True))
     till.close()
     timer = ctrl_c_once(lambda w: isinstance(w, LoginDialog))  # it refuses Esc
-    assert run_window(folder) == 130
+    assert run_window(folder, open_till=open_till) == 130
     assert not timer.isActive()
 
 

@@ -107,7 +107,8 @@ class Builder:
         self.till = till
         self.window = window
         self.by_name: dict[str, Any] = {
-            "parent": None, "till": till, "register": till.register, "uow_factory": till.uow,
+            "parent": None, "deps": till.window_deps(), "settings": till.config,
+            "register": till.register,
             "window": window, "people": till.people, "session": till.session,
             "shifts": till.shifts, "guard": till.guard, "refunds": till.refunds,
             "needed": ApprovalRequired(Action.DISCOUNT, Role.SUPERVISOR),

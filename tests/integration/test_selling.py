@@ -11,7 +11,7 @@ from pos_desktop.app import Till
 from pos_desktop.domain.barcode import make_scale_label
 from pos_desktop.domain.errors import InvalidQuantity, PosError, UnknownProduct
 from pos_desktop.domain.sale import Tender, TenderKind
-from pos_desktop.services.register import WeightNeeded
+from pos_desktop.services.register import Entry, WeightNeeded, read_entry
 from pos_desktop.store.outbox import Outbox
 from pos_desktop.store.uow import UnitOfWork
 
@@ -58,6 +58,26 @@ def test_bad_input_is_explained_and_the_sale_survives(till: Till) -> None:
     with pytest.raises(WeightNeeded):
         reg.scan(sku)
     assert len(reg.sale.lines) == 1
+
+
+def test_a_scale_plu_typed_by_hand_with_its_weight_sells(till: Till) -> None:
+    """The scale's label did not print: the cashier types the weight and the PLU."""
+    line = till.register.scan("0,500*401")  # Pan Francés, PLU 401
+    assert (line.product.name, line.quantity_milli) == ("Pan Francés", 500)
+    with pytest.raises(WeightNeeded):
+        till.register.scan("401")  # weighed: the weight is needed
+
+
+def test_what_stands_before_a_star_is_a_quantity(till: Till) -> None:
+    """``abc*code`` said "unknown code"; it is a bad quantity, whatever the code."""
+    with pytest.raises(InvalidQuantity, match="abc"):
+        till.register.scan(f"abc*{first_barcode(till)}")
+    with pytest.raises(InvalidQuantity):
+        read_entry("dos*7791234643615")
+    assert read_entry("3*") == Entry("3", None)
+    assert read_entry(" 0,350 * A0339 ") == Entry("0,350", "A0339")
+    assert read_entry("3x7791234643615") == Entry("3", "7791234643615")
+    assert read_entry("BOX1") == Entry(None, "BOX1")  # an 'x' inside a code is the code
 
 
 def test_a_completed_sale_is_written_whole(till: Till) -> None:

@@ -12,12 +12,13 @@ from pytestqt.qtbot import QtBot
 
 from pos_common.i18n import set_language
 from pos_desktop.app import Till
+from pos_desktop.domain.people import User
+from pos_desktop.domain.permissions import ApprovalRequired, Role
 from pos_desktop.settings_schema import (
     HEAD_OFFICE,
     PRINTER,
     STORE,
     TILL,
-    KeyringSecrets,
     load_settings,
 )
 from pos_desktop.store.tables import settings as settings_table
@@ -31,8 +32,14 @@ def spanish() -> Iterator[None]:
     set_language("en")
 
 
+def as_manager(till: Till) -> None:
+    """Settings are saved by a manager: the service checks it (the dialog does not)."""
+    till.session.start_without_pin(User("u-gerente", "Gerente", Role.MANAGER))
+
+
 def open_dialog(qtbot: QtBot, till: Till) -> SettingsDialog:
-    dialog = SettingsDialog(till.uow, KeyringSecrets())
+    as_manager(till)
+    dialog = SettingsDialog(till.config)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -139,11 +146,11 @@ def test_only_a_manager_opens_settings_from_the_till_window(
 
     till = Till.open(tmp_path / "demo", demo=True)  # Ana, a cashier, is logged in
     try:
-        window = MainWindow(till, store_name="Demo")
+        window = MainWindow(till.window_deps())
         qtbot.addWidget(window)
         denied: list[PosErrorLike] = []
         window.add_error_handler(PermissionDenied, lambda exc, retry: denied.append(exc) or True)
-        settings_extension(window, KeyringSecrets())
+        settings_extension(window)
         window.actions_by_name["settings"].trigger()
         assert window.dialog is None
         assert denied
@@ -158,3 +165,23 @@ def test_only_a_manager_opens_settings_from_the_till_window(
 
 
 PosErrorLike = Any
+
+
+def test_settings_are_saved_by_the_service_with_the_managers_check_and_an_audit_row(
+    till: Till, memory_keyring: Any
+) -> None:
+    """The check and the audit live in the service, so a script obeys them too."""
+    till.session.start_without_pin(User("u-caja", "Caja", Role.CASHIER))
+    with pytest.raises(ApprovalRequired):
+        till.config.save({"store.name": "Otro nombre"})
+    assert till.config.load()["store.name"] == ""
+
+    as_manager(till)
+    till.config.save({"store.name": "Kiosco La Esquina", "sync.api_token": "secreto"})
+    assert till.config.load()["store.name"] == "Kiosco La Esquina"
+    with till.uow() as uow:
+        rows = [r for r in uow.audit_log.entries() if r["action"] == "change_settings"]
+    assert len(rows) == 1
+    assert rows[0]["user_id"] == "u-gerente"
+    assert "Kiosco La Esquina" in str(rows[0]["details"])
+    assert "secreto" not in str(rows[0]["details"])  # secrets are never in the audit log

@@ -18,8 +18,8 @@ from pos_desktop.domain.sale import TenderKind
 from pos_desktop.paths import DEMO_CATALOG
 from pos_desktop.services.catalog_import import import_catalog
 from pos_desktop.services.setup import first_manager, is_setup_done, verify_pin
-from pos_desktop.settings_schema import KeyringSecrets, load_settings
-from pos_desktop.ui.wizard import SetupWizard, ensure_setup
+from pos_desktop.settings_schema import load_settings
+from pos_desktop.ui.wizard import SetupResult, SetupWizard, ensure_setup
 
 YERBA = "7791234643615"
 
@@ -33,7 +33,7 @@ def spanish() -> Iterator[None]:
 
 @pytest.fixture
 def wizard(qtbot: QtBot, till: Till, memory_keyring: Any) -> SetupWizard:
-    w = SetupWizard(till.uow, KeyringSecrets())
+    w = SetupWizard(till.config)
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
@@ -198,7 +198,7 @@ def test_test_print_failure_is_shown_not_raised(qtbot: QtBot, till: Till) -> Non
     def broken(_values: object) -> Any:
         raise TestPrintFailed(reason="sin papel")
 
-    w = SetupWizard(till.uow, print_test=broken)
+    w = SetupWizard(till.config, print_test=broken)
     qtbot.addWidget(w)
     panel = w.printer.test
     with qtbot.waitSignal(panel.finished, timeout=5000) as result:
@@ -212,7 +212,7 @@ def test_ensure_setup_skips_the_wizard_in_demo_and_once_done(
 ) -> None:
     demo = Till.open(tmp_path / "demo", demo=True)
     try:
-        assert ensure_setup(demo) is demo
+        assert ensure_setup(demo.config, demo=True) is SetupResult.READY
         assert is_setup_done(demo.uow)
     finally:
         demo.close()

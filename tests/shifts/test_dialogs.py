@@ -18,7 +18,8 @@ from pos_desktop.ui.login_dialog import IdleLock, LoginDialog
 from pos_desktop.ui.main_window import MainWindow
 from pos_desktop.ui.override_dialog import OverrideDialog
 from pos_desktop.ui.refund_dialog import RefundDialog
-from pos_desktop.ui.shift_dialogs import CashMoveDialog, OpenShiftDialog, extend_window
+from pos_desktop.ui.shift_dialogs import CashMoveDialog, OpenShiftDialog
+from pos_desktop.ui.shift_menu import extend_window
 from pos_desktop.ui.z_dialog import XReportDialog, ZDialog
 from tests.shifts.conftest import YERBA, audit, count, sell
 
@@ -53,7 +54,7 @@ def override_of(parent: QWidget) -> OverrideDialog:
 
 
 def test_the_override_flow_in_the_window_by_keystrokes(qtbot: QtBot, till: Till) -> None:
-    window = MainWindow(till, store_name="Almacén Don Pepe")
+    window = MainWindow(till.window_deps())
     qtbot.addWidget(window)
     extend_window(window)
     window.show()
@@ -231,7 +232,7 @@ def test_selling_with_no_shift_open_asks_for_the_float_and_goes_on(qtbot: QtBot,
     till.session.login("u-sergio", "2222")
     till.shifts.close_shift({"B20000": 1})
     till.session.login("u-ana", "1111")
-    window = MainWindow(till, store_name="Almacén Don Pepe")
+    window = MainWindow(till.window_deps())
     qtbot.addWidget(window)
     extend_window(window)
     window.show()

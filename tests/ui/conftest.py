@@ -56,7 +56,7 @@ def till(tmp_path: Path, demo_template: Path) -> Iterator[Till]:
 def window(qtbot: QtBot, qapp: QApplication, till: Till) -> Iterator[MainWindow]:
     if not qapp.styleSheet():  # once: re-styling the whole application is slow
         apply_theme(qapp)
-    w = MainWindow(till, store_name="Almacén Don Pepe")
+    w = MainWindow(till.window_deps())
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)

@@ -12,7 +12,6 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from pos_desktop.app import Till
-from pos_desktop.printing import stop_printing
 from pos_desktop.ui.launch import build_window
 from pos_desktop.ui.main_window import MainWindow
 from pos_desktop.ui.printing_panel import attach_printing
@@ -29,8 +28,7 @@ def printing_window(qtbot: QtBot, till: Till) -> Iterator[MainWindow]:
     qtbot.waitExposed(window)
     window.focus_scan()
     yield window
-    stop_printing(till, window.printing)  # type: ignore[attr-defined]
-    window.sync_indicator.stop()
+    window.stop_parts()
 
 
 def jobs(till: Till) -> list[tuple[str, str, str]]:
@@ -75,18 +73,17 @@ def test_ctrl_r_reprints_the_last_ticket_or_a_typed_number(
 def test_a_broken_printer_setting_falls_back_to_the_screen_and_says_so(
     qtbot: QtBot, till: Till
 ) -> None:
-    till.demo = False  # the demo always prints on screen; a real till reads its settings
+    till.printing.demo = False  # the demo prints on screen; a real till reads its settings
     with till.uow() as uow:
         uow.settings.set("printer.connection", "network")  # and no host: not valid
         uow.commit()
     window = build_window(till, (attach_printing,))
     qtbot.addWidget(window)
     try:
-        assert window.printing.problem  # type: ignore[attr-defined]
+        assert till.printing.problem
         assert window.status.printer.property("level") == "error"
     finally:
-        stop_printing(till, window.printing)  # type: ignore[attr-defined]
-        window.sync_indicator.stop()
+        window.stop_parts()
 
 
 def test_saved_printer_settings_apply_without_a_restart(
@@ -94,7 +91,7 @@ def test_saved_printer_settings_apply_without_a_restart(
 ) -> None:
     from pos_desktop.ui.settings_dialog import apply_saved
 
-    till.demo = False
+    till.printing.demo = False
     device = tmp_path / "printer.bin"
     window = build_window(till, (attach_printing,))
     qtbot.addWidget(window)
@@ -112,5 +109,4 @@ def test_saved_printer_settings_apply_without_a_restart(
         qtbot.waitUntil(lambda: device.exists() and b"Kiosco La Esquina" in device.read_bytes(),
                         timeout=5000)
     finally:
-        stop_printing(till, window.printing)  # type: ignore[attr-defined]
-        window.sync_indicator.stop()
+        window.stop_parts()

@@ -676,4 +676,4 @@ def test_the_launched_window_polls_the_real_sync_state(qtbot: QtBot, till: Till)
         qtbot.waitUntil(lambda: built.status.sync.text().startswith("Sinc.:"), timeout=5000)
         assert built.status.sync.property("level") in ("ok", "info", "warning", "error")
     finally:
-        built.sync_indicator.stop()
+        built.stop_parts()

@@ -55,3 +55,19 @@ def test_a_breach_is_caught(tmp_path: Path, module: str, line: str, contract: st
     assert result.returncode != 0
     broken = result.stdout.split("Broken contracts", 1)[-1]
     assert contract in broken, result.stdout
+
+
+def test_the_windows_modules_form_no_import_cycle() -> None:
+    """A cycle (``refund_dialog``/``z_dialog`` ↔ ``shift_dialogs`` did) works only while the
+    imports stay hidden inside functions; lazy imports are counted here too."""
+    grimp = pytest.importorskip("grimp")
+    graph = grimp.build_graph("pos_desktop", cache_dir=None)
+    ui = sorted(m for m in graph.modules if m.startswith("pos_desktop.ui."))
+    cycles = [
+        (module, imported)
+        for module in ui
+        for imported in graph.find_modules_directly_imported_by(module)
+        if imported.startswith("pos_desktop.ui.")
+        and graph.chain_exists(importer=imported, imported=module)
+    ]
+    assert not cycles, f"import cycles in pos_desktop.ui: {cycles}"

@@ -1,0 +1,76 @@
+"""What the till window is given: the services it calls, typed, and two ports.
+
+The composition root (``pos_desktop.app.bootstrap``) builds these and hands them over with
+``Till.window_deps()``; widgets never reach the database, an engine or the root itself.
+Printing and sync run on their own threads at the root; the window sees them through the
+two small ports below (``PrintControl`` and the root's sync port implement them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from pos_desktop.config import Identity
+from pos_desktop.services.guard import TillGuard
+from pos_desktop.services.people import People, Session, StaffAdmin
+from pos_desktop.services.refunds import RefundService
+from pos_desktop.services.register import Register
+from pos_desktop.services.settings import SettingsService
+from pos_desktop.services.shifts import ShiftService
+
+if TYPE_CHECKING:
+    from pos_desktop.sync.status import SyncStatus
+
+
+class PrintingPort(Protocol):
+    @property
+    def problem(self) -> str | None:
+        """Why the configured printer is not in use (receipts go to the screen), or None."""
+        ...
+
+    def start(
+        self, *, on_status: Callable[[Any], None] | None = None,
+        on_virtual_print: Callable[[bytes], None] | None = None,
+    ) -> object:
+        """Start the queue; ``on_status`` and ``on_virtual_print`` are called from its
+        worker thread (emit a Qt signal there, never touch a widget)."""
+        ...
+
+    def stop(self) -> None: ...
+
+    def reprint(self, ticket_number: int) -> str: ...
+
+    def retry_failed(self) -> int: ...
+
+    def apply_settings(self) -> str | None:
+        """Use the printer settings as now saved; the problem if they cannot be used."""
+        ...
+
+
+class SyncPort(Protocol):
+    def status(self) -> SyncStatus:
+        """Two short reads, no network: run it off the GUI thread all the same."""
+        ...
+
+    def restart(self) -> None:
+        """Rebuild sync from the settings as now saved."""
+        ...
+
+
+@dataclass(frozen=True)
+class TillDeps:
+    identity: Identity
+    register: Register
+    session: Session
+    people: People
+    guard: TillGuard
+    staff: StaffAdmin
+    shifts: ShiftService
+    refunds: RefundService
+    settings: SettingsService
+    printing: PrintingPort | None = None
+    sync: SyncPort | None = None
+    store_name: str = ""
+    demo: bool = False
