@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from pos_contracts.wire import CATALOG_EXCHANGE, EVENTS_EXCHANGE, till_catalog_queue
+from pos_desktop.domain.errors import PosError
 
 ENV = {
     "store.id": "POS_STORE_ID",
@@ -108,18 +109,26 @@ def redact(url: str) -> str:
     return parts._replace(netloc=netloc).geturl()
 
 
+class NoBrokerPassword(PosError):
+    message = (
+        "no password for the broker user {user}: store it with pos-desktop sync configure "
+        "--password-stdin, or set POS_AMQP_PASSWORD"
+    )
+
+
 def connection_url(amqp_url: str, password: SecretReader) -> str:
     """The URL to connect with: the keyring's password merged in at connect time.
 
     A URL that already carries a password (a developer's ``POS_AMQP_URL``) is used as is;
-    a URL without a user name uses the broker's default (guest on a test broker).
+    a URL without a user name uses the broker's default (guest on a test broker); a user
+    with no password anywhere is ``NoBrokerPassword``, which says how to store one.
     """
     parts = urlsplit(amqp_url)
     if parts.password is not None or not parts.username:
         return amqp_url
     secret = password()
-    if not secret:
-        return amqp_url
+    if not secret:  # pika would fail with "argument of type 'NoneType' is not iterable"
+        raise NoBrokerPassword(user=unquote(parts.username))
     host = parts.hostname or ""
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"

@@ -205,3 +205,25 @@ def test_run_keeps_sending_what_another_process_sells_until_sigterm(
     log.seek(0)
     output = log.read()
     assert "Sync running" in output and "events still to send: 0." in output
+
+
+@pytest.mark.services
+def test_a_broker_user_without_any_password_is_named_with_how_to_store_one(
+    data_dir: Path, amqp_url: str, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A keyring that holds nothing for the user: not "wrong password" but "no password"."""
+    monkeypatch.setenv("POS_AMQP_URL", "amqp://till-s009@127.0.0.1:5672/%2F")
+    monkeypatch.delenv("POS_AMQP_PASSWORD", raising=False)
+    monkeypatch.delenv("CREDENTIALS_DIRECTORY", raising=False)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        code, out, _ = run(capsys, "--data-dir", str(data_dir), "sync", "status")
+        status_code, status_out = code, out
+        code, out, _ = run(capsys, "--data-dir", str(data_dir), "sync", "push", "--timeout", "30")
+    finally:
+        keyring.set_keyring(previous)
+    expected = "no password for the broker user till-s009: store it with pos-desktop sync configure"
+    assert status_code == 1 and expected in status_out
+    assert code == 1 and expected in out
