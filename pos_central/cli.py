@@ -105,6 +105,16 @@ def _parser() -> argparse.ArgumentParser:
         "while tills move to their own users); registered tills still speak only for "
         "themselves",
     )
+    ingest.add_argument(
+        "--max-amount", type=_pesos, default=IngestSettings.max_amount, metavar="PESOS",
+        help="largest sale or refund total, cash movement, float or count; beyond it an "
+        f"event is dead-lettered out_of_bounds (default {IngestSettings.max_amount // 100})",
+    )
+    ingest.add_argument(
+        "--max-quantity", type=_milli, default=IngestSettings.max_quantity_milli,
+        metavar="UNITS", help="largest quantity of one line, units or kg (default "
+        f"{IngestSettings.max_quantity_milli // 1000})",
+    )
     serve = commands.add_parser("serve", help="HTTP API and web pages")
     serve.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
@@ -244,6 +254,8 @@ def _run(args: argparse.Namespace, config: CentralConfig) -> int:
             http_host=args.http_host,
             workers=args.workers,
             accept_unregistered=args.accept_unregistered,
+            max_amount=args.max_amount,
+            max_quantity_milli=args.max_quantity,
         )
     if args.command == "serve":
         return commands.serve(
@@ -278,6 +290,16 @@ def _run(args: argparse.Namespace, config: CentralConfig) -> int:
     if args.command == "report":
         return commands.daily_report(config, args.date, as_json=args.json, pdf=args.pdf)
     raise AssertionError(args.command)
+
+
+def _pesos(text: str) -> int:
+    """Whole pesos to centavos."""
+    return 100 * _positive(text)
+
+
+def _milli(text: str) -> int:
+    """Whole units (or kg) to milli-units."""
+    return 1000 * _positive(text)
 
 
 def _positive(text: str) -> int:

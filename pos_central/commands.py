@@ -74,12 +74,16 @@ def ingest(
     http_host: str = "127.0.0.1",
     workers: int = 1,
     accept_unregistered: bool = False,
+    max_amount: int = IngestSettings.max_amount,
+    max_quantity_milli: int = IngestSettings.max_quantity_milli,
 ) -> int:
     settings = IngestSettings(
         batch_size=batch_size,
         batch_wait=batch_wait,
         prefetch=prefetch,
         accept_unregistered=accept_unregistered,
+        max_amount=max_amount,
+        max_quantity_milli=max_quantity_milli,
     )
     if workers > 1:
         from pos_central.ingest.workers import run_workers

@@ -1,6 +1,7 @@
 """``pos-central report conflicts``: what a person at head office must look at.
 
-Alerts (a fact contradicted, a cloned till) as the ingest recorded them, newest first.
+Alerts (a fact contradicted, a cloned till) as the ingest recorded them, newest first,
+and the events held aside (a refund waiting for its sale), oldest first.
 Plain data for ``--json``, the daily report and head office's web pages; ``render_text``
 for the terminal.
 """
@@ -49,22 +50,60 @@ def alerts(
     ]
 
 
+HELD_NAMES = {"refund_before_sale": "devolución en espera de su venta"}
+
+_HELD = """
+SELECT store_id, terminal_id, seq, type, event_id::text, reason, waiting_for::text, held_at,
+    (body::jsonb)->'payload'->>'total'
+FROM held_events ORDER BY held_at, store_id, terminal_id, seq
+"""
+
+
+def held(db: psycopg.Connection[Any]) -> list[dict[str, Any]]:
+    """Every event held aside now (not applied, not lost)."""
+    return [
+        {
+            "store_id": store_id,
+            "terminal_id": terminal_id,
+            "seq": seq,
+            "type": event_type,
+            "event_id": event_id,
+            "reason": reason,
+            "waiting_for": waiting,
+            "held_at": held_at.isoformat(),
+            "total": None if total is None else int(total),
+        }
+        for store_id, terminal_id, seq, event_type, event_id, reason, waiting, held_at, total
+        in db.execute(_HELD).fetchall()
+    ]
+
+
 def build_conflicts_report(db_url: str, since: date | None = None) -> dict[str, Any]:
     with database_errors(), connect(db_url) as db:
         db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        return {"since": since.isoformat() if since else None, "alerts": alerts(db, since)}
+        return {
+            "since": since.isoformat() if since else None,
+            "alerts": alerts(db, since),
+            "held": held(db),
+        }
 
 
 def render_text(report: dict[str, Any]) -> str:
     found = report["alerts"]
     since = f" desde {report['since']}" if report["since"] else ""
-    if not found:
-        return f"Sin conflictos{since}."
-    lines = [f"Conflictos y alertas{since}: {len(found)}", ""]
+    lines = [f"Conflictos y alertas{since}: {len(found)}" if found else f"Sin conflictos{since}."]
     for alert in found:
         lines.append(
             f"{alert['detected_at'][:19]}  {ALERT_NAMES.get(alert['kind'], alert['kind'])}\n"
             f"    tienda {alert['store_id']}, caja {alert['terminal_id']}, seq {alert['seq']}, "
             f"evento {alert['event_id']}\n    {alert['detail']}"
+        )
+    if report["held"]:
+        lines += ["", f"Eventos en espera (no aplicados, no perdidos): {len(report['held'])}"]
+    for item in report["held"]:
+        waiting = f" (venta {item['waiting_for']})" if item["waiting_for"] else ""
+        lines.append(
+            f"  {item['held_at'][:19]}  tienda {item['store_id']}, caja {item['terminal_id']}, "
+            f"seq {item['seq']}: {HELD_NAMES.get(item['reason'], item['reason'])}{waiting}"
         )
     return "\n".join(lines)

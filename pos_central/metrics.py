@@ -26,6 +26,12 @@ class IngestMetrics:
             ["code"],
             registry=self.registry,
         )
+        self.held = Counter(
+            "pos_central_events_held",
+            "Events kept aside, not applied yet (a refund waiting for its sale)",
+            ["type"],
+            registry=self.registry,
+        )
         self.alerts = Counter(
             "pos_central_alerts",
             "Alerts raised for a person: conflict (a fact contradicted), clone (two tills "

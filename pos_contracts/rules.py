@@ -121,6 +121,16 @@ def check_sale_completed_v2(p: Payload) -> None:
         )
 
 
+def _priced(line: Payload) -> bool:
+    """gross = round_half_up(unit_price × quantity_milli / 1000), the till's rule. A line
+    sold by weight may instead carry the price printed on a scale label, its quantity then
+    being that price's weight to the gram: within half a milli-unit of unit price."""
+    off = 1000 * line["gross_amount"] - line["unit_price"] * line["quantity_milli"]
+    if -500 < off <= 500:
+        return True
+    return bool(line["sold_by_weight"]) and 2 * abs(off) <= 1000 + line["unit_price"]
+
+
 def _check_sale(p: Payload, spread_in_lines: int, what: str) -> None:
     lines = p["lines"]
     # One pass over the lines (this runs for every sale the ingest receives); the checks
@@ -128,6 +138,7 @@ def _check_sale(p: Payload, spread_in_lines: int, what: str) -> None:
     lines_sum = discounted = 0
     by_rate: dict[str, int] = {}
     oversold: int | None = None
+    mispriced: Payload | None = None
     for line in lines:
         gross, discount, amount = line["gross_amount"], line["discount"], line["amount"]
         lines_sum += amount
@@ -136,7 +147,15 @@ def _check_sale(p: Payload, spread_in_lines: int, what: str) -> None:
         by_rate[rate] = by_rate.get(rate, 0) + amount
         if oversold is None and (discount > gross or amount > gross - discount):
             oversold = line["line_no"]
+        if mispriced is None and not _priced(line):
+            mispriced = line
     _check_totals(lines, p["tenders"], p["total"], p["change"], "venta", lines_sum)
+    if mispriced is not None:
+        exact = (mispriced["unit_price"] * mispriced["quantity_milli"] + 500) // 1000
+        _fail(
+            f"venta: línea {mispriced['line_no']}: bruto {mispriced['gross_amount']} != precio "
+            f"unitario × cantidad ({exact}, redondeo half-up de precio × milésimas / 1000)"
+        )
     # How a line's discount and its share of the ticket discount are split between
     # ``discount`` and ``amount`` is the till's business; what must hold either way is
     # that no line is sold above its gross and the lines carry the whole ticket discount.

@@ -27,16 +27,25 @@ from psycopg import errors as pg_errors
 
 from pos_central.database import DatabaseUnavailable
 from pos_central.ingest.alerts import CONFLICT, Alert, record_alerts
+from pos_central.ingest.held import (
+    WAITING_FOR_SALE,
+    hold,
+    refunds_of_unknown_sales,
+    release,
+    waiting_for,
+)
 from pos_central.ingest.identity import TillIdentities
 from pos_central.ingest.progress import JournalBreak, update_progress
 from pos_central.ingest.writers import BATCH_STATEMENT, WRITERS, document
-from pos_contracts import Envelope, InvalidEvent
+from pos_contracts import Envelope, InvalidEvent, parse_envelope
 
 log = logging.getLogger("pos_central.ingest")
 
 APPLIED: Literal["applied"] = "applied"
 DUPLICATE: Literal["duplicate"] = "duplicate"
-Outcome = Literal["applied", "duplicate"] | InvalidEvent
+HELD: Literal["held"] = "held"
+"""Kept in held_events (acked, not applied yet): a refund waiting for its sale."""
+Outcome = Literal["applied", "duplicate", "held"] | InvalidEvent
 
 _KNOWN = """SELECT event_id::text, body_digest FROM processed_events
 WHERE event_id = ANY(%s::uuid[])"""
@@ -88,6 +97,8 @@ class AppliedBatch:
     journal_breaks: list[JournalBreak]
     alerts: list[Alert] = field(default_factory=list)
     """Alerts recorded by this batch (not those a re-delivery had already raised)."""
+    released: list[Envelope] = field(default_factory=list)
+    """Held events this batch applied (a refund whose sale just arrived)."""
 
 
 @contextmanager
@@ -133,6 +144,7 @@ class BatchApplier:
                 [result.outcomes[0] for result in alone],
                 [found for result in alone for found in result.journal_breaks],
                 [alert for result in alone for alert in result.alerts],
+                [env for result in alone for env in result.released],
             )
 
     def _alone(self, event: Received) -> AppliedBatch:
@@ -172,13 +184,15 @@ class BatchApplier:
                     outcomes[index] = DUPLICATE  # the same message twice in one batch
                 else:
                     refuse(index, _rewritten(event.envelope), alert=True)
-            # In event_id order: two workers inserting the same ids (a till re-sent its
-            # outbox) then wait for each other in one order instead of deadlocking.
-            ordered = sorted(candidates.values(), key=lambda i: events[i].envelope.event_id)
-            batch = document((events[i].json, events[i].digest) for i in ordered)
-            inserted = {row[0] for row in cursor.execute(BATCH_STATEMENT, (batch,))}
-            missing = [event_id for event_id in candidates if event_id not in inserted]
-            known = dict(cursor.execute(_KNOWN, (missing,)).fetchall()) if missing else {}
+            waiting = refunds_of_unknown_sales(cursor, events, candidates.values())
+            holding = hold(cursor, events, waiting, WAITING_FOR_SALE)
+            for index in holding.held:
+                outcomes[index] = HELD
+            for index in holding.rewritten:
+                refuse(index, _rewritten(events[index].envelope), alert=True)
+            for index in waiting:
+                del candidates[events[index].envelope.event_id]
+            inserted, known = self._insert(cursor, [events[i] for i in candidates.values()])
             applied: list[Envelope] = []
             for event_id, index in candidates.items():
                 env = events[index].envelope
@@ -198,6 +212,8 @@ class BatchApplier:
                     outcomes[index] = DUPLICATE  # (None: stored before digests were kept)
                 else:
                     refuse(index, _rewritten(env), alert=True)
+            released = self._release(cursor, applied)
+            applied += released
             self._ensure_terminals(cursor, applied)
             contradicted = self._per_event(cursor, applied)
             if contradicted:
@@ -213,8 +229,41 @@ class BatchApplier:
         self.connection.commit()
         self._known_terminals.update((env.store_id, env.terminal_id) for env in applied)
         return AppliedBatch(
-            [outcome for outcome in outcomes if outcome is not None], breaks, new_alerts
+            [outcome for outcome in outcomes if outcome is not None], breaks, new_alerts, released
         )
+
+    @staticmethod
+    def _insert(
+        cursor: psycopg.Cursor[Any], events: Sequence[Received]
+    ) -> tuple[set[str], dict[str, str | None]]:
+        """Run the batch statement: the event ids inserted now, and the body digests of
+        those already stored (event id -> digest)."""
+        # In event_id order: two workers inserting the same ids (a till re-sent its
+        # outbox) then wait for each other in one order instead of deadlocking.
+        ordered = sorted(events, key=lambda event: event.envelope.event_id)
+        batch = document((event.json, event.digest) for event in ordered)
+        inserted = {row[0] for row in cursor.execute(BATCH_STATEMENT, (batch,))}
+        missing = [e.envelope.event_id for e in events if e.envelope.event_id not in inserted]
+        known = dict(cursor.execute(_KNOWN, (missing,)).fetchall()) if missing else {}
+        return inserted, known
+
+    def _release(self, cursor: psycopg.Cursor[Any], applied: Sequence[Envelope]) -> list[Envelope]:
+        """Apply the held refunds of the sales just applied; returns them."""
+        sales = [str(env.payload["sale_id"]) for env in applied if env.type == "sale.completed"]
+        found = [
+            Received(parse_envelope(body.encode("utf-8")), body, user, digest)
+            for body, digest, user in waiting_for(cursor, sales)
+        ]
+        if not found:
+            return []
+        inserted, known = self._insert(cursor, found)
+        done = [
+            e.envelope.event_id
+            for e in found
+            if e.envelope.event_id in inserted or known.get(e.envelope.event_id, "") == e.digest
+        ]
+        release(cursor, done)
+        return [e.envelope for e in found if e.envelope.event_id in inserted]
 
     @staticmethod
     def _per_event(cursor: psycopg.Cursor[Any], applied: Sequence[Envelope]) -> list[Envelope]:

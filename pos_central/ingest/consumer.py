@@ -37,12 +37,14 @@ from pos_central.ingest.alerts import log_alerts
 from pos_central.ingest.apply import (
     APPLIED,
     DUPLICATE,
+    HELD,
     AppliedBatch,
     BatchApplier,
     CommitHook,
     Received,
 )
 from pos_central.ingest.identity import TillIdentities
+from pos_central.ingest.sanity import out_of_bounds
 from pos_central.ingest.settings import IngestSettings as IngestSettings
 from pos_central.ingest.writers import WRITERS
 from pos_central.logs import EACH
@@ -247,6 +249,7 @@ class IngestConsumer:
         started = time.perf_counter()
         valid: list[tuple[Delivery, Envelope]] = []
         rejected: list[tuple[Delivery, InvalidEvent]] = []
+        settings = self.settings
         for delivery in batch:
             try:
                 env = parse_envelope(delivery.body)
@@ -255,6 +258,9 @@ class IngestConsumer:
                         "unexpected_type",
                         f"{env.type} v{env.schema_version} no se ingresa en la central",
                     )
+                too_big = out_of_bounds(env, settings.max_amount, settings.max_quantity_milli)
+                if too_big is not None:
+                    raise too_big
                 valid.append((delivery, env))
             except InvalidEvent as error:
                 rejected.append((delivery, error))
@@ -276,6 +282,7 @@ class IngestConsumer:
         rejected = list(batch.rejected)
         ingested: dict[str, int] = {}
         duplicates = 0
+        held: dict[str, int] = {}
         lines: list[dict[str, Any]] = []
         logging_applied = log.isEnabledFor(logging.INFO)
         for (delivery, env), outcome in zip(batch.valid, applied.outcomes, strict=True):
@@ -285,8 +292,23 @@ class IngestConsumer:
                     lines.append(_log_fields(env))
             elif outcome == DUPLICATE:
                 duplicates += 1
+            elif outcome == HELD:
+                held[env.type] = held.get(env.type, 0) + 1
+                log.warning(
+                    "devolución en espera de su venta: se aplica cuando llegue la venta",
+                    extra={
+                        key: value for key, value in _log_fields(env).items() if key != "message"
+                    }
+                    | {"sale_id": env.payload.get("sale_id")},
+                )
             elif isinstance(outcome, InvalidEvent):
                 rejected.append((delivery, outcome))
+        for env in applied.released:  # held refunds whose sale this batch applied
+            ingested[env.type] = ingested.get(env.type, 0) + 1
+            if logging_applied:
+                lines.append(_log_fields(env) | {"was_held": True})
+        for event_type, count in held.items():
+            self.metrics.held.labels(event_type).inc(count)
         if lines:
             # One line per applied event (its trace_id), written by one handler call.
             log.info("eventos registrados", extra={EACH: lines})

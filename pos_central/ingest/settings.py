@@ -20,6 +20,11 @@ class IngestSettings:
     """Batches handed to PostgreSQL and not yet acked, besides the one being read."""
     backoff_initial: float = 0.5
     backoff_max: float = 30.0
+    max_amount: int = 5_000_000_000
+    """Centavos: the largest total of one sale or refund, cash movement, float or count
+    ($ 50.000.000); beyond it an event is dead-lettered as ``out_of_bounds``."""
+    max_quantity_milli: int = 10_000_000
+    """The largest quantity of one line (10.000 units or kg)."""
     accept_unregistered: bool = False
     """Accept events whose broker user is no registered till (guest, a shared account):
     a lab, or while the tills move to their own users. Registered tills are still held
