@@ -50,7 +50,35 @@ def alerts(
     ]
 
 
-HELD_NAMES = {"refund_before_sale": "devolución en espera de su venta"}
+HELD_NAMES = {
+    "refund_before_sale": "devolución en espera de su venta",
+    "clone": "en cuarentena: caja clonada",
+    "clone_leftover": "en cuarentena: número ya usado por la otra caja clonada",
+}
+
+_SUSPENDED = """
+SELECT store_id, terminal_id, reason, detail, seq, suspended_at, lifted_at, resume_after_seq
+FROM terminal_suspensions ORDER BY suspended_at DESC
+"""
+
+
+def suspended(db: psycopg.Connection[Any]) -> list[dict[str, Any]]:
+    """Identities suspended because two tills used them (and those lifted since)."""
+    return [
+        {
+            "store_id": store_id,
+            "terminal_id": terminal_id,
+            "reason": reason,
+            "detail": detail,
+            "seq": seq,
+            "suspended_at": at.isoformat(),
+            "lifted_at": None if lifted is None else lifted.isoformat(),
+            "resume_after_seq": resume,
+        }
+        for store_id, terminal_id, reason, detail, seq, at, lifted, resume in db.execute(
+            _SUSPENDED
+        ).fetchall()
+    ]
 
 _HELD = """
 SELECT store_id, terminal_id, seq, type, event_id::text, reason, waiting_for::text, held_at,
@@ -84,6 +112,7 @@ def build_conflicts_report(db_url: str, since: date | None = None) -> dict[str, 
         return {
             "since": since.isoformat() if since else None,
             "alerts": alerts(db, since),
+            "suspended": suspended(db),
             "held": held(db),
         }
 
@@ -98,6 +127,16 @@ def render_text(report: dict[str, Any]) -> str:
             f"    tienda {alert['store_id']}, caja {alert['terminal_id']}, seq {alert['seq']}, "
             f"evento {alert['event_id']}\n    {alert['detail']}"
         )
+    for item in report["suspended"]:
+        state = (
+            "SUSPENDIDA: no se aplica nada de esta caja hasta registrarla de nuevo "
+            f"(pos-central till add --store {item['store_id']} --terminal {item['terminal_id']})"
+            if item["lifted_at"] is None
+            else f"registrada de nuevo {item['lifted_at'][:19]} (desde seq "
+            f"{item['resume_after_seq']})"
+        )
+        lines += ["", f"Caja {item['store_id']}/{item['terminal_id']}: {state}",
+                  f"    {item['detail']}"]
     if report["held"]:
         lines += ["", f"Eventos en espera (no aplicados, no perdidos): {len(report['held'])}"]
     for item in report["held"]:

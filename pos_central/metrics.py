@@ -32,6 +32,12 @@ class IngestMetrics:
             ["type"],
             registry=self.registry,
         )
+        self.quarantined = Counter(
+            "pos_central_events_quarantined",
+            "Events held for a person: clone (an identity two tills use), clone_leftover",
+            ["reason"],
+            registry=self.registry,
+        )
         self.alerts = Counter(
             "pos_central_alerts",
             "Alerts raised for a person: conflict (a fact contradicted), clone (two tills "

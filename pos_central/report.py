@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from pos_central.conflicts import ALERT_NAMES, alerts
+from pos_central.conflicts import ALERT_NAMES, HELD_NAMES, alerts, held, suspended
 from pos_central.database import connect
 from pos_central.ingest.apply import database_errors
 
@@ -111,9 +111,13 @@ def build_period_report(db_url: str, first: date, last: date) -> dict[str, Any]:
         db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         rows = {name: db.execute(sql, span).fetchall() for name, sql in _QUERIES.items()}
         raised = alerts(db, first, last)
+        waiting = held(db)
+        stopped = [s for s in suspended(db) if s["lifted_at"] is None]
     report = _assemble(first, rows)
     report["alerts"] = raised  # detected in the period: what someone must look at
     report["totals"]["alerts"] = len(raised)
+    report["suspended"] = stopped  # identities two tills use: nothing of theirs applied
+    report["held"] = _held_summary(waiting)
     if first != last:
         report["date"] = first.isoformat()[:7] if first.day == 1 else first.isoformat()
         report["last_date"] = last.isoformat()
@@ -127,7 +131,32 @@ def restrict_to_stores(report: dict[str, Any], stores: set[str]) -> dict[str, An
     totals = _sum(terminals)
     raised = [a for a in report.get("alerts", []) if a.get("store_id") in stores]
     totals["alerts"] = len(raised)
-    return {**report, "stores": kept, "totals": totals, "alerts": raised}
+    return {
+        **report,
+        "stores": kept,
+        "totals": totals,
+        "alerts": raised,
+        "suspended": [s for s in report.get("suspended", []) if s["store_id"] in stores],
+        "held": [h for h in report.get("held", []) if h["store_id"] in stores],
+    }
+
+
+def _held_summary(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Events held now, per terminal and reason: how many, and the sales' total."""
+    summary: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for item in items:
+        key = (item["store_id"], item["terminal_id"], item["reason"])
+        row = summary.setdefault(
+            key,
+            {"store_id": key[0], "terminal_id": key[1], "reason": key[2], "events": 0,
+             "sales_total": 0, "refunds_total": 0},
+        )
+        row["events"] += 1
+        if item["type"] == "sale.completed":
+            row["sales_total"] += item["total"] or 0
+        elif item["type"] == "sale.refunded":
+            row["refunds_total"] += item["total"] or 0
+    return [summary[key] for key in sorted(summary)]
 
 
 def _assemble(day: date, rows: dict[str, list[tuple[Any, ...]]]) -> dict[str, Any]:
@@ -282,6 +311,16 @@ def render_text(report: dict[str, Any]) -> str:
                 f"  {ALERT_NAMES.get(alert['kind'], alert['kind'])}: tienda {alert['store_id']}, "
                 f"caja {alert['terminal_id']}, seq {alert['seq']}"
             )
+    for item in report.get("suspended", []):
+        lines.append(
+            f"  Caja {item['store_id']}/{item['terminal_id']} SUSPENDIDA (dos cajas con esa "
+            "identidad): sus ventas quedan en cuarentena"
+        )
+    for row in report.get("held", []):
+        lines.append(
+            f"  En espera, caja {row['store_id']}/{row['terminal_id']}: {row['events']} eventos "
+            f"({HELD_NAMES.get(row['reason'], row['reason'])}; ventas {money(row['sales_total'])})"
+        )
     lines += ["", "IVA por tasa:"]
     for row in report["totals"]["iva"]:
         lines.append(

@@ -17,7 +17,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
-from pos_central.conflicts import ALERT_NAMES
+from pos_central.conflicts import ALERT_NAMES, HELD_NAMES
 from pos_central.report import RATE_NAMES, TENDER_NAMES, money
 from pos_common import FONTS_DIR
 
@@ -214,6 +214,25 @@ def _story(report: dict[str, Any]) -> list[Flowable]:
                     f"{ALERT_NAMES.get(alert['kind'], alert['kind'])} — tienda "
                     f"{alert['store_id']}, caja {alert['terminal_id']}, seq {alert['seq']}: "
                     f"{escape(alert['detail'])}",
+                    body,
+                )
+            )
+    for item in report.get("suspended", []):
+        story.append(
+            Paragraph(
+                f"Caja {item['store_id']}/{item['terminal_id']} SUSPENDIDA: dos cajas usan esa "
+                f"identidad; sus ventas quedan en cuarentena. {escape(item['detail'])}",
+                body,
+            )
+        )
+    if report.get("held"):
+        story.append(Paragraph("En espera (no aplicados, no perdidos)", heading))
+        for row in report["held"]:
+            story.append(
+                Paragraph(
+                    f"Tienda {row['store_id']}, caja {row['terminal_id']}: {row['events']} "
+                    f"eventos, {HELD_NAMES.get(row['reason'], row['reason'])}; ventas "
+                    f"{money(row['sales_total'])}, devoluciones {money(row['refunds_total'])}",
                     body,
                 )
             )

@@ -93,6 +93,18 @@ SELECT user_name, generation FROM till_users WHERE store_id = %s AND terminal_id
 ORDER BY generation DESC
 """
 _IDENTITY_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))"
+# Registering a suspended identity again (a manager's answer to a clone) lifts the
+# suspension for the new generation: central applies its events again from here on.
+_LIFT = """
+UPDATE terminal_suspensions SET lifted_at = now(), lifted_generation = %(generation)s,
+    resume_after_seq = greatest(
+        (SELECT max(seq) FROM processed_events
+         WHERE store_id = %(store)s AND terminal_id = %(terminal)s),
+        (SELECT max(seq) FROM held_events
+         WHERE store_id = %(store)s AND terminal_id = %(terminal)s), 0)
+WHERE store_id = %(store)s AND terminal_id = %(terminal)s AND lifted_at IS NULL
+RETURNING resume_after_seq
+"""
 _ENSURE_TERMINAL = """
 WITH s AS (INSERT INTO stores (store_id) VALUES (%(store)s) ON CONFLICT DO NOTHING)
 INSERT INTO terminals (store_id, terminal_id) VALUES (%(store)s, %(terminal)s)
@@ -114,7 +126,9 @@ class TillRegistry:
     def register(self, store_id: str, terminal_id: str) -> TillCredentials:
         """A new user for the terminal, with a fresh password; a previous user of the
         same terminal is removed (a till still using it is disconnected and can no longer
-        log in). Returns the credentials, to be shown once."""
+        log in). If the identity was suspended (two tills used it), the suspension is
+        lifted for this registration: the till given these credentials syncs again, the
+        other cannot log in. Returns the credentials, to be shown once."""
         identity = f"{store_id}/{terminal_id}"
         with database_errors(), connect(self.db_url) as db:
             db.execute(_IDENTITY_LOCK, (identity,))  # two registrations of one terminal
@@ -129,11 +143,13 @@ class TillRegistry:
                 "VALUES (%s, %s, %s, %s)",
                 (user, store_id, terminal_id, generation),
             )
+            lifted = db.execute(_LIFT, {"store": store_id, "terminal": terminal_id,
+                                        "generation": generation}).fetchone()
             password = secrets.token_urlsafe(24)
             self._create_user(user, password, store_id, terminal_id)
             for old_user, _ in rows:
                 self.admin.delete_user(old_user)
-            self._declare_queue(store_id, terminal_id)
+            self._declare_queue(store_id, terminal_id, purge=lifted is not None)
             db.commit()
         return TillCredentials(
             store_id, terminal_id, user, password, generation, self.till_url(user)
@@ -190,15 +206,18 @@ class TillRegistry:
             user, self.topology.catalog_exchange, write="^$", read=_exactly([wire.CATALOG_CHANGED])
         )
 
-    def _declare_queue(self, store_id: str, terminal_id: str) -> None:
+    def _declare_queue(self, store_id: str, terminal_id: str, *, purge: bool = False) -> None:
         """The till's catalogue queue exists from registration on: changes published
-        before its first connection wait for it."""
+        before its first connection wait for it. ``purge`` (a lifted suspension) drops the
+        ``till.suspended`` notices waiting there (and any catalogue change: the till then
+        sees a version gap and fetches the snapshot)."""
         first = self.amqp_url.split(",")[0].strip()
         try:
             with pika.BlockingConnection(pika.URLParameters(first)) as connection:
-                declare_till_catalog_queue(
-                    connection.channel(), self.topology, store_id, terminal_id
-                )
+                channel = connection.channel()
+                queue = declare_till_catalog_queue(channel, self.topology, store_id, terminal_id)
+                if purge:
+                    channel.queue_purge(queue)
         except (pika.exceptions.AMQPError, OSError) as error:
             raise TillRegistryError(
                 f"no se pudo declarar la cola de catálogo de {store_id}/{terminal_id}: {error!r}"

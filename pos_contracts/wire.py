@@ -20,6 +20,12 @@ CATALOG_CHANGED = "catalog.changed"
 CENTRAL_STORE_ID = "central"
 CENTRAL_CATALOG_TERMINAL_ID = "catalog"
 """Envelope store_id/terminal_id of events produced by head office (seq = catalog_version)."""
+CENTRAL_INGEST_TERMINAL_ID = "ingest"
+"""Envelope terminal_id of the notices the ingest sends to a till (seq = the alert's id)."""
+
+TILL_SUSPENDED = "till.suspended"
+"""Event type (and AMQP ``type``) of the notice that a till identity is suspended: sent to
+that identity's catalogue queue through the default exchange."""
 
 CONTENT_TYPE = "application/json"
 TRACEPARENT_HEADER = "traceparent"

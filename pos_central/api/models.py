@@ -69,7 +69,7 @@ class TillReport(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     till_time: datetime
-    sync_state: Literal["online", "offline", "error"]
+    sync_state: Literal["online", "offline", "error", "suspended"]
     pending_events: int = Field(ge=0)
     oldest_unsent_at: datetime | None = None
     catalog_version: int = Field(ge=0)

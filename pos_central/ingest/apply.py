@@ -27,6 +27,15 @@ from psycopg import errors as pg_errors
 
 from pos_central.database import DatabaseUnavailable
 from pos_central.ingest.alerts import CONFLICT, Alert, record_alerts
+from pos_central.ingest.clones import (
+    CLONE,
+    CLONE_LEFTOVER,
+    Notice,
+    Suspension,
+    forks,
+    suspend,
+    suspensions,
+)
 from pos_central.ingest.held import (
     WAITING_FOR_SALE,
     hold,
@@ -43,9 +52,6 @@ log = logging.getLogger("pos_central.ingest")
 
 APPLIED: Literal["applied"] = "applied"
 DUPLICATE: Literal["duplicate"] = "duplicate"
-HELD: Literal["held"] = "held"
-"""Kept in held_events (acked, not applied yet): a refund waiting for its sale."""
-Outcome = Literal["applied", "duplicate", "held"] | InvalidEvent
 
 _KNOWN = """SELECT event_id::text, body_digest FROM processed_events
 WHERE event_id = ANY(%s::uuid[])"""
@@ -57,6 +63,20 @@ ON CONFLICT DO NOTHING
 """
 
 CommitHook = Callable[[Sequence[Envelope]], None]
+_NO_EVENT = "00000000-0000-0000-0000-000000000000"
+"""event_id of an alert that no single message raised (a journal fork)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """Kept in held_events: acked, not applied (yet), not lost."""
+
+    reason: str
+    """``refund_before_sale`` (released when the sale arrives), ``clone`` or
+    ``clone_leftover`` (for a person: see pos-central report conflicts)."""
+
+
+Outcome = Literal["applied", "duplicate"] | Held | InvalidEvent
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +119,8 @@ class AppliedBatch:
     """Alerts recorded by this batch (not those a re-delivery had already raised)."""
     released: list[Envelope] = field(default_factory=list)
     """Held events this batch applied (a refund whose sale just arrived)."""
+    notices: list[Notice] = field(default_factory=list)
+    """Identities to tell they are suspended (new suspensions, and reminders)."""
 
 
 @contextmanager
@@ -145,6 +167,7 @@ class BatchApplier:
                 [found for result in alone for found in result.journal_breaks],
                 [alert for result in alone for alert in result.alerts],
                 [env for result in alone for env in result.released],
+                [notice for result in alone for notice in result.notices],
             )
 
     def _alone(self, event: Received) -> AppliedBatch:
@@ -163,74 +186,161 @@ class BatchApplier:
             return AppliedBatch([refusal], [], alerts)
 
     def _in_transaction(self, events: Sequence[Received]) -> AppliedBatch:
-        outcomes: list[Outcome | None] = [None] * len(events)
-        candidates: dict[str, int] = {}
-        alerts: list[Alert] = []
-
-        def refuse(index: int, refusal: InvalidEvent, *, alert: bool = False) -> None:
-            outcomes[index] = refusal
-            if alert:
-                alerts.append(_conflict_alert(events[index], refusal))
-
+        batch = _Verdicts(events)
         with self.connection.cursor() as cursor:
-            judged = self.identities.judge(cursor, [(e.envelope, e.user_id) for e in events])
-            for index, (event, refusal) in enumerate(zip(events, judged, strict=True)):
-                first = candidates.get(event.envelope.event_id)
-                if refusal is not None:
-                    refuse(index, refusal)
-                elif first is None:
-                    candidates[event.envelope.event_id] = index
-                elif events[first].digest == event.digest:
-                    outcomes[index] = DUPLICATE  # the same message twice in one batch
-                else:
-                    refuse(index, _rewritten(event.envelope), alert=True)
-            waiting = refunds_of_unknown_sales(cursor, events, candidates.values())
-            holding = hold(cursor, events, waiting, WAITING_FOR_SALE)
-            for index in holding.held:
-                outcomes[index] = HELD
-            for index in holding.rewritten:
-                refuse(index, _rewritten(events[index].envelope), alert=True)
-            for index in waiting:
-                del candidates[events[index].envelope.event_id]
-            inserted, known = self._insert(cursor, [events[i] for i in candidates.values()])
-            applied: list[Envelope] = []
-            for event_id, index in candidates.items():
-                env = events[index].envelope
-                if event_id in inserted:
-                    applied.append(env)
-                    outcomes[index] = APPLIED
-                elif event_id not in known:
-                    refuse(
-                        index,
-                        InvalidEvent(
-                            "seq_taken",
-                            f"la caja {env.store_id}/{env.terminal_id} ya envió otro evento "
-                            f"con seq {env.seq}; este ({env.event_id}) no se aplica",
-                        ),
-                    )
-                elif known[event_id] in (None, events[index].digest):
-                    outcomes[index] = DUPLICATE  # (None: stored before digests were kept)
-                else:
-                    refuse(index, _rewritten(env), alert=True)
+            self._judge(cursor, batch)
+            self._hold_suspended(cursor, batch)
+            waiting = refunds_of_unknown_sales(cursor, events, batch.candidates.values())
+            self._hold(cursor, batch, waiting, WAITING_FOR_SALE)
+            applied = self._apply(cursor, batch)
             released = self._release(cursor, applied)
             applied += released
             self._ensure_terminals(cursor, applied)
-            contradicted = self._per_event(cursor, applied)
-            if contradicted:
-                cursor.execute(_UNTRACK, ([env.event_id for env in contradicted],))
-                applied = [env for env in applied if env not in contradicted]
-                for index, event in enumerate(events):
-                    if event.envelope in contradicted and outcomes[index] == APPLIED:
-                        refuse(index, _contradicts(event.envelope), alert=True)
+            applied = self._keep_facts(cursor, batch, applied)
             breaks = update_progress(cursor, applied)
-            new_alerts = record_alerts(cursor, alerts)
+            for fork in forks(cursor, breaks) if breaks else []:
+                self._suspend(
+                    cursor, batch, fork.store_id, fork.terminal_id, fork.seq, _forked(fork)
+                )
+            new_alerts = record_alerts(cursor, batch.alerts)
         if self.before_commit:
             self.before_commit(applied)
         self.connection.commit()
         self._known_terminals.update((env.store_id, env.terminal_id) for env in applied)
         return AppliedBatch(
-            [outcome for outcome in outcomes if outcome is not None], breaks, new_alerts, released
+            [outcome for outcome in batch.outcomes if outcome is not None],
+            breaks,
+            new_alerts,
+            released,
+            list(batch.notices.values()),
         )
+
+    def _judge(self, cursor: psycopg.Cursor[Any], batch: _Verdicts) -> None:
+        """Who may speak for whom, and the same message twice in one batch."""
+        events = batch.events
+        judged = self.identities.judge(cursor, [(e.envelope, e.user_id) for e in events])
+        for index, (event, refusal) in enumerate(zip(events, judged, strict=True)):
+            first = batch.candidates.get(event.envelope.event_id)
+            if refusal is not None:
+                batch.refuse(index, refusal)
+            elif first is None:
+                batch.candidates[event.envelope.event_id] = index
+            elif events[first].digest == event.digest:
+                batch.outcomes[index] = DUPLICATE
+            else:
+                batch.refuse(index, _rewritten(event.envelope), alert=True)
+
+    def _hold_suspended(self, cursor: psycopg.Cursor[Any], batch: _Verdicts) -> None:
+        """Events of an identity two tills use are held, whichever till sent them (an
+        event central already has stays a duplicate)."""
+        events = batch.events
+        terminals = {(events[i].envelope.store_id, events[i].envelope.terminal_id)
+                     for i in batch.candidates.values()}
+        batch.suspensions, reminders = suspensions(cursor, terminals)
+        if not batch.suspensions:
+            return
+        held = [
+            index
+            for index in batch.candidates.values()
+            if (found := batch.suspensions.get(_terminal(events[index].envelope))) is not None
+            and found.holds(self.identities.generation(events[index].user_id))
+        ]
+        ids = [events[i].envelope.event_id for i in held]
+        known = dict(cursor.execute(_KNOWN, (ids,)).fetchall()) if ids else {}
+        fresh = []
+        for index in held:
+            event = events[index]
+            terminal = _terminal(event.envelope)
+            del batch.candidates[event.envelope.event_id]
+            if event.envelope.event_id not in known:
+                fresh.append(index)
+                if terminal in reminders:  # the tills may not have heard: tell them again
+                    batch.notices.setdefault(terminal, reminders[terminal])
+            elif known[event.envelope.event_id] in (None, event.digest):
+                batch.outcomes[index] = DUPLICATE
+            else:
+                batch.refuse(index, _rewritten(event.envelope), alert=True)
+        self._hold(cursor, batch, fresh, CLONE)
+
+    def _hold(
+        self, cursor: psycopg.Cursor[Any], batch: _Verdicts, indexes: Sequence[int], reason: str
+    ) -> None:
+        holding = hold(cursor, batch.events, indexes, reason)
+        for index in holding.held:
+            batch.outcomes[index] = Held(reason)
+        for index in holding.rewritten:
+            batch.refuse(index, _rewritten(batch.events[index].envelope), alert=True)
+        for index in indexes:
+            batch.candidates.pop(batch.events[index].envelope.event_id, None)
+
+    def _apply(self, cursor: psycopg.Cursor[Any], batch: _Verdicts) -> list[Envelope]:
+        """The batch statement; then each candidate is applied, a duplicate, a rewrite
+        (conflict), or took a seq another event has: a second till with this identity."""
+        events = batch.events
+        inserted, known = self._insert(cursor, [events[i] for i in batch.candidates.values()])
+        applied: list[Envelope] = []
+        taken: list[int] = []
+        for event_id, index in batch.candidates.items():
+            env = events[index].envelope
+            if event_id in inserted:
+                applied.append(env)
+                batch.outcomes[index] = APPLIED
+            elif event_id not in known:
+                taken.append(index)
+            elif known[event_id] in (None, events[index].digest):
+                batch.outcomes[index] = DUPLICATE  # (None: stored before digests were kept)
+            else:
+                batch.refuse(index, _rewritten(env), alert=True)
+        leftovers = []
+        for index in taken:
+            env = events[index].envelope
+            found = batch.suspensions.get(_terminal(env))
+            if found is not None and found.leftover(env.seq):
+                leftovers.append(index)
+            else:
+                self._suspend(cursor, batch, env.store_id, env.terminal_id, env.seq,
+                              _seq_taken(env), events[index])
+        self._hold(cursor, batch, leftovers, CLONE_LEFTOVER)
+        self._hold(cursor, batch, [i for i in taken if i not in leftovers], CLONE)
+        if batch.suspensions and inserted:
+            # Held while the identity was suspended, applied now by its new registration.
+            release(cursor, sorted(inserted))
+        return applied
+
+    def _suspend(
+        self,
+        cursor: psycopg.Cursor[Any],
+        batch: _Verdicts,
+        store_id: str,
+        terminal_id: str,
+        seq: int,
+        detail: str,
+        event: Received | None = None,
+    ) -> None:
+        notice = suspend(cursor, store_id, terminal_id, seq, detail)
+        if notice is None:
+            return  # already suspended: one alert per suspension
+        batch.notices[(store_id, terminal_id)] = notice
+        batch.suspensions[(store_id, terminal_id)] = Suspension(True, None, None)
+        evidence = event.digest if event is not None else f"fork {store_id}/{terminal_id}/{seq}"
+        event_id = event.envelope.event_id if event is not None else _NO_EVENT
+        batch.alerts.append(
+            Alert(CLONE, store_id, terminal_id, seq, event_id, evidence, detail)
+        )
+
+    def _keep_facts(
+        self, cursor: psycopg.Cursor[Any], batch: _Verdicts, applied: list[Envelope]
+    ) -> list[Envelope]:
+        """Run the per-event statements; an event contradicting a recorded fact is taken
+        out again (its tracking row deleted) and refused."""
+        contradicted = self._per_event(cursor, applied)
+        if not contradicted:
+            return applied
+        cursor.execute(_UNTRACK, ([env.event_id for env in contradicted],))
+        for index, event in enumerate(batch.events):
+            if event.envelope in contradicted and batch.outcomes[index] == APPLIED:
+                batch.refuse(index, _contradicts(event.envelope), alert=True)
+        return [env for env in applied if env not in contradicted]
 
     @staticmethod
     def _insert(
@@ -312,3 +422,41 @@ def _conflict_alert(event: Received, refusal: InvalidEvent) -> Alert:
         CONFLICT, env.store_id, env.terminal_id, env.seq, env.event_id, event.digest,
         refusal.reason,
     )
+
+
+def _seq_taken(env: Envelope) -> str:
+    return (
+        f"la caja {env.store_id}/{env.terminal_id} envió dos eventos distintos con seq "
+        f"{env.seq} (este es {env.event_id}): dos cajas usan esa identidad (¿una copia del "
+        "disco?); sus eventos quedan en cuarentena hasta que se la registre de nuevo"
+    )
+
+
+def _forked(fork: JournalBreak) -> str:
+    return (
+        f"la cadena del diario de la caja {fork.store_id}/{fork.terminal_id} se bifurca en "
+        f"seq {fork.seq}: sigue de otra entrada ya recibida, no de la anterior; dos cajas "
+        "usan esa identidad"
+    )
+
+
+def _terminal(env: Envelope) -> tuple[str, str]:
+    return env.store_id, env.terminal_id
+
+
+class _Verdicts:
+    """What one transaction decided so far, per event of the batch."""
+
+    def __init__(self, events: Sequence[Received]) -> None:
+        self.events = events
+        self.outcomes: list[Outcome | None] = [None] * len(events)
+        self.candidates: dict[str, int] = {}
+        """event_id -> index of the events still to be inserted."""
+        self.alerts: list[Alert] = []
+        self.suspensions: dict[tuple[str, str], Suspension] = {}
+        self.notices: dict[tuple[str, str], Notice] = {}
+
+    def refuse(self, index: int, refusal: InvalidEvent, *, alert: bool = False) -> None:
+        self.outcomes[index] = refusal
+        if alert:
+            self.alerts.append(_conflict_alert(self.events[index], refusal))

@@ -37,12 +37,14 @@ from pos_central.ingest.alerts import log_alerts
 from pos_central.ingest.apply import (
     APPLIED,
     DUPLICATE,
-    HELD,
     AppliedBatch,
     BatchApplier,
     CommitHook,
+    Held,
     Received,
 )
+from pos_central.ingest.clones import Notice
+from pos_central.ingest.held import WAITING_FOR_SALE
 from pos_central.ingest.identity import TillIdentities
 from pos_central.ingest.sanity import out_of_bounds
 from pos_central.ingest.settings import IngestSettings as IngestSettings
@@ -51,8 +53,14 @@ from pos_central.logs import EACH
 from pos_central.metrics import IngestMetrics
 from pos_central.topology import Topology
 from pos_common import tracing
-from pos_contracts import Envelope, InvalidEvent, parse_envelope
-from pos_contracts.wire import REJECT_REASON_HEADER
+from pos_contracts import Envelope, InvalidEvent, build_envelope, parse_envelope
+from pos_contracts.wire import (
+    CENTRAL_INGEST_TERMINAL_ID,
+    CENTRAL_STORE_ID,
+    CONTENT_TYPE,
+    REJECT_REASON_HEADER,
+    TILL_SUSPENDED,
+)
 
 log = logging.getLogger("pos_central.ingest")
 
@@ -119,6 +127,7 @@ class IngestConsumer:
         self.hooks = hooks or IngestHooks()
         self._connected = False
         self._identities = TillIdentities(accept_unregistered=self.settings.accept_unregistered)
+        self._told: set[tuple[str, str]] = set()  # identities told they are suspended
         self.ready = threading.Event()
         """Set while consuming with both PostgreSQL and RabbitMQ connected."""
 
@@ -292,23 +301,20 @@ class IngestConsumer:
                     lines.append(_log_fields(env))
             elif outcome == DUPLICATE:
                 duplicates += 1
-            elif outcome == HELD:
-                held[env.type] = held.get(env.type, 0) + 1
-                log.warning(
-                    "devolución en espera de su venta: se aplica cuando llegue la venta",
-                    extra={
-                        key: value for key, value in _log_fields(env).items() if key != "message"
-                    }
-                    | {"sale_id": env.payload.get("sale_id")},
-                )
+            elif isinstance(outcome, Held):
+                held[outcome.reason] = held.get(outcome.reason, 0) + 1
+                self._log_held(env, outcome)
             elif isinstance(outcome, InvalidEvent):
                 rejected.append((delivery, outcome))
         for env in applied.released:  # held refunds whose sale this batch applied
             ingested[env.type] = ingested.get(env.type, 0) + 1
             if logging_applied:
                 lines.append(_log_fields(env) | {"was_held": True})
-        for event_type, count in held.items():
-            self.metrics.held.labels(event_type).inc(count)
+        for reason, count in held.items():
+            if reason == WAITING_FOR_SALE:
+                self.metrics.held.labels("sale.refunded").inc(count)
+            else:
+                self.metrics.quarantined.labels(reason).inc(count)
         if lines:
             # One line per applied event (its trace_id), written by one handler call.
             log.info("eventos registrados", extra={EACH: lines})
@@ -323,9 +329,68 @@ class IngestConsumer:
         for alert in applied.alerts:
             self.metrics.alerts.labels(alert.kind).inc()
         log_alerts(applied.alerts)
+        for notice in applied.notices:
+            self._tell_suspended(channel, notice)
         channel.basic_ack(batch.deliveries[-1].tag, multiple=True)
         self.metrics.batch_size.observe(len(batch.deliveries))
         self.metrics.batch_seconds.observe(time.perf_counter() - batch.started)
+
+    @staticmethod
+    def _log_held(env: Envelope, held: Held) -> None:
+        fields = {key: value for key, value in _log_fields(env).items() if key != "message"}
+        if held.reason == WAITING_FOR_SALE:
+            log.warning(
+                "devolución en espera de su venta: se aplica cuando llegue la venta",
+                extra=fields | {"sale_id": env.payload.get("sale_id")},
+            )
+        else:
+            log.error(
+                "evento en cuarentena: dos cajas usan esta identidad",
+                extra=fields | {"reason": held.reason},
+            )
+
+    def _tell_suspended(self, channel: BlockingChannel, notice: Notice) -> None:
+        """``till.suspended`` to the identity's catalogue queue (every till using the
+        identity reads it there). A reminder goes once per process: a notice lost in a
+        crash is sent again the next time the identity's events are held."""
+        key = (notice.store_id, notice.terminal_id)
+        if not notice.new and key in self._told:
+            return
+        envelope = build_envelope(
+            TILL_SUSPENDED,
+            {
+                "store_id": notice.store_id,
+                "terminal_id": notice.terminal_id,
+                "reason": "clone",
+                "detail": notice.detail[:1000],
+                "suspended_at": notice.suspended_at.isoformat(timespec="milliseconds"),
+                "seq": notice.seq,
+            },
+            store_id=CENTRAL_STORE_ID,
+            terminal_id=CENTRAL_INGEST_TERMINAL_ID,
+            seq=notice.seq,
+        )
+        queue = self.topology.till_catalog_queue(notice.store_id, notice.terminal_id)
+        properties = BasicProperties(
+            content_type=CONTENT_TYPE,
+            message_id=envelope.event_id,
+            type=TILL_SUSPENDED,
+            delivery_mode=pika.DeliveryMode.Persistent,
+        )
+        try:
+            channel.basic_publish("", queue, envelope.to_json(), properties, mandatory=True)
+        except (pika.exceptions.UnroutableError, pika.exceptions.NackError) as failure:
+            log.warning(
+                "no se pudo avisar a la caja que está suspendida (¿no tiene cola de catálogo?)",
+                extra={"queue": queue, "error": repr(failure), "store_id": notice.store_id,
+                       "terminal_id": notice.terminal_id},
+            )
+            return
+        self._told.add(key)
+        log.error(
+            "caja suspendida: se le avisó por su cola",
+            extra={"store_id": notice.store_id, "terminal_id": notice.terminal_id, "queue": queue},
+        )
 
     def _dead_letter(
         self, channel: BlockingChannel, delivery: Delivery, error: InvalidEvent

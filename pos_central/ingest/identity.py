@@ -21,13 +21,15 @@ import psycopg
 from pos_contracts import Envelope, InvalidEvent
 
 Terminal = tuple[str, str]
-_BINDINGS = "SELECT user_name, store_id, terminal_id FROM till_users WHERE user_name = ANY(%s)"
+_BINDINGS = """SELECT user_name, store_id, terminal_id, generation FROM till_users
+WHERE user_name = ANY(%s)"""
 
 
 class TillIdentities:
     def __init__(self, *, accept_unregistered: bool = False) -> None:
         self.accept_unregistered = accept_unregistered
         self._bound: dict[str, Terminal] = {}
+        self._generation: dict[str, int] = {}
 
     def judge(
         self, cursor: psycopg.Cursor[Any], events: Sequence[tuple[Envelope, str | None]]
@@ -36,9 +38,16 @@ class TillIdentities:
         terminal, else why not."""
         unknown = {user for _, user in events if user is not None and user not in self._bound}
         if unknown:
-            for user, store_id, terminal_id in cursor.execute(_BINDINGS, (sorted(unknown),)):
+            rows = cursor.execute(_BINDINGS, (sorted(unknown),))
+            for user, store_id, terminal_id, generation in rows:
                 self._bound[user] = (store_id, terminal_id)
+                self._generation[user] = generation
         return [self._judge(env, user) for env, user in events]
+
+    def generation(self, user: str | None) -> int:
+        """Which registration of its terminal ``user`` is (0: not a till user). Known for
+        every user of a batch once ``judge`` has seen it."""
+        return 0 if user is None else self._generation.get(user, 0)
 
     def _judge(self, env: Envelope, user: str | None) -> InvalidEvent | None:
         bound = self._bound.get(user) if user is not None else None

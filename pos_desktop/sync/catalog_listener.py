@@ -26,7 +26,7 @@ from pika.adapters.blocking_connection import BlockingChannel, BlockingConnectio
 
 from pos_contracts.envelope import parse_envelope
 from pos_contracts.errors import InvalidEvent
-from pos_contracts.wire import CATALOG_CHANGED, TILL_CATALOG_QUEUE_ARGUMENTS
+from pos_contracts.wire import CATALOG_CHANGED, TILL_CATALOG_QUEUE_ARGUMENTS, TILL_SUSPENDED
 from pos_desktop.sync.backoff import Backoff
 from pos_desktop.sync.catalog_apply import (
     CatalogGap,
@@ -64,6 +64,7 @@ class CatalogListener:
         fetch: SnapshotFetcher | None = None,
         backoff: Backoff | None = None,
         on_applied: Callable[[int], None] | None = None,
+        on_suspended: Callable[[dict[str, Any]], None] | None = None,
     ) -> None:
         self.settings = settings
         self.uow_factory = uow_factory
@@ -71,6 +72,8 @@ class CatalogListener:
         self.fetch = fetch or (lambda: fetch_snapshot(settings.central_url, token=token))
         self.backoff = backoff or Backoff()
         self.on_applied = on_applied
+        self.on_suspended = on_suspended
+        """Called (on the listener's thread) when head office suspends this identity."""
         self.stats = ListenerStats()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -223,5 +226,32 @@ class CatalogListener:
     def _on_message(
         self, channel: BlockingChannel, method: Any, properties: Any, body: bytes
     ) -> None:
+        if getattr(properties, "type", None) == TILL_SUSPENDED:
+            self._suspended(channel, method, body)
+            return
         self.handle(body)  # a SnapshotError propagates: the connection closes, no ack
         channel.basic_ack(method.delivery_tag)
+
+    def _suspended(self, channel: BlockingChannel, method: Any, body: bytes) -> None:
+        """Head office says another till uses this identity. The notice is *not* acked:
+        closing the connection puts it back in the queue, where the other till (and this
+        one, if it ever connects again as this identity) reads it too."""
+        try:
+            notice = parse_envelope(body)
+        except InvalidEvent as exc:
+            log.error("invalid suspension notice ignored", extra={"reason": exc.header_value})
+            channel.basic_ack(method.delivery_tag)
+            return
+        payload = notice.payload
+        mine = (self.settings.store_id, self.settings.terminal_id)
+        if notice.type != TILL_SUSPENDED or (payload["store_id"], payload["terminal_id"]) != mine:
+            log.error("suspension notice for another till ignored", extra={"type": notice.type})
+            channel.basic_ack(method.delivery_tag)
+            return
+        log.error(
+            "head office suspended this till: another till uses its identity",
+            extra={"store_id": mine[0], "terminal_id": mine[1], "detail": payload["detail"]},
+        )
+        self._stop.set()  # leaves the loop; the connection closes without the ack
+        if self.on_suspended is not None:
+            self.on_suspended(payload)

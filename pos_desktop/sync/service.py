@@ -9,9 +9,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import Engine
 
+from pos_common.i18n import _
 from pos_desktop.secrets import AMQP_PASSWORD, API_TOKEN, get_secret
 from pos_desktop.store.outbox import OutboxQueue
 from pos_desktop.store.uow import UnitOfWork
@@ -30,6 +32,20 @@ from pos_desktop.sync.status import (
 log = logging.getLogger(__name__)
 
 DISABLED = "envío a la central desactivado (sync.enabled)"
+SUSPENDED_KEY = "sync.suspended"
+"""Setting written when head office says another till uses this identity (a clone)."""
+
+
+def suspended_text(store_id: str, terminal_id: str) -> str:
+    return _(
+        "another till uses its identity {store}/{terminal}; a manager must register it again"
+    ).format(store=store_id, terminal=terminal_id)
+
+
+def broker_user(amqp_url: str) -> str:
+    """The user the till connects as (the first address's; guest without one)."""
+    first = amqp_url.split(",")[0].strip()
+    return unquote(urlsplit(first).username or "") or "guest"
 
 
 def amqp_password() -> str | None:
@@ -51,9 +67,13 @@ class TillSync:
         password: Callable[[], str | None] = amqp_password,
         token: Callable[[], str | None] = api_token,
         listen_catalog: bool = True,
+        suspension: Mapping[str, Any] | None = None,
     ) -> None:
         self.settings = settings
         self.reader = reader
+        self.uow_factory = uow_factory
+        self.suspension = suspension if self._applies(suspension) else None
+        """Set while head office has suspended this identity for this broker user."""
         queue = OutboxQueue(reader, writer, settings.store_id, settings.terminal_id)
         self.publisher = OutboxPublisher(settings, queue, password=password)
         self.reporter: StatusReporter | None = None
@@ -67,8 +87,10 @@ class TillSync:
             self.catalog = CatalogListener(
                 settings, uow_factory, password=password, token=token,
                 on_applied=self.reporter.catalog_applied if self.reporter else None,
+                on_suspended=self._on_suspended,
             )
         self.running = False
+        self._stale_suspension = suspension is not None and self.suspension is None
 
     @classmethod
     def from_stored(
@@ -79,11 +101,50 @@ class TillSync:
         uow_factory: Callable[[], UnitOfWork],
         **kwargs: Any,
     ) -> TillSync:
+        kwargs.setdefault("suspension", stored.get(SUSPENDED_KEY))
         return cls(load_sync_settings(stored), reader, writer, uow_factory, **kwargs)
+
+    def _applies(self, suspension: Mapping[str, Any] | None) -> bool:
+        """A suspension holds for the identity and broker user it was told to: a manager
+        registering the till again gives it a new user (pos-central till add)."""
+        if not suspension:
+            return False
+        return (
+            suspension.get("store_id"),
+            suspension.get("terminal_id"),
+            suspension.get("user"),
+        ) == (self.settings.store_id, self.settings.terminal_id, self.user)
+
+    @property
+    def user(self) -> str:
+        return broker_user(self.settings.amqp_url)
+
+    def _on_suspended(self, notice: Mapping[str, Any]) -> None:
+        """Head office suspended this identity: remember it (a restart keeps it) and stop
+        syncing; the sales stay in the outbox."""
+        record = {**notice, "user": self.user}
+        with self.uow_factory() as uow:
+            uow.settings.set(SUSPENDED_KEY, record)
+            uow.commit()
+        self.running = False
+        self.publisher.stop()
+        self.suspension = record  # shown once nothing is sent any more
+        log.error(
+            "sync suspended by head office",
+            extra={"store_id": self.settings.store_id, "terminal_id": self.settings.terminal_id},
+        )
 
     def start(self) -> None:
         if not self.settings.enabled or self.running:
             return
+        if self.suspension is not None:
+            log.error("sync not started: head office suspended this identity")
+            return
+        if self._stale_suspension:  # registered again since: forget the old notice
+            with self.uow_factory() as uow:
+                uow.settings.set(SUSPENDED_KEY, None)
+                uow.commit()
+            self._stale_suspension = False
         log.info(
             "sync starting",
             extra={
@@ -115,6 +176,12 @@ class TillSync:
         return self.publisher.drain(timeout)
 
     def link(self) -> Link:
+        if self.suspension is not None:
+            return Link(
+                SyncState.SUSPENDED,
+                suspended_text(self.settings.store_id, self.settings.terminal_id),
+                self.suspension.get("suspended_at"),
+            )
         if not self.settings.configured:
             return Link(SyncState.OFFLINE, NOT_CONFIGURED)
         if not self.settings.enabled:

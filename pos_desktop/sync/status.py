@@ -25,6 +25,9 @@ class SyncState(enum.StrEnum):
     ONLINE = "online"
     OFFLINE = "offline"
     ERROR = "error"
+    SUSPENDED = "suspended"
+    """Head office found another till with this identity: nothing is sent until a manager
+    registers this one again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,17 +113,23 @@ def status_bar_text(status: SyncStatus) -> tuple[str, str]:
         SyncState.ONLINE: _("online"),
         SyncState.OFFLINE: _("offline"),
         SyncState.ERROR: _("error"),
+        SyncState.SUSPENDED: _("BLOCKED"),
     }[status.state]
     parts = [label]
+    if status.state is SyncState.SUSPENDED and status.last_error:
+        parts.append(status.last_error)  # first: nothing is sent until this is dealt with
     if status.pending:
         parts.append(_("{n} to send").format(n=status.pending))
         if status.oldest_unsent_age_s is not None:
             parts.append(_("oldest {age}").format(age=format_age(status.oldest_unsent_age_s)))
     if status.failed:
         parts.append(_("{n} refused").format(n=status.failed))
-    if status.state is not SyncState.ONLINE and status.last_error:
+    if status.state not in (SyncState.ONLINE, SyncState.SUSPENDED) and status.last_error:
         parts.append(status.last_error)
-    level = {SyncState.ONLINE: "ok", SyncState.OFFLINE: "warning", SyncState.ERROR: "error"}[
-        status.state
-    ]
+    level = {
+        SyncState.ONLINE: "ok",
+        SyncState.OFFLINE: "warning",
+        SyncState.ERROR: "error",
+        SyncState.SUSPENDED: "error",
+    }[status.state]
     return " · ".join(parts), level
