@@ -8,64 +8,106 @@ events in event_id order and locks terminals' progress rows in sorted order, so 
 batches holding the same events wait for each other rather than deadlock; were
 PostgreSQL to report one anyway, it is handled as an outage (nothing acked, retried).
 
-The parent only supervises: it starts the workers, passes on a stop request, and if a
-worker dies it stops the others and exits non-zero, so the service manager restarts the
-whole ingest (what a worker held unacked goes back to the queue either way).
+The parent only supervises: it starts the workers, passes on a stop request, and when a
+worker dies (a crash, an OOM kill, a SIGKILL) it starts that worker again, after a pause
+that doubles while it keeps dying (1 s up to 30 s; back to 1 s once a worker has run a
+minute). What the dead worker held unacked goes back to the queue and is taken by the
+others meanwhile; the ingest as a whole never stops for one worker.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.process
 import signal
 import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 log = logging.getLogger("pos_central.ingest")
+
+RESTART_INITIAL = 1.0
+RESTART_MAX = 30.0
+STEADY_AFTER = 60.0
+"""Seconds a worker must have run for its next restart to come without delay growth."""
 
 Worker = Callable[[threading.Event, int], int]
 """Runs one ingest until the event is set; gets its worker number (0, 1, ...)."""
 
 
-def run_workers(count: int, worker: Worker, stop: threading.Event) -> int:
-    """Run ``worker`` in ``count`` processes until ``stop`` is set or one of them fails.
-    Exit code: 0 after a requested stop with every worker done cleanly, else 1."""
+@dataclass
+class _Slot:
+    """One worker number and the process now serving it (None while it waits a restart)."""
+
+    number: int
+    process: multiprocessing.process.BaseProcess | None = None
+    started: float = 0.0
+    delay: float = RESTART_INITIAL
+    restart_at: float | None = None
+
+
+def run_workers(
+    count: int,
+    worker: Worker,
+    stop: threading.Event,
+    *,
+    restart_initial: float = RESTART_INITIAL,
+    restart_max: float = RESTART_MAX,
+) -> int:
+    """Run ``worker`` in ``count`` processes until ``stop`` is set, restarting any that
+    dies. Exit code: 0 when every worker still running finished cleanly, else 1."""
     context = multiprocessing.get_context("spawn")  # no inherited threads or connections
-    processes = [
-        context.Process(
+    slots = [_Slot(number, delay=restart_initial) for number in range(count)]
+
+    def launch(slot: _Slot) -> None:
+        slot.process = context.Process(
             target=_worker_main,
-            args=(worker, number),
-            name=f"pos-central-ingest-{number}",
+            args=(worker, slot.number),
+            name=f"pos-central-ingest-{slot.number}",
         )
-        for number in range(count)
-    ]
-    for process in processes:
-        process.start()
+        slot.process.start()
+        slot.started, slot.restart_at = time.monotonic(), None
+        log.info(
+            "proceso de la ingesta iniciado",
+            extra={"worker": slot.number, "pid": slot.process.pid},
+        )
+
+    for slot in slots:
+        launch(slot)
     log.info("ingesta en varios procesos", extra={"workers": count})
-    failed = None
-    while not stop.is_set() and failed is None:
-        failed = next((p for p in processes if not p.is_alive()), None)
-        stop.wait(0.5)
-    if failed is not None:
-        log.error(
-            "un proceso de la ingesta terminó; se detienen los demás",
-            extra={"worker": failed.name, "exit_code": failed.exitcode},
-        )
+    while not stop.is_set():
+        now = time.monotonic()
+        for slot in slots:
+            if slot.process is not None and not slot.process.is_alive():
+                if now - slot.started >= STEADY_AFTER:
+                    slot.delay = restart_initial  # it had been working: no penalty
+                log.error(
+                    "un proceso de la ingesta terminó; se lo reinicia",
+                    extra={
+                        "worker": slot.number,
+                        "exit_code": slot.process.exitcode,
+                        "retry_in_s": slot.delay,
+                    },
+                )
+                slot.process, slot.restart_at = None, now + slot.delay
+                slot.delay = min(slot.delay * 2, restart_max)
+            elif slot.process is None and slot.restart_at is not None and now >= slot.restart_at:
+                launch(slot)
+        stop.wait(0.2)
+    running = [slot.process for slot in slots if slot.process is not None]
     # SIGTERM, not a shared multiprocessing.Event: setting one whose waiter was killed
     # blocks forever (its Condition waits for every sleeper to wake).
-    for process in processes:
+    for process in running:
         if process.is_alive():
             process.terminate()
-    for process in processes:
+    for process in running:
         process.join(90)  # each finishes and acks the batch in hand
         if process.is_alive():
             process.kill()
             process.join()
-    # A worker still starting when the stop came (its handler not yet installed: nothing
-    # consumed) ends by the SIGTERM itself; that is a clean stop too.
-    done = (0, -signal.SIGTERM) if failed is None else (0,)
-    clean = all(process.exitcode in done for process in processes)
-    return 0 if failed is None and clean else 1
+    return 0 if all(process.exitcode == 0 for process in running) else 1
 
 
 def _worker_main(worker: Worker, number: int) -> None:
