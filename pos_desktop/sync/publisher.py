@@ -39,6 +39,7 @@ import pika.spec
 from pika.adapters.select_connection import SelectConnection
 
 from pos_common import tracing
+from pos_common.i18n import _
 from pos_contracts.wire import CONTENT_TYPE, TRACEPARENT_HEADER
 from pos_desktop import __version__
 from pos_desktop.store.outbox import OutboxEvent, OutboxQueue
@@ -451,7 +452,7 @@ class OutboxPublisher:
         for event in done:
             returned = self._returned.pop(event.seq, None)
             if nacked:
-                self._refused[event.seq] = "el servidor no aceptó el evento (nack)"
+                self._refused[event.seq] = _("the server did not accept the event (nack)")
             elif returned is not None:
                 self._refused[event.seq] = returned
             else:

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from pos_common.i18n import _
 from pos_contracts.catalog import CatalogProduct
 from pos_contracts.envelope import decode_json
 from pos_contracts.errors import InvalidEvent
@@ -56,7 +57,8 @@ def fetch_snapshot(
 ) -> Snapshot:
     """GET ``{central_url}/v1/catalog/snapshot``; raises ``SnapshotError``."""
     if not central_url:
-        raise SnapshotError("falta la dirección de la central (sync.central_url / POS_CENTRAL_URL)")
+        raise SnapshotError(
+            _("head office's address is missing (sync.central_url / POS_CENTRAL_URL)"))
     url = central_url.rstrip("/") + SNAPSHOT_PATH
     headers = {"Accept": "application/json"}
     secret = token()
@@ -67,16 +69,19 @@ def fetch_snapshot(
     try:
         response = http.get(url, headers=headers)
     except httpx.HTTPError as exc:
-        raise SnapshotError(f"no se pudo pedir el catálogo a {url}: {type(exc).__name__}") from None
+        raise SnapshotError(_("could not ask {url} for the catalogue: {reason}").format(
+            url=url, reason=type(exc).__name__)) from None
     finally:
         if own:
             http.close()
     if response.status_code in (401, 403):
-        raise SnapshotError(f"la central rechazó el token de acceso ({response.status_code})")
+        raise SnapshotError(_("head office refused the access token ({status})").format(
+            status=response.status_code))
     if response.status_code == 404:
-        raise NoCatalogYet(f"la central todavía no tiene catálogo ({url})")
+        raise NoCatalogYet(_("head office has no catalogue yet ({url})").format(url=url))
     if response.status_code != 200:
-        raise SnapshotError(f"la central respondió {response.status_code} a {url}")
+        raise SnapshotError(_("head office answered {status} to {url}").format(
+            status=response.status_code, url=url))
     try:
         body = decode_json(response.content)
         _validate(body)
