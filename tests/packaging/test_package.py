@@ -110,7 +110,7 @@ def installed(deb: Path) -> Iterator[Path]:
     try:
         yield Path("/usr/bin/pos-desktop")
     finally:
-        subprocess.run(["dpkg", "-r", "super-pos"], capture_output=True, check=False)
+        subprocess.run(["dpkg", "--purge", "super-pos"], capture_output=True, check=False)
 
 
 def test_frozen_folder_runs_the_self_test(bundle: Path, work: Path) -> None:
