@@ -52,15 +52,31 @@ def search(
     per_page: int = PAGE,
 ) -> Found:
     where, params = _where(query, category)
-    total_row = db.execute(f"SELECT count(*) FROM products{where}", params).fetchone()
-    total = int(total_row[0]) if total_row else 0
+    offset = (max(1, page) - 1) * per_page
+    if where:
+        # One statement: the matches through the trigram and code indexes, counted, then
+        # ordered. (A plan walking the name index and filtering reads the whole catalogue
+        # for a rare word, so the matches are materialized first.)
+        rows = db.execute(
+            f"WITH found AS MATERIALIZED (SELECT {_COLUMNS} FROM products{where}) "
+            f"SELECT *, (SELECT count(*) FROM found) FROM found "
+            "ORDER BY pos_fold(name), sku LIMIT %s OFFSET %s",
+            [*params, per_page, offset],
+        ).fetchall()
+        total = int(rows[0][-1]) if rows else _count(db, where, params)
+    else:  # browsing: the name index, page by page
+        rows = db.execute(
+            f"SELECT {_COLUMNS}, 0 FROM products ORDER BY pos_fold(name), sku LIMIT %s OFFSET %s",
+            [per_page, offset],
+        ).fetchall()
+        total = _count(db, "", [])
     pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    rows = db.execute(
-        f"SELECT {_COLUMNS} FROM products{where} ORDER BY name, sku LIMIT %s OFFSET %s",
-        [*params, per_page, (page - 1) * per_page],
-    ).fetchall()
-    return Found([_product(r) for r in rows], total, page, pages)
+    return Found([_product(r[:-1]) for r in rows], total, min(max(1, page), pages), pages)
+
+
+def _count(db: Connection, where: str, params: list[Any]) -> int:
+    row = db.execute(f"SELECT count(*) FROM products{where}", params).fetchone()
+    return int(row[0]) if row else 0
 
 
 def selection(db: Connection, query: str, category: str | None) -> list[CatalogProduct]:

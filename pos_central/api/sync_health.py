@@ -178,7 +178,34 @@ def _core_alerts(db: Connection, tills: list[TerminalHealth]) -> list[Alert]:
     return alerts
 
 
-ALERT_SOURCES: list[AlertSource] = [_core_alerts]
+def _recorded_alerts(db: Connection, tills: list[TerminalHealth]) -> list[Alert]:
+    """What the ingest recorded in ``central_alerts`` (contradicted facts, cloned tills:
+    ``pos_central.conflicts``) in the last week, for the visible terminals."""
+    from datetime import timedelta
+
+    from pos_central.conflicts import alerts as recorded
+
+    visible = {(t.store_id, t.terminal_id) for t in tills}
+    since = datetime.now().date() - timedelta(days=7)
+    texts = {
+        "clone": "cloned till: two tills with one identity ({detail})",
+        "conflict": "a recorded fact was contradicted ({detail})",
+    }
+    return [
+        Alert(
+            a["kind"],
+            "danger",
+            a["store_id"],
+            a["terminal_id"],
+            texts.get(a["kind"], "{detail}"),
+            {"detail": a["detail"]},
+        )
+        for a in recorded(db, since)
+        if (a["store_id"], a["terminal_id"]) in visible
+    ]
+
+
+ALERT_SOURCES: list[AlertSource] = [_core_alerts, _recorded_alerts]
 """Where other checks add their alerts (cloned tills, fiscal documents pending at ARCA,
 …): a function (connection, the visible terminals) → alerts, appended here by the module
 that owns the check. The dashboard shows whatever these return."""

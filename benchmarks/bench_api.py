@@ -1,0 +1,239 @@
+"""Head office API: the dashboard over a realistic day, the catalogue search, and the
+tills' snapshot next to the stdlib server it replaced (kept below as the baseline).
+
+    python -m benchmarks.bench_api [--sales 100000] [--products 100000] [--out FILE]
+
+Data, in a fresh PostgreSQL database: 50 stores × 5 terminals, a day of 100,000 sales
+(today, head office's time zone) with every till's status report, and a 100,000-product
+catalogue (Spanish names, as the till's benchmark). Each figure is measured from a client
+on loopback with a kept-alive connection, one request at a time: what a person waits for,
+so an upper bound of the server's own time. Budgets (issue 15): dashboard p99 <= 150 ms,
+catalogue search p99 <= 50 ms. Prints JSON (medians and p99).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+
+from benchmarks.catalog_gen import BRANDS, KINDS, SIZES
+from benchmarks.stats import summarize
+from pos_central.api.app import create_app
+from pos_central.api.db import Database
+from pos_central.api.server import ApiServer
+from pos_central.api.settings import DEFAULT_TIMEZONE, ApiSettings
+from pos_central.api.sync_health import today
+from pos_central.api.users import create_user, issue_token
+from pos_central.catalog import catalog_snapshot, save_catalog
+from pos_central.config import psycopg_conninfo
+from pos_central.database import migrate
+from pos_contracts import CatalogProduct
+from pos_contracts.wire import SNAPSHOT_PATH
+
+AMQP_URL = os.environ.get("POS_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
+PG_ADMIN_URL = os.environ.get("POS_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+STORES, TERMINALS = 50, 5
+WORDS = ["yerba", "cafe", "leche", "galletitas", "arcor", "malbec", "azucar", "te negro",
+         "dulce de leche", "fideos", "jabon", "serenisima", "tirabuzon", "1 kg", "cola"]
+
+
+# -- the baseline: the stdlib server the API replaced (pos_central/http.py before issue 15),
+# reduced to what serves the snapshot, so both are measured doing the same work.
+def start_stdlib_server(db_url: str) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path.split("?", 1)[0] != SNAPSHOT_PATH:
+                self.send_response(HTTPStatus.NOT_FOUND)
+                self.end_headers()
+                return
+            snapshot = catalog_snapshot(db_url)
+            assert snapshot is not None
+            etag = f'"catalog-{snapshot["catalog_version"]}"'
+            if self.headers.get("If-None-Match") == etag:
+                self.send_response(HTTPStatus.NOT_MODIFIED)
+                self.send_header("ETag", etag)
+                self.end_headers()
+                return
+            data = json.dumps(snapshot, ensure_ascii=False, separators=(",", ":")).encode()
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("ETag", etag)
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def seed(db_url: str, sales: int, products: int) -> str:
+    """The day, the tills, the catalogue; returns an admin's API token."""
+    rng = random.Random(15)
+    save_catalog(db_url, [
+        CatalogProduct(f"B{i:06d}", f"{rng.choice(KINDS)} {rng.choice(BRANDS)} "
+                       f"{rng.choice(SIZES)} #{i}", rng.randint(200, 2_500_000), "21",
+                       False, None, "Almacén", ())
+        for i in range(products)
+    ], source="bench")
+    day = today(DEFAULT_TIMEZONE, datetime.now(UTC))
+    with psycopg.connect(psycopg_conninfo(db_url)) as db:
+        db.execute("INSERT INTO stores SELECT 'S' || lpad(s::text, 3, '0') "
+                   "FROM generate_series(1, %s) s", (STORES,))
+        db.execute("INSERT INTO terminals (store_id, terminal_id) SELECT 'S' || lpad(s::text, "
+                   "3, '0'), 'T0' || t FROM generate_series(1, %s) s, generate_series(1, %s) t",
+                   (STORES, TERMINALS))
+        db.execute(
+            """INSERT INTO sales (sale_id, event_id, store_id, terminal_id, seq, ticket_number,
+                   ticket, completed_at, business_date, currency, ticket_discount, total,
+                   change, journal_seq, journal_hash, trace_id)
+               SELECT gen_random_uuid(), gen_random_uuid(),
+                   'S' || lpad((1 + n %% %(stores)s)::text, 3, '0'),
+                   'T0' || (1 + (n / %(stores)s) %% %(terminals)s), n, n, 'T-' || n,
+                   (%(day)s::date + time '08:00' + (n %% 50400) * interval '1 second')
+                       AT TIME ZONE %(tz)s,
+                   %(day)s, 'ARS', 0, 500 + (n * 7919) %% 2000000, 0, n, 'h', 't'
+               FROM generate_series(1, %(sales)s) n""",
+            {"stores": STORES, "terminals": TERMINALS, "day": day, "tz": DEFAULT_TIMEZONE,
+             "sales": sales},
+        )
+        db.execute(
+            "INSERT INTO terminal_reports SELECT store_id, terminal_id, now(), now(), 'online', "
+            "0, NULL, 1, 'bench' FROM terminals")
+        db.execute("ANALYZE")
+    database = Database(db_url, size=1, statement_timeout_ms=60_000)
+    database.pool.open(wait=True)
+    with database.connection() as conn:
+        user_id = create_user(conn, actor="bench", name="bench", password="una clave larga",
+                              role="admin")
+        token = issue_token(conn, actor="bench", label="bench", user_id=user_id)
+    database.close()
+    return token
+
+
+def measure(client: httpx.Client, path: str, repeat: int, **kwargs: Any) -> list[float]:
+    samples = []
+    for i in range(repeat):
+        params = kwargs.get("params")
+        if callable(params):
+            kwargs = {**kwargs, "params": params(i)}
+        started = time.perf_counter()
+        answer = client.get(path, **{k: v for k, v in kwargs.items() if v is not None})
+        samples.append(time.perf_counter() - started)
+        assert answer.status_code in (200, 304), (path, answer.status_code, answer.text[:200])
+    return samples
+
+
+def snapshot_figures(base: str, repeat: int, headers: dict[str, str]) -> dict[str, Any]:
+    with httpx.Client(base_url=base, timeout=120, headers=headers) as client:
+        first = client.get(SNAPSHOT_PATH)
+        etag = first.headers["ETag"]
+        started = time.perf_counter()
+        full = measure(client, SNAPSHOT_PATH, repeat)
+        elapsed = time.perf_counter() - started
+        unchanged = measure(client, SNAPSHOT_PATH, repeat * 5,
+                            headers={**headers, "If-None-Match": etag})
+    return {"bytes": len(first.content), "full": {**summarize(full),
+            "per_s": round(repeat / elapsed, 2)}, "not_modified": summarize(unchanged)}
+
+
+def run(sales: int, products: int, repeat: int) -> dict[str, Any]:
+    name = f"pos_bench_api_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    db_url = f"postgresql://postgres@127.0.0.1:5432/{name}"
+    try:
+        migrate(db_url)
+        t0 = time.perf_counter()
+        token = seed(db_url, sales, products)
+        seeded = time.perf_counter() - t0
+        settings = ApiSettings(db_url=db_url, amqp_url=AMQP_URL, till_token="till",
+                               collect_dead_letters=False)
+        auth = {"Authorization": f"Bearer {token}"}
+        with ApiServer(create_app(settings)) as server, httpx.Client(
+            base_url=server.url, timeout=60, headers=auth
+        ) as client:
+            measure(client, "/v1/dashboard", 5)  # warm the pool and the caches
+            dashboard_api = measure(client, "/v1/dashboard", repeat)
+            words = [WORDS[i % len(WORDS)] for i in range(repeat * 2)]
+            search = measure(client, "/v1/products", repeat * 2,
+                             params=lambda i: {"q": words[i]})
+            browse = measure(client, "/v1/products", repeat,
+                             params=lambda i: {"page": 1 + (i * 37) % 2000})
+            new_snapshot = snapshot_figures(server.url, 10, {"Authorization": "Bearer till"})
+            # the page itself, through a browser session (cookie), HTML rendered
+            page_client = httpx.Client(base_url=server.url, timeout=60)
+            page_client.cookies.set("pos_session", _session(db_url))
+            dashboard_page = measure(page_client, "/", repeat)
+            page_client.close()
+        old = start_stdlib_server(db_url)
+        try:
+            old_snapshot = snapshot_figures(f"http://127.0.0.1:{old.server_address[1]}", 10, {})
+        finally:
+            old.shutdown()
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    result = {
+        "benchmark": "head office API",
+        "machine": f"{platform.machine()} {os.cpu_count()} cores",
+        "stores": STORES, "terminals": STORES * TERMINALS, "sales_today": sales,
+        "products": products, "seed_s": round(seeded, 1),
+        "dashboard_page": summarize(dashboard_page),
+        "dashboard_json": summarize(dashboard_api),
+        "catalogue_search": summarize(search),
+        "catalogue_browse_pages": summarize(browse),
+        "snapshot": {"fastapi": new_snapshot, "stdlib_baseline": old_snapshot},
+    }
+    result["within_budget"] = (result["dashboard_page"]["p99_ms"] <= 150
+                               and result["catalogue_search"]["p99_ms"] <= 50)
+    return result
+
+
+def _session(db_url: str) -> str:
+    from pos_central.api.users import start_session
+
+    database = Database(db_url, size=1, statement_timeout_ms=10_000)
+    database.pool.open(wait=True)
+    with database.connection() as conn:
+        row = conn.execute("SELECT user_id FROM office_users WHERE name = 'bench'").fetchone()
+        assert row is not None
+        token, _csrf = start_session(conn, int(row[0]), 1)
+    database.close()
+    return token
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sales", type=int, default=100_000)
+    parser.add_argument("--products", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    result = run(args.sales, args.products, args.repeat)
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
