@@ -156,6 +156,20 @@ def format_money(cents: int, *, symbol: bool = True, lang: str | None = None) ->
     return f"{sign}$ {body}" if symbol else f"{sign}{body}"
 
 
+def format_minus(cents: int, *, lang: str | None = None) -> str:
+    """An amount taken off (a discount, a refund, cash out): ``-$ 1.234,50``; nothing
+    taken off is ``$ 0,00``, never ``-$ 0,00``. One minus sign, ASCII: receipts print it."""
+    return format_money(-cents if cents > 0 else 0, lang=lang)
+
+
+def format_pesos(pesos: int, *, lang: str | None = None) -> str:
+    """Whole pesos, as a note or a coin is named: ``$ 20.000``, English ``$20,000``."""
+    lang = lang or _current
+    if lang == "en":
+        return f"${pesos:,}"
+    return "$ " + f"{pesos:,}".replace(",", ".")
+
+
 def format_quantity(quantity_milli: int, *, weighed: bool, lang: str | None = None) -> str:
     """``2`` for units; ``0,250 kg`` for weighed goods (grams shown as kg with 3 decimals)."""
     lang = lang or _current

@@ -150,6 +150,8 @@ class Till:
             sync=_SyncPort(self),
             store_name=str(self.settings("store.name")["store.name"] or ""),
             demo=self.demo,
+            standalone=not (self.settings("sync.amqp_url")["sync.amqp_url"]
+                            or os.environ.get("POS_AMQP_URL")),
         )
 
     # -- runs ------------------------------------------------------------------------------
@@ -259,7 +261,7 @@ def bootstrap(
 
     session = Session(people, on_change=session_changed)
     guard = TillGuard(session, people, db.uow, db.identity)
-    register = _register(db, guard, session)
+    register = _register(db, guard, session, shift_open=lambda: shifts.current_id() is not None)
     shifts = ShiftService(
         db.uow, db.identity, guard,
         has_open_sale=lambda: bool(register.sale.lines),
@@ -291,7 +293,9 @@ def open_till(data_dir: Path, demo: bool = False) -> Till:
     return bootstrap(data_dir, demo=demo)
 
 
-def _register(db: Database, guard: TillGuard, session: Session) -> Register:
+def _register(
+    db: Database, guard: TillGuard, session: Session, *, shift_open: Callable[[], bool]
+) -> Register:
     catalog = CatalogRepository(db.reader.connect())
     prefs = db.settings("scale.pattern", "ui.print_receipts", "cash.rounding_unit")
     pattern = prefs["scale.pattern"] or DEFAULT_SCALE_PATTERN
@@ -302,7 +306,7 @@ def _register(db: Database, guard: TillGuard, session: Session) -> Register:
         scale = ScaleLabelFormat(DEFAULT_SCALE_PATTERN)
     return Register(
         db.uow, catalog, db.identity, guard=guard, session=session, scale=scale,
-        print_receipts=prefs["ui.print_receipts"] is not False,
+        print_receipts=prefs["ui.print_receipts"] is not False, shift_open=shift_open,
         cash_unit=int(prefs["cash.rounding_unit"] or declared("cash.rounding_unit").default),
     )
 

@@ -366,6 +366,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ui.font_size", Kind.INT, 13, N_("Text size (points)"), TILL,
             minimum=8, maximum=32),
     Setting("ui.confirm_cancel", Kind.BOOL, True, N_("Ask before cancelling a sale"), TILL),
+    Setting("ui.favourites", Kind.LINES, [], N_("Favourite products (SKUs)"), TILL,
+            editable=False),  # marked in the product editor; the first product keys
     # Security and shifts (read by the people, guard and shift services)
     Setting("security.idle_lock_minutes", Kind.INT, DEFAULT_IDLE_LOCK_MINUTES,
             N_("Lock the till after this many idle minutes"), SECURITY, minimum=0, maximum=240,

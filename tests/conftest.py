@@ -39,6 +39,32 @@ def require_service(name: str, host: str, port: int) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def language_per_test() -> Iterator[None]:
+    """Each test starts in English and leaves no language behind: a test that wants one
+    sets it (a fixture that set Spanish at its teardown made later tests depend on their
+    order)."""
+    from pos_common.i18n import set_language
+
+    set_language("en")
+    yield
+    set_language("en")
+
+
+@pytest.fixture(autouse=True)
+def people_type_at_human_speed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keystrokes in tests arrive in microseconds, as a barcode scanner's do; the till's
+    fields tell a scan from typing by that speed. Each key here is 0,2 s after the last,
+    as a person types, unless a test gives the fields a scanner's clock itself."""
+    import sys
+
+    key_field = sys.modules.get("pos_desktop.ui.key_field")
+    if key_field is not None:
+        ticks = iter(range(10**9))
+        monkeypatch.setattr(key_field.KeyField, "clock",
+                            staticmethod(lambda: next(ticks) * 0.2))
+
+
 @pytest.fixture
 def amqp_url() -> str:
     require_service("RabbitMQ", "127.0.0.1", 5672)

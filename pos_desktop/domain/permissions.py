@@ -98,7 +98,7 @@ _ACTION_LABELS = {
 }
 
 DEFAULT_REQUIRED: Mapping[Action, Role] = {
-    Action.VOID_LINE: Role.CASHIER,
+    Action.VOID_LINE: Role.SUPERVISOR,  # a line, or units of it (a lower quantity)
     Action.CANCEL_SALE: Role.SUPERVISOR,
     Action.DISCOUNT: Role.CASHIER,  # up to the limit; above it, SUPERVISOR (see Policy)
     Action.PRICE_OVERRIDE: Role.SUPERVISOR,

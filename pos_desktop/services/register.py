@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -25,6 +25,7 @@ from pos_desktop.domain.errors import (
 from pos_desktop.domain.money import div_round, parse_money, parse_percent, parse_quantity
 from pos_desktop.domain.product import Product
 from pos_desktop.domain.sale import Discount, Sale, SaleLine, Tender, TenderKind
+from pos_desktop.domain.shift import NoOpenShift
 from pos_desktop.domain.tax import IvaRate
 from pos_desktop.services.checkout import Cashier, CompletedSale, complete_sale
 from pos_desktop.services.ports import UnitOfWork
@@ -92,6 +93,9 @@ class Register:
     session: CashierSession | None = None
     scale: ScaleLabelFormat = field(default_factory=lambda: ScaleLabelFormat(DEFAULT_SCALE_PATTERN))
     print_receipts: bool = True
+    shift_open: Callable[[], bool] | None = None
+    """With a session: is a shift open? Asked at a sale's first line, so a closed shift
+    is said at the first scan (and the shift offered), not at the payment."""
     cash_unit: int = 1
     """Cash is rounded down to this many centavos (``cash.rounding_unit``); 1: no rounding."""
     sale: Sale = field(default_factory=Sale)
@@ -112,6 +116,7 @@ class Register:
         entry = read_entry(text)
         if entry.code is None:
             raise UnknownProduct(code=text.strip() or "—")
+        self._need_open_shift()
         qty_text, code = entry.quantity or quantity, entry.code
         # A product's own code wins over the scale-label reading: shops print in-store codes
         # in the same 20–29 range, and reading one as a label would sell another product.
@@ -147,16 +152,43 @@ class Register:
         return None
 
     def add_product(self, product: Product, quantity_milli: int = 1000) -> SaleLine:
-        """Add a product picked from the search list."""
+        """Add a product picked from the search list or a product key."""
+        self._need_open_shift()
         return self.sale.add(product, quantity_milli)
+
+    def _need_open_shift(self) -> None:
+        if not self.sale.lines and self.shift_open is not None and not self.shift_open():
+            raise NoOpenShift()
 
     def search(self, text: str, limit: int = 50) -> list[Product]:
         return self.catalog.search(text, limit)
+
+    # -- the product keys of a touch screen ---------------------------------------------------
+    def categories(self) -> list[str]:
+        return self.catalog.categories()
+
+    def products_in(self, category: str, offset: int = 0, limit: int = 24) -> tuple[
+            list[Product], int]:
+        """One page of a category, and how many it has in all."""
+        return (self.catalog.in_category(category, offset, limit),
+                self.catalog.count_in_category(category))
+
+    def quick_keys(self, favourites: Sequence[str], limit: int = 24) -> list[Product]:
+        """The manager's favourites; without any, what cannot be scanned (weighed goods,
+        goods with no barcode: bread, fruit, cold cuts)."""
+        chosen = self.catalog.by_skus(list(favourites)[:limit])
+        return chosen or self.catalog.without_barcode(limit)
 
     # -- editing -------------------------------------------------------------------------
     def set_quantity(self, line_no: int, text: str) -> None:
         line = self.sale.line(line_no)
         quantity = parse_quantity(text, weighed=line.product.sold_by_weight)
+        if quantity < line.quantity_milli:  # fewer units: a void of those units
+            trial = copy.deepcopy(self.sale)
+            trial.set_quantity(line_no, quantity)
+            self.guard.check("void_line", sale_id=self.sale.sale_id, line_no=line_no,
+                             sku=line.product.sku, amount=line.gross - trial.line(line_no).gross,
+                             quantity_milli=quantity)
         self._recheck_discounts(lambda sale: sale.set_quantity(line_no, quantity))
         self.sale.set_quantity(line_no, quantity)
 

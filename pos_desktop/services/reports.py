@@ -11,7 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from pos_common.i18n import N_, _, format_money
+from pos_common.i18n import N_, _, format_minus, format_money
 from pos_desktop.domain.money import CURRENCY
 from pos_desktop.domain.shift import ShiftFigures
 from pos_desktop.services.clock import local_now
@@ -72,7 +72,7 @@ def report_document(report: Mapping[str, Any], *, x: bool = False) -> dict[str, 
     for t in local["by_tender"]:
         rows.append(_row(_(TENDER_LABELS.get(t["kind"], t["kind"])), m(t["sales"])))
         if t["refunds"]:
-            rows.append(_row("  " + _("refunded"), "-" + m(t["refunds"])))
+            rows.append(_row("  " + _("refunded"), format_minus(t["refunds"])))
     rows += [SEP, _row(_("IVA on sales"), bold=True)]
     for r in local["sales_by_iva"]:
         rows.append(_row(f"{RATE_LABELS.get(r['rate'], r['rate'])} {_('gross')}", m(r["gross"])))
@@ -81,19 +81,19 @@ def report_document(report: Mapping[str, Any], *, x: bool = False) -> dict[str, 
         rows += [_row(_("IVA on refunds"), bold=True)]
         for r in local["refunds_by_iva"]:
             rows.append(_row(f"{RATE_LABELS.get(r['rate'], r['rate'])} {_('gross')}",
-                             "-" + m(r["gross"])))
+                             format_minus(r["gross"])))
     rows += [SEP, _row(_("By cashier"), bold=True)]
     for c in local["by_cashier"]:
         rows.append(_row(f"{c['name']} ({c['sales_count']})", m(c["sales"])))
         if c["refunds_count"]:
             rows.append(_row("  " + _("refunds") + f" ({c['refunds_count']})",
-                             "-" + m(c["refunds"])))
+                             format_minus(c["refunds"])))
     rows += [SEP, _row(_("Cash drawer"), bold=True),
              _row(_("Float"), m(local["float"])),
              _row(_("Cash sales"), m(_cash(local)["sales"])),
-             _row(_("Cash refunds"), "-" + m(_cash(local)["refunds"])),
+             _row(_("Cash refunds"), format_minus(_cash(local)["refunds"])),
              _row(_("Cash in"), m(local["cash_in"])),
-             _row(_("Cash out"), "-" + m(local["cash_out"])),
+             _row(_("Cash out"), format_minus(local["cash_out"])),
              _row(_("Expected cash"), m(local["expected_cash"]), True)]
     if not x:
         over = report["over_short"]

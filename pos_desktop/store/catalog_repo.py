@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
 
 from pos_desktop.domain.barcode import lookup_keys
 from pos_desktop.domain.product import Product, fold
@@ -95,6 +95,41 @@ class CatalogRepository:
 
     def count(self) -> int:
         return int(self.conn.execute(text("SELECT count(*) FROM products")).scalar_one())
+
+    # -- the touch screen's product keys ----------------------------------------------------
+    def categories(self) -> list[str]:
+        """The categories of active products, alphabetically."""
+        q = (select(products.c.category).distinct()
+             .where(products.c.active == 1, products.c.category.is_not(None))
+             .order_by(products.c.category))
+        return [str(c) for c in self.conn.execute(q).scalars() if str(c).strip()]
+
+    def in_category(self, category: str, offset: int = 0, limit: int = 24) -> list[Product]:
+        q = (select(*_PRODUCT_COLS)
+             .where(products.c.active == 1, products.c.category == category)
+             .order_by(products.c.search_name).offset(offset).limit(limit))
+        return [_row_to_product(r) for r in self.conn.execute(q)]
+
+    def count_in_category(self, category: str) -> int:
+        q = select(func.count()).select_from(products).where(
+            products.c.active == 1, products.c.category == category)
+        return int(self.conn.execute(q).scalar_one())
+
+    def by_skus(self, skus: Sequence[str]) -> list[Product]:
+        """Active products of ``skus``, in that order (a manager's favourites)."""
+        if not skus:
+            return []
+        q = select(*_PRODUCT_COLS).where(products.c.sku.in_(list(skus)), products.c.active == 1)
+        found = {r.sku: _row_to_product(r) for r in self.conn.execute(q)}
+        return [found[s] for s in skus if s in found]
+
+    def without_barcode(self, limit: int = 24) -> list[Product]:
+        """Weighed goods and goods with no barcode: what a cashier cannot scan."""
+        has_code = select(barcodes.c.sku).where(barcodes.c.sku == products.c.sku).exists()
+        q = (select(*_PRODUCT_COLS)
+             .where(products.c.active == 1, (products.c.sold_by_weight == 1) | ~has_code)
+             .order_by(products.c.category, products.c.search_name).limit(limit))
+        return [_row_to_product(r) for r in self.conn.execute(q)]
 
     # -- writes --------------------------------------------------------------------------
     def upsert(self, items: Iterable[Product], *, catalog_version: int = 0) -> int:

@@ -107,8 +107,8 @@ def format_age(seconds: float) -> str:
 def status_bar_text(status: SyncStatus) -> tuple[str, str]:
     """(text, level) for ``status_bar.set_sync_state`` (which puts "Sync:" in front);
     level is ok / info (standalone) / warning / error."""
-    if status.last_error == NOT_CONFIGURED:  # a standalone till: nothing is wrong
-        return _("standalone ({n} kept for head office)").format(n=status.pending), "info"
+    if status.last_error == NOT_CONFIGURED:  # a standalone till: nothing is wrong, nothing
+        return _("standalone till (no head office)"), "info"  # waits to be sent anywhere
     label = {
         SyncState.ONLINE: _("online"),
         SyncState.OFFLINE: _("offline"),

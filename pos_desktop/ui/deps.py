@@ -74,3 +74,5 @@ class TillDeps:
     sync: SyncPort | None = None
     store_name: str = ""
     demo: bool = False
+    standalone: bool = True
+    """No head office configured: nothing waits to be sent, so nothing says it does."""

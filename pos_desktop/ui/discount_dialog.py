@@ -23,6 +23,7 @@ def line_discount_dialog(parent: QWidget | None, register: Register, line_no: in
         _hint(),
         lambda text: register.discount_line(line_no, text),
         placeholder="10%",
+        keypad_extra="%",
     )
 
 
@@ -33,4 +34,5 @@ def ticket_discount_dialog(parent: QWidget | None, register: Register) -> EntryD
         _hint(),
         register.discount_ticket,
         placeholder="10%",
+        keypad_extra="%",
     )

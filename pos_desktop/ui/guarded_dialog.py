@@ -31,7 +31,11 @@ class GuardedDialog(TillDialog):
         try:
             action()
         except ApprovalRequired as needed:
-            ask_approval(self, self.guard, self.people, needed, lambda: self.attempt(action))
+            def retry() -> None:  # the same action, once more
+                self.attempt(action)
+
+            if not self.handled(needed, retry):  # the window's approval, on top of this
+                ask_approval(self, self.guard, self.people, needed, retry)
             return False
         except PosError as exc:
             self.show_error(str(exc))

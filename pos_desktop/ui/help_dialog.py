@@ -24,7 +24,7 @@ def scan_keys() -> list[tuple[str, str]]:
 class KeysDialog(TillDialog):
     def __init__(self, parent: QWidget | None, keys: Iterable[tuple[str, str]]) -> None:
         super().__init__(parent, _("Keys"), _("Esc closes this window."))
-        self.setMinimumSize(700, 560)
+        self.at_least(700, 560)
         rows = list(keys)
         table = QTableWidget(len(rows), 2, self)
         table.setHorizontalHeaderLabels([_("Key"), _("What it does")])
@@ -37,3 +37,7 @@ class KeysDialog(TillDialog):
         no_focus(table)
         self.table = table
         self.body.addWidget(table, 1)
+        self.add_ok_cancel(_("Close (Esc)"), cancel=False)
+
+    def _ok(self) -> None:
+        self.accept()

@@ -8,6 +8,7 @@ editing, so they work the same whether or not the window is the active one.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -18,22 +19,42 @@ KeyCombo = tuple[int, Qt.KeyboardModifier]
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _IGNORED_MODIFIERS = Qt.KeyboardModifier.KeypadModifier
 
+# A barcode scanner types a whole code and Enter in a few milliseconds; a person needs
+# about a tenth of a second per key. Eight characters (an EAN-8, the shortest code) each
+# within BURST_GAP of the last, and Enter as fast, are a scan.
+BURST_GAP_S = 0.05
+BURST_MIN_CHARS = 8
+
 
 def combo(key: int, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> KeyCombo:
     return (int(key), modifiers & ~_IGNORED_MODIFIERS)
 
 
 class KeyField(QLineEdit):
-    """``submitted(text)`` on Enter (the field is cleared first); ``keymap`` for commands."""
+    """``submitted(text)`` on Enter (the field is cleared first); ``keymap`` for commands.
+
+    A field that does not take codes (``takes_codes=False``: a PIN, an amount, a count)
+    never submits what a barcode scanner typed into it: it clears itself and emits
+    ``scan_refused(code)`` instead, so a scan at the lock screen is not a wrong PIN and a
+    scan into the discount is not a discount.
+    """
 
     submitted = Signal(str)
+    scan_refused = Signal(str)
+    clock: Callable[[], float] = staticmethod(time.monotonic)  # tests give a fake clock
 
-    def __init__(self, parent: QWidget | None = None, *, clear_on_submit: bool = True) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, clear_on_submit: bool = True,
+        takes_codes: bool = True,
+    ) -> None:
         super().__init__(parent)
         self.clear_on_submit = clear_on_submit
+        self.takes_codes = takes_codes
         self.keymap: dict[KeyCombo, Callable[[], object]] = {}
         # Del edits text normally, but on an empty field it is a command (void the line).
         self.empty_keymap: dict[KeyCombo, Callable[[], object]] = {}
+        self._burst = 0  # characters typed in a row, each within BURST_GAP_S of the last
+        self._last_key = -1.0
 
     def bind(
         self,
@@ -67,11 +88,20 @@ class KeyField(QLineEdit):
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        now = self.clock()
+        fast = now - self._last_key <= BURST_GAP_S
+        self._last_key = now
         if event.key() in _ENTER and not (event.modifiers() & ~_IGNORED_MODIFIERS):
+            event.accept()
+            scanned = fast and self._burst >= BURST_MIN_CHARS
+            self._burst = 0
             text = self.text()
+            if scanned and not self.takes_codes:
+                self.clear()
+                self.scan_refused.emit(text.strip())
+                return
             if self.clear_on_submit:
                 self.clear()
-            event.accept()
             self.submitted.emit(text)
             return
         command = self._command_for(event)
@@ -79,7 +109,13 @@ class KeyField(QLineEdit):
             event.accept()
             command()
             return
+        if event.text() and event.text().isprintable():
+            self._burst = self._burst + 1 if fast else 1
         super().keyPressEvent(event)
+
+    def looks_scanned(self) -> bool:
+        """True while the characters typed so far came as fast as a scanner types."""
+        return self._burst >= BURST_MIN_CHARS and self.clock() - self._last_key <= BURST_GAP_S
 
 
 def no_focus(*widgets: QWidget) -> None:

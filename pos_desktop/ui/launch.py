@@ -168,7 +168,8 @@ def _run(
         window.commands.confirm_cancel = prefs["ui.confirm_cancel"] is not False
         if prefs.get("ui.fullscreen"):
             window.showFullScreen()
-        window.show()
+        else:
+            window.show_on_screen()  # the whole screen it is on, whatever its size
         window.activateWindow()
         QTimer.singleShot(0, window.focus_scan)
         log.info("till window ready", extra={"data_dir": str(data_dir), "demo": demo})

@@ -30,6 +30,7 @@ class LoginDialog(TillDialog):
         self.required = required
         current = session.user.user_id if session.user else None
         self.who, self.pin = person_and_pin(self, session.people.users(), self._submit, current)
+        self.add_ok_cancel(_("Log in (Enter)"), cancel=not required)
 
     def _submit(self, pin: str) -> None:
         user_id = chosen(self.who)

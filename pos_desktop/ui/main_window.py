@@ -1,4 +1,4 @@
-"""The till window: scan, edit the sale, take the payment.
+"""The till window: scan, edit the sale, take the payment, by keys or by touch.
 
 The keyboard always stays in the scan field. A scan is handled synchronously on the GUI
 thread (the register keeps the open sale in memory and a catalogue lookup takes well under
@@ -6,14 +6,18 @@ a millisecond) and nothing here ever spins the event loop inside an add, so Qt's
 queue keeps a scanner's keystrokes in order and a scan that arrives while another is
 being added simply waits its turn.
 
+The window fills the screen it is on and lays itself out from 1024×768 to 1920×1080
+(``window_layout``): the lines and the total always show, and the side panel (product
+keys or a keypad, ``touch_panel``) takes what is left.
+
 Other features plug in without editing this file:
 
 - ``add_action(text, handler, shortcut=..., menu=..., button=...)`` adds a menu entry, a
   key and optionally a touch button (the key works from the scan field);
 - ``open_dialog(dialog, on_accept)`` opens a dialog window-modally and gives the keyboard
-  back to the scan field when it closes;
+  back to the scan field (or to the dialog under it) when it closes;
 - ``add_error_handler(PermissionDenied, handler)`` lets e.g. a supervisor-override dialog
-  handle an error and retry the action;
+  handle an error and retry the action, from the window or from inside a dialog;
 - ``status`` (``set_sync_state``, ``set_printer_state``), ``show_receipt(image)``, and the
   ``sale_completed`` / ``sale_changed`` signals;
 - ``add_part(part)`` keeps a feature's object (a timer, a watcher) alive with the window
@@ -31,29 +35,21 @@ from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QImage, QKeySequence, QResizeEvent
-from PySide6.QtWidgets import (
-    QDialog,
-    QHBoxLayout,
-    QLabel,
-    QMainWindow,
-    QMenu,
-    QPushButton,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QPushButton, QWidget
 
 from pos_common.i18n import N_, _, format_money
 from pos_desktop.domain.errors import EmptySale, PosError
+from pos_desktop.domain.money import parse_quantity
+from pos_desktop.domain.product import Product
 from pos_desktop.services.checkout import CompletedSale
 from pos_desktop.services.register import Register, read_entry
 from pos_desktop.ui.deps import TillDeps
-from pos_desktop.ui.key_field import KeyField, no_focus
-from pos_desktop.ui.messages import MessageBanner
-from pos_desktop.ui.receipt_preview import ReceiptPreview, render_escpos
+from pos_desktop.ui.dialog_base import EntryDialog, TillDialog
+from pos_desktop.ui.key_field import no_focus
+from pos_desktop.ui.keypad import fit_text
+from pos_desktop.ui.receipt_preview import render_escpos
 from pos_desktop.ui.sale_commands import SaleCommands, key_name
-from pos_desktop.ui.sale_view import SaleTable, SaleTableModel, TotalPanel
-from pos_desktop.ui.status_bar import TillStatusBar
+from pos_desktop.ui.window_layout import WindowLayout, fit_side_panel
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PilImage
@@ -84,99 +80,64 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(
             _("Super POS — Till {terminal}").format(terminal=deps.identity.terminal_id)
         )
-        self.setMinimumSize(1024, 700)
-        self.resize(1280, 800)
         self.pending_quantity: str | None = None
-        self.dialog: QDialog | None = None
+        self.dialogs: list[QDialog] = []
         self.actions_by_name: dict[str, QAction] = {}
         self._menus: dict[str, QMenu] = {}
         self._error_handlers: list[tuple[type[PosError], ErrorHandler]] = []
         self._cashier_shown: str | None = "\0"
         self.parts: list[Part] = []
         self.receipt_profile: str | None = None  # printer model the preview imitates
-        self._build(deps.store_name)
+        self.ui = WindowLayout(self, deps)
+        self.banner, self.table, self.model = self.ui.banner, self.ui.table, self.ui.model
+        self.total_panel, self.receipt_preview = self.ui.total_panel, self.ui.receipt_preview
+        self.scan, self.quantity_badge, self.status = self.ui.scan, self.ui.badge, self.ui.status
+        self.touch = self.ui.touch
+        self._connect()
+        for key, title in MENUS.items():
+            self.menu(key, _(title))
         self.commands = SaleCommands(self, self)
-        self.receipt_printed.connect(self._show_printed_receipt)
+        self.update_cashier()
+        self.show_shift_state()
         self.refresh()
 
     @property
     def register(self) -> Register:
         return self.deps.register
 
-    # -- layout --------------------------------------------------------------------------
-    def _build(self, store_name: str) -> None:
-        central = QWidget(self)
-        outer = QVBoxLayout(central)
-        outer.setContentsMargins(10, 8, 10, 8)
-        outer.setSpacing(8)
-        top = QHBoxLayout()
-        left = QVBoxLayout()
-        self.banner = MessageBanner(central)
-        self.model = SaleTableModel(central)
-        self.table = SaleTable(self.model, central)
+    @property
+    def dialog(self) -> QDialog | None:
+        """The dialog on top (the one with the keyboard), or None."""
+        return self.dialogs[-1] if self.dialogs else None
+
+    def _connect(self) -> None:
         self.table.selectionModel().selectionChanged.connect(
             lambda _new, _old: self.show_selected_line()
         )
-        left.addWidget(self.banner)
-        left.addWidget(self.table, 1)
-        right = QVBoxLayout()
-        self.total_panel = TotalPanel(central)
-        self.total_panel.setFixedWidth(370)  # fixed: the lines must not jump as totals grow
-        self.receipt_preview = ReceiptPreview(central)
-        self.receipt_preview.setFixedWidth(370)
-        self.receipt_preview.setMinimumHeight(150)
-        # The preview takes what the total leaves, never the other way round.
-        self.receipt_preview.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
-        policy = QSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Minimum)
-        policy.setHeightForWidth(True)  # wrapped texts need their height at this width
-        self.total_panel.setSizePolicy(policy)
-        self.receipt_preview.hide()
-        right.addWidget(self.total_panel, 1)
-        right.addWidget(self.receipt_preview, 0)
-        self.side_panel = right
-        top.addLayout(left, 1)
-        top.addLayout(right)
-        outer.addLayout(top, 1)
-        outer.addLayout(self._build_scan_row(central))
-        self.key_bar = QHBoxLayout()
-        self.key_bar.setSpacing(6)
-        outer.addLayout(self.key_bar)
-        self.setCentralWidget(central)
-        self.status = TillStatusBar(self)
-        self.setStatusBar(self.status)
-        identity = self.deps.identity
-        self.status.set_store(store_name, identity.store_id)
-        self.status.set_terminal(identity.terminal_id)
-        self.update_cashier()
-        for key, title in MENUS.items():
-            self.menu(key, _(title))
-
-    def _build_scan_row(self, parent: QWidget) -> QHBoxLayout:
-        row = QHBoxLayout()
-        caption = QLabel(_("Code"), parent)
-        caption.setObjectName("scanCaption")
-        self.quantity_badge = QLabel("", parent)
-        self.quantity_badge.setObjectName("pendingQuantity")
-        self.quantity_badge.hide()
-        self.scan = KeyField(parent)
-        self.scan.setObjectName("scanField")
-        self.scan.setPlaceholderText(_("Scan or type a code · 3*code"))
-        self.scan.submitted.connect(self.on_entry)
-        self.scan.bind(Qt.Key.Key_Up, lambda: self.move_selection(-1))
-        self.scan.bind(Qt.Key.Key_Down, lambda: self.move_selection(1))
-        self.scan.bind(Qt.Key.Key_PageUp, lambda: self.move_selection(-5))
-        self.scan.bind(Qt.Key.Key_PageDown, lambda: self.move_selection(5))
-        self.scan.bind(Qt.Key.Key_Escape, self.clear_entry)
-        self.setFocusProxy(self.scan)
-        row.addWidget(caption)
-        row.addWidget(self.quantity_badge)
-        row.addWidget(self.scan, 1)
-        return row
+        scan = self.scan
+        scan.submitted.connect(self.on_entry)
+        scan.bind(Qt.Key.Key_Up, lambda: self.move_selection(-1))
+        scan.bind(Qt.Key.Key_Down, lambda: self.move_selection(1))
+        scan.bind(Qt.Key.Key_PageUp, lambda: self.move_selection(-5))
+        scan.bind(Qt.Key.Key_PageDown, lambda: self.move_selection(5))
+        scan.bind(Qt.Key.Key_Escape, self.clear_entry)
+        self.setFocusProxy(scan)
+        self.touch.grid.chosen.connect(self.product_tapped)
+        self.ui.open_shift_button.clicked.connect(self._open_shift_tapped)
+        self.receipt_printed.connect(self._show_printed_receipt)
 
     def menu(self, key: str, title: str | None = None) -> QMenu:
-        """The menu named ``key`` (``sale``, ``till``, ``tools``, ``help`` or a new one)."""
+        """The menu named ``key`` (``sale``, ``till``, ``tools``, ``help`` or a new one);
+        Help stays the last one whatever is added later."""
         if key not in self._menus:
-            self._menus[key] = self.menuBar().addMenu(title or key)
+            bar = self.menuBar()
+            help_menu = self._menus.get("help")
+            created = QMenu(title or key, bar)
+            if help_menu is not None:
+                bar.insertMenu(help_menu.menuAction(), created)
+            else:
+                bar.addMenu(created)
+            self._menus[key] = created
         return self._menus[key]
 
     # -- extension points ----------------------------------------------------------------
@@ -196,14 +157,20 @@ class MainWindow(QMainWindow):
 
         The handler runs like every till action: a PosError becomes a red message (or
         goes to a registered error handler), and the keyboard returns to the scan field.
+        The menu shows the key by the name printed on the keyboard (Supr, Ctrl+Mayús+X in
+        Spanish), as the touch button does.
         """
         action = QAction(text, self)
         action.setObjectName(name or text)
+        action.setProperty("label", text.replace("&", ""))
         action.triggered.connect(lambda _checked=False: self.run(handler))
+        hint = ""
         if shortcut is not None:
             sequence = QKeySequence(shortcut)
             action.setShortcut(sequence)
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            hint = key_name(sequence)
+            action.setText(f"{text}\t{hint}")  # the menu shows this, not Qt's own name
             combo = sequence[0]  # type: ignore[index]  # PySide6 stubs lack __getitem__
             key, mods = combo.key(), combo.keyboardModifiers()
             # The scan field claims the key first, so it works even if the window is not
@@ -213,13 +180,13 @@ class MainWindow(QMainWindow):
         if menu is not None:
             self.menu(menu).addAction(action)
         if button:
-            hint = key_name(sequence) if shortcut is not None else ""
             label = button_text or text.replace("&", "")
             b = QPushButton(f"{hint}\n{label}" if hint else label, self)
             b.setObjectName(object_name)
             no_focus(b)
             b.clicked.connect(action.trigger)
-            self.key_bar.addWidget(b)
+            fit_text(b, 14)  # the key's name in the sheet's font: never cut
+            self.ui.key_bar.addWidget(b, 1)
             action.setProperty("button", b)
         self.actions_by_name[name or text] = action
         return action
@@ -229,16 +196,9 @@ class MainWindow(QMainWindow):
         return b if isinstance(b, QPushButton) else None
 
     def show_receipt(self, image: QImage | PilImage | None) -> None:
-        """Show a receipt image under the total (the on-screen printer); None hides it."""
-        if image is None:
-            self.receipt_preview.clear()
-            self.receipt_preview.hide()
-            self.side_panel.setStretchFactor(self.total_panel, 1)
-            return
-        self.side_panel.setStretchFactor(self.total_panel, 0)  # the total keeps its room
-        self.side_panel.setStretchFactor(self.receipt_preview, 1)
-        self.receipt_preview.show()
-        self.receipt_preview.show_image(image)
+        """Show a receipt image where the lines are, until the next sale starts (the
+        on-screen printer); None hides it."""
+        self.ui.show_receipt(image)
 
     def _show_printed_receipt(self, data: bytes) -> None:
         try:
@@ -263,19 +223,28 @@ class MainWindow(QMainWindow):
         """``handler(error, retry)`` returns True if it took care of the error."""
         self._error_handlers.append((kind, handler))
 
+    def top(self) -> QWidget:
+        """Where a new dialog belongs: on the dialog on top, or on the window."""
+        return self.dialog or self
+
     def open_dialog(self, dialog: QDialog, on_accept: Callable[[], object] | None = None) -> None:
-        """Open ``dialog`` window-modally (``open()``, never ``exec()``)."""
-        self.dialog = dialog
+        """Open ``dialog`` window-modally (``open()``, never ``exec()``). Dialogs stack: an
+        approval asked from inside a dialog opens on it, and closing it gives the keyboard
+        back to the dialog under it."""
+        self.dialogs.append(dialog)
+        if isinstance(dialog, TillDialog):
+            dialog.escalate = self.handle_error
 
         def closed(result: int) -> None:
-            if self.dialog is dialog:
-                self.dialog = None
+            if dialog in self.dialogs:
+                self.dialogs.remove(dialog)
             self.activateWindow()  # not every window manager gives the keyboard back
             if result == QDialog.DialogCode.Accepted and on_accept is not None:
                 self.run(on_accept)
             else:
                 self.refresh()
                 self.focus_scan()
+            self.show_shift_state()
             dialog.deleteLater()
 
         dialog.finished.connect(closed)
@@ -290,6 +259,20 @@ class MainWindow(QMainWindow):
         if name != self._cashier_shown:  # cheap check: refresh() runs on every scan
             self._cashier_shown = name
             self.status.set_cashier(name)
+
+    def show_shift_state(self) -> None:
+        """A closed shift shows on screen, with the button that opens it (Ctrl+F9)."""
+        try:
+            closed = self.deps.shifts.current_id() is None
+        except Exception:  # a read problem must not stop the window; the sale says why
+            log.exception("could not read the shift state")
+            return
+        self.ui.shift_notice.setVisible(closed)
+
+    def _open_shift_tapped(self) -> None:
+        action = self.actions_by_name.get("open_shift")
+        if action is not None:
+            action.trigger()
 
     # -- running actions -----------------------------------------------------------------
     def run(self, action: Callable[[], object]) -> None:
@@ -309,21 +292,33 @@ class MainWindow(QMainWindow):
         self.refresh(select)
         self.focus_scan()
 
+    def handle_error(self, exc: PosError, retry: Callable[[], None]) -> bool:
+        """Give ``exc`` to the registered handlers; True if one took care of it."""
+        return any(
+            isinstance(exc, kind) and handler(exc, retry)
+            for kind, handler in self._error_handlers
+        )
+
     def show_error(self, exc: PosError, retry: Callable[[], None] | None = None) -> None:
-        for kind, handler in self._error_handlers:
-            if isinstance(exc, kind) and handler(exc, retry or (lambda: None)):
-                return
-        self.banner.error(str(exc))
+        if not self.handle_error(exc, retry or (lambda: None)):
+            self.banner.error(str(exc))
 
     def focus_scan(self) -> None:
-        if not self.dialog_open():
+        top = self.dialog
+        if top is None or not top.isVisible():
             self.scan.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            top.activateWindow()
+            top.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def refresh(self, select_line: int | None = None) -> None:
         sale = self.register.sale
         totals = sale.totals()
         before = self.table.current_row()
         self.model.update(sale)
+        if sale.lines:
+            self.ui.show_lines()
+            self.table.fit_values()
         self.table.show_discount_column(any(li.discount for li in sale.lines))
         self.update_cashier()  # a login or a cashier change shows at once
         self.total_panel.update_sale(sale, totals)
@@ -353,7 +348,7 @@ class MainWindow(QMainWindow):
         row = self.table.current_row()
         self.table.select_row((len(self.model.rows) - 1 if row is None else row) + step)
 
-    # -- scanning ------------------------------------------------------------------------
+    # -- scanning and tapping ------------------------------------------------------------
     def on_entry(self, text: str) -> None:
         """Enter in the scan field: a code, ``3*code``, or ``3*`` alone (quantity next)."""
         if not text.strip():
@@ -374,9 +369,28 @@ class MainWindow(QMainWindow):
         return line.line_no
 
     def line_added(self) -> None:
-        """A good scan or pick: the typed quantity is used up, old messages go."""
+        """A good scan or tap: the typed quantity is used up; the last message and the
+        last sale's change give way to the new sale."""
         self.set_pending_quantity(None)
         self.total_panel.clear_change()
+        if self.banner.text():
+            self.banner.clear_message()
+
+    def product_tapped(self, product: Product) -> None:
+        """A product key: added (a quantity typed first applies); a weighed one asks its
+        weight, unless a weight was typed first."""
+        if self.dialog_open():
+            return
+        if product.sold_by_weight and not self.pending_quantity:
+            self.open_dialog(weight_dialog(self, product, self._add_tapped))
+            return
+        self.run(lambda: self._add_tapped(product, self.pending_quantity))
+
+    def _add_tapped(self, product: Product, quantity: str | None) -> int:
+        milli = parse_quantity(quantity, weighed=product.sold_by_weight) if quantity else 1000
+        line = self.register.add_product(product, milli)
+        self.line_added()
+        return line.line_no
 
     def set_pending_quantity(self, text: str | None) -> None:
         self.pending_quantity = text
@@ -405,12 +419,16 @@ class MainWindow(QMainWindow):
         self.refresh()
         self.sale_completed.emit(done)
 
+    # -- size ------------------------------------------------------------------------------
+    def show_on_screen(self) -> None:
+        """Fill the screen the window is on (what a till is for), leaving the taskbar."""
+        screen = self.screen()
+        if screen is not None:
+            self.setGeometry(screen.availableGeometry())
+        self.showMaximized()
+
     def resizeEvent(self, event: QResizeEvent) -> None:
-        # The side panel takes about 30 % of the width; fixed between resizes so that a
-        # growing total never moves the lines.
-        width = max(300, min(440, int(self.width() * 0.3)))
-        self.total_panel.setFixedWidth(width)
-        self.receipt_preview.setFixedWidth(width)
+        fit_side_panel(self.ui, self.width())
         super().resizeEvent(event)
 
     # -- closing -------------------------------------------------------------------------
@@ -426,3 +444,16 @@ class MainWindow(QMainWindow):
             except Exception:
                 log.exception("could not hold the open sale on close")
         super().closeEvent(event)
+
+
+def weight_dialog(
+    parent: QWidget, product: Product, add: Callable[[Product, str], object]
+) -> EntryDialog:
+    """A weighed product tapped: its weight in kg, on the keypad (or read off the scale)."""
+    return EntryDialog(
+        parent,
+        _("Weight: {name}").format(name=product.name),
+        _("Weight in kg, e.g. 0,350. Enter to apply, Esc to go back."),
+        lambda text: add(product, text),
+        placeholder="0,350",
+    )

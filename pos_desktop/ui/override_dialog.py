@@ -32,7 +32,8 @@ class PinField(KeyField):
     """A PIN: hidden digits, Up/Down move the choice of person in ``people``."""
 
     def __init__(self, parent: QWidget, people: QListWidget) -> None:
-        super().__init__(parent, clear_on_submit=False)
+        # A PIN is never a code: a scan here is refused, not counted as a wrong PIN.
+        super().__init__(parent, clear_on_submit=False, takes_codes=False)
         self.setEchoMode(QLineEdit.EchoMode.Password)
         self.setMaxLength(8)
         self.setObjectName("pinField")
@@ -55,7 +56,8 @@ def people_list(
         widget.addItem(item)
     ids = [user_id for user_id, _label in entries]
     widget.setCurrentRow(ids.index(current) if current in ids else 0)
-    widget.setMaximumHeight(36 * max(3, min(len(entries), 6)))
+    widget.setMaximumHeight(48 * max(3, min(len(entries), 5)))
+    widget.setObjectName("peopleList")
     return widget
 
 
@@ -97,6 +99,7 @@ def person_and_pin(
     pin.submitted.connect(on_pin)
     pin.textEdited.connect(lambda _t: dialog.clear_error())
     dialog.setFocusProxy(pin)
+    dialog.add_keypad()
     return who, pin
 
 
@@ -118,6 +121,7 @@ class OverrideDialog(TillDialog):
         self.approval: Approval | None = None
         approvers = [u for u in people.users() if u.role.at_least(needed.required)]
         self.who, self.pin = person_and_pin(self, approvers, self._submit)
+        self.add_ok_cancel(_("Approve (Enter)"))
         if not approvers:
             self.show_error(
                 _("Nobody at this till can approve this: a manager must add a supervisor.")
@@ -164,7 +168,7 @@ def install_override(window: MainWindow) -> None:
     def handle(exc: PosError, retry: Callable[[], None]) -> bool:
         if not isinstance(exc, ApprovalRequired):
             return False
-        dialog = OverrideDialog(window, deps.guard, deps.people, exc)
+        dialog = OverrideDialog(window.top(), deps.guard, deps.people, exc)
         window.open_dialog(dialog, on_accept=retry)
         return True
 

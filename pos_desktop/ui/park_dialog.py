@@ -28,7 +28,7 @@ class ParkDialog(TillDialog):
             _("Sales on hold"),
             _("Up/Down choose, Enter recalls the sale, Esc goes back."),
         )
-        self.setMinimumSize(640, 420)
+        self.at_least(640, 420)
         self.ids: list[int] = []
         self.list = QListWidget(self)
         self.list.setObjectName("parkedList")
@@ -47,6 +47,10 @@ class ParkDialog(TillDialog):
         self.list.activated.connect(lambda _index: self.take())
         self.setFocusProxy(self.list)
         self._taken = False
+        self.add_ok_cancel(_("Recall (Enter)"))
+
+    def _ok(self) -> None:
+        self.take()
 
     def take(self) -> None:
         row = self.list.currentRow()

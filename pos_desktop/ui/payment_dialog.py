@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
-from pos_common.i18n import N_, _, format_money
+from pos_common.i18n import N_, _, format_minus, format_money
 from pos_desktop.domain.barcode import is_valid_gtin
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.money import parse_money
@@ -31,6 +32,7 @@ from pos_desktop.domain.sale import TenderKind
 from pos_desktop.services.register import Register
 from pos_desktop.ui.dialog_base import TillDialog
 from pos_desktop.ui.key_field import KeyField, no_focus
+from pos_desktop.ui.keypad import fit_text
 from pos_desktop.ui.theme import set_level
 
 log = logging.getLogger(__name__)
@@ -69,24 +71,31 @@ class PaymentDialog(TillDialog):
                 "amount due. F1–F4 choose how the customer pays. Esc goes back to the sale."
             ),
         )
-        self.setMinimumWidth(760)
+        self.at_least(880)  # the four tenders and the keypad side by side
         self.register = register
         self.kind = TenderKind.CASH
+        columns = QHBoxLayout()
+        self.column = QVBoxLayout()
+        columns.addLayout(self.column, 1)
+        self.body.addLayout(columns)
         self._build_figures()
         self._build_tender_buttons()
-        self.field = KeyField(self, clear_on_submit=False)
+        self.field = KeyField(self, clear_on_submit=False, takes_codes=False)
         self.field.setObjectName("amountField")
         self.field.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.body.addWidget(self.field)
+        self.column.addWidget(self.field)
         self.preview = QLabel("", self)
         self.preview.setObjectName("payPreview")
         self.preview.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.body.addWidget(self.preview)
+        self.preview.setWordWrap(True)  # "(rounded -$ 0,50)" is never cut at the left
+        self.column.addWidget(self.preview)
         self.tenders = QListWidget(self)
         self.tenders.setObjectName("tenderList")
-        self.tenders.setMaximumHeight(150)
+        self.tenders.setMaximumHeight(110)
         no_focus(self.tenders)
-        self.body.addWidget(self.tenders)
+        self.column.addWidget(self.tenders)
+        self.setFocusProxy(self.field)
+        self.add_keypad(into=columns)
         self._build_bottom_row()
         for kind, key, _name in TENDER_KEYS:
             self.field.bind(key, partial(self.choose, kind))
@@ -115,7 +124,7 @@ class PaymentDialog(TillDialog):
         _cap, self.total_value = self._figure(grid, 0, _("Total"))
         _cap, self.paid_value = self._figure(grid, 1, _("Paid"))
         self.due_caption, self.due_value = self._figure(grid, 2, _("Due"))
-        self.body.addLayout(grid)
+        self.column.addLayout(grid)
 
     def _build_tender_buttons(self) -> None:
         row = QHBoxLayout()
@@ -131,6 +140,7 @@ class PaymentDialog(TillDialog):
         for kind, key, name in TENDER_KEYS:
             button = QPushButton(f"{key_names[key]}\n{_(name)}", self)
             button.setObjectName("tenderButton")
+            fit_text(button, 24)
             button.setCheckable(True)
             button.setAutoDefault(False)
             no_focus(button)
@@ -139,7 +149,7 @@ class PaymentDialog(TillDialog):
             self.kind_buttons[kind] = button
             row.addWidget(button)
         self.kind_buttons[TenderKind.CASH].setChecked(True)
-        self.body.addLayout(row)
+        self.column.addLayout(row)
 
     def _build_bottom_row(self) -> None:
         row = QHBoxLayout()
@@ -242,8 +252,8 @@ class PaymentDialog(TillDialog):
                 self.preview.setText("")
             elif due != exact:
                 self.preview.setText(
-                    _("Enter: {kind} {amount} (rounded −{rounding})").format(
-                        kind=name, amount=format_money(due), rounding=format_money(exact - due)
+                    _("Enter: {kind} {amount} (rounded {rounding})").format(
+                        kind=name, amount=format_money(due), rounding=format_minus(exact - due)
                     )
                 )
             else:

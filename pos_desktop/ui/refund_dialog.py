@@ -12,9 +12,9 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QTableWidgetItem, QVBoxLayout, QWidget
 
-from pos_common.i18n import _, format_money, format_quantity
+from pos_common.i18n import N_, _, format_money, format_quantity
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.money import parse_quantity
 from pos_desktop.domain.refund import (
@@ -27,10 +27,12 @@ from pos_desktop.domain.sale import Tender, TenderKind
 from pos_desktop.services.guard import TillGuard
 from pos_desktop.services.people import People
 from pos_desktop.services.refunds import CompletedRefund, RefundService, SaleForRefund
-from pos_desktop.ui.dialog_base import keyboard_table
+from pos_desktop.ui.dialog_base import keyboard_table, reason_buttons
 from pos_desktop.ui.guarded_dialog import GuardedDialog
 from pos_desktop.ui.key_field import KeyField
 from pos_desktop.ui.payment_dialog import TENDER_KEYS, tender_name
+
+REFUND_REASONS = (N_("Faulty product"), N_("Customer changed their mind"), N_("Charged wrong"))
 
 
 class RefundDialog(GuardedDialog):
@@ -51,18 +53,38 @@ class RefundDialog(GuardedDialog):
         self.done_refund: CompletedRefund | None = None
         self.asking_reason = False
 
+        self.at_least(940)  # the description keeps its words, not three letters
         self.table = keyboard_table(
             self, 0, [_("Line"), _("Description"), _("Paid"), _("Left"), _("Refund")], stretch=1
         )
-        self.table.setMinimumHeight(260)
-        self.body.addWidget(self.table)
+        self.table.setMinimumHeight(240)
+        self.table.cellClicked.connect(lambda row, _col: self.table.selectRow(row))
+        columns = QHBoxLayout()
+        self.body.addLayout(columns)
+        column = QVBoxLayout()
+        columns.addLayout(column, 1)
+        column.addWidget(self.table)
         self.total = QLabel(self)
         self.total.setObjectName("refundTotal")
-        self.body.addWidget(self.total)
+        column.addWidget(self.total)
         self.field = KeyField(self)
         self.field.setObjectName("refundField")
         self.field.setPlaceholderText(_("Ticket number or receipt code"))
-        self.body.addWidget(self.field)
+        column.addWidget(self.field)
+        tenders = QHBoxLayout()
+        for kind, key, name in TENDER_KEYS:
+            button = self._button(f"{key.name.removeprefix('Key_')} {_(name)}", "keyButton",
+                                  partial(self._tender, kind))
+            tenders.addWidget(button)
+        tenders.addWidget(self._button(_("Finish (F12)"), "payButton", self._ask_reason))
+        column.addLayout(tenders)
+        self.reasons = QWidget(self)  # shown when the reason is asked, not before
+        self.reasons.setLayout(reason_buttons(self.reasons, self.field,
+                                              [_(r) for r in REFUND_REASONS]))
+        self.reasons.hide()
+        column.addWidget(self.reasons)
+        self.add_keypad(into=columns, extra="*")
+        self.add_ok_cancel()
         self.field.submitted.connect(self._entered)
         self.field.bind(Qt.Key.Key_Up, lambda: self._move(-1))
         self.field.bind(Qt.Key.Key_Down, lambda: self._move(1))
@@ -162,6 +184,7 @@ class RefundDialog(GuardedDialog):
             self.show_error(str(NothingToRefund()))
             return
         self.asking_reason = True
+        self.reasons.show()
         self.field.clear()
         self.field.setPlaceholderText(_("Why? (Enter refunds)"))
         self.hint.setText(_("Type the reason and Enter. A supervisor's PIN will be asked."))
@@ -176,3 +199,13 @@ class RefundDialog(GuardedDialog):
 
         if not self.attempt(refund):
             self.field.setText(reason)  # kept for the retry after the supervisor's PIN
+
+    def outcome(self) -> str:
+        """What the cashier is told when the refund is done (no ticket says it)."""
+        done = self.done_refund
+        if done is None:
+            return ""
+        return _("Refund no. {number} of ticket {ticket} recorded: give back {amount} in "
+                 "{kind}.").format(number=done.refund_number, ticket=done.ticket,
+                                   amount=format_money(done.total),
+                                   kind=tender_name(self.kind).lower())

@@ -27,7 +27,7 @@ from pos_desktop.ui.key_field import KeyField
 from pos_desktop.ui.messages import MessageBanner
 from pos_desktop.ui.park_dialog import ParkDialog
 from pos_desktop.ui.payment_dialog import PaymentDialog
-from pos_desktop.ui.quantity_dialog import quantity_dialog
+from pos_desktop.ui.quantity_dialog import price_dialog, quantity_dialog
 from pos_desktop.ui.sale_view import SaleTable
 from pos_desktop.ui.search_dialog import SearchDialog
 
@@ -87,6 +87,7 @@ class SaleCommands:
             ("park", _("Hold / recall"), _("Hold"), "F5", self.park_or_recall, K),
             ("ticket_discount", _("Ticket discount"), _("Ticket disc."), "F6",
              self.discount_ticket, K),
+            ("price", _("Change price"), _("Price"), "F8", self.change_price, K),
             ("void", _("Void line"), _("Void"), "Del", self.void_line, K),
             ("cancel", _("Cancel sale"), _("Cancel"), "Ctrl+Shift+X", self.cancel_sale,
              "dangerButton"),
@@ -106,7 +107,9 @@ class SaleCommands:
         return self.window.dialog_open()
 
     def _typed(self) -> str:
-        """What the cashier typed in the scan field before the key, taken out of it."""
+        """What the cashier typed in the scan field before the key, taken out of it. The
+        command then runs in a ``run`` of its own with that text, so a retry after a
+        supervisor's approval applies the same text (the field is empty by then)."""
         typed = self.window.scan.text().strip()
         if typed:
             self.window.scan.clear()
@@ -118,7 +121,8 @@ class SaleCommands:
         keys = scan_keys()
         for action in self.window.actions_by_name.values():
             if not action.shortcut().isEmpty():
-                keys.append((key_name(action.shortcut()), action.text().replace("&", "")))
+                label = str(action.property("label") or action.text().split("\t")[0])
+                keys.append((key_name(action.shortcut()), label))
         return keys
 
     def show_keys(self) -> None:
@@ -132,7 +136,7 @@ class SaleCommands:
         line_no = self.window.selected_line_no()
         typed = self._typed()
         if typed:  # "5" then F2: no dialog needed
-            self.register.set_quantity(line_no, typed)
+            self.window.run(lambda: self.register.set_quantity(line_no, typed))
             return
         self.window.open_dialog(quantity_dialog(self.parent, self.register, line_no))
 
@@ -158,7 +162,7 @@ class SaleCommands:
         line_no = self.window.selected_line_no()
         typed = self._typed()
         if typed:  # "10%" then F4
-            self.register.discount_line(line_no, typed)
+            self.window.run(lambda: self.register.discount_line(line_no, typed))
             return
         self.window.open_dialog(line_discount_dialog(self.parent, self.register, line_no))
 
@@ -169,17 +173,41 @@ class SaleCommands:
             raise EmptySale()
         typed = self._typed()
         if typed:
-            self.register.discount_ticket(typed)
+            self.window.run(lambda: self.register.discount_ticket(typed))
             return
         self.window.open_dialog(ticket_discount_dialog(self.parent, self.register))
 
-    def void_line(self) -> int | None:
+    def change_price(self) -> None:
+        """F8: another price for the selected line (a supervisor approves it)."""
         if self._busy():
-            return None
-        window = self.window
-        row = window.table.current_row()
-        line = self.register.void_line(window.selected_line_no())
-        window.banner.info(
+            return
+        line_no = self.window.selected_line_no()
+        typed = self._typed()
+        if typed:  # "4500" then F8
+            self.window.run(lambda: self.register.override_price(line_no, typed))
+            return
+        self.window.open_dialog(price_dialog(self.parent, self.register, line_no))
+
+    def void_line(self) -> None:
+        """Del: asks first (it needs a supervisor's PIN too), then voids the line."""
+        if self._busy():
+            return
+        line_no = self.window.selected_line_no()
+        line = self.register.sale.line(line_no)
+        quantity = format_quantity(line.quantity_milli, weighed=line.product.sold_by_weight)
+        dialog = ConfirmDialog(
+            self.parent,
+            _("Void line"),
+            _("Void {name} × {quantity} ({amount})? Enter: yes, Esc: no.").format(
+                name=line.product.name, quantity=quantity,
+                amount=format_money(line.after_line_discount)),
+        )
+        self.window.open_dialog(dialog, on_accept=lambda: self._void_confirmed(line_no))
+
+    def _void_confirmed(self, line_no: int) -> int | None:
+        row = self.window.table.current_row()
+        line = self.register.void_line(line_no)
+        self.window.banner.info(
             _("Voided: {name} × {quantity}").format(
                 name=line.product.name,
                 quantity=format_quantity(line.quantity_milli, weighed=line.product.sold_by_weight),

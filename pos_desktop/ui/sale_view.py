@@ -28,11 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_common.i18n import N_, _, format_money, format_quantity
+from pos_common.i18n import N_, _, format_minus, format_money, format_quantity
 from pos_desktop.domain.sale import Sale, SaleLine, Totals
 
 COLUMNS = (N_("#"), N_("Description"), N_("Qty"), N_("Unit price"), N_("Discount"), N_("Amount"))
 COL_NO, COL_DESC, COL_QTY, COL_PRICE, COL_DISC, COL_AMOUNT = range(len(COLUMNS))
+NARROW_TABLE_PX = 760  # below it (a 1024 px screen) the unit price column gives way
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _CENTER = Qt.AlignmentFlag.AlignCenter
@@ -56,7 +57,7 @@ def line_row(position: int, line: SaleLine) -> LineRow:
             line.product.name,
             format_quantity(line.quantity_milli, weighed=weighed),
             f"{price}/kg" if weighed else price,
-            f"-{format_money(discount)}" if discount else "",
+            format_minus(discount) if discount else "",
             format_money(line.after_line_discount),
         ),
     )
@@ -178,23 +179,43 @@ class SaleTable(QTableView):
         self.setColumnHidden(COL_DISC, True)
 
     def fit_columns(self) -> None:
-        """Number columns as wide as their widest likely value; the description gets the rest."""
+        """Number columns as wide as their widest value ($ 9.999.999,99 at least, and
+        wider when a line needs it: an amount is never cut); the description gets the
+        rest. On a narrow screen the unit price gives way (the side panel shows it)."""
         self.ensurePolished()
         fm = self.fontMetrics()
         samples = {
-            COL_NO: "999",
-            COL_QTY: format_quantity(99_999, weighed=True),
-            COL_PRICE: f"{format_money(999_999)}/kg",
-            COL_DISC: f"-{format_money(999_999)}",
-            COL_AMOUNT: format_money(9_999_999),
+            COL_NO: ["999"],
+            COL_QTY: [format_quantity(99_999, weighed=True)],
+            COL_PRICE: [f"{format_money(99_999_999)}/kg"],
+            COL_DISC: [format_minus(99_999_999)],
+            COL_AMOUNT: [format_money(999_999_999)],
         }
-        for col, sample in samples.items():
-            self.setColumnWidth(col, fm.horizontalAdvance(sample) + 16)
+        for row in self.lines.rows:
+            for col in samples:
+                samples[col].append(row.cells[col])
+        for col, texts in samples.items():
+            width = max(fm.horizontalAdvance(t) for t in texts) + 16
+            if self.columnWidth(col) != width:
+                self.setColumnWidth(col, width)
+        narrow = self.width() < NARROW_TABLE_PX
+        if self.isColumnHidden(COL_PRICE) != narrow:
+            self.setColumnHidden(COL_PRICE, narrow)
+
+    def fit_values(self) -> None:
+        """After a change: widen a number column if a value outgrew it."""
+        fm = self.fontMetrics()
+        for col in (COL_PRICE, COL_DISC, COL_AMOUNT):
+            widest = max((fm.horizontalAdvance(r.cells[col]) for r in self.lines.rows),
+                         default=0) + 16
+            if widest > self.columnWidth(col):
+                self.setColumnWidth(col, widest)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         height = self.verticalHeader().defaultSectionSize()
         self.lines.set_min_rows(self.viewport().height() // max(height, 1) + 1)
+        self.fit_columns()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -259,7 +280,8 @@ class TotalPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("totalPanel")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 14, 18, 14)
+        layout.setContentsMargins(14, 8, 14, 8)
+        layout.setSpacing(2)
         self.caption = self._label("totalCaption", _("TOTAL"))
         self.amount = FitLabel(format_money(0), self, max_point_size=48)
         self.amount.setObjectName("totalAmount")
@@ -273,15 +295,12 @@ class TotalPanel(QFrame):
         self.change.setAlignment(_RIGHT)
         self.last_sale = self._label("lastSale", "")
         self.last_sale.setAlignment(_RIGHT)
-        for w in (self.caption, self.amount, self.detail):
+        for w in (self.caption, self.amount, self.detail, self.last_item, self.change,
+                  self.last_sale):
             layout.addWidget(w)
-        layout.addStretch(1)
-        layout.addWidget(self.last_item)
-        layout.addStretch(1)
-        layout.addWidget(self.change)
-        layout.addWidget(self.last_sale)
         self._stacked = (self.detail, self.last_item, self.change, self.last_sale)
         self._shape: tuple[int, ...] = ()
+        self.shown_line: SaleLine | None = None
 
     def _label(self, name: str, text: str) -> QLabel:
         label = QLabel(text, self)
@@ -305,32 +324,39 @@ class TotalPanel(QFrame):
         parts = [_("Items: {count}").format(count=item_count(sale))] if sale.lines else []
         if totals.discounts:
             parts.append(_("Subtotal: {amount}").format(amount=format_money(totals.gross)))
-            parts.append(_("Discounts: -{amount}").format(amount=format_money(totals.discounts)))
+            parts.append(_("Discounts: {amount}").format(amount=format_minus(totals.discounts)))
         if sale.tenders:
             paid = sum(t.amount for t in sale.tenders)
             parts.append(_("Paid: {amount}").format(amount=format_money(paid)))
             parts.append(_("Due: {amount}").format(amount=format_money(sale.due)))
-        self.detail.setText("\n".join(parts))
+        # Two to a line: the panel stays short enough for the product keys under it.
+        pairs = [" · ".join(parts[i:i + 2]) for i in range(0, len(parts), 2)]
+        self.detail.setText("\n".join(pairs))
         self._fit_height()
 
     def show_line(self, line: SaleLine | None) -> None:
-        """The line just scanned or changed, large enough to read from the customer side."""
+        """The line just scanned or changed: its name, and quantity × price = amount."""
+        self.shown_line = line
         if line is None:
             self.last_item.setText("")
             self._fit_height()
             return
         weighed = line.product.sold_by_weight
         # Elided, not wrapped: a known number of lines keeps the panel's height fixed.
-        room = self.contentsRect().width() - 40
-        name = self.last_item.fontMetrics().elidedText(
-            line.product.name, Qt.TextElideMode.ElideRight, max(room, 80)
-        )
-        self.last_item.setText(
-            f"{name}\n"
-            f"{format_quantity(line.quantity_milli, weighed=weighed)} × "
-            f"{format_money(line.unit_price)}\n{format_money(line.after_line_discount)}"
-        )
+        room = max(self.contentsRect().width() - 40, 80)
+        metrics = self.last_item.fontMetrics()
+        name = metrics.elidedText(line.product.name, Qt.TextElideMode.ElideRight, room)
+        figures = f"{format_quantity(line.quantity_milli, weighed=weighed)} × " \
+            f"{format_money(line.unit_price)}"
+        total = f"{figures} = {format_money(line.after_line_discount)}"
+        if metrics.horizontalAdvance(total) <= room:
+            figures = total  # the amount is in the lines too: it goes first when short
+        self.last_item.setText(f"{name}\n{figures}")
         self._fit_height()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.show_line(self.shown_line)  # elided again at the new width
 
     def show_last_sale(self, ticket: str, change: int) -> None:
         self.change.setText(

@@ -46,7 +46,7 @@ class SearchDialog(TillDialog):
             _("Search product"),
             _("Type part of the name. Up/Down choose, Enter adds, Esc goes back."),
         )
-        self.setMinimumSize(820, 560)
+        self.at_least(820, 560)
         self.register = register
         self.quantity_text = quantity_text
         self.products: list[Product] = []
@@ -89,6 +89,7 @@ class SearchDialog(TillDialog):
         self.table.cellClicked.connect(lambda row, _col: self.table.selectRow(row))
         self.table.cellDoubleClicked.connect(lambda _r, _c: self.submit(self.field.text()))
         self.setFocusProxy(self.field)
+        self.add_ok_cancel(_("Add (Enter)"))
         if text:
             self.field.setText(text)
             self.run_search()
@@ -97,7 +98,7 @@ class SearchDialog(TillDialog):
         row = QHBoxLayout()
         self.weight_label = QLabel("", self)
         self.weight_label.setObjectName("dialogTitle")
-        self.weight = KeyField(self, clear_on_submit=False)
+        self.weight = KeyField(self, clear_on_submit=False, takes_codes=False)
         self.weight.setObjectName("weightField")
         self.weight.setPlaceholderText("0,350")
         self.weight.submitted.connect(self._weight_entered)

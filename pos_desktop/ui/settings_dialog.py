@@ -69,20 +69,20 @@ class SettingsDialog(QDialog):
 
     def __init__(
         self,
-        settings: SettingsService,
+        service: SettingsService,
         parent: QWidget | None = None,
         *,
         print_test: PrintTest = print_test_page,
     ) -> None:
         super().__init__(parent)
-        self.service = settings
+        self.service = service
         self.setObjectName("settingsDialog")
         self.setWindowTitle(_("Settings"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setStyleSheet(DIALOG_STYLE)
         self.resize(980, 680)
-        self.stored = settings.load()
-        stored_secrets = settings.stored_secrets()
+        self.stored = service.load()
+        stored_secrets = service.stored_secrets()
 
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget(self)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QStyledItemDelegate,
     QVBoxLayout,
     QWidget,
 )
@@ -58,6 +59,12 @@ QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QPlainTextEdit:focus {
 QLineEdit[level="error"], QComboBox[level="error"], QSpinBox[level="error"] {
     border: 2px solid #b91c1c;
 }
+/* The open list: the current choice highlighted, never white on white (it read empty). */
+QComboBox QAbstractItemView {
+    background: #ffffff; color: #111827; font-size: 13pt;
+    selection-background-color: #1d4ed8; selection-color: #ffffff;
+}
+QComboBox QAbstractItemView::item { min-height: 36px; padding: 0 6px; }
 QLabel#fieldError { color: #b91c1c; font-size: 11pt; font-weight: bold; }
 QLabel#fieldHelp { color: #475569; font-size: 10pt; }
 QCheckBox { font-size: 13pt; }
@@ -89,6 +96,10 @@ class FieldEditor:
             return spin
         if s.kind is Kind.CHOICE:
             combo = QComboBox(parent)
+            # Qt's own delegate draws the current choice in the combo's colours (white on
+            # white under the style sheet): it read as an empty row. This one follows the
+            # sheet's selection colours.
+            combo.setItemDelegate(QStyledItemDelegate(combo))
             for value, text in labels(s.choices):
                 combo.addItem(text, value)
             return combo

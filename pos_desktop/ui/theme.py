@@ -29,12 +29,14 @@ def style_sheet(path: Path | None = None) -> str:
 def _load_fonts() -> str | None:
     """Ship DejaVu Sans so every till renders the same (and ñ, á, $ look right)."""
     family = None
-    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSansMono.ttf",
+                 "DejaVuSansMono-Bold.ttf"):
         font = FONTS_DIR / name
         if font.exists():
             fid = QFontDatabase.addApplicationFont(str(font))
             families = QFontDatabase.applicationFontFamilies(fid) if fid >= 0 else []
-            family = family or (families[0] if families else None)
+            if not name.startswith("DejaVuSansMono"):
+                family = family or (families[0] if families else None)
     return family
 
 

@@ -340,13 +340,13 @@ class SetupWizard(QWizard):
 
     def __init__(
         self,
-        settings: SettingsService,
+        service: SettingsService,
         parent: QWidget | None = None,
         *,
         print_test: PrintTest = print_test_page,
     ) -> None:
         super().__init__(parent)
-        self.service = settings
+        self.service = service
         self.setObjectName("setupWizard")
         self.setWindowTitle(_("Super POS — first-run setup"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
@@ -399,7 +399,7 @@ class SetupWizard(QWizard):
             self.summary,
         ):
             self.addPage(page)
-        stored = settings.load()  # defaults, or what --demo or an earlier run stored
+        stored = service.load()  # defaults, or what --demo or an earlier run stored
         for form_page in (self.store, self.terminal, self.printer, self.head_office):
             form_page.form.load(stored)
         logo = ICONS_DIR / "app.png"

@@ -9,16 +9,24 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from pos_common.i18n import _, format_money
+from pos_common.i18n import N_, _, format_money
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.shift import DrawerCheck
 from pos_desktop.services.guard import TillGuard
 from pos_desktop.services.people import People
 from pos_desktop.services.reports import figures_dict, report_document
 from pos_desktop.services.shifts import ShiftService, ZResult
-from pos_desktop.ui.dialog_base import TillDialog
+from pos_desktop.ui.dialog_base import TillDialog, reason_buttons
 from pos_desktop.ui.drawer_count import DrawerCount
 from pos_desktop.ui.guarded_dialog import GuardedDialog
 from pos_desktop.ui.key_field import KeyField
@@ -27,7 +35,8 @@ from pos_desktop.ui.theme import set_level
 
 class ZDialog(GuardedDialog):
     def __init__(
-        self, parent: QWidget | None, shifts: ShiftService, guard: TillGuard, people: People
+        self, parent: QWidget | None, shifts: ShiftService, guard: TillGuard, people: People,
+        *, standalone: bool = False,
     ) -> None:
         super().__init__(
             parent,
@@ -37,6 +46,7 @@ class ZDialog(GuardedDialog):
             people,
         )
         self.shifts = shifts
+        self.standalone = standalone
         self.check: DrawerCheck | None = None
         self.z: ZResult | None = None
         self.steps = QStackedWidget(self)
@@ -53,7 +63,7 @@ class ZDialog(GuardedDialog):
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.difference = QLabel(review)
         self.difference.setObjectName("zDifference")
-        self.reason = KeyField(review, clear_on_submit=False)
+        self.reason = KeyField(review, clear_on_submit=False, takes_codes=False)
         self.reason.setObjectName("reasonField")
         self.reason.setPlaceholderText(_("Reason for the difference, then Enter to close"))
         self.reason.submitted.connect(lambda _t: self._close())
@@ -61,6 +71,14 @@ class ZDialog(GuardedDialog):
         lay.addWidget(self.summary)
         lay.addWidget(self.difference)
         lay.addWidget(self.reason)
+        lay.addLayout(reason_buttons(review, self.reason, [_(r) for r in Z_REASONS]))
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        recount = self._button(_("Recount (F2)"), "keyButton", self._recount)
+        close = self._button(_("Close the shift (Enter)"), "payButton", self._close)
+        buttons.addWidget(recount)
+        buttons.addWidget(close)
+        lay.addLayout(buttons)
         self.steps.addWidget(review)
 
         done = QWidget(self)
@@ -73,8 +91,10 @@ class ZDialog(GuardedDialog):
         self.finish.submitted.connect(lambda _t: self.accept())
         lay.addWidget(self.outcome)
         lay.addWidget(self.finish)
+        lay.addWidget(self._button(_("Finish (Enter)"), "payButton", self.accept))
         self.steps.addWidget(done)
         self.setFocusProxy(self.count)
+        self.add_ok_cancel(ok=False)
 
     @property
     def step(self) -> int:
@@ -125,10 +145,9 @@ class ZDialog(GuardedDialog):
     def done_ok(self) -> None:
         z = self.z
         assert z is not None
-        lines = [
-            _("Z no. {number} closed.").format(number=z.z_number),
-            _("Pending upload to head office."),
-        ]
+        lines = [_("Z no. {number} closed.").format(number=z.z_number)]
+        if not self.standalone:  # a till with no head office has nothing to send
+            lines.append(_("Pending upload to head office."))
         if z.pdf is not None:
             lines.append(_("PDF: {path}").format(path=z.pdf))
         self.outcome.setText("\n".join(lines))
@@ -145,6 +164,9 @@ class ZDialog(GuardedDialog):
         super().reject()
 
 
+Z_REASONS = (N_("Wrong change given"), N_("Unexplained"), N_("Counted again: same"))
+
+
 class XReportDialog(TillDialog):
     """The shift so far (no reset). F9 prints it; Esc or Enter closes."""
 
@@ -153,14 +175,20 @@ class XReportDialog(TillDialog):
         super().__init__(parent, _("X report (no reset)"), _("F9 prints it. Enter closes."))
         self.shifts = shifts
         self.text = QPlainTextEdit(self)
+        self.text.setObjectName("reportText")  # monospaced: the columns line up
+        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.text.setReadOnly(True)
         self.text.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         doc = report_document(figures_dict(figures), x=True)
+        rows = [row for row in doc["rows"] if not row.get("separator")]
+        label_width = max((len(row["label"]) for row in rows if row["value"]), default=26) + 2
+        value_width = max((len(row["value"]) for row in rows), default=16)
         self.text.setPlainText(
             "\n".join(
-                "-" * 40
+                "-" * (label_width + value_width)
                 if row.get("separator")
-                else (f"{row['label']:<26}{row['value']:>16}" if row["value"] else row["label"])
+                else (f"{row['label']:<{label_width}}{row['value']:>{value_width}}"
+                      if row["value"] else row["label"])
                 for row in doc["rows"]
             )
         )
@@ -173,6 +201,11 @@ class XReportDialog(TillDialog):
         self.body.addWidget(self.field)
         self.setFocusProxy(self.field)
         self.printed = False
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self._button(_("Print (F9)"), "keyButton", self.print_it))
+        row.addWidget(self._button(_("Close (Enter)"), "payButton", self.accept))
+        self.layout_.addLayout(row)
 
     def print_it(self) -> None:
         try:

@@ -63,6 +63,7 @@ SAME_IN_BOTH = {
     "amqp", "amqps", "https", "http", "com", "example", "dev", "ttyusb", "lp", "dni",
     "qr", "pdf", "png", "escpos", "ean", "gtin", "demo", "x", "z", "cp", "tm", "t", "ii",
     "v", "s", "e", "g", "usuario", "central", "n", "de",
+    "c",  # the keypad's clear key, as on a calculator
 }
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
@@ -107,7 +108,7 @@ class Builder:
         self.till = till
         self.window = window
         self.by_name: dict[str, Any] = {
-            "parent": None, "deps": till.window_deps(), "settings": till.config,
+            "parent": None, "deps": till.window_deps(), "service": till.config,
             "register": till.register,
             "window": window, "people": till.people, "session": till.session,
             "shifts": till.shifts, "guard": till.guard, "refunds": till.refunds,

@@ -34,10 +34,8 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    set_language("en")
-    yield
-    set_language("es_AR")
+def english() -> None:
+    set_language("en")  # tests/conftest.py puts the language back after each test
 
 
 @pytest.fixture

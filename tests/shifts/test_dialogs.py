@@ -237,14 +237,19 @@ def test_selling_with_no_shift_open_asks_for_the_float_and_goes_on(qtbot: QtBot,
     extend_window(window)
     window.show()
     qtbot.waitExposed(window)
-    type_in(qtbot, window.scan, YERBA)
-    window.run(lambda: till.register.pay_and_complete(
-        [Tender(TenderKind.CASH, till.register.sale.total)]))
+    assert window.ui.shift_notice.isVisible()  # the closed shift shows on screen
+    type_in(qtbot, window.scan, YERBA)  # the first scan offers to open it
     dialog = window.dialog
     assert isinstance(dialog, OpenShiftDialog)
     type_in(qtbot, dialog.count.field, "1")  # one $ 20.000 note
     qtbot.keyClick(dialog.count.field, Qt.Key.Key_F12)
     assert window.dialog is None
+    assert [line.product.name for line in till.register.sale.lines] == [
+        "Yerba Mate Playadito 1 kg"]  # the scan went on
+    assert not window.ui.shift_notice.isVisible()
+    assert "Shift opened with $20,000.00" in window.banner.text()
+    window.run(lambda: till.register.pay_and_complete(
+        [Tender(TenderKind.CASH, till.register.sale.total)]))
     assert count(till, "sales") == 1 and till.register.sale.lines == []
 
 

@@ -19,7 +19,9 @@ from pos_desktop.domain.shift import NoOpenShift
 from pos_desktop.services.guard import TillGuard
 from pos_desktop.services.people import People, Session, SessionLocked
 from pos_desktop.store.db import DB_FILENAME
-from tests.shifts.conftest import HARINA, YERBA, audit, count, login_supervisor, sell
+from tests.shifts.conftest import HARINA, LECHE, YERBA, audit, count, login_supervisor, sell
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Clock:
@@ -158,15 +160,36 @@ def test_register_actions_are_checked_and_audited(till: Till) -> None:
         reg.override_price(2, "1000")
     login_supervisor(till, "price_override")
     reg.override_price(2, "1000")
-    reg.void_line(2)  # a cashier may void a line: audited, counted on the Z
+    with pytest.raises(ApprovalRequired):  # a void needs a supervisor (README)
+        reg.void_line(2)
+    line = reg.scan(f"2*{LECHE}")
+    with pytest.raises(ApprovalRequired):  # and so do fewer units: a void of those units
+        reg.set_quantity(line.line_no, "1")
+    assert reg.sale.line(line.line_no).quantity_milli == 2000
+    reg.set_quantity(line.line_no, "3")  # more units: no approval
+    login_supervisor(till, "void_line")
+    reg.void_line(2)
     with pytest.raises(ApprovalRequired):
         reg.cancel()
     login_supervisor(till, "cancel_sale")
     reg.cancel()
     rows = [(r["action"], r["approver_id"]) for r in audit(till)
             if r["action"] in ("discount", "price_override", "void_line", "cancel_sale")]
-    assert rows == [("discount", None), ("price_override", "u-sergio"), ("void_line", None),
-                    ("cancel_sale", "u-sergio")]
+    assert rows == [("discount", None), ("price_override", "u-sergio"),
+                    ("void_line", "u-sergio"), ("cancel_sale", "u-sergio")]
+
+
+def test_every_guarded_action_is_documented_as_it_is_enforced() -> None:
+    """README's table of approvals is the policy in force, word for word."""
+    from pos_desktop.domain.permissions import DEFAULT_REQUIRED, Action
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("### Who approves what", 1)[1].split("\n\n", 2)[1]
+    documented = {}
+    for row in table.splitlines()[2:]:
+        cells = [c.strip(" `") for c in row.strip("|").split("|")]
+        documented[cells[0]] = cells[1]
+    assert documented == {a.value: DEFAULT_REQUIRED[a].value for a in Action}
 
 
 def test_an_approval_is_bound_to_what_was_refused(till: Till) -> None:
@@ -224,17 +247,28 @@ def test_pins_are_stored_only_as_salted_hashes(till: Till) -> None:
 
 
 def test_no_sale_without_an_open_shift(till: Till) -> None:
+    """Said at the first scan (the window offers to open the shift), not at the payment."""
     till.session.login("u-sergio", "2222")
     till.shifts.close_shift({"B20000": 1})
     till.session.login("u-ana", "1111")
+    with pytest.raises(NoOpenShift):
+        till.register.scan(YERBA)
+    assert till.register.sale.lines == []
+    till.shifts.open_shift(1_000_000)
     till.register.scan(YERBA)
     till.register.tender(TenderKind.CASH)
+    assert till.register.complete().payload["shift_id"] == till.shifts.current_id()
+
+
+def test_a_sale_begun_before_the_shift_closed_still_cannot_complete(till: Till) -> None:
+    till.register.scan(YERBA)
+    till.register.tender(TenderKind.CASH)
+    with till.writer.begin() as conn:  # closed elsewhere (the Z refuses a sale on screen)
+        conn.execute(text("UPDATE shifts SET status='closed'"))
     before = count(till, "journal")
     with pytest.raises(NoOpenShift):
         till.register.complete()
     assert count(till, "sales") == 0 and count(till, "journal") == before
-    till.shifts.open_shift(1_000_000)
-    assert till.register.complete().payload["shift_id"] == till.shifts.current_id()
 
 
 def test_the_first_run_wizards_manager_can_log_in(tmp_path: object) -> None:

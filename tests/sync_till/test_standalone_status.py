@@ -14,6 +14,8 @@ from pos_desktop.sync.status import (
 def test_a_standalone_till_says_so_calmly() -> None:
     set_language("es_AR")
     status = SyncStatus(SyncState.OFFLINE, 3, 0, None, None, NOT_CONFIGURED, None)
-    assert status_bar_text(status) == ("sin central (3 por enviar a la central)", "info")
+    # Nothing is waiting to go anywhere: "3 to send to head office" had a standalone
+    # manager looking for a head office they do not have (issue 14).
+    assert status_bar_text(status) == ("caja independiente (sin casa central)", "info")
     broken = SyncStatus(SyncState.OFFLINE, 3, 0, None, None, "conexión rechazada", None)
     assert status_bar_text(broken)[1] == "warning"

@@ -33,10 +33,8 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def spanish() -> Iterator[None]:
-    set_language("es_AR")
-    yield
-    set_language("es_AR")
+def spanish() -> None:
+    set_language("es_AR")  # tests/conftest.py puts the language back after each test
 
 
 @pytest.fixture

@@ -186,6 +186,9 @@ def test_up_down_move_the_selection_and_del_voids_that_line(
     has_keyboard(qtbot, window)
 
     key(qtbot, window.scan, Qt.Key.Key_Delete)
+    assert isinstance(window.dialog, ConfirmDialog)  # a void asks first
+    assert "Yerba Mate Taragüí Con Palo 1 kg × 1" in window.dialog.hint.text()
+    key(qtbot, window.dialog, ENTER)
 
     assert [n for n, _q in lines(window)] == [
         "Yerba Mate Playadito 1 kg",
@@ -357,7 +360,7 @@ def test_exact_cash_for_weighed_goods_is_rounded_down_to_the_peso(
     scan(qtbot, window, "0,347*A0339")  # Pan Francés, $ 4.290/kg: $ 1.488,63
     dialog = open_payment(qtbot, window)
     assert dialog.total_value.text() == "$ 1.488,63"
-    assert dialog.preview.text() == "Enter: Efectivo $ 1.488,00 (redondeo −$ 0,63)"
+    assert dialog.preview.text() == "Enter: Efectivo $ 1.488,00 (redondeo -$ 0,63)"
     qtbot.keyClicks(dialog.field, "2000")
     assert dialog.preview.text() == "Vuelto: $ 512,00"
     dialog.field.clear()
@@ -573,6 +576,8 @@ def test_a_denied_action_goes_to_the_error_handler_which_can_retry(
     window.register.guard = guard
     scan(qtbot, window, YERBA)
     key(qtbot, window.scan, Qt.Key.Key_Delete)
+    assert isinstance(window.dialog, ConfirmDialog)  # Del asks first
+    key(qtbot, window.dialog, ENTER)
     assert window.banner.level == "error"
     assert "supervisor" in window.banner.text()
     assert len(lines(window)) == 1
@@ -584,6 +589,7 @@ def test_a_denied_action_goes_to_the_error_handler_which_can_retry(
 
     window.add_error_handler(PermissionDenied, supervisor_says_yes)
     key(qtbot, window.scan, Qt.Key.Key_Delete)
+    key(qtbot, window.dialog, ENTER)
     assert lines(window) == []
 
 
