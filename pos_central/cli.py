@@ -163,8 +163,9 @@ def _parser() -> argparse.ArgumentParser:
         dest="till_command", required=True, metavar="ACTION"
     )
     for name, text in (
-        ("add", "register a till (again): its own broker user; prints the password once"),
-        ("revoke", "remove a till's broker user"),
+        ("add", "register a till (again): its own broker user and API token; prints the "
+         "password and the token once"),
+        ("revoke", "remove a till's broker user and API token"),
     ):
         one = till.add_parser(name, help=text)
         one.add_argument("--store", required=True, help="store id, e.g. S001")

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from pos_central.tills import TillRegistry
 
 log = logging.getLogger("pos_central.cli")
+TILL_ACTOR = "pos-central till (command line)"
 
 
 
@@ -227,36 +228,53 @@ def _registry(config: CentralConfig) -> TillRegistry:
 
 
 def till_add(config: CentralConfig, store_id: str, terminal_id: str, *, as_json: bool) -> int:
-    """Register a till (or register it again: new user and password, the old one removed)
-    and print its credentials, once."""
+    """Register a till (or register it again: new user, password and API token, the old
+    ones removed) and print its credentials, once. The same function as the Terminals
+    page (``pos_central.api.registration``)."""
+    from pos_central.api.registration import register_till
     from pos_central.broker_admin import BrokerAdminError
-    from pos_central.tills import TillRegistryError, describe_credentials
+    from pos_central.database import connect
+    from pos_central.tills import TillRegistryError
 
     try:
-        credentials = _registry(config).register(store_id, terminal_id)
+        with connect(config.db_url) as db:
+            shown = register_till(
+                _registry(config), db, store_id, terminal_id, actor=TILL_ACTOR
+            )
+            db.commit()
     except (BrokerAdminError, TillRegistryError, DatabaseUnavailable, ValueError) as error:
         return _fail(str(error))
     if as_json:
-        print(json.dumps(describe_credentials(credentials), ensure_ascii=False, indent=2))
+        print(json.dumps(shown, ensure_ascii=False, indent=2))
         return 0
     print(
-        f"Caja {store_id}/{terminal_id} registrada (registro n.º {credentials.generation}).\n"
-        f"  usuario:    {credentials.user}\n"
-        f"  contraseña: {credentials.password}\n"
-        f"  servidor:   {credentials.amqp_url}\n"
-        "La contraseña no se vuelve a mostrar. En la caja:\n"
+        f"Caja {store_id}/{terminal_id} registrada (registro n.º {shown['generation']}).\n"
+        f"  usuario:    {shown['user']}\n"
+        f"  contraseña: {shown['password']}\n"
+        f"  token API:  {shown['api_token']}\n"
+        f"  servidor:   {shown['amqp_url']}\n"
+        "La contraseña y el token no se vuelven a mostrar. En la caja (la contraseña en la "
+        "primera línea, el token en la segunda):\n"
         f"  pos-desktop sync configure --store-id {store_id} --terminal-id {terminal_id} "
-        f"--amqp-url '{credentials.amqp_url}' --password-stdin"
+        f"--amqp-url '{shown['amqp_url']}' --password-stdin --token-stdin"
     )
     return 0
 
 
 def till_revoke(config: CentralConfig, store_id: str, terminal_id: str) -> int:
+    from pos_central.api.audit import audit
+    from pos_central.api.registration import revoke_tokens
     from pos_central.broker_admin import BrokerAdminError
+    from pos_central.database import connect
     from pos_central.tills import TillRegistryError
 
     try:
         users = _registry(config).revoke(store_id, terminal_id)
+        with connect(config.db_url) as db:
+            revoke_tokens(db, store_id, terminal_id)
+            audit(db, TILL_ACTOR, "terminal.revoke", f"terminal:{store_id}/{terminal_id}",
+                  store_id=store_id, broker_users=users)
+            db.commit()
     except (BrokerAdminError, TillRegistryError, DatabaseUnavailable) as error:
         return _fail(str(error))
     print(f"Caja {store_id}/{terminal_id} dada de baja: usuario(s) {', '.join(users)} eliminados.")

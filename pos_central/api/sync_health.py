@@ -32,12 +32,17 @@ SELECT k.store_id, k.terminal_id, r.user_name, r.created_at, r.revoked_at,
        p.updated_at, coalesce(p.events, 0), coalesce(p.contiguous_seq, 0),
        coalesce(p.max_seq, 0), coalesce(p.gaps, '[]'::jsonb),
        t.received_at, t.till_time, t.sync_state, t.pending_events, t.oldest_unsent_at,
-       t.catalog_version, t.app_version, coalesce(d.open, 0)
+       t.catalog_version, t.app_version, coalesce(d.open, 0),
+       x.suspended_at, x.reason, x.detail, x.seq,
+       (SELECT count(*) FROM held_events h WHERE x.store_id IS NOT NULL
+        AND h.store_id = k.store_id AND h.terminal_id = k.terminal_id)
 FROM known k
 LEFT JOIN registered r USING (store_id, terminal_id)
 LEFT JOIN terminal_progress p USING (store_id, terminal_id)
 LEFT JOIN terminal_reports t USING (store_id, terminal_id)
 LEFT JOIN dead d USING (store_id, terminal_id)
+LEFT JOIN terminal_suspensions x
+    ON x.store_id = k.store_id AND x.terminal_id = k.terminal_id AND x.lifted_at IS NULL
 WHERE %(stores)s::text[] IS NULL OR k.store_id = ANY(%(stores)s::text[])
 ORDER BY k.store_id, k.terminal_id
 """
@@ -63,6 +68,13 @@ class TerminalHealth:
     catalog_version: int | None
     app_version: str | None
     dead_letters: int
+    suspended_at: datetime | None = None
+    """Set while the identity is suspended (two tills use it: ``ingest/clones.py``)."""
+    suspension_reason: str | None = None
+    suspension_detail: str | None = None
+    suspension_seq: int | None = None
+    held_events: int = 0
+    """Events of the identity held while suspended (counted only while it is)."""
     online: bool = False
     clock_skew_s: float | None = None
     skewed: bool = False
@@ -84,7 +96,7 @@ def terminals(db: Connection, stores: list[str] | None, now: datetime) -> list[T
     margin = float(settings["clock_skew_margin_s"])
     found = []
     for row in db.execute(_TERMINALS, {"stores": stores}).fetchall():
-        t = TerminalHealth(*row[:18])
+        t = TerminalHealth(*row[:23])
         if t.reported_at is not None:
             t.online = now - t.reported_at <= offline_after and t.sync_state == "online"
             if t.till_time is not None:

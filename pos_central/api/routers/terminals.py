@@ -12,9 +12,9 @@ from fastapi import APIRouter, HTTPException
 from pos_central.api.audit import audit
 from pos_central.api.auth import ADMIN, TILL, Api, Forbidden, Reader, Writer, need_store
 from pos_central.api.models import NewTerminal, TillReport
+from pos_central.api.registration import register_till, revoke_tokens
 from pos_central.api.sync_health import terminals
-from pos_central.api.users import issue_token
-from pos_central.tills import TillRegistry, TillRegistryError, describe_credentials
+from pos_central.tills import TillRegistry, TillRegistryError
 
 router = APIRouter(prefix="/v1", tags=["terminals"])
 
@@ -55,28 +55,12 @@ def list_terminals(who: Reader, api: Api) -> list[dict[str, Any]]:
 def register(body: NewTerminal, who: Writer, api: Api) -> dict[str, Any]:
     need_store(who, body.store_id)
     try:
-        credentials = registry(api).register(body.store_id, body.terminal_id)
+        with api.db.connection() as db:
+            return register_till(
+                registry(api), db, body.store_id, body.terminal_id, actor=who.name
+            )
     except TillRegistryError as error:
         raise HTTPException(502, str(error)) from None
-    with api.db.connection() as db:
-        db.execute(
-            "UPDATE api_tokens SET revoked_at = now() WHERE store_id = %s AND terminal_id = %s "
-            "AND revoked_at IS NULL",
-            (body.store_id, body.terminal_id),
-        )
-        token = issue_token(
-            db, actor=who.name, label="till", terminal=(body.store_id, body.terminal_id)
-        )
-        audit(
-            db,
-            who.name,
-            "terminal.register",
-            f"terminal:{body.store_id}/{body.terminal_id}",
-            store_id=body.store_id,
-            broker_user=credentials.user,
-            generation=credentials.generation,
-        )
-    return {**describe_credentials(credentials), "api_token": token}
 
 
 @router.delete("/terminals/{store_id}/{terminal_id}", summary="Revoke a till")
@@ -87,11 +71,7 @@ def revoke(store_id: str, terminal_id: str, who: Writer, api: Api) -> dict[str, 
     except TillRegistryError as error:
         raise HTTPException(404, str(error)) from None
     with api.db.connection() as db:
-        db.execute(
-            "UPDATE api_tokens SET revoked_at = now() WHERE store_id = %s AND terminal_id = %s "
-            "AND revoked_at IS NULL",
-            (store_id, terminal_id),
-        )
+        revoke_tokens(db, store_id, terminal_id)
         audit(
             db,
             who.name,
