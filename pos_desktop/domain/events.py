@@ -131,7 +131,7 @@ class SaleCompleted(Event):
             "iva": [{"rate": v.rate.value, "gross": v.gross, "net": v.net, "tax": v.tax}
                     for v in totals.iva],
             "tenders": _tenders(sale.tenders),
-            "change": max(sale.tendered - totals.total, 0),  # = sale.change, totals not redone
+            "change": sale.change,
         }
 
     def print_job(self, payload: Mapping[str, Any]) -> PrintJob | None:

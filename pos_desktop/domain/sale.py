@@ -148,6 +148,9 @@ class Sale:
     _next_line: int = 1
     cash_unit: int = 1
     """Smallest amount of cash the till takes or gives, in centavos (100 = $ 1); 1: none."""
+    _final: Totals | None = field(default=None, repr=False, compare=False)
+    """The totals ``complete`` checked: a completed sale cannot change, so its receipt,
+    event and rows use them instead of working them out again."""
 
     # -- lines ---------------------------------------------------------------------------
     def _require_open(self) -> None:
@@ -252,6 +255,8 @@ class Sale:
     # -- totals --------------------------------------------------------------------------
     def totals(self, *, as_if_cash: bool = False) -> Totals:
         """Totals now; ``as_if_cash``: as they will be once cash settles the balance."""
+        if self._final is not None and self.status is SaleStatus.COMPLETED:
+            return self._final
         after = [line.after_line_discount for line in self.lines]
         base = sum(after)
         ticket = self.ticket_discount.of(base) if self.ticket_discount else 0
@@ -340,7 +345,8 @@ class Sale:
         self._require_open()
         if not self.lines:
             raise EmptySale()
-        total, tendered = self.total, self.tendered  # the totals once: they are the sale's work
+        totals, tendered = self.totals(), self.tendered
+        total = totals.total
         if total <= 0:
             raise PaymentError(reason=N_("the total must be greater than zero"))
         if tendered < total:
@@ -348,7 +354,11 @@ class Sale:
         cash = sum(t.amount for t in self.tenders if t.kind is TenderKind.CASH)
         if tendered - total > cash:
             raise PaymentError(reason=N_("change can only be given from cash"))
-        self.status = SaleStatus.COMPLETED
+        self.status, self._final = SaleStatus.COMPLETED, totals
+
+    def reopen(self) -> None:
+        """Back to open after a completion that was not recorded (nothing was written)."""
+        self.status, self._final = SaleStatus.OPEN, None
 
     def cancel(self) -> None:
         self._require_open()

@@ -14,7 +14,7 @@ from pos_common import tracing
 from pos_desktop.config import Identity
 from pos_desktop.domain.events import SaleCompleted
 from pos_desktop.domain.people import Person
-from pos_desktop.domain.sale import Sale, SaleStatus
+from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.shift import NoOpenShift
 from pos_desktop.services.clock import local_now
 from pos_desktop.services.ports import UnitOfWork
@@ -64,7 +64,7 @@ def complete_sale(
             ))
             uow.commit()
     except BaseException:
-        sale.status = SaleStatus.OPEN  # nothing was written: the cashier can try again
+        sale.reopen()  # nothing was written: the cashier can try again
         raise
     done = CompletedSale(number, identity.ticket(number), fact.payload, fact.trace_id or "")
     log.info(

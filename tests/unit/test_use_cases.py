@@ -162,6 +162,24 @@ def test_no_sale_without_an_open_shift_and_nothing_is_kept(till: Till) -> None:
     assert till.db.tables.sales == [] and till.db.tables.counters == {}
 
 
+def test_a_sale_refused_at_commit_can_change_and_complete_with_its_new_totals(
+        till: Till) -> None:
+    sale = Sale()
+    sale.add(YERBA)
+    sale.add_tender(Tender(TenderKind.CASH, sale.total))
+    with pytest.raises(NoOpenShift):
+        complete_sale(till.db.uow, sale, IDENTITY, cashier=None, shift_id=None,
+                      require_shift=True)
+    sale.add(LECHE)  # the customer takes milk too while the manager opens the shift
+    sale.clear_tenders()
+    sale.add_tender(Tender(TenderKind.CASH, sale.total))
+    till.shifts.open_shift(0)
+    done = complete_sale(till.db.uow, sale, IDENTITY, cashier=None, shift_id=None,
+                         require_shift=True)
+    assert done.payload["total"] == 529000 + 199000 == sale.total
+    assert [li["sku"] for li in done.payload["lines"]] == ["A0001", "A0100"]
+
+
 class SaleThatAddsUpWrong(SaleCompleted):
     """A producer bug: the payload's total is not the sum of its lines."""
 
