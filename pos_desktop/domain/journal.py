@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 GENESIS_HASH = "0" * 64
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def canonical_json(record: Any) -> str:
     """The one serialisation that is hashed: sorted keys, no spaces, UTF-8 kept."""
-    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(record)
 
 
 def chain_hash(prev_hash: str, record_json: str) -> str:
@@ -39,6 +41,22 @@ class JournalEntry:
     def block(self) -> dict[str, Any]:
         """What the fact's payload carries of its entry."""
         return {"seq": self.seq, "prev_hash": self.prev_hash, "hash": self.hash}
+
+    def payload_json(self, payload: Mapping[str, Any]) -> str:
+        """``canonical_json(payload)`` of the payload as recorded (this entry's record plus
+        its ``journal`` block), made from the record's text instead of encoding the whole
+        payload again: only the members that sort before ``journal`` (a few small ones)
+        are encoded once more, and the journal member goes in after them. So the stored
+        payload without that member is the hashed record byte for byte, as
+        ``journal --verify`` checks."""
+        head = canonical_json({key: payload[key] for key in payload if key < "journal"})[:-1]
+        if payload.get("journal") != self.block or not self.record.startswith(head):
+            return canonical_json(payload)  # not this entry's payload: the whole of it
+        member = '"journal":' + canonical_json(self.block)
+        rest = self.record[len(head):]  # "}", or ",…}" after members, or "…}" after "{"
+        if head == "{":
+            return "{" + member + ("}" if rest == "}" else "," + rest)
+        return head + "," + member + rest
 
 
 def next_entry(head: tuple[int, str], kind: str, ref: str, occurred_at: str,

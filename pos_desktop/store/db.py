@@ -44,6 +44,8 @@ def open_engine(path: Path, *, writer: bool = True) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # On the driver's connection: at every sale, and SQLAlchemy's statement
+            # machinery costs more than the BEGIN (a busy file raises sqlite3's error).
+            conn.connection.driver_connection.execute("BEGIN IMMEDIATE")
 
     return engine

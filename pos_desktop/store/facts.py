@@ -73,6 +73,11 @@ def _seq(entry: JournalEntry | None) -> int:
     return entry.seq
 
 
+def _payload_json(entry: JournalEntry | None, payload: Payload) -> str:
+    """The payload as stored beside its entry: canonical JSON, journal block included."""
+    return canonical_json(payload) if entry is None else entry.payload_json(payload)
+
+
 @fact_rows.register
 def no_rows(event: DrawerOpened | XReportTaken, ledger: SqliteLedger, payload: Payload,
             entry: JournalEntry | None, event_id: str | None) -> None:
@@ -98,7 +103,7 @@ def _sale(event: SaleCompleted, ledger: SqliteLedger, payload: Payload,
             "discounts": sum(li["discount"] for li in payload["lines"]) - payload["rounding"],
             "change": payload["change"],
             "journal_seq": _seq(entry),
-            "payload": canonical_json(payload),  # = journal record + "journal" (verify)
+            "payload": _payload_json(entry, payload),  # = journal record + "journal" (verify)
         },
         [
             {
@@ -141,7 +146,7 @@ def _refund(event: SaleRefunded, ledger: SqliteLedger, payload: Payload,
             "refunded_at": event.occurred_at,
             "total": payload["total"],
             "journal_seq": _seq(entry),
-            "payload": canonical_json(payload),  # = journal record + "journal" (verify)
+            "payload": _payload_json(entry, payload),  # = journal record + "journal" (verify)
         },
         [{"refund_id": refund_id, "sale_id": sale_id,
           **{k: v for k, v in li.items() if k != "sold_by_weight"},
@@ -182,7 +187,7 @@ def _cash_moved(event: CashMoved, ledger: SqliteLedger, payload: Payload,
         "approver_name": event.approver.name if event.approver else None,
         "moved_at": event.occurred_at,
         "journal_seq": _seq(entry),
-        "payload": canonical_json(payload),
+        "payload": _payload_json(entry, payload),
     })
 
 

@@ -8,6 +8,7 @@ transaction; if anything fails, nothing of it is kept.
 
 from __future__ import annotations
 
+import sqlite3
 from types import TracebackType
 from typing import Any
 
@@ -49,9 +50,9 @@ class UnitOfWork:
         self.conn = self.engine.connect()
         try:
             self._tx = self.conn.begin()  # BEGIN IMMEDIATE (see db.py)
-        except OperationalError as exc:
+        except (OperationalError, sqlite3.OperationalError) as exc:
             self.conn.close()  # or the pool runs dry and every later action waits 30 s
-            if "locked" in str(exc.orig):
+            if "locked" in str(getattr(exc, "orig", exc)):
                 raise DatabaseBusy() from exc
             raise
         except BaseException:

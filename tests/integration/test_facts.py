@@ -93,3 +93,29 @@ def test_two_facts_in_one_transaction_chain_and_number_in_order(till: Till) -> N
         seqs = conn.execute(text(
             "SELECT seq FROM outbox WHERE type = 'sale.completed' ORDER BY seq")).scalars()
         assert list(seqs) == [2, 3]
+
+
+def test_a_till_whose_file_another_writer_holds_says_so_and_keeps_its_connections(
+        till: Till) -> None:
+    import sqlite3
+
+    from sqlalchemy import event
+
+    from pos_desktop.store.db import database_path, open_engine
+    from pos_desktop.store.uow import DatabaseBusy, UnitOfWork
+
+    engine = open_engine(database_path(till.data_dir))
+    event.listen(engine, "connect", lambda dbapi, _rec: dbapi.execute("PRAGMA busy_timeout=50"))
+    other = sqlite3.connect(database_path(till.data_dir), isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        for _ in range(3):
+            with pytest.raises(DatabaseBusy), UnitOfWork(engine, till.identity):
+                pass
+        assert engine.pool.checkedout() == 0  # nothing leaked: the pool does not run dry
+        other.execute("ROLLBACK")
+        with UnitOfWork(engine, till.identity) as uow:
+            assert uow.counters.peek("ticket") == 0
+    finally:
+        other.close()
+        engine.dispose()

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pos_common.i18n import set_language
 from pos_contracts import InvalidEvent, default_registry
 from pos_desktop.config import Identity
 from pos_desktop.domain.events import NotRecordedYet, SaleCompleted
-from pos_desktop.domain.journal import GENESIS_HASH, canonical_json, chain_hash
+from pos_desktop.domain.journal import GENESIS_HASH, canonical_json, chain_hash, next_entry
 from pos_desktop.domain.people import Person, User, hash_pin
 from pos_desktop.domain.permissions import ApprovalRequired, Role
 from pos_desktop.domain.product import Product
@@ -318,3 +320,24 @@ def test_a_parked_sale_holds_the_z_back(open_till: Till) -> None:
     with pytest.raises(ParkedSalesPending):
         open_till.shifts.close_shift({"B10000": 2})
     assert open_till.db.events("shift.closed") == []
+
+
+# -- the journal's stored payload ----------------------------------------------------------
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12)
+
+
+@given(st.dictionaries(st.text(max_size=12).filter(lambda k: k != "journal"), _json,
+                       max_size=8))
+def test_a_payload_is_stored_as_the_canonical_json_of_its_record_and_journal_block(
+        record: dict[str, Any]) -> None:
+    entry = next_entry((41, "ab" * 32), "sale", "0001-00000042", "2026-11-28T10:31:05.123"
+                       "-03:00", record)
+    payload = {**record, "journal": entry.block}
+    assert entry.payload_json(payload) == canonical_json(payload)
+    member = '"journal":' + canonical_json(entry.block)
+    stored = entry.payload_json(payload)
+    assert stored.replace(member + ",", "", 1).replace("," + member, "", 1).replace(
+        member, "", 1) == entry.record
