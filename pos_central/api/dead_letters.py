@@ -7,7 +7,9 @@ reads the reason and the body, and either replays it (published again, as it was
 ``pos.events`` with its original routing key and headers — after the fix that makes it
 acceptable: a new ingest version, a catalogue product, a registered till) or discards it
 with a note. Both are audited. A replayed message the ingest refuses again comes back,
-to the same row, open again.
+to the same row, open again. A replay is published with head office's broker user and
+the dead letter's id; the ingest judges it by the till user that first published it
+(``pos_central/ingest/replays.py``), so a till's event replayed is applied as that till's.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from psycopg.types.json import Jsonb
 
 from pos_central.api.audit import audit
 from pos_central.api.db import Connection, Database
+from pos_central.ingest.replays import REPLAY_HEADER, broker_user, publisher
 from pos_central.topology import Topology
 from pos_contracts.wire import CONTENT_TYPE, REJECT_REASON_HEADER
 
@@ -99,6 +102,7 @@ def keep(db: Connection, routing_key: str, properties: Any, body: bytes) -> None
                     "content_type": properties.content_type,
                     "type": properties.type,
                     "user_id": properties.user_id,
+                    "publisher": publisher(properties),
                 }
             ),
             body,
@@ -198,12 +202,16 @@ def replay(
         if not k.startswith("x-pos-") and k not in ("content_type", "type", "user_id")
     }
     sent["x-pos-replayed-by"] = actor
+    # Published as head office's own user (RabbitMQ checks user_id) naming the dead
+    # letter: the ingest then judges it as its first publisher's (ingest/replays.py).
+    sent[REPLAY_HEADER] = str(dead_letter_id)
     properties = pika.BasicProperties(
         content_type=dict(headers).get("content_type") or CONTENT_TYPE,
         type=dict(headers).get("type"),
         message_id=message_id,
         delivery_mode=pika.DeliveryMode.Persistent,
         headers=sent,
+        user_id=broker_user(amqp_url),
     )
     try:
         with pika.BlockingConnection(pika.URLParameters(amqp_url)) as connection:

@@ -45,6 +45,7 @@ from pos_central.ingest.held import (
 )
 from pos_central.ingest.identity import TillIdentities
 from pos_central.ingest.progress import JournalBreak, update_progress
+from pos_central.ingest.replays import Replays
 from pos_central.ingest.writers import BATCH_STATEMENT, WRITERS, document
 from pos_contracts import Envelope, InvalidEvent, parse_envelope
 
@@ -90,20 +91,31 @@ class Received:
     """The AMQP ``user_id`` it was published with (RabbitMQ verified it)."""
     digest: str = ""
     """BLAKE2b-128 of the body as received: a re-delivery has the same, a rewrite not."""
+    replay_of: int | None = None
+    """The dead letter head office says this message replays (``replays.py``)."""
 
     @classmethod
     def of(
-        cls, envelope: Envelope, body: bytes | None = None, user_id: str | None = None
+        cls,
+        envelope: Envelope,
+        body: bytes | None = None,
+        user_id: str | None = None,
+        *,
+        replay_of: int | None = None,
     ) -> Received:
         """From a message body, or re-encoded when there is none or it is not plain UTF-8
         JSON (a BOM, UTF-16: valid JSON, but not text PostgreSQL's jsonb accepts)."""
         if body is not None and body[:1] == b"{":
             try:
-                return cls(envelope, body.decode("utf-8"), user_id, body_digest(body))
+                return cls(
+                    envelope, body.decode("utf-8"), user_id, body_digest(body), replay_of
+                )
             except UnicodeDecodeError:
                 pass
         encoded = envelope.to_json()
-        return cls(envelope, encoded.decode("utf-8"), user_id, body_digest(body or encoded))
+        return cls(
+            envelope, encoded.decode("utf-8"), user_id, body_digest(body or encoded), replay_of
+        )
 
 
 def body_digest(body: bytes) -> str:
@@ -141,10 +153,12 @@ class BatchApplier:
         *,
         before_commit: CommitHook | None = None,
         identities: TillIdentities | None = None,
+        replays: Replays | None = None,
     ) -> None:
         self.connection = connection
         self.before_commit = before_commit
         self.identities = identities or TillIdentities()
+        self.replays = replays or Replays(None)
         self._known_terminals: set[tuple[str, str]] = set()
 
     def apply(self, events: Sequence[Received]) -> AppliedBatch:
@@ -217,10 +231,13 @@ class BatchApplier:
 
     def _judge(self, cursor: psycopg.Cursor[Any], batch: _Verdicts) -> None:
         """Who may speak for whom, and the same message twice in one batch."""
+        # A replay by head office is judged as its first publisher's message (replays.py).
+        batch.events, bad_replays = self.replays.resolve(cursor, batch.events)
         events = batch.events
         judged = self.identities.judge(cursor, [(e.envelope, e.user_id) for e in events])
         for index, (event, refusal) in enumerate(zip(events, judged, strict=True)):
             first = batch.candidates.get(event.envelope.event_id)
+            refusal = bad_replays.get(index, refusal)
             if refusal is not None:
                 batch.refuse(index, refusal)
             elif first is None:

@@ -46,6 +46,7 @@ from pos_central.ingest.apply import (
 from pos_central.ingest.clones import Notice
 from pos_central.ingest.held import WAITING_FOR_SALE
 from pos_central.ingest.identity import TillIdentities
+from pos_central.ingest.replays import ORIGINAL_USER_HEADER, Replays, broker_user, replay_of
 from pos_central.ingest.sanity import out_of_bounds
 from pos_central.ingest.settings import IngestSettings as IngestSettings
 from pos_central.ingest.writers import WRITERS
@@ -169,6 +170,7 @@ class IngestConsumer:
                 db,
                 before_commit=self.hooks.before_commit,
                 identities=self._identities,
+                replays=Replays(broker_user(self.amqp_url)),
             )
             connection = pika.BlockingConnection(pika.URLParameters(self.amqp_url))
             try:
@@ -276,7 +278,12 @@ class IngestConsumer:
         applied = database.submit(
             tracing.traced_apply(applier.apply, valid, started),  # itself when tracing is off
             [
-                Received.of(env, delivery.body, delivery.properties.user_id)
+                Received.of(
+                    env,
+                    delivery.body,
+                    delivery.properties.user_id,
+                    replay_of=replay_of(delivery.properties.headers),
+                )
                 for delivery, env in valid
             ],
         )
@@ -403,6 +410,7 @@ class IngestConsumer:
                 "x-pos-rejected-at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "x-pos-original-exchange": self.topology.events_exchange,
                 "x-pos-original-routing-key": delivery.routing_key,
+                ORIGINAL_USER_HEADER: original.user_id or "",  # never the sender's own say
             }
         )
         properties = BasicProperties(
