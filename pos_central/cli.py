@@ -185,6 +185,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     conflicts.add_argument("--since", type=date.fromisoformat, help="YYYY-MM-DD")
     conflicts.add_argument("--json", action="store_true", help="JSON to stdout")
+    iva = report_kinds.add_parser(
+        "iva-ventas", help="the month's Libro IVA Digital (ventas) for the accountant"
+    )
+    iva.add_argument("--month", required=True, metavar="YYYY-MM", help="e.g. 2026-07")
+    iva.add_argument("--cuit", help="only this seller CUIT (11 digits)")
+    iva.add_argument("-o", "--output", type=Path, default=Path("."), metavar="DIR",
+                     help="folder for the two files (default: here)")
+    iva.add_argument("--csv", action="store_true", help="CSV with the same columns")
     for command in _subparsers(parser):
         _common(command, top=False)
     return parser
@@ -286,6 +294,9 @@ def _run(args: argparse.Namespace, config: CentralConfig) -> int:
         if args.till_command == "revoke":
             return commands.till_revoke(config, args.store, args.terminal)
         return commands.till_list(config)
+    if args.command == "report" and args.report_command == "iva-ventas":
+        return commands.iva_ventas(config, args.month, args.output, cuit=args.cuit,
+                                   csv_format=args.csv)
     if args.command == "report" and args.report_command == "conflicts":
         return commands.conflicts_report(config, args.since, as_json=args.json)
     if args.command == "report":

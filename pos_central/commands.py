@@ -210,6 +210,21 @@ def daily_report(config: CentralConfig, day: date, *, as_json: bool, pdf: Path |
     return 0
 
 
+def iva_ventas(config: CentralConfig, month: str, folder: Path, *, cuit: str | None,
+               csv_format: bool) -> int:
+    from pos_central.libro_iva import write_month
+
+    try:
+        cbte, alicuotas, count = write_month(config.db_url, month, folder, cuit=cuit,
+                                             csv_format=csv_format)
+    except ValueError as error:
+        return _fail(f"Libro IVA Digital {month}: {error}")
+    except DatabaseUnavailable as error:
+        return _fail(str(error))
+    print(f"Libro IVA Digital ventas {month}: {count} comprobantes en {cbte} y {alicuotas}")
+    return 0
+
+
 def conflicts_report(config: CentralConfig, since: date | None, *, as_json: bool) -> int:
     from pos_central.conflicts import build_conflicts_report, render_text
 

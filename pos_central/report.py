@@ -13,17 +13,19 @@ from typing import Any
 
 from pos_central.conflicts import ALERT_NAMES, HELD_NAMES, alerts, held, suspended
 from pos_central.database import connect
+from pos_central.fiscal_report import fiscal_section, render_fiscal_text, summarize
 from pos_central.ingest.apply import database_errors
 
 TENDERS = ("cash", "debit", "credit", "transfer")
-RATES = ("21", "10.5", "27", "exempt")
+RATES = ("21", "10.5", "27", "5", "2.5", "0", "exempt", "not_taxed")
 TENDER_NAMES = {
     "cash": "Efectivo",
     "debit": "Débito",
     "credit": "Crédito",
     "transfer": "Transferencia",
 }
-RATE_NAMES = {"21": "21 %", "10.5": "10,5 %", "27": "27 %", "exempt": "Exento"}
+RATE_NAMES = {"21": "21 %", "10.5": "10,5 %", "27": "27 %", "5": "5 %", "2.5": "2,5 %",
+              "0": "0 %", "exempt": "Exento", "not_taxed": "No gravado"}
 
 _QUERIES = {
     "sales": """
@@ -113,7 +115,10 @@ def build_period_report(db_url: str, first: date, last: date) -> dict[str, Any]:
         raised = alerts(db, first, last)
         waiting = held(db)
         stopped = [s for s in suspended(db) if s["lifted_at"] is None]
+        fiscal = fiscal_section(db, first, last)
     report = _assemble(first, rows)
+    report["fiscal"] = fiscal  # by comprobante type; what ARCA has not authorized
+    report["totals"]["unauthorized_comprobantes"] = fiscal["unauthorized_count"]
     report["alerts"] = raised  # detected in the period: what someone must look at
     report["totals"]["alerts"] = len(raised)
     report["suspended"] = stopped  # identities two tills use: nothing of theirs applied
@@ -131,6 +136,9 @@ def restrict_to_stores(report: dict[str, Any], stores: set[str]) -> dict[str, An
     totals = _sum(terminals)
     raised = [a for a in report.get("alerts", []) if a.get("store_id") in stores]
     totals["alerts"] = len(raised)
+    fiscal = summarize(report["fiscal"], stores) if "fiscal" in report else None
+    if fiscal is not None:
+        totals["unauthorized_comprobantes"] = fiscal["unauthorized_count"]
     return {
         **report,
         "stores": kept,
@@ -138,6 +146,7 @@ def restrict_to_stores(report: dict[str, Any], stores: set[str]) -> dict[str, An
         "alerts": raised,
         "suspended": [s for s in report.get("suspended", []) if s["store_id"] in stores],
         "held": [h for h in report.get("held", []) if h["store_id"] in stores],
+        **({"fiscal": fiscal} if fiscal is not None else {}),
     }
 
 
@@ -304,6 +313,8 @@ def render_text(report: dict[str, Any]) -> str:
                 + (f"; faltan {t['gaps']}" if t["gaps"] else "")
                 + (f"; {len(t['journal_breaks'])} cortes del diario" if t["journal_breaks"] else "")
             )
+    if report.get("fiscal"):
+        lines += render_fiscal_text(report["fiscal"], money)
     if report.get("alerts"):
         lines += ["", f"Alertas del día: {len(report['alerts'])} (pos-central report conflicts)"]
         for alert in report["alerts"]:

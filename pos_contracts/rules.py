@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from pos_contracts.errors import InvalidEvent
+from pos_contracts.fiscal_rules import check_fiscal_authorized_v1, check_fiscal_block
 
 Payload = Mapping[str, Any]
 
@@ -19,7 +20,11 @@ _IVA_PERCENT: dict[str, tuple[int, int]] = {
     "21": (21, 1),
     "10.5": (21, 2),
     "27": (27, 1),
+    "5": (5, 1),
+    "2.5": (5, 2),
+    "0": (0, 1),
     "exempt": (0, 1),
+    "not_taxed": (0, 1),
 }
 
 
@@ -131,6 +136,17 @@ def _priced(line: Payload) -> bool:
     return bool(line["sold_by_weight"]) and 2 * abs(off) <= 1000 + line["unit_price"]
 
 
+def check_sale_completed_v3(p: Payload) -> None:
+    """As v2 (ARCA's IVA rates admitted); the fiscal block adds up to the sale's total."""
+    check_sale_completed_v2(p)
+    check_fiscal_block(p["fiscal"], p["total"], "venta")
+
+
+def check_sale_refunded_v2(p: Payload) -> None:
+    check_sale_refunded_v1(p)
+    check_fiscal_block(p["fiscal"], p["total"], "devolución")
+
+
 def _check_sale(p: Payload, spread_in_lines: int, what: str) -> None:
     lines = p["lines"]
     # One pass over the lines (this runs for every sale the ingest receives); the checks
@@ -226,7 +242,10 @@ def _no_rules(p: Payload) -> None:
 RULES: dict[tuple[str, int], Callable[[Payload], None]] = {
     ("sale.completed", 1): check_sale_completed_v1,
     ("sale.completed", 2): check_sale_completed_v2,
+    ("sale.completed", 3): check_sale_completed_v3,
     ("sale.refunded", 1): check_sale_refunded_v1,
+    ("sale.refunded", 2): check_sale_refunded_v2,
+    ("fiscal.authorized", 1): check_fiscal_authorized_v1,
     ("shift.opened", 1): _no_rules,
     ("cash.moved", 1): _no_rules,
     ("shift.closed", 1): check_shift_closed_v1,

@@ -176,6 +176,7 @@ class SimulatedTerminal:
             "iva": iva_breakdown(lines),
             "tenders": [{"kind": kind, "amount": paid, "reference": None}],
             "change": paid - total,
+            "fiscal": None,  # v3: a training till's sale (no comprobante)
         }
         payload["journal"] = self._journal(payload)
         if self._shift:
@@ -217,6 +218,7 @@ class SimulatedTerminal:
             "total": original["amount"],
             "iva": iva_breakdown(lines),
             "tenders": [{"kind": tender, "amount": original["amount"], "reference": None}],
+            "fiscal": None,  # v2: no Nota de Crédito
         }
         payload["journal"] = self._journal(payload)
         if self._shift:

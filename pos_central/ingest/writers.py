@@ -20,6 +20,7 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
+from pos_central.ingest import fiscal_writers as fiscal
 from pos_contracts import Envelope
 
 Statement = tuple[str, dict[str, Any]]
@@ -238,7 +239,17 @@ def shift_closed_v1(env: Envelope) -> list[Statement]:
 WRITERS: dict[tuple[str, int], EventWriter] = {
     ("sale.completed", 1): EventWriter(inserts=_sale_completed("0")),
     ("sale.completed", 2): EventWriter(inserts=_sale_completed("(p->>'rounding')::bigint")),
+    # v3: v2's rows and the fiscal block (pos_central/ingest/fiscal_writers.py)
+    ("sale.completed", 3): EventWriter(
+        inserts=(*_sale_completed("(p->>'rounding')::bigint"),
+                 fiscal.document_insert("sale", "sale_id", "completed_at")),
+        statements=fiscal.authorized_block("sale", "sale_id")),
     ("sale.refunded", 1): EventWriter(inserts=_SALE_REFUNDED_V1),
+    ("sale.refunded", 2): EventWriter(
+        inserts=(*_SALE_REFUNDED_V1, fiscal.document_insert("refund", "refund_id",
+                                                            "refunded_at")),
+        statements=fiscal.authorized_block("refund", "refund_id")),
+    ("fiscal.authorized", 1): EventWriter(statements=fiscal.fiscal_authorized_v1),
     ("cash.moved", 1): EventWriter(inserts=_CASH_MOVED_V1),
     ("shift.opened", 1): EventWriter(statements=shift_opened_v1),
     ("shift.closed", 1): EventWriter(statements=shift_closed_v1),

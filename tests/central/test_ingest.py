@@ -315,7 +315,8 @@ def cash_rounded(event: Envelope, rounding: int) -> Envelope:
     p["iva"] = iva_breakdown(p["lines"])
     return replace(
         build_envelope(
-            "sale.completed", p, store_id="S001", terminal_id="T01", seq=event.seq, schema_version=2
+            "sale.completed", p, store_id="S001", terminal_id="T01", seq=event.seq,
+            schema_version=event.schema_version,
         ),
         event_id=event.event_id,
     )
@@ -325,7 +326,8 @@ def test_cash_rounding_is_stored_and_a_v1_sale_has_none(central_db: str, broker:
     till = SimulatedTerminal(seed=12)
     rounded = cash_rounded(till.sale(3, tender="cash"), 67)
     old = till.sale(2, tender="debit")
-    payload_v1 = {key: value for key, value in old.payload.items() if key != "rounding"}
+    payload_v1 = {key: value for key, value in old.payload.items()
+                  if key not in ("rounding", "fiscal")}
     payload_v1["lines"] = [
         {k: v for k, v in line.items() if k != "line_discount"} for line in old.payload["lines"]
     ]

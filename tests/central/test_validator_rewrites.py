@@ -12,15 +12,15 @@ import pytest
 from pos_contracts.registry import _inline_refs, _merge_nullable, _speed_up, default_registry
 from pos_contracts.testing import SimulatedTerminal
 
-SALE = 2  # the version the till writes (SimulatedTerminal's sales)
+SALE = 3  # the version the till writes (SimulatedTerminal's sales)
 
 
 def _library_compiled(name: str, version: int = SALE) -> Any:
     registry = default_registry()
     schema = registry.schema(name, version)
     by_uri = {s["$id"]: s for s in (registry.schema(n, v) for n, v in registry.event_types())}
-    for support in ("common", "envelope"):
-        support_schema = registry.schema(support, 1)
+    for support, support_version in (("common", 1), ("common", 2), ("envelope", 1)):
+        support_schema = registry.schema(support, support_version)
         by_uri[support_schema["$id"]] = support_schema
     inlined = _merge_nullable(_inline_refs(schema, schema["$id"], by_uri))
     inlined.pop("$defs", None)
@@ -85,7 +85,7 @@ def test_the_rewrites_apply_to_the_generated_code() -> None:
     schema = registry.schema("sale.completed", SALE)
     by_uri = {
         registry.schema(n, v)["$id"]: registry.schema(n, v)
-        for n, v in [*registry.event_types(), ("common", 1), ("envelope", 1)]
+        for n, v in [*registry.event_types(), ("common", 1), ("common", 2), ("envelope", 1)]
     }
     inlined = _merge_nullable(_inline_refs(schema, schema["$id"], by_uri))
     inlined.pop("$defs", None)

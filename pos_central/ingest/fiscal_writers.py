@@ -1,0 +1,90 @@
+"""The fiscal rows: a sale's (``sale.completed`` v3) or refund's (``sale.refunded`` v2)
+comprobante, and its authorization (``fiscal.authorized`` v1, or the block itself when it
+carries one, as under CAEA). See migration 0006 for why they are two tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg.types.json import Jsonb
+
+from pos_contracts import Envelope
+
+Statement = tuple[str, dict[str, Any]]
+
+
+def document_insert(kind: str, id_field: str, day_field: str) -> str:
+    """``INSERT ... SELECT`` of the fiscal block of each applied event that has one."""
+    return f"""INSERT INTO fiscal_documents (document_kind, document_id, event_id, store_id,
+    terminal_id, business_date, cbte_tipo, point_of_sale, seller_cuit, seller_condition,
+    buyer_doc_type, buyer_doc_number, buyer_name, buyer_condition, net, iva, exempt, untaxed,
+    other_taxes, total, amounts, associated_sale_id, associated_type,
+    associated_point_of_sale, associated_number)
+SELECT '{kind}', (p->>'{id_field}')::uuid, (e->>'event_id')::uuid, e->>'store_id',
+    e->>'terminal_id', left(p->>'{day_field}', 10)::date, (p#>>'{{fiscal,type}}')::integer,
+    (p#>>'{{fiscal,point_of_sale}}')::integer, p#>>'{{fiscal,seller,cuit}}',
+    p#>>'{{fiscal,seller,iva_condition}}', (p#>>'{{fiscal,buyer,doc_type}}')::integer,
+    (p#>>'{{fiscal,buyer,doc_number}}')::bigint, p#>>'{{fiscal,buyer,name}}',
+    (p#>>'{{fiscal,buyer,iva_condition}}')::integer,
+    (p#>>'{{fiscal,amounts,net}}')::bigint,
+    (SELECT coalesce(sum((a->>'amount')::bigint), 0)
+     FROM jsonb_array_elements(p#>'{{fiscal,amounts,iva}}') a),
+    (p#>>'{{fiscal,amounts,exempt}}')::bigint, (p#>>'{{fiscal,amounts,untaxed}}')::bigint,
+    (SELECT coalesce(sum((t->>'amount')::bigint), 0)
+     FROM jsonb_array_elements(p#>'{{fiscal,amounts,other_taxes}}') t),
+    (p#>>'{{fiscal,amounts,total}}')::bigint, p#>'{{fiscal,amounts}}',
+    (p#>>'{{fiscal,associated,sale_id}}')::uuid,
+    (p#>>'{{fiscal,associated,type}}')::integer,
+    (p#>>'{{fiscal,associated,point_of_sale}}')::integer,
+    (p#>>'{{fiscal,associated,number}}')::integer
+FROM {{events}} WHERE jsonb_typeof(p->'fiscal') = 'object'"""
+
+
+_AUTHORIZE = """
+WITH ins AS (
+    INSERT INTO fiscal_authorizations (document_kind, document_id, event_id, store_id,
+        terminal_id, cbte_tipo, point_of_sale, number, cbte_fch, issued_at,
+        authorization_kind, authorization_code, authorization_due, buyer, associated)
+    VALUES (%(kind)s, %(id)s, %(event_id)s, %(store_id)s, %(terminal_id)s, %(type)s,
+        %(pos)s, %(number)s, %(cbte_fch)s, %(issued_at)s, %(auth_kind)s, %(code)s, %(due)s,
+        %(buyer)s, %(associated)s)
+    ON CONFLICT (document_kind, document_id) DO NOTHING
+    RETURNING 1
+)
+SELECT EXISTS (SELECT FROM ins) OR EXISTS (
+    SELECT FROM fiscal_authorizations WHERE document_kind = %(kind)s AND document_id = %(id)s
+    AND (store_id, terminal_id, cbte_tipo, point_of_sale, number, authorization_kind,
+         authorization_code)
+        IS NOT DISTINCT FROM (%(store_id)s, %(terminal_id)s, %(type)s::integer,
+        %(pos)s::integer, %(number)s::integer, %(auth_kind)s, %(code)s)
+)
+"""
+
+
+def _authorization(env: Envelope, kind: str, document_id: str, fields: dict[str, Any]
+                   ) -> Statement:
+    authorization = fields["authorization"]
+    return (_AUTHORIZE, {
+        "kind": kind, "id": document_id, "event_id": env.event_id, "store_id": env.store_id,
+        "terminal_id": env.terminal_id, "type": fields["type"],
+        "pos": fields["point_of_sale"], "number": fields["number"],
+        "cbte_fch": fields["cbte_fch"], "issued_at": fields["issued_at"],
+        "auth_kind": authorization["kind"], "code": authorization["code"],
+        "due": authorization["due"], "buyer": Jsonb(fields["buyer"]),
+        "associated": None if fields.get("associated") is None
+        else Jsonb(fields["associated"])})
+
+
+def fiscal_authorized_v1(env: Envelope) -> list[Statement]:
+    p = env.payload
+    return [_authorization(env, p["document"]["kind"], p["document"]["id"], p)]
+
+
+def authorized_block(kind: str, id_field: str) -> Any:
+    """Per-event statements of a sale or refund whose block is born authorized (CAEA)."""
+    def statements(env: Envelope) -> list[Statement]:
+        block = env.payload.get("fiscal")
+        if not block or block.get("authorization") is None:
+            return []
+        return [_authorization(env, kind, env.payload[id_field], block)]
+    return statements
