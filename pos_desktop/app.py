@@ -25,6 +25,7 @@ from pos_desktop.logs import bind_identity
 from pos_desktop.paths import DEMO_CATALOG
 from pos_desktop.printing import PrintControl
 from pos_desktop.services.checkout import Cashier
+from pos_desktop.services.fiscal import FiscalPolicy
 from pos_desktop.services.guard import TillGuard
 from pos_desktop.services.people import SCRIPT_USER, People, Session, StaffAdmin
 from pos_desktop.services.refunds import RefundService
@@ -39,6 +40,8 @@ from pos_desktop.store.repositories import Settings
 from pos_desktop.store.uow import UnitOfWork
 
 if TYPE_CHECKING:
+    from pos_desktop.fiscal.demo import DemoArca
+    from pos_desktop.fiscal.worker import FiscalOutcome, FiscalWorker
     from pos_desktop.sync.service import TillSync
     from pos_desktop.sync.status import SyncStatus
     from pos_desktop.ui.deps import TillDeps
@@ -46,7 +49,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 DEMO_STORE = {
     "store.name": "Almacén Don Pepe",
+    "store.legal_name": "Almacén Don Pepe S.R.L.",
     "store.cuit": "30-71234567-1",
+    "store.iibb": "901-712345-6",
+    "store.activities_start": "2019-03-01",
     "store.address": "Av. Corrientes 1234, CABA",
     "store.iva_condition": "Responsable Inscripto",
     "store.footer": ["¡Gracias por su compra!"],
@@ -99,6 +105,10 @@ class Till:
     printing: PrintControl
     sync: TillSync | None = None
     """Head-office sync once started (``start_sync``); None for a till not syncing."""
+    fiscal: FiscalWorker | None = None
+    """The fiscal worker once started (``start_fiscal``); None in fiscal mode none."""
+    demo_arca: DemoArca | None = None
+    """``--demo``: ARCA's stand-in inside the till (``start_fiscal(demo=True)``)."""
 
     @classmethod
     def open(cls, data_dir: Path, *, demo: bool = False) -> Till:
@@ -148,6 +158,7 @@ class Till:
             settings=self.config,
             printing=self.printing,
             sync=_SyncPort(self),
+            fiscal=_FiscalPort(self) if self.register.fiscal is not None else None,
             store_name=str(self.settings("store.name")["store.name"] or ""),
             demo=self.demo,
             standalone=not (self.settings("sync.amqp_url")["sync.amqp_url"]
@@ -214,7 +225,76 @@ class Till:
         sync = self.sync or self.build_sync()
         return sync.status()
 
+    # -- ARCA (pos_desktop/fiscal): the worker that gets every comprobante its CAE ----------
+    def build_fiscal(self) -> FiscalWorker:
+        from pos_desktop.fiscal.client import check_cuit, open_session
+        from pos_desktop.fiscal.status import queues_of, read_settings
+        from pos_desktop.fiscal.worker import ArcaSession, FiscalWorker
+        from pos_desktop.services.fiscal import SqliteFiscalBook
+
+        def connect() -> ArcaSession:
+            settings = read_settings(self.reader)  # as saved now: a reconnection sees changes
+            session = open_session(settings, self.data_dir)
+            check_cuit(settings, session)
+            return session
+
+        def print_receipts() -> bool:
+            return self.settings("ui.print_receipts")["ui.print_receipts"] is not False
+
+        return FiscalWorker(SqliteFiscalBook(self.uow, print_receipts=print_receipts), connect,
+                            queues=lambda: queues_of(read_settings(self.reader)))
+
+    def refresh_fiscal_policy(self) -> None:
+        """The register issues the comprobantes the fiscal settings say (after they change)."""
+        self.register.fiscal = _fiscal_policy(self.db)
+
+    def start_fiscal(self, *, demo: bool = False) -> FiscalWorker | None:
+        """In fiscal mode ARCA, start the fiscal worker; every commit wakes it (the CAE is
+        asked after the sale's commit, never on the cashier's thread). ``demo``: against
+        ARCA's stand-in started inside the till first."""
+        if demo:
+            self.start_demo_arca()
+        self.refresh_fiscal_policy()
+        if self.register.fiscal is None:
+            return None
+        if self.fiscal is None:
+            self.fiscal = self.build_fiscal()
+        if self.fiscal.wake not in self.after_commit:
+            self.after_commit.append(self.fiscal.wake)
+        self.fiscal.start()
+        return self.fiscal
+
+    def stop_fiscal(self) -> None:
+        if self.fiscal is not None:
+            if self.fiscal.wake in self.after_commit:
+                self.after_commit.remove(self.fiscal.wake)
+            self.fiscal.stop()
+            self.fiscal = None
+
+    def start_demo_arca(self) -> None:
+        """``--demo``: ARCA's stand-in in-process, the fiscal settings pointing at it."""
+        from pos_desktop.fiscal.demo import start_demo_arca
+
+        if self.demo_arca is not None:
+            return
+        cuit = int("".join(c for c in DEMO_STORE["store.cuit"] if c.isdigit()))
+        self.demo_arca = start_demo_arca(self.data_dir, cuit)
+        with self.uow() as uow:
+            for key, value in self.demo_arca.settings().items():
+                uow.settings.set(key, value)
+            uow.commit()
+
+    def fiscal_status(self) -> dict[str, Any]:
+        """What the status bar shows of ARCA (short reads; never asks ARCA)."""
+        from pos_desktop.fiscal.status import fiscal_status
+
+        return fiscal_status(self, probe_arca=False)
+
     def close(self) -> None:
+        self.stop_fiscal()
+        if self.demo_arca is not None:
+            self.demo_arca.stop()
+            self.demo_arca = None
         self.printing.stop()
         self.stop_sync()
         self.register.catalog.conn.close()
@@ -233,6 +313,21 @@ class _SyncPort:
 
     def restart(self) -> None:
         self.till.restart_sync()
+
+
+@dataclass(frozen=True)
+class _FiscalPort:
+    """What the window may do with the fiscal worker (``ui.deps.FiscalPort``)."""
+
+    till: Till
+
+    def status(self) -> dict[str, Any]:
+        return self.till.fiscal_status()
+
+    def listen(self, listener: Callable[[FiscalOutcome], None]) -> None:
+        """``listener`` is called from the worker's thread with each comprobante's outcome."""
+        if self.till.fiscal is not None:
+            self.till.fiscal.listeners.append(listener)
 
 
 def bootstrap(
@@ -308,7 +403,16 @@ def _register(
         db.uow, catalog, db.identity, guard=guard, session=session, scale=scale,
         print_receipts=prefs["ui.print_receipts"] is not False, shift_open=shift_open,
         cash_unit=int(prefs["cash.rounding_unit"] or declared("cash.rounding_unit").default),
+        fiscal=_fiscal_policy(db),
     )
+
+
+def _fiscal_policy(db: Database) -> FiscalPolicy | None:
+    """The comprobantes the till issues (None: fiscal mode none, training)."""
+    from pos_desktop.fiscal.status import read_settings
+    from pos_desktop.services.fiscal import policy_of
+
+    return policy_of(read_settings(db.reader))
 
 
 def _load_identity(db: Database) -> Identity:

@@ -11,6 +11,7 @@ listening (the window's status bar and on-screen printer are the queue's listene
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -117,15 +118,22 @@ class PrintControl:
 
     def reprint(self, ticket_number: int) -> str:
         """Print a past ticket again (by number); returns its printed form ``0001-00001234``."""
+        from pos_desktop.services.fiscal import receipt_data
         from pos_printers.api import receipt_job
 
         printing = self._queue()
         with UnitOfWork(self.reader, self.identity) as uow:
             payload = uow.sales.payload_by_ticket(ticket_number)
-        if payload is None:
-            raise PosError("Ticket {ticket} is not in this till's records.",
-                           ticket=self.identity.ticket(ticket_number))
-        kind, ref, document = receipt_job(payload, reprint=True)
+            if payload is None:
+                raise PosError("Ticket {ticket} is not in this till's records.",
+                               ticket=self.identity.ticket(ticket_number))
+            data = receipt_data(uow, payload)  # a fiscal sale reprints its comprobante
+        if data is payload:
+            kind, ref, document = receipt_job(payload, reprint=True)
+        else:
+            kind, ref = "receipt", str(payload["ticket"])
+            document = json.dumps({**data, "reprint": True}, ensure_ascii=False,
+                                  separators=(",", ":"))
         printing.queue.enqueue(kind, ref, document)
         return str(ref)
 

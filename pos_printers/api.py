@@ -19,6 +19,7 @@ from pos_printers.connections import PrinterConnection, VirtualConnection, open_
 from pos_printers.document import Document, DrawerKick
 from pos_printers.errors import InvalidReceiptData
 from pos_printers.escpos_render import render_escpos
+from pos_printers.fiscal import fiscal_receipt
 from pos_printers.layout import receipt_document, refund_document, report_document
 from pos_printers.model import ReceiptRefund, ReceiptSale, Report, StoreInfo
 from pos_printers.queue import Backoff, PrintJob, PrintJobStore, PrintQueue, QueueStatus
@@ -46,10 +47,12 @@ def job_document(kind: str, data: Mapping[str, Any], store: StoreInfo,
     columns = settings.effective_columns
     if kind == "receipt":
         sale, reprint = _sale_and_flag(data)
-        return receipt_document(sale, store, columns, code=settings.code, reprint=reprint)
+        return receipt_document(sale, store, columns, code=settings.code, reprint=reprint,
+                                fiscal=fiscal_receipt(data))
     if kind == "refund":
-        return refund_document(ReceiptRefund.from_payload(data), store, columns,
-                               code=settings.code)
+        slip = data["sale"] if isinstance(data.get("sale"), Mapping) else data
+        return refund_document(ReceiptRefund.from_payload(slip), store, columns,
+                               code=settings.code, fiscal=fiscal_receipt(data))
     if kind in ("z", "x"):
         return report_document(Report.from_payload(data), store, columns)
     if kind == "test":

@@ -26,6 +26,7 @@ from pos_printers.document import (
     Text,
     line_width,
 )
+from pos_printers.fiscal import CONDITION_NAMES, IVA_NAMES, FiscalReceipt
 from pos_printers.model import ReceiptLine, ReceiptRefund, ReceiptSale, Report, StoreInfo
 
 CodeKind = Literal["barcode", "qr", "none"]
@@ -139,6 +140,12 @@ def pair_block(left: str, right: str, columns: int) -> list[Block]:
     return [*text_block(left, columns), *text_block(right, columns)]
 
 
+def shows_iva_contained(store: StoreInfo) -> bool:
+    """Only a Responsable Inscripto's tickets show IVA: a monotributista or exento seller
+    charges none (their Factura C discriminates nothing)."""
+    return store.iva_condition in ("Responsable Inscripto", "IVA Responsable Inscripto")
+
+
 def iva_blocks(iva: Iterable[tuple[str, int]], columns: int) -> list[Block]:
     taxed = [(rate, tax) for rate, tax in iva if tax]
     if not taxed:
@@ -151,6 +158,93 @@ def iva_blocks(iva: Iterable[tuple[str, int]], columns: int) -> list[Block]:
     return blocks
 
 
+# -- fiscal comprobantes (ARCA) -----------------------------------------------------------------
+def seller_blocks(store: StoreInfo, fiscal: FiscalReceipt, columns: int) -> list[Block]:
+    """The seller as RG 1415 asks: legal name, address, CUIT, IIBB, IVA condition, start
+    of activities (and the shop's own name and header lines)."""
+    seller = fiscal.seller
+    blocks: list[Block] = []
+    if store.logo_path:
+        blocks.append(Logo(store.logo_path))
+    blocks += text_block(store.name or seller.legal_name, columns, align=Align.CENTER,
+                         bold=True, double=True)
+    if seller.legal_name and seller.legal_name != store.name:
+        blocks += text_block(seller.legal_name, columns, align=Align.CENTER)
+    if seller.address:
+        blocks += text_block(seller.address, columns, align=Align.CENTER)
+    blocks += text_block(f"CUIT {seller.cuit}", columns, align=Align.CENTER)
+    if seller.iibb:
+        blocks += text_block(f"Ingresos Brutos {seller.iibb}", columns, align=Align.CENTER)
+    blocks += text_block(seller.iva_condition, columns, align=Align.CENTER)
+    if seller.activities_start is not None:
+        blocks += text_block("Inicio de actividades "
+                             f"{seller.activities_start.strftime('%d/%m/%Y')}", columns,
+                             align=Align.CENTER)
+    for line in store.header_lines:
+        blocks += text_block(line, columns, align=Align.CENTER)
+    return blocks
+
+
+def letter_box(fiscal: FiscalReceipt, columns: int) -> list[Block]:
+    """The comprobante's letter and code between two rules: FACTURA B — Cód. 006. (Rules,
+    not drawn box sides: every renderer draws a rule across the paper, while characters
+    built into a box only line up in a fixed-width font.)"""
+    return [Separator("="),
+            *text_block(fiscal.name, columns, align=Align.CENTER, bold=True, double=True),
+            *text_block(f"Cód. {fiscal.code}", columns, align=Align.CENTER, bold=True),
+            Separator("=")]
+
+
+def comprobante_blocks(fiscal: FiscalReceipt, columns: int) -> list[Block]:
+    blocks = letter_box(fiscal, columns)
+    blocks += pair_block(f"Nro. {fiscal.printed_number}",
+                         f"Fecha {fiscal.day.strftime('%d/%m/%Y')}", columns)
+    if fiscal.associated:
+        blocks += text_block(f"Anula: {fiscal.associated}", columns)
+    return blocks
+
+
+def buyer_blocks(fiscal: FiscalReceipt, columns: int) -> list[Block]:
+    if not fiscal.buyer_document:
+        return text_block("A consumidor final", columns)
+    blocks = text_block(f"Cliente: {fiscal.buyer_name}", columns)
+    blocks += text_block(fiscal.buyer_document, columns)
+    blocks += text_block(CONDITION_NAMES.get(fiscal.buyer_condition, ""), columns)
+    return blocks
+
+
+def fiscal_amount_blocks(fiscal: FiscalReceipt, columns: int) -> list[Block]:
+    """A: net and IVA apart. B: the Ley 27.743 block. C: nothing (no IVA discriminated)."""
+    if fiscal.discriminates_iva:
+        blocks: list[Block] = [Separator()]
+        blocks += row_block("Importe neto gravado", fmt.money(fiscal.net), columns)
+        for iva_id, _base, amount in fiscal.iva:
+            blocks += row_block(f"IVA {IVA_NAMES[iva_id]}", fmt.money(amount), columns)
+        if fiscal.exempt:
+            blocks += row_block("Importe exento", fmt.money(fiscal.exempt), columns)
+        if fiscal.untaxed:
+            blocks += row_block("Importe no gravado", fmt.money(fiscal.untaxed), columns)
+        if fiscal.internal_taxes:
+            blocks += row_block("Impuestos internos", fmt.money(fiscal.internal_taxes), columns)
+        if fiscal.other_taxes:
+            blocks += row_block("Otros tributos", fmt.money(fiscal.other_taxes), columns)
+        return blocks
+    if fiscal.consumer_transparency:
+        return [Separator(), *text_block(TRANSPARENCY, columns),
+                *row_block("IVA contenido", fmt.money(fiscal.iva_total), columns),
+                *row_block("Otros impuestos nacionales indirectos",
+                           fmt.money(fiscal.internal_taxes + fiscal.other_taxes), columns)]
+    return []
+
+
+def authorization_blocks(fiscal: FiscalReceipt, columns: int) -> list[Block]:
+    kind = fiscal.authorization_kind
+    return [*pair_block(f"{kind}: {fiscal.authorization_code}",
+                        f"Vto. {fiscal.authorization_due.strftime('%d/%m/%Y')}", columns),
+            Feed(), QrCode(fiscal.qr),
+            *text_block("Comprobante autorizado por ARCA", columns, align=Align.CENTER)]
+
+
 def code_blocks(data: str, code: CodeKind, columns: int) -> list[Block]:
     # The number is printed as text under the code by us, not by the printer's HRI, so it
     # looks the same on every profile, in the PDF and in the preview.
@@ -161,28 +255,43 @@ def code_blocks(data: str, code: CodeKind, columns: int) -> list[Block]:
     return []
 
 
-def closing_blocks(store: StoreInfo, columns: int, code_data: str, code: CodeKind
-                   ) -> list[Block]:
+def closing_blocks(store: StoreInfo, columns: int, code_data: str, code: CodeKind,
+                   fiscal: FiscalReceipt | None = None) -> list[Block]:
     blocks: list[Block] = [Separator()]
     for line in store.footer_lines:
         blocks += text_block(line, columns, align=Align.CENTER)
-    blocks += text_block(NOT_AN_INVOICE, columns, align=Align.CENTER)
+    if fiscal is None:  # training: no comprobante was issued
+        blocks += text_block(NOT_AN_INVOICE, columns, align=Align.CENTER)
+    else:
+        blocks += authorization_blocks(fiscal, columns)
+        if code == "qr":  # one QR is ARCA's: the refund lookup code stays a barcode
+            code = "barcode"
     blocks += code_blocks(code_data, code, columns)
     blocks.append(Cut())
     return blocks
 
 
+def header_blocks(store: StoreInfo, fiscal: FiscalReceipt | None, columns: int
+                  ) -> list[Block]:
+    if fiscal is None:
+        return [*store_block(store, columns), Separator()]
+    return [*seller_blocks(store, fiscal, columns), Separator(),
+            *comprobante_blocks(fiscal, columns), Separator()]
+
+
 def receipt_document(sale: ReceiptSale, store: StoreInfo, columns: int, *,
-                     code: CodeKind = "barcode", reprint: bool = False) -> Document:
-    """The customer's ticket for a completed sale."""
+                     code: CodeKind = "barcode", reprint: bool = False,
+                     fiscal: FiscalReceipt | None = None) -> Document:
+    """The customer's ticket for a completed sale: its comprobante when ``fiscal``."""
     blocks: list[Block] = [DrawerKick()] if sale.paid_in_cash and not reprint else []
-    blocks += store_block(store, columns)
-    blocks.append(Separator())
+    blocks += header_blocks(store, fiscal, columns)
     if reprint:
         blocks += text_block("*** REIMPRESIÓN ***", columns, align=Align.CENTER, bold=True)
     blocks += pair_block(f"Ticket {sale.ticket}", fmt.date_time(sale.completed_at), columns)
     if sale.cashier:
         blocks += text_block(f"Cajero: {sale.cashier}", columns)
+    if fiscal is not None:
+        blocks += buyer_blocks(fiscal, columns)
     blocks.append(Separator())
     blocks += lines_blocks(sale.lines, columns, discount=sale.shown_discount)
     blocks.append(Separator())
@@ -197,7 +306,10 @@ def receipt_document(sale: ReceiptSale, store: StoreInfo, columns: int, *,
         if sale.rounding:
             blocks += row_block("Redondeo efectivo", fmt.money(-sale.rounding), columns)
     blocks += row_block("TOTAL", fmt.money(sale.total), columns, bold=True, double=True)
-    blocks += iva_blocks(((i.rate, i.tax) for i in sale.iva), columns)
+    if fiscal is not None:
+        blocks += fiscal_amount_blocks(fiscal, columns)
+    elif shows_iva_contained(store):
+        blocks += iva_blocks(((i.rate, i.tax) for i in sale.iva), columns)
     if sale.tenders:
         blocks.append(Separator())
         for tender in sale.tenders:
@@ -206,16 +318,19 @@ def receipt_document(sale: ReceiptSale, store: StoreInfo, columns: int, *,
                 blocks += text_block(f"  Ref.: {tender.reference}", columns)
         if sale.change:
             blocks += row_block("Su vuelto", fmt.money(sale.change), columns, bold=True)
-    blocks += closing_blocks(store, columns, sale.ticket, code)
-    return Document(columns, tuple(blocks), title=f"Ticket {sale.ticket}")
+    blocks += closing_blocks(store, columns, sale.ticket, code, fiscal)
+    title = f"Ticket {sale.ticket}" if fiscal is None else \
+        f"{fiscal.name.title()} {fiscal.printed_number}"
+    return Document(columns, tuple(blocks), title=title)
 
 
 def refund_document(refund: ReceiptRefund, store: StoreInfo, columns: int, *,
-                    code: CodeKind = "barcode") -> Document:
-    """The slip for a refund: what came back, why, who authorised it, and a signature line."""
+                    code: CodeKind = "barcode", fiscal: FiscalReceipt | None = None
+                    ) -> Document:
+    """The slip for a refund: what came back, why, who authorised it, and a signature
+    line; with ``fiscal``, its Nota de Crédito."""
     blocks: list[Block] = [DrawerKick()] if refund.paid_in_cash else []
-    blocks += store_block(store, columns)
-    blocks.append(Separator())
+    blocks += header_blocks(store, fiscal, columns)
     blocks += text_block("DEVOLUCIÓN", columns, align=Align.CENTER, bold=True, double=True)
     if refund.ticket:
         blocks += pair_block(f"Comprobante {refund.ticket}",
@@ -235,7 +350,10 @@ def refund_document(refund: ReceiptRefund, store: StoreInfo, columns: int, *,
     blocks.append(Separator())
     blocks += row_block("TOTAL DEVUELTO", fmt.money(refund.total), columns, bold=True,
                         double=True)
-    blocks += iva_blocks(((i.rate, i.tax) for i in refund.iva), columns)
+    if fiscal is not None:
+        blocks += fiscal_amount_blocks(fiscal, columns)
+    elif shows_iva_contained(store):
+        blocks += iva_blocks(((i.rate, i.tax) for i in refund.iva), columns)
     if refund.tenders:
         blocks.append(Separator())
         for tender in refund.tenders:
@@ -246,7 +364,7 @@ def refund_document(refund: ReceiptRefund, store: StoreInfo, columns: int, *,
     # The slip's code carries a "D" so scanning it can never be taken for the sale ticket
     # with the same number (refunds are numbered apart from sales).
     slip = f"{REFUND_CODE_PREFIX}{refund.ticket}" if refund.ticket else refund.original_ticket
-    blocks += closing_blocks(store, columns, slip, code)
+    blocks += closing_blocks(store, columns, slip, code, fiscal)
     return Document(columns, tuple(blocks), title=f"Devolución {refund.original_ticket}")
 
 

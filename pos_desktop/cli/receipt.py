@@ -41,16 +41,19 @@ def run(args: argparse.Namespace) -> int:
     number = ticket_number(args.number)
     till = open_till(args)
     try:
+        from pos_desktop.services.fiscal import receipt_data
+
         with till.uow() as uow:
             payload = uow.sales.payload_by_ticket(number)
-        if payload is None:
-            raise PosError("Ticket {ticket} is not in this till's records.",
-                           ticket=till.identity.ticket(number))
+            if payload is None:
+                raise PosError("Ticket {ticket} is not in this till's records.",
+                               ticket=till.identity.ticket(number))
+            data_in = receipt_data(uow, payload)  # a fiscal sale prints its comprobante
         store, settings, _problem = read_printer_config(till.reader)
     finally:
         till.close()
     try:
-        data = render_receipt(payload, store, settings, args.format, profile=args.profile)
+        data = render_receipt(data_in, store, settings, args.format, profile=args.profile)
     except (PrintingError, ValueError) as exc:
         raise PosError("Cannot write the receipt: {reason}", reason=str(exc)) from exc
     args.output.write_bytes(data)

@@ -71,6 +71,21 @@ class Event:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class FiscalDraft:
+    """A sale's or refund's comprobante as decided in the fact's own transaction: its
+    fiscal document's id and its block (``pos_desktop.domain.fiscal.block``). Under CAE
+    the block has no number or authorization yet: the receipt waits for them."""
+
+    document_id: str
+    block: Mapping[str, Any]
+    original_id: str | None = None  # a credit note's original document
+
+    @property
+    def awaits_authorization(self) -> bool:
+        return self.block.get("authorization") is None
+
+
 def _tenders(tenders: Sequence[Tender]) -> list[dict[str, Any]]:
     return [{"kind": t.kind.value, "amount": t.amount, "reference": t.reference}
             for t in tenders]
@@ -81,7 +96,7 @@ class SaleCompleted(Event):
     """A sale paid in full and given its gapless ticket number."""
 
     event_type = "sale.completed"
-    schema_version = 2
+    schema_version = 3
     journal_kind = "sale"
 
     sale: Sale
@@ -91,13 +106,14 @@ class SaleCompleted(Event):
     cashier: Person | None
     shift_id: str | None
     print_receipt: bool = True
+    fiscal: FiscalDraft | None = None  # None: fiscal mode none (training)
     audit: AuditRecord | None = None
 
     def journal_ref(self) -> str:
         return self.ticket
 
     def payload(self) -> Payload:
-        """The ``sale.completed`` v2 payload (see pos_contracts) — also the receipt's input."""
+        """The ``sale.completed`` v3 payload (see pos_contracts) — also the receipt's input."""
         sale = self.sale
         totals = sale.totals()
         return {
@@ -132,10 +148,13 @@ class SaleCompleted(Event):
                     for v in totals.iva],
             "tenders": _tenders(sale.tenders),
             "change": sale.change,
+            "fiscal": None if self.fiscal is None else dict(self.fiscal.block),
         }
 
     def print_job(self, payload: Mapping[str, Any]) -> PrintJob | None:
-        return PrintJob("receipt", self.ticket, payload) if self.print_receipt else None
+        if not self.print_receipt or (self.fiscal and self.fiscal.awaits_authorization):
+            return None  # a fiscal receipt prints once ARCA authorized it (FiscalAuthorized)
+        return PrintJob("receipt", self.ticket, payload)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -143,6 +162,7 @@ class SaleRefunded(Event):
     """Money given back for part of an earlier sale, on its own numbered slip."""
 
     event_type = "sale.refunded"
+    schema_version = 2
     journal_kind = "refund"
 
     refund_id: str
@@ -158,13 +178,14 @@ class SaleRefunded(Event):
     plan: RefundPlan
     tenders: tuple[Tender, ...]
     print_slip: bool = True
+    fiscal: FiscalDraft | None = None  # its Nota de Crédito; None in fiscal mode none
     audit: AuditRecord | None = None
 
     def journal_ref(self) -> str:
         return self.ticket
 
     def payload(self) -> Payload:
-        """The ``sale.refunded`` v1 payload."""
+        """The ``sale.refunded`` v2 payload."""
         return {
             "refund_id": self.refund_id,
             "sale_id": self.sale_id,
@@ -194,10 +215,68 @@ class SaleRefunded(Event):
             "iva": [{"rate": v.rate.value, "gross": v.gross, "net": v.net, "tax": v.tax}
                     for v in self.plan.iva],
             "tenders": _tenders(self.tenders),
+            "fiscal": None if self.fiscal is None else dict(self.fiscal.block),
         }
 
     def print_job(self, payload: Mapping[str, Any]) -> PrintJob | None:
-        return PrintJob("refund", self.ticket, refund_slip(payload)) if self.print_slip else None
+        if not self.print_slip or (self.fiscal and self.fiscal.awaits_authorization):
+            return None  # the Nota de Crédito prints once ARCA authorized it
+        return PrintJob("refund", self.ticket, refund_slip(payload))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FiscalAuthorized(Event):
+    """ARCA authorized the comprobante of an earlier sale or refund (a CAE asked after the
+    sale's commit, in its own transaction): its number, date and code, and its receipt."""
+
+    event_type = "fiscal.authorized"
+    journal_kind = "fiscal"
+
+    document_id: str
+    source_kind: str  # sale | refund
+    source_id: str
+    ticket: str
+    block: Mapping[str, Any]  # the fiscal block, authorized
+    occurred_at: str
+    receipt: Mapping[str, Any] | None = None  # what prints (None: not printed)
+    audit: AuditRecord | None = None
+
+    def journal_ref(self) -> str:
+        b = self.block
+        return f"{int(b['type']):03d} {int(b['point_of_sale']):05d}-{int(b['number']):08d}"
+
+    def payload(self) -> Payload:
+        """The ``fiscal.authorized`` v1 payload."""
+        b = self.block
+        return {
+            "document": {"kind": self.source_kind, "id": self.source_id},
+            "ticket": self.ticket,
+            "type": b["type"],
+            "point_of_sale": b["point_of_sale"],
+            "number": b["number"],
+            "cbte_fch": b["cbte_fch"],
+            "issued_at": b["issued_at"],
+            "authorization": dict(b["authorization"]),
+            "buyer": dict(b["buyer"]),
+            "associated": None if b.get("associated") is None else dict(b["associated"]),
+        }
+
+    def print_job(self, payload: Mapping[str, Any]) -> PrintJob | None:
+        if self.receipt is None:
+            return None
+        kind = "receipt" if self.source_kind == "sale" else "refund"
+        return PrintJob(kind, self.ticket, self.receipt)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FiscalRejected(Event):
+    """ARCA refused a comprobante: its codes and messages; the number it was asked under
+    stays free. Head office sees the sale without authorization."""
+
+    document_id: str
+    messages: tuple[tuple[int, str], ...]
+    occurred_at: str
+    audit: AuditRecord | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -87,6 +87,8 @@ class FiscalOutcome:
     messages: tuple[ArcaMessage, ...] = ()
     authorized: Authorized | None = None
     reason: str = ""
+    cbte_tipo: int = 0
+    point_of_sale: int = 0
 
 
 @dataclass
@@ -302,7 +304,9 @@ class FiscalWorker:
                     "document": task.document_id, "ticket": task.ticket,
                     "codes": ",".join(str(m.code) for m in messages)})
                 self._tell(FiscalOutcome(task.document_id, task.source_kind, task.source_id,
-                                         task.ticket, "rejected", tuple(messages)))
+                                         task.ticket, "rejected", tuple(messages),
+                                         cbte_tipo=task.queue.cbte_tipo,
+                                         point_of_sale=task.queue.point_of_sale))
                 return "rejected"
             except ArcaNotSent:
                 self.book.released(task)
@@ -354,12 +358,16 @@ class FiscalWorker:
             "document": task.document_id, "ticket": task.ticket, "queue": str(task.queue),
             "number": cae.number})
         self._tell(FiscalOutcome(task.document_id, task.source_kind, task.source_id,
-                                 task.ticket, "authorized", cae.observations, result))
+                                 task.ticket, "authorized", cae.observations, result,
+                                 cbte_tipo=task.queue.cbte_tipo,
+                                 point_of_sale=task.queue.point_of_sale))
 
     # -- telling the window -------------------------------------------------------------------
     def _tell_pending(self, task: FiscalTask, state: str, reason: str) -> None:
         self._tell(FiscalOutcome(task.document_id, task.source_kind, task.source_id,
-                                 task.ticket, state, reason=reason))
+                                 task.ticket, state, reason=reason,
+                                 cbte_tipo=task.queue.cbte_tipo,
+                                 point_of_sale=task.queue.point_of_sale))
 
     def _tell(self, outcome: FiscalOutcome) -> None:
         for listener in list(self.listeners):

@@ -13,10 +13,12 @@ from typing import Any
 from pos_common import tracing
 from pos_desktop.config import Identity
 from pos_desktop.domain.events import SaleCompleted
+from pos_desktop.domain.fiscal.buyer import Buyer
 from pos_desktop.domain.people import Person
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.shift import NoOpenShift
 from pos_desktop.services.clock import local_now
+from pos_desktop.services.fiscal import fiscal_policy, invoice_draft
 from pos_desktop.services.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,13 @@ class CompletedSale:
     ticket: str
     payload: dict[str, Any]
     trace_id: str
+    fiscal_document_id: str | None = None  # its comprobante, when the fiscal mode is ARCA
+
+    @property
+    def awaits_authorization(self) -> bool:
+        """The comprobante waits for ARCA's CAE: the receipt prints once it comes."""
+        fiscal = self.payload.get("fiscal")
+        return fiscal is not None and fiscal.get("authorization") is None
 
 
 def complete_sale(
@@ -43,11 +52,15 @@ def complete_sale(
     shift_id: str | None,
     print_receipt: bool = True,
     require_shift: bool = False,
+    buyer: Buyer | None = None,
 ) -> CompletedSale:
     """Close ``sale`` (already fully tendered) and persist it atomically.
 
     With ``require_shift`` the sale belongs to the shift open at this till, read inside the
     transaction (a Z closed a moment ago by another process is seen); none open → refused.
+    In fiscal mode ARCA the sale's comprobante is decided here too (its type from the
+    seller and ``buyer``, anonymous by default; RG 5700) and committed pending: the fiscal
+    worker asks ARCA for its CAE after the commit, off the cashier's thread.
     """
     sale.complete()  # raises a DomainError before anything is written
     try:
@@ -56,17 +69,20 @@ def complete_sale(
                 shift_id = uow.shifts.open_id(identity.terminal_id)
                 if shift_id is None:
                     raise NoOpenShift()
+            policy = fiscal_policy(uow.settings)
+            draft = None if policy is None else invoice_draft(policy, sale, buyer)
             number = uow.counters.next("ticket")
             fact = uow.record(SaleCompleted(
                 sale=sale, ticket_number=number, ticket=identity.ticket(number),
                 occurred_at=local_now(), cashier=cashier, shift_id=shift_id,
-                print_receipt=print_receipt,
+                print_receipt=print_receipt, fiscal=draft,
             ))
             uow.commit()
     except BaseException:
         sale.reopen()  # nothing was written: the cashier can try again
         raise
-    done = CompletedSale(number, identity.ticket(number), fact.payload, fact.trace_id or "")
+    done = CompletedSale(number, identity.ticket(number), fact.payload, fact.trace_id or "",
+                         None if draft is None else draft.document_id)
     log.info(
         "sale completed",
         extra={"trace_id": done.trace_id, "ticket": done.ticket, "total": done.payload["total"]},

@@ -16,8 +16,8 @@ from typing import Any
 from pos_desktop.domain.cuit import normalize_cuit
 from pos_desktop.domain.errors import PosError
 from pos_desktop.fiscal.credentials import check_private_file, store_private_key
+from pos_desktop.services.ports import UnitOfWork
 from pos_desktop.settings_schema import SecretStore, save_settings
-from pos_desktop.store.uow import UnitOfWork
 
 
 class FiscalSetupError(PosError):

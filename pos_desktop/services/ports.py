@@ -92,6 +92,12 @@ class Outbox(Protocol):
     def unsent(self, event_ids: Collection[str]) -> set[str]: ...
 
 
+class FiscalDocuments(Protocol):
+    def of_source(self, kind: str, source_id: str) -> dict[str, Any] | None:
+        """The comprobante of a sale (``sale``) or refund (``refund``), if it has one."""
+        ...
+
+
 class UnitOfWork(Protocol):
     # Read-only here: a use case never swaps a repository.
     @property
@@ -114,6 +120,8 @@ class UnitOfWork(Protocol):
     def audit_log(self) -> AuditLog: ...
     @property
     def outbox(self) -> Outbox: ...
+    @property
+    def fiscal(self) -> FiscalDocuments: ...
 
     def __enter__(self) -> UnitOfWork: ...
 

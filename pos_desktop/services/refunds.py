@@ -17,7 +17,7 @@ from typing import Any
 
 from pos_common.i18n import N_
 from pos_desktop.config import Identity
-from pos_desktop.domain.events import SaleRefunded
+from pos_desktop.domain.events import FiscalDraft, SaleRefunded
 from pos_desktop.domain.permissions import Action
 from pos_desktop.domain.refund import (
     RefundableLine,
@@ -31,6 +31,7 @@ from pos_desktop.domain.refund import (
 from pos_desktop.domain.sale import Tender, TenderKind
 from pos_desktop.domain.shift import NoOpenShift
 from pos_desktop.services.clock import local_now
+from pos_desktop.services.fiscal import credit_note_draft, fiscal_policy, policy_of_block
 from pos_desktop.services.guard import TillGuard
 from pos_desktop.services.ports import UnitOfWork
 
@@ -110,6 +111,7 @@ class RefundService:
             plan = plan_refund(fresh.lines, quantities)  # what is left may have changed
             if plan.total != sum(t.amount for t in paid):
                 raise RefundError(reason=N_("the ticket changed meanwhile: start again"))
+            draft = self._credit_note(uow, sale.sale_id, plan)
             number = uow.counters.next("refund")
             fact = uow.record(SaleRefunded(
                 refund_id=str(uuid.uuid4()), refund_number=number,
@@ -117,10 +119,20 @@ class RefundService:
                 original_ticket=sale.ticket, shift_id=shift_id, cashier=auth.actor,
                 approved_by=auth.approved_by, reason=reason, occurred_at=local_now(),
                 plan=plan, tenders=tuple(paid), print_slip=self.print_receipts,
-                audit=auth.audit_record(),
+                fiscal=draft, audit=auth.audit_record(),
             ))
             uow.commit()
         return CompletedRefund(number, self.identity.ticket(number), plan.total, fact.payload)
+
+    @staticmethod
+    def _credit_note(uow: UnitOfWork, sale_id: str, plan: RefundPlan) -> FiscalDraft | None:
+        """A sale that has a comprobante is refunded with a Nota de Crédito (CbtesAsoc: its
+        comprobante, which is authorized first: the fiscal worker keeps that order)."""
+        original = uow.fiscal.of_source("sale", sale_id)
+        if original is None:
+            return None  # sold in fiscal mode none: nothing to cancel at ARCA
+        policy = fiscal_policy(uow.settings) or policy_of_block(original["block"])
+        return credit_note_draft(policy, original, sale_id, plan)
 
     def _load(self, uow: UnitOfWork, number: int, code: str) -> SaleForRefund:
         repo = uow.refunds

@@ -22,12 +22,15 @@ from pos_desktop.domain.errors import (
     PosError,
     UnknownProduct,
 )
+from pos_desktop.domain.fiscal.buyer import ANONYMOUS, Buyer, require_identification
+from pos_desktop.domain.fiscal.kinds import ComprobanteType, check_buyer_fits, invoice_type
 from pos_desktop.domain.money import div_round, parse_money, parse_percent, parse_quantity
 from pos_desktop.domain.product import Product
 from pos_desktop.domain.sale import Discount, Sale, SaleLine, Tender, TenderKind
 from pos_desktop.domain.shift import NoOpenShift
 from pos_desktop.domain.tax import IvaRate
 from pos_desktop.services.checkout import Cashier, CompletedSale, complete_sale
+from pos_desktop.services.fiscal import FiscalPolicy
 from pos_desktop.services.ports import UnitOfWork
 from pos_desktop.store.catalog_repo import CatalogRepository
 
@@ -98,6 +101,10 @@ class Register:
     is said at the first scan (and the shift offered), not at the payment."""
     cash_unit: int = 1
     """Cash is rounded down to this many centavos (``cash.rounding_unit``); 1: no rounding."""
+    fiscal: FiscalPolicy | None = None
+    """The comprobantes this till issues (fiscal mode ARCA); None: training, no comprobante."""
+    buyer: Buyer | None = None
+    """Who the current sale's comprobante is for (None: an anonymous consumer)."""
     sale: Sale = field(default_factory=Sale)
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -105,6 +112,7 @@ class Register:
         super().__setattr__(name, value)
         if name == "sale":
             value.cash_unit = self.cash_unit
+            super().__setattr__("buyer", None)  # a new sale is for an anonymous consumer
         elif name == "cash_unit" and "sale" in self.__dict__ and not self.sale.tenders:
             self.sale.cash_unit = value  # a sale already being paid keeps its rounding
 
@@ -273,9 +281,32 @@ class Register:
             shift_id=self.shift_id(),
             print_receipt=self.print_receipts,
             require_shift=self.session is not None,
+            buyer=self.buyer,
         )
         self.sale = Sale()
         return done
+
+    # -- the comprobante ---------------------------------------------------------------------
+    def identify_buyer(self, buyer: Buyer | None) -> ComprobanteType | None:
+        """Issue this sale's comprobante to ``buyer`` (None: anonymous again); returns the
+        type it will be. A buyer the comprobante cannot go to is refused here."""
+        if self.fiscal is not None and buyer is not None:
+            check_buyer_fits(invoice_type(self.fiscal.seller.condition, buyer.condition), buyer)
+        self.buyer = buyer
+        return self.comprobante_type()
+
+    def comprobante_type(self) -> ComprobanteType | None:
+        """Factura A, B or C for the current buyer; None in fiscal mode none."""
+        if self.fiscal is None:
+            return None
+        return invoice_type(self.fiscal.seller.condition,
+                            (self.buyer or ANONYMOUS).condition)
+
+    def check_identification(self) -> None:
+        """RG 5700: refuse to take the payment when the total needs an identified buyer."""
+        if self.fiscal is not None and self.sale.lines:
+            require_identification(self.buyer or ANONYMOUS, self.sale.total,
+                                   threshold=self.fiscal.identification_threshold)
 
     def current_cashier(self) -> Cashier | None:
         return self.cashier if self.session is None else self.session.cashier()

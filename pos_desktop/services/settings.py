@@ -10,6 +10,7 @@ from typing import Any
 
 from pos_desktop.domain.audit import AuditRecord
 from pos_desktop.domain.permissions import Action
+from pos_desktop.services.fiscal_setup import FiscalSetup
 from pos_desktop.services.guard import TillGuard
 from pos_desktop.services.ports import UnitOfWork
 from pos_desktop.services.setup import (
@@ -73,3 +74,10 @@ class SettingsService:
     def apply_demo_setup(self) -> bool:
         """``--demo``: the demo's answers, without asking (True if stored now)."""
         return apply_demo_setup(self.uow_factory, self.secrets)
+
+    def configure_fiscal(self, setup: FiscalSetup) -> dict[str, Any]:
+        """ARCA's certificate, key, point of sale and environment (the wizard's fiscal page;
+        ``pos-desktop fiscal configure`` calls the same use case)."""
+        from pos_desktop.services.fiscal_setup import configure_fiscal
+
+        return configure_fiscal(self.uow_factory, self.secrets, setup)

@@ -19,6 +19,8 @@ from pos_desktop.domain.events import (
     CashMoved,
     DrawerOpened,
     Event,
+    FiscalAuthorized,
+    FiscalRejected,
     Payload,
     PrintJob,
     SaleCompleted,
@@ -28,6 +30,7 @@ from pos_desktop.domain.events import (
     XReportTaken,
 )
 from pos_desktop.domain.journal import JournalEntry, canonical_json
+from pos_desktop.store.fiscal_facts import authorized_rows, fiscal_document, rejected_rows
 
 if TYPE_CHECKING:
     from pos_desktop.store.uow import UnitOfWork
@@ -124,6 +127,8 @@ def _sale(event: SaleCompleted, ledger: SqliteLedger, payload: Payload,
         ],
         [{"sale_id": sale_id, "idx": i, **t} for i, t in enumerate(payload["tenders"], start=1)],
     )
+    if event.fiscal is not None:
+        fiscal_document(ledger.uow, event.fiscal, "sale", sale_id, event.ticket)
 
 
 @fact_rows.register
@@ -154,6 +159,8 @@ def _refund(event: SaleRefunded, ledger: SqliteLedger, payload: Payload,
         [{"refund_id": refund_id, "idx": i, **t}
          for i, t in enumerate(payload["tenders"], start=1)],
     )
+    if event.fiscal is not None:
+        fiscal_document(ledger.uow, event.fiscal, "refund", refund_id, event.ticket)
 
 
 @fact_rows.register
@@ -209,3 +216,15 @@ def _shift_closed(event: ShiftClosed, ledger: SqliteLedger, payload: Payload,
         closed_journal_seq=_seq(entry),
         closed_event_id=event_id,
     )
+
+
+@fact_rows.register
+def _fiscal_authorized(event: FiscalAuthorized, ledger: SqliteLedger, payload: Payload,
+                       entry: JournalEntry | None, event_id: str | None) -> None:
+    authorized_rows(ledger.uow, event, entry, event_id)
+
+
+@fact_rows.register
+def _fiscal_rejected(event: FiscalRejected, ledger: SqliteLedger, payload: Payload,
+                     entry: JournalEntry | None, event_id: str | None) -> None:
+    rejected_rows(ledger.uow, event)

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, and_, func, insert, select, update
 from sqlalchemy.orm import aliased
 
 from pos_desktop.store.tables import fiscal_documents as fd
+from pos_desktop.store.tables import refunds, sales
 
 OPEN_STATES = ("pending", "in_doubt")
 
@@ -94,6 +95,14 @@ class FiscalDocuments:
         self.conn.execute(update(fd).where(fd.c.document_id == document_id).values(
             attempt_number=number, attempt_at=at, attempts=fd.c.attempts + 1,
             updated_at=_now()))
+
+    def source_payload(self, kind: str, source_id: str) -> dict[str, Any] | None:
+        """The sale's (or refund's) payload as recorded: what its receipt prints."""
+        table, key = (sales, sales.c.sale_id) if kind == "sale" else (refunds,
+                                                                       refunds.c.refund_id)
+        raw = self.conn.execute(select(table.c.payload).where(key == source_id)
+                                ).scalar_one_or_none()
+        return None if raw is None else dict(json.loads(raw))
 
     def rejected(self, limit: int = 50) -> list[dict[str, Any]]:
         rows = self.conn.execute(select(fd).where(fd.c.state == "rejected")

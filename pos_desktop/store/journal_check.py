@@ -263,6 +263,15 @@ _ENTRY_ROWS = {
                AND s.over_short IS json_extract(j.record, '$.over_short')
         FROM shifts s LEFT JOIN journal j ON j.seq = s.closed_journal_seq
         WHERE s.z_number IS NOT NULL""", "Z"),
+    "fiscal": ("""
+        SELECT f.journal_seq, j.kind, f.ticket,
+               f.number IS json_extract(j.record, '$.number')
+               AND f.cbte_tipo IS json_extract(j.record, '$.type')
+               AND f.point_of_sale IS json_extract(j.record, '$.point_of_sale')
+               AND f.authorization_code IS json_extract(j.record, '$.authorization.code')
+               AND f.source_id IS json_extract(j.record, '$.document.id')
+        FROM fiscal_documents f LEFT JOIN journal j ON j.seq = f.journal_seq
+        WHERE f.journal_seq IS NOT NULL""", "comprobante"),
 }
 
 

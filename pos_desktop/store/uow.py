@@ -21,6 +21,7 @@ from pos_desktop.domain.events import E, Recorded
 from pos_desktop.store.books import write_fact
 from pos_desktop.store.catalog_repo import CatalogRepository
 from pos_desktop.store.facts import SqliteLedger
+from pos_desktop.store.fiscal_repo import FiscalDocuments
 from pos_desktop.store.outbox import Outbox
 from pos_desktop.store.people_repo import AuditLog, Users
 from pos_desktop.store.refund_repo import Refunds
@@ -70,6 +71,7 @@ class UnitOfWork:
         self.shifts = Shifts(self.conn)
         self.cash_moves = CashMoves(self.conn)
         self.refunds = Refunds(self.conn)
+        self.fiscal = FiscalDocuments(self.conn)
         self.users = Users(self.conn)
         terminal = self.identity.terminal_id
         self.audit_log = AuditLog(self.conn, terminal, lambda: self.shifts.open_id(terminal))

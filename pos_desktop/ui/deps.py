@@ -59,6 +59,17 @@ class SyncPort(Protocol):
         ...
 
 
+class FiscalPort(Protocol):
+    def status(self) -> dict[str, Any]:
+        """ARCA's state and the comprobantes waiting (short reads): off the GUI thread."""
+        ...
+
+    def listen(self, listener: Callable[[Any], None]) -> None:
+        """``listener`` is called from the fiscal worker's thread with each outcome
+        (``pos_desktop.fiscal.worker.FiscalOutcome``): emit a Qt signal there."""
+        ...
+
+
 @dataclass(frozen=True)
 class TillDeps:
     identity: Identity
@@ -72,6 +83,7 @@ class TillDeps:
     settings: SettingsService
     printing: PrintingPort | None = None
     sync: SyncPort | None = None
+    fiscal: FiscalPort | None = None  # fiscal mode ARCA only
     store_name: str = ""
     demo: bool = False
     standalone: bool = True

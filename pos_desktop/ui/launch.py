@@ -70,6 +70,8 @@ class Opens(Protocol):
 
     def start_sync(self) -> object: ...
 
+    def start_fiscal(self, *, demo: bool = False) -> object: ...
+
     def close(self) -> None: ...
 
 
@@ -89,11 +91,12 @@ def build_window(
 def feature_extensions() -> tuple[Extension, ...]:
     """Every feature the product plugs into the till window: shifts, people and refunds;
     settings; printing."""
+    from pos_desktop.ui.fiscal_panel import attach_fiscal
     from pos_desktop.ui.printing_panel import attach_printing
     from pos_desktop.ui.settings_dialog import settings_extension
     from pos_desktop.ui.shift_menu import extend_window
 
-    return (extend_window, settings_extension, attach_printing)
+    return (extend_window, settings_extension, attach_printing, attach_fiscal)
 
 
 def _start_sync(till: Opens) -> None:
@@ -104,6 +107,15 @@ def _start_sync(till: Opens) -> None:
             till.start_sync()
         except Exception:  # a bad sync setting must not stop the shop from selling
             log.exception("head office sync could not start; selling standalone")
+
+
+def _start_fiscal(till: Opens, demo: bool) -> None:
+    """Fiscal mode ARCA: start the fiscal worker (``--demo``: against the built-in
+    stand-in). A bad fiscal setting must not stop the window: the status bar shows it."""
+    try:
+        till.start_fiscal(demo=demo)
+    except Exception:
+        log.exception("the fiscal worker could not start")
 
 
 def preferences(till: Opens, *, language_chosen: bool = False) -> dict[str, object]:
@@ -164,6 +176,7 @@ def _run(
     try:
         prefs = preferences(till, language_chosen=language_chosen)
         _start_sync(till)
+        _start_fiscal(till, demo)
         window = build_window(till, (*feature_extensions(), *extensions))
         window.commands.confirm_cancel = prefs["ui.confirm_cancel"] is not False
         if prefs.get("ui.fullscreen"):

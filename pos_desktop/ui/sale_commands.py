@@ -266,6 +266,7 @@ class SaleCommands:
             return
         if not self.register.sale.lines:
             raise EmptySale()
+        self.register.check_identification()  # RG 5700: before any money is taken
         dialog = PaymentDialog(self.parent, self.register)
         dialog.completed.connect(self.window.sale_done)
         self.window.open_dialog(dialog)

@@ -25,6 +25,7 @@ class TillStatusBar(QStatusBar):
         self.cashier = self._slot("statusCashier")
         self.sync = self._slot("statusSync")
         self.printer = self._slot("statusPrinter")
+        self.fiscal = self._slot("statusFiscal")
         self.clock = QLabel(self)
         self.clock.setObjectName("statusClock")
         self.clock.ensurePolished()
@@ -34,6 +35,7 @@ class TillStatusBar(QStatusBar):
         self.addPermanentWidget(self.clock)
         self.sync.hide()
         self.printer.hide()
+        self.fiscal.hide()
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.tick)
         self._timer.start(1000)
@@ -70,3 +72,9 @@ class TillStatusBar(QStatusBar):
         self.printer.setText(_("Printer: {state}").format(state=text))
         set_level(self.printer, level)
         self.printer.show()
+
+    def set_fiscal_state(self, text: str, level: str = "info") -> None:
+        """ARCA: online · 2 comprobantes to authorize (fiscal mode ARCA only)."""
+        self.fiscal.setText(_("ARCA: {state}").format(state=text))
+        set_level(self.fiscal, level)
+        self.fiscal.show()

@@ -112,6 +112,7 @@ class WindowLayout:
         self.total_panel = TotalPanel(parent)
         self.total_panel.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Maximum)
         side.addWidget(self.total_panel)
+        self.side = side  # features add their notices under the total (ui/fiscal_panel.py)
         self.scan = KeyField(parent)  # built here: the keypad types into it
         self.touch = TouchPanel(deps.register, self.scan, Favourites(deps), parent)
         side.addWidget(self.touch, 1)

@@ -45,10 +45,12 @@ from pos_desktop.settings_schema import (
     secrets_fallback_hint,
 )
 from pos_desktop.ui.settings_form import FORM_STYLE, SettingsForm, TestPrintPanel
+from pos_desktop.ui.wizard_fiscal import fiscal_page
 
 PrintTest = Callable[[Mapping[str, Any]], TestPrint]
 
-STORE_KEYS = ("store.name", "store.cuit", "store.address", "store.iva_condition")
+STORE_KEYS = ("store.name", "store.cuit", "store.address", "store.iva_condition",
+              "store.legal_name", "store.iibb", "store.activities_start")
 REQUIRED = frozenset({"store.name", "store.cuit"})
 TERMINAL_KEYS = ("terminal.id", "terminal.number", "store.id")
 PRINTER_KEYS = (
@@ -387,6 +389,7 @@ class SetupWizard(QWizard):
         )
         self.printer = PrinterPage(print_test, lambda: self.store.answers())
         self.head_office = HeadOfficePage()
+        self.fiscal = fiscal_page(FormPage)  # ui/wizard_fiscal.py
         self.manager = ManagerPage()
         self.summary = SummaryPage(self)
         for page in (
@@ -395,12 +398,13 @@ class SetupWizard(QWizard):
             self.terminal,
             self.printer,
             self.head_office,
+            self.fiscal,
             self.manager,
             self.summary,
         ):
             self.addPage(page)
         stored = service.load()  # defaults, or what --demo or an earlier run stored
-        for form_page in (self.store, self.terminal, self.printer, self.head_office):
+        for form_page in (self.store, self.terminal, self.printer, self.head_office, self.fiscal):
             form_page.form.load(stored)
         logo = ICONS_DIR / "app.png"
         if logo.exists():
@@ -418,6 +422,8 @@ class SetupWizard(QWizard):
         values: dict[str, Any] = {}
         for page in (self.store, self.terminal, self.printer, self.head_office):
             values.update(page.answers())
+        if not self.fiscal.issues_comprobantes:  # ARCA mode is stored with its certificate
+            values.update(self.fiscal.answers())
         return SetupAnswers(
             settings=values,
             manager_name=self.manager.name.text().strip(),
@@ -427,6 +433,7 @@ class SetupWizard(QWizard):
 
     def save(self) -> None:
         self.service.complete_setup(self.answers())
+        self.fiscal.save(self.service)
 
 
 class SetupResult(enum.Enum):

@@ -12,6 +12,7 @@ import pytest
 from pos_arca import ManualClock, Timeouts
 from pos_arca.standin import ArcaStandin
 from pos_arca.testing import CertificateAuthority, TaxpayerCredentials, make_certificate_authority
+from pos_desktop.app import Till
 from pos_desktop.domain.fiscal.amounts import TaxedAmount
 from pos_desktop.domain.fiscal.block import fiscal_block
 from pos_desktop.domain.fiscal.buyer import ANONYMOUS, Buyer
@@ -24,6 +25,7 @@ from pos_desktop.fiscal.client import open_session
 from pos_desktop.fiscal.settings import FiscalSettings
 from pos_desktop.fiscal.worker import FiscalWorker
 from tests.fiscal.memory_book import MemoryBook
+from tests.fiscal.till_helpers import configure_arca
 
 CUIT = "30712345671"
 START = datetime(2026, 7, 10, 15, 0, tzinfo=UTC)  # noon in Buenos Aires
@@ -124,3 +126,12 @@ def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         yield backend
     finally:
         keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def till(tmp_path: Path, standin: ArcaStandin, taxpayer: TaxpayerCredentials
+         ) -> Iterator[Till]:
+    t = Till.open(tmp_path / "data", demo=True)  # demo catalogue, users and open shift
+    configure_arca(t, standin, taxpayer, tmp_path)
+    yield t
+    t.close()

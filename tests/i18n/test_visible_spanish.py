@@ -62,7 +62,7 @@ SAME_IN_BOTH = {
     "esc", "ctrl", "alt", "shift", "enter", "tab", "del", "supr", "kg", "mm", "plu", "sku",
     "amqp", "amqps", "https", "http", "com", "example", "dev", "ttyusb", "lp", "dni",
     "qr", "pdf", "png", "escpos", "ean", "gtin", "demo", "x", "z", "cp", "tm", "t", "ii",
-    "v", "s", "e", "g", "usuario", "central", "n", "de",
+    "v", "s", "e", "g", "usuario", "central", "n", "de", "cuil", "arca", "cae", "pem",
     "c",  # the keypad's clear key, as on a calculator
 }
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)

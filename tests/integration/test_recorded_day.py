@@ -23,9 +23,13 @@ from tests.integration.recorded_day import (
     record_day,
 )
 
+# A till's rows as written before the fiscal documents (sale.completed v2, sale.refunded
+# v1): the database the migration to fiscal mode starts from.
+BEFORE_FISCAL = FIXTURE.with_name("recorded_day_before_fiscal.json")
 
-def recorded() -> dict[str, list[dict[str, Any]]]:
-    rows: dict[str, list[dict[str, Any]]] = json.loads(FIXTURE.read_text(encoding="utf-8"))
+
+def recorded(fixture: Path = FIXTURE) -> dict[str, list[dict[str, Any]]]:
+    rows: dict[str, list[dict[str, Any]]] = json.loads(fixture.read_text(encoding="utf-8"))
     return rows
 
 
@@ -56,7 +60,7 @@ def database_of_the_recorded_day(data_dir: Path) -> Path:
     db = sqlite3.connect(database_path(data_dir))
     try:
         with db:
-            for table, table_rows in recorded().items():
+            for table, table_rows in recorded(BEFORE_FISCAL).items():
                 db.execute(f"DELETE FROM {table}")
                 for row in table_rows:
                     names = ", ".join(row)
@@ -80,7 +84,7 @@ def test_a_database_written_before_verifies_and_goes_on(tmp_path: Path) -> None:
     data_dir = database_of_the_recorded_day(tmp_path / "data")
     before = journal_verify(data_dir)
     assert before.returncode == 0, before.stdout + before.stderr
-    assert json.loads(before.stdout)["entries"] == len(recorded()["journal"])
+    assert json.loads(before.stdout)["entries"] == len(recorded(BEFORE_FISCAL)["journal"])
 
     till = Till.open(data_dir, demo=True)
     try:
@@ -101,6 +105,6 @@ def test_a_database_written_before_verifies_and_goes_on(tmp_path: Path) -> None:
     finally:
         till.close()
     assert check.ok, check.problems
-    assert check.entries == len(recorded()["journal"]) + 4
+    assert check.entries == len(recorded(BEFORE_FISCAL)["journal"]) + 4
     after = journal_verify(data_dir)
     assert after.returncode == 0, after.stdout + after.stderr

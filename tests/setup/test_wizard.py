@@ -83,6 +83,8 @@ def test_wizard_completes_by_keystrokes_and_the_till_then_sells(
     key(qtbot, Qt.Key.Key_Return)
     assert wizard.currentPage() is wizard.head_office  # standalone by default
     key(qtbot, Qt.Key.Key_Return)
+    assert wizard.currentPage() is wizard.fiscal  # no comprobantes by default (training)
+    key(qtbot, Qt.Key.Key_Return)
     assert wizard.currentPage() is wizard.manager
     type_in(qtbot, "Marta Gómez")
     key(qtbot, Qt.Key.Key_Tab)
@@ -155,7 +157,7 @@ def test_store_name_and_cuit_are_required(qtbot: QtBot, wizard: SetupWizard) -> 
 def test_mismatched_or_weak_pins_are_refused(qtbot: QtBot, wizard: SetupWizard) -> None:
     page = wizard.manager
     wizard.store.form.load({"store.name": "Kiosco", "store.cuit": "20-12345678-6"})
-    for _ in range(5):
+    for _ in range(6):
         wizard.next()
     assert wizard.currentPage() is page
     page.name.setText("Marta")

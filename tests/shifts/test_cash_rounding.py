@@ -33,7 +33,7 @@ def test_a_weighed_sale_paid_in_cash_is_rounded_everywhere_it_shows(till: Till) 
             text("SELECT json_extract(envelope, '$.schema_version'), envelope FROM outbox "
                  "WHERE type = 'sale.completed'")
         ).one()
-    assert version == 2
+    assert version == 3
     default_registry().reference_validate(json.loads(envelope))
 
     receipt = plain_text(receipt_document(

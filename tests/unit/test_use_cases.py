@@ -138,7 +138,7 @@ def test_a_completed_sale_is_journaled_sent_and_printed_at_one_commit(open_till:
                                        "hash": entry.hash}
     envelope = open_till.db.events("sale.completed")[-1]
     wire = accepted(envelope)
-    assert (wire["schema_version"], wire["store_id"], wire["terminal_id"]) == (2, "S009", "T03")
+    assert (wire["schema_version"], wire["store_id"], wire["terminal_id"]) == (3, "S009", "T03")
     assert wire["payload"] == done.payload and wire["trace_id"] == done.trace_id
     assert [e.seq for e in open_till.db.events()] == [1, 2]  # the shift opening, the sale
     assert t.print_jobs[-1].kind == "receipt" and t.print_jobs[-1].document == done.payload

@@ -58,6 +58,7 @@ class Tables:
     journal: list[JournalEntry] = field(default_factory=list)
     outbox: list[tuple[Envelope, str, str]] = field(default_factory=list)  # + status
     print_jobs: list[PrintJob] = field(default_factory=list)
+    fiscal: dict[str, dict[str, Any]] = field(default_factory=dict)  # by document id
 
 
 class FakeTill:
@@ -98,6 +99,7 @@ class FakeUnitOfWork:
         self.users = _Users(self.t)
         self.audit_log = _AuditLog(self.t, lambda: self.shifts.open_id(self.identity.terminal_id))
         self.outbox = _Outbox(self.t)
+        self.fiscal = _Fiscal(self.t)
 
     def record(self, event: E) -> Recorded[E]:
         recorded = Recorded(event)
@@ -136,6 +138,15 @@ class _Ledger:
     def write_rows(self, event: Event, payload: Payload, entry: JournalEntry | None,
                    event_id: str | None) -> None:
         t = self.t
+        if isinstance(event, SaleCompleted | SaleRefunded) and event.fiscal is not None:
+            kind, source = (("sale", event.sale.sale_id) if isinstance(event, SaleCompleted)
+                            else ("refund", event.refund_id))
+            block = dict(event.fiscal.block)
+            t.fiscal[event.fiscal.document_id] = {
+                "document_id": event.fiscal.document_id, "source_kind": kind,
+                "source_id": source, "block": block, "cbte_tipo": block["type"],
+                "point_of_sale": block["point_of_sale"], "number": block["number"],
+                "state": "pending", "original_id": event.fiscal.original_id}
         if isinstance(event, SaleCompleted):
             t.sales.append(payload)
         elif isinstance(event, SaleRefunded):
@@ -412,3 +423,12 @@ class _Outbox:
     def unsent(self, event_ids: Collection[str]) -> set[str]:
         return {env.event_id for env, _tp, s in self.t.outbox
                 if env.event_id in event_ids and s != "sent"}
+
+
+class _Fiscal:
+    def __init__(self, t: Tables) -> None:
+        self.t = t
+
+    def of_source(self, kind: str, source_id: str) -> dict[str, Any] | None:
+        return next((copy.deepcopy(d) for d in self.t.fiscal.values()
+                     if d["source_kind"] == kind and d["source_id"] == source_id), None)
