@@ -26,6 +26,14 @@ def _check(label: str, ok: bool, detail: str = "") -> None:
         raise SelfTestFailed(label)
 
 
+def _arca_wsdls_load() -> bool:
+    """The fiscal adapter's SOAP clients parse the WSDLs shipped in pos_arca (a packaged
+    build that left them out could not issue a single comprobante)."""
+    from pos_arca.transport import _document
+
+    return all(_document(name) is not None for name in ("wsaa.wsdl", "wsfev1.wsdl"))
+
+
 def run_self_test(data_dir: Path | None = None) -> int:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     if data_dir is None:
@@ -121,6 +129,7 @@ def _run(data_dir: Path) -> int:
             )
             jobs = conn.execute(select(print_jobs).where(print_jobs.c.ref == ticket)).all()
             _check("receipt print job queued", len(jobs) == 1 and jobs[0].kind == "receipt")
+        _check("ARCA's WSDLs load (shipped, never downloaded)", _arca_wsdls_load())
         print("Self-test passed.", flush=True)
         return 0
     except SelfTestFailed as exc:

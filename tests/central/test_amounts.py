@@ -82,7 +82,8 @@ def test_the_till_rule_for_a_weighed_label_line_holds_and_more_does_not() -> Non
         p["tenders"] = [{"kind": "debit", "amount": line["amount"], "reference": None}]
         p["iva"] = iva_breakdown([line])
         return build_envelope(
-            "sale.completed", p, store_id="S001", terminal_id="T01", seq=1, schema_version=2
+            "sale.completed", p, store_id="S001", terminal_id="T01", seq=1,
+            schema_version=sale.schema_version,
         )
 
     # $ 18.999,99/kg, a label printed $ 4.321,17: 227 g, whose exact price is $ 4.313,00
