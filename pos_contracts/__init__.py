@@ -6,6 +6,7 @@ Consumers: ``parse_envelope(body)``. Both validate against the JSON Schema files
 See README.md in this directory for naming, versioning and money rules.
 """
 
+from pos_contracts.caea import CaeaGrant
 from pos_contracts.catalog import CatalogProduct
 from pos_contracts.envelope import (
     Envelope,
@@ -21,6 +22,7 @@ from pos_contracts.registry import SchemaRegistry, default_registry, validate
 from pos_contracts.rules import iva_included
 
 __all__ = [
+    "CaeaGrant",
     "CatalogProduct",
     "Envelope",
     "InvalidEvent",

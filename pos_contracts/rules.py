@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from pos_contracts.caea import check_caea_granted_v1
 from pos_contracts.errors import InvalidEvent
 from pos_contracts.fiscal_rules import check_fiscal_authorized_v1, check_fiscal_block
 
@@ -251,4 +252,5 @@ RULES: dict[tuple[str, int], Callable[[Payload], None]] = {
     ("shift.closed", 1): check_shift_closed_v1,
     ("shift.closed", 2): check_shift_closed_v2,
     ("catalog.changed", 1): check_catalog_changed_v1,
+    ("caea.granted", 1): check_caea_granted_v1,
 }

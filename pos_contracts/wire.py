@@ -27,6 +27,12 @@ TILL_SUSPENDED = "till.suspended"
 """Event type (and AMQP ``type``) of the notice that a till identity is suspended: sent to
 that identity's catalogue queue through the default exchange."""
 
+CAEA_GRANTED = "caea.granted"
+"""Event type (and AMQP ``type``) of a CAEA head office obtained from ARCA: sent to the
+catalogue queue of every till of a store with that CUIT through the default exchange."""
+CENTRAL_FISCAL_TERMINAL_ID = "fiscal"
+"""Envelope terminal_id of ``caea.granted`` (seq = head office's number of the grant)."""
+
 CONTENT_TYPE = "application/json"
 TRACEPARENT_HEADER = "traceparent"
 REJECT_REASON_HEADER = "x-pos-reject-reason"
@@ -38,6 +44,9 @@ use exactly these, or RabbitMQ refuses the second declaration. Classic, not quor
 there is one per till and a lost queue costs only a snapshot download."""
 
 SNAPSHOT_PATH = "/v1/catalog/snapshot"
+SNAPSHOT_WITH_CAEAS = {"with": "caeas"}
+"""Query of a snapshot that also carries ``caeas`` (the current and next CAEAs of the
+till's CUIT); without it the body is exactly a ``catalog.changed`` payload, as before."""
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 
