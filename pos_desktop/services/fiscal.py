@@ -42,6 +42,7 @@ from pos_desktop.domain.sale import Sale
 from pos_desktop.fiscal.settings import FiscalSettings, load_fiscal_settings
 from pos_desktop.fiscal.tasks import Attempt, Authorized, FiscalTask, Original, Queue
 from pos_desktop.services.clock import local_now
+from pos_desktop.services.ports import Settings as SettingsRepo
 from pos_desktop.store.uow import UnitOfWork
 
 FISCAL_KEYS = ("fiscal.mode", "store.cuit", "store.iva_condition", "fiscal.point_of_sale",
@@ -64,9 +65,10 @@ def policy_of(settings: FiscalSettings) -> FiscalPolicy | None:
                         PointOfSale(settings.point_of_sale), settings.identification_threshold)
 
 
-def fiscal_policy(settings: Any) -> FiscalPolicy | None:
+def fiscal_policy(settings: SettingsRepo) -> FiscalPolicy | None:
     """The policy from a settings repository (a few key reads, inside the transaction)."""
-    return policy_of(load_fiscal_settings({k: settings.get(k) for k in FISCAL_KEYS}))
+    found = settings.many(FISCAL_KEYS)
+    return policy_of(load_fiscal_settings({k: found.get(k) for k in FISCAL_KEYS}))
 
 
 def policy_of_block(block: Mapping[str, Any]) -> FiscalPolicy:

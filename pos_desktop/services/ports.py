@@ -9,7 +9,7 @@ The till's SQLite unit of work (``pos_desktop.store.uow``) and the unit tests' f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from types import TracebackType
 from typing import Any, Protocol
 
@@ -31,6 +31,7 @@ class Counters(Protocol):
 
 class Settings(Protocol):
     def get(self, key: str, default: Any = None) -> Any: ...
+    def many(self, keys: Sequence[str]) -> dict[str, Any]: ...
     def set(self, key: str, value: Any) -> None: ...
     def all(self) -> dict[str, Any]: ...
 

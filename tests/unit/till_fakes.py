@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -198,6 +198,9 @@ class _Settings:
 
     def get(self, key: str, default: Any = None) -> Any:
         return copy.deepcopy(self.t.settings.get(key, default))
+
+    def many(self, keys: Sequence[str]) -> dict[str, Any]:
+        return {k: copy.deepcopy(self.t.settings[k]) for k in keys if k in self.t.settings}
 
     def set(self, key: str, value: Any) -> None:
         self.t.settings[key] = copy.deepcopy(value)
