@@ -91,42 +91,67 @@ class Setting:
 
 
 def _coerce(setting: Setting, raw: Any) -> Any:
-    kind = setting.kind
+    """``raw`` (typed in a form, read from the table or the command line) as the setting's
+    kind wants it; None means the default unless None is one of the choices."""
     allowed = [value for value, _label in setting.choices]
-    if raw is None and not (kind is Kind.CHOICE and None in allowed):
+    if raw is None and not (setting.kind is Kind.CHOICE and None in allowed):
         return setting.default
-    if kind is Kind.TEXT:
-        return str(raw).strip()
-    if kind is Kind.BOOL:
-        if isinstance(raw, str):
-            return raw.strip().lower() in ("1", "true", "yes", "sí", "si", "on")
-        return bool(raw)
-    if kind is Kind.INT:
-        try:
-            value = int(str(raw).strip())
-        except ValueError:
-            raise ValueError(N_("must be a whole number")) from None
-        if setting.minimum is not None and value < setting.minimum:
-            raise ValueError(_("must be at least {n}").format(n=setting.minimum))
-        if setting.maximum is not None and value > setting.maximum:
-            raise ValueError(_("must be at most {n}").format(n=setting.maximum))
-        return value
-    if kind is Kind.CHOICE:
-        if raw not in allowed:
-            raise ValueError(N_("choose one of the options"))
-        return raw
-    if kind is Kind.MONEY:
-        value = raw if isinstance(raw, int) and not isinstance(raw, bool) else parse_money(str(raw))
-        if value < 0:
-            raise ValueError(N_("must not be negative"))
-        return value
-    if kind is Kind.PERCENT:
-        return raw if isinstance(raw, int) and not isinstance(raw, bool) else parse_percent(
-            str(raw))
-    if kind is Kind.LINES:
-        lines = raw.splitlines() if isinstance(raw, str) else [str(x) for x in raw]
-        return [line.rstrip() for line in lines if line.strip()]
-    raise AssertionError(kind)  # pragma: no cover - every Kind is handled above
+    return _COERCERS[setting.kind](setting, raw)
+
+
+def _as_text(_setting: Setting, raw: Any) -> str:
+    return str(raw).strip()
+
+
+def _as_bool(_setting: Setting, raw: Any) -> bool:
+    if isinstance(raw, str):
+        return raw.strip().lower() in ("1", "true", "yes", "sí", "si", "on")
+    return bool(raw)
+
+
+def _as_int(setting: Setting, raw: Any) -> int:
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        raise ValueError(N_("must be a whole number")) from None
+    if setting.minimum is not None and value < setting.minimum:
+        raise ValueError(_("must be at least {n}").format(n=setting.minimum))
+    if setting.maximum is not None and value > setting.maximum:
+        raise ValueError(_("must be at most {n}").format(n=setting.maximum))
+    return value
+
+
+def _as_choice(setting: Setting, raw: Any) -> Any:
+    if raw not in [value for value, _label in setting.choices]:
+        raise ValueError(N_("choose one of the options"))
+    return raw
+
+
+def _is_int(raw: Any) -> bool:
+    return isinstance(raw, int) and not isinstance(raw, bool)
+
+
+def _as_money(_setting: Setting, raw: Any) -> int:
+    value = raw if _is_int(raw) else parse_money(str(raw))
+    if value < 0:
+        raise ValueError(N_("must not be negative"))
+    return int(value)
+
+
+def _as_percent(_setting: Setting, raw: Any) -> int:
+    return raw if _is_int(raw) else parse_percent(str(raw))
+
+
+def _as_lines(_setting: Setting, raw: Any) -> list[str]:
+    lines = raw.splitlines() if isinstance(raw, str) else [str(x) for x in raw]
+    return [line.rstrip() for line in lines if line.strip()]
+
+
+# One function per kind (a test holds every Kind to have one).
+_COERCERS: dict[Kind, Callable[[Setting, Any], Any]] = {
+    Kind.TEXT: _as_text, Kind.BOOL: _as_bool, Kind.INT: _as_int, Kind.CHOICE: _as_choice,
+    Kind.MONEY: _as_money, Kind.PERCENT: _as_percent, Kind.LINES: _as_lines,
+}
 
 
 # -- validators: raise ValueError with an English source message (translated on display) ---

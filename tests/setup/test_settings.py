@@ -172,3 +172,9 @@ def test_printer_values_are_what_the_printer_package_reads(till: Till) -> None:
 def test_labels_are_marked_source_strings() -> None:
     # N_ returns its argument: labels are the English source used as catalogue keys.
     assert all(N_(s.label) == s.label for s in SETTINGS)
+
+
+def test_every_kind_of_setting_has_its_coercion() -> None:
+    from pos_desktop.settings_schema import _COERCERS, Kind
+
+    assert set(_COERCERS) == set(Kind)
