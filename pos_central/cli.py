@@ -115,6 +115,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="UNITS", help="largest quantity of one line, units or kg (default "
         f"{IngestSettings.max_quantity_milli // 1000})",
     )
+    ingest.add_argument(
+        "--clock-margin", type=_positive, default=int(IngestSettings.clock_margin),
+        metavar="SECONDS", help="how far a till's clock may be from head office's before "
+        "its events are listed in the reports as filed under the till's wrong day "
+        f"(default {int(IngestSettings.clock_margin)})",
+    )
     serve = commands.add_parser("serve", help="HTTP API and web pages")
     serve.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
@@ -265,6 +271,7 @@ def _run(args: argparse.Namespace, config: CentralConfig) -> int:
             accept_unregistered=args.accept_unregistered,
             max_amount=args.max_amount,
             max_quantity_milli=args.max_quantity,
+            clock_margin=args.clock_margin,
         )
     if args.command == "serve":
         return commands.serve(

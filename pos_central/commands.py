@@ -77,6 +77,7 @@ def ingest(
     accept_unregistered: bool = False,
     max_amount: int = IngestSettings.max_amount,
     max_quantity_milli: int = IngestSettings.max_quantity_milli,
+    clock_margin: float = IngestSettings.clock_margin,
 ) -> int:
     settings = IngestSettings(
         batch_size=batch_size,
@@ -85,6 +86,7 @@ def ingest(
         accept_unregistered=accept_unregistered,
         max_amount=max_amount,
         max_quantity_milli=max_quantity_milli,
+        clock_margin=clock_margin,
     )
     if workers > 1:
         from pos_central.ingest.workers import run_workers

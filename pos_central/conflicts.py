@@ -15,6 +15,7 @@ import psycopg
 
 from pos_central.database import connect
 from pos_central.ingest.apply import database_errors
+from pos_central.ingest.clocks import describe_offset, skewed_terminals
 
 ALERT_NAMES = {
     "conflict": "Conflicto (un hecho registrado no se reescribe)",
@@ -114,6 +115,7 @@ def build_conflicts_report(db_url: str, since: date | None = None) -> dict[str, 
             "alerts": alerts(db, since),
             "suspended": suspended(db),
             "held": held(db),
+            "clocks": skewed_terminals(db, since),
         }
 
 
@@ -145,4 +147,30 @@ def render_text(report: dict[str, Any]) -> str:
             f"  {item['held_at'][:19]}  tienda {item['store_id']}, caja {item['terminal_id']}, "
             f"seq {item['seq']}: {HELD_NAMES.get(item['reason'], item['reason'])}{waiting}"
         )
+    lines += render_clocks(report.get("clocks", []))
     return "\n".join(lines)
+
+
+def render_clocks(terminals: list[dict[str, Any]], *, listed: bool = True) -> list[str]:
+    """Each terminal whose clock was off, and (``listed``) the events it misfiled."""
+    lines: list[str] = []
+    for item in terminals:
+        low, high = item["offset_s_min"], item["offset_s_max"]
+        span = describe_offset(high if abs(high) >= abs(low) else low)
+        lines += [
+            "",
+            f"Reloj desfasado, caja {item['store_id']}/{item['terminal_id']}: {span}; "
+            f"{item['events']} eventos quedaron con la fecha de la caja (corrija la hora "
+            "de la caja; los eventos no se cambian)",
+        ]
+        if not listed:
+            continue
+        for event in item["items"]:
+            total = "" if event["total"] is None else f", total {event['total']} centavos"
+            ticket = f" ticket {event['ticket']}" if event["ticket"] else ""
+            lines.append(
+                f"  seq {event['seq']} {event['type']}{ticket}: fecha de la caja "
+                f"{str(event['occurred_at'])[:19]}, recibido {str(event['received_at'])[:19]}"
+                f"{total}"
+            )
+    return lines

@@ -3,7 +3,14 @@ several ingests in one process (tests) do not share counters."""
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+if TYPE_CHECKING:
+    from pos_central.ingest.clocks import ClockSkew
+    from pos_contracts import Envelope
 
 
 class IngestMetrics:
@@ -55,6 +62,18 @@ class IngestMetrics:
             "Times the ingest lost PostgreSQL and backed off",
             registry=self.registry,
         )
+        self.skewed = Counter(
+            "pos_central_clock_skewed_events",
+            "Events received from a till whose clock was off by more than --clock-margin",
+            ["store_id", "terminal_id"],
+            registry=self.registry,
+        )
+        self.clock_offset = Gauge(
+            "pos_central_till_clock_offset_seconds",
+            "The till's clock minus head office's, as its last off-margin event showed it",
+            ["store_id", "terminal_id"],
+            registry=self.registry,
+        )
         self.batch_seconds = Histogram(
             "pos_central_batch_seconds",
             "Time to validate, apply, commit and ack one batch",
@@ -67,6 +86,11 @@ class IngestMetrics:
             buckets=(1, 10, 50, 100, 250, 500, 1000, 2000),
             registry=self.registry,
         )
+
+    def clock_skewed(self, skewed: Sequence[tuple[Envelope, ClockSkew]]) -> None:
+        for env, skew in skewed:
+            self.skewed.labels(env.store_id, env.terminal_id).inc()
+            self.clock_offset.labels(env.store_id, env.terminal_id).set(skew.offset_ms / 1000)
 
     def exposition(self) -> bytes:
         """Prometheus text format."""

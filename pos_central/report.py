@@ -11,10 +11,11 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from pos_central.conflicts import ALERT_NAMES, HELD_NAMES, alerts, held, suspended
+from pos_central.conflicts import ALERT_NAMES, HELD_NAMES, alerts, held, render_clocks, suspended
 from pos_central.database import connect
 from pos_central.fiscal_report import fiscal_section, render_fiscal_text, summarize
 from pos_central.ingest.apply import database_errors
+from pos_central.ingest.clocks import skewed_terminals
 
 TENDERS = ("cash", "debit", "credit", "transfer")
 RATES = ("21", "10.5", "27", "5", "2.5", "0", "exempt", "not_taxed")
@@ -116,6 +117,7 @@ def build_period_report(db_url: str, first: date, last: date) -> dict[str, Any]:
         waiting = held(db)
         stopped = [s for s in suspended(db) if s["lifted_at"] is None]
         fiscal = fiscal_section(db, first, last)
+        clocks = skewed_terminals(db, first, last)
     report = _assemble(first, rows)
     report["fiscal"] = fiscal  # by comprobante type; what ARCA has not authorized
     report["totals"]["unauthorized_comprobantes"] = fiscal["unauthorized_count"]
@@ -123,6 +125,8 @@ def build_period_report(db_url: str, first: date, last: date) -> dict[str, Any]:
     report["totals"]["alerts"] = len(raised)
     report["suspended"] = stopped  # identities two tills use: nothing of theirs applied
     report["held"] = _held_summary(waiting)
+    report["clocks"] = clocks  # tills whose clock filed events under a wrong day
+    report["totals"]["clock_skewed_events"] = sum(c["events"] for c in clocks)
     if first != last:
         report["date"] = first.isoformat()[:7] if first.day == 1 else first.isoformat()
         report["last_date"] = last.isoformat()
@@ -136,6 +140,8 @@ def restrict_to_stores(report: dict[str, Any], stores: set[str]) -> dict[str, An
     totals = _sum(terminals)
     raised = [a for a in report.get("alerts", []) if a.get("store_id") in stores]
     totals["alerts"] = len(raised)
+    clocks = [c for c in report.get("clocks", []) if c["store_id"] in stores]
+    totals["clock_skewed_events"] = sum(c["events"] for c in clocks)
     fiscal = summarize(report["fiscal"], stores) if "fiscal" in report else None
     if fiscal is not None:
         totals["unauthorized_comprobantes"] = fiscal["unauthorized_count"]
@@ -146,6 +152,7 @@ def restrict_to_stores(report: dict[str, Any], stores: set[str]) -> dict[str, An
         "alerts": raised,
         "suspended": [s for s in report.get("suspended", []) if s["store_id"] in stores],
         "held": [h for h in report.get("held", []) if h["store_id"] in stores],
+        "clocks": clocks,
         **({"fiscal": fiscal} if fiscal is not None else {}),
     }
 
@@ -332,6 +339,7 @@ def render_text(report: dict[str, Any]) -> str:
             f"  En espera, caja {row['store_id']}/{row['terminal_id']}: {row['events']} eventos "
             f"({HELD_NAMES.get(row['reason'], row['reason'])}; ventas {money(row['sales_total'])})"
         )
+    lines += render_clocks(report.get("clocks", []))
     lines += ["", "IVA por tasa:"]
     for row in report["totals"]["iva"]:
         lines.append(

@@ -57,3 +57,8 @@ def till_catalog_queue(store_id: str, terminal_id: str, prefix: str = "") -> str
         if not _ID.match(value):
             raise ValueError(f"Identificador de tienda o caja inválido: {value!r}")
     return f"{prefix}till.{store_id}.{terminal_id}.catalog"
+
+SENT_AT_HEADER = "x-pos-sent-at"
+"""Set by the till on every event it publishes: its own clock when it sent the message,
+milliseconds since the epoch (UTC). Head office compares it with its own clock on
+receipt to find a till whose clock is wrong (``pos_central.ingest.clocks``)."""

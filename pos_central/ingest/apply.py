@@ -27,6 +27,7 @@ from psycopg import errors as pg_errors
 
 from pos_central.database import DatabaseUnavailable
 from pos_central.ingest.alerts import CONFLICT, Alert, record_alerts
+from pos_central.ingest.clocks import ClockSkew, record_skews
 from pos_central.ingest.clones import (
     CLONE,
     CLONE_LEFTOVER,
@@ -93,6 +94,8 @@ class Received:
     """BLAKE2b-128 of the body as received: a re-delivery has the same, a rewrite not."""
     replay_of: int | None = None
     """The dead letter head office says this message replays (``replays.py``)."""
+    clock: ClockSkew | None = None
+    """How far off the till's clock was on receipt, when beyond the margin (``clocks.py``)."""
 
     @classmethod
     def of(
@@ -102,19 +105,21 @@ class Received:
         user_id: str | None = None,
         *,
         replay_of: int | None = None,
+        clock: ClockSkew | None = None,
     ) -> Received:
         """From a message body, or re-encoded when there is none or it is not plain UTF-8
         JSON (a BOM, UTF-16: valid JSON, but not text PostgreSQL's jsonb accepts)."""
         if body is not None and body[:1] == b"{":
             try:
                 return cls(
-                    envelope, body.decode("utf-8"), user_id, body_digest(body), replay_of
+                    envelope, body.decode("utf-8"), user_id, body_digest(body), replay_of, clock
                 )
             except UnicodeDecodeError:
                 pass
         encoded = envelope.to_json()
         return cls(
-            envelope, encoded.decode("utf-8"), user_id, body_digest(body or encoded), replay_of
+            envelope, encoded.decode("utf-8"), user_id, body_digest(body or encoded), replay_of,
+            clock,
         )
 
 
@@ -133,6 +138,8 @@ class AppliedBatch:
     """Held events this batch applied (a refund whose sale just arrived)."""
     notices: list[Notice] = field(default_factory=list)
     """Identities to tell they are suspended (new suspensions, and reminders)."""
+    skewed: list[tuple[Envelope, ClockSkew]] = field(default_factory=list)
+    """Applied events whose till clock was off by more than the margin."""
 
 
 @contextmanager
@@ -182,6 +189,7 @@ class BatchApplier:
                 [alert for result in alone for alert in result.alerts],
                 [env for result in alone for env in result.released],
                 [notice for result in alone for notice in result.notices],
+                [skew for result in alone for skew in result.skewed],
             )
 
     def _alone(self, event: Received) -> AppliedBatch:
@@ -212,6 +220,8 @@ class BatchApplier:
             self._ensure_terminals(cursor, applied)
             applied = self._keep_facts(cursor, batch, applied)
             breaks = update_progress(cursor, applied)
+            skewed = _skewed(batch.events, applied)
+            record_skews(cursor, skewed)
             for fork in forks(cursor, breaks) if breaks else []:
                 self._suspend(
                     cursor, batch, fork.store_id, fork.terminal_id, fork.seq, _forked(fork)
@@ -227,6 +237,7 @@ class BatchApplier:
             new_alerts,
             released,
             list(batch.notices.values()),
+            skewed,
         )
 
     def _judge(self, cursor: psycopg.Cursor[Any], batch: _Verdicts) -> None:
@@ -455,6 +466,16 @@ def _forked(fork: JournalBreak) -> str:
         f"seq {fork.seq}: sigue de otra entrada ya recibida, no de la anterior; dos cajas "
         "usan esa identidad"
     )
+
+
+def _skewed(
+    events: Sequence[Received], applied: Sequence[Envelope]
+) -> list[tuple[Envelope, ClockSkew]]:
+    """The applied events that arrived with a wrong till clock (usually none)."""
+    clocks = {e.envelope.event_id: e.clock for e in events if e.clock is not None}
+    if not clocks:
+        return []
+    return [(env, clock) for env in applied if (clock := clocks.get(env.event_id)) is not None]
 
 
 def _terminal(env: Envelope) -> tuple[str, str]:

@@ -43,6 +43,7 @@ from pos_central.ingest.apply import (
     Held,
     Received,
 )
+from pos_central.ingest.clocks import ClockWatch, log_skews
 from pos_central.ingest.clones import Notice
 from pos_central.ingest.held import WAITING_FOR_SALE
 from pos_central.ingest.identity import TillIdentities
@@ -129,6 +130,7 @@ class IngestConsumer:
         self._connected = False
         self._identities = TillIdentities(accept_unregistered=self.settings.accept_unregistered)
         self._told: set[tuple[str, str]] = set()  # identities told they are suspended
+        self._clocks = ClockWatch(self.settings.clock_margin)
         self.ready = threading.Event()
         """Set while consuming with both PostgreSQL and RabbitMQ connected."""
 
@@ -177,6 +179,7 @@ class IngestConsumer:
                 session = _Session(connection.channel())
                 session.channel.basic_qos(prefetch_count=self.settings.prefetch)
                 session.channel.confirm_delivery()
+                self._clocks.session_started(self._backlog(session.channel))
                 session.channel.basic_consume(self.topology.ingest_queue, self._receiver(session))
                 self.ready.set()
                 self._connected = True
@@ -260,7 +263,7 @@ class IngestConsumer:
         started = time.perf_counter()
         valid: list[tuple[Delivery, Envelope]] = []
         rejected: list[tuple[Delivery, InvalidEvent]] = []
-        settings = self.settings
+        settings, clocks = self.settings, self._clocks
         for delivery in batch:
             try:
                 env = parse_envelope(delivery.body)
@@ -282,7 +285,9 @@ class IngestConsumer:
                     env,
                     delivery.body,
                     delivery.properties.user_id,
-                    replay_of=replay_of(delivery.properties.headers),
+                    replay_of=(replayed := replay_of(delivery.properties.headers)),
+                    # A replay waited in the dead-letter queue: its clock says nothing.
+                    clock=None if replayed else clocks.judge(delivery.properties.headers, env),
                 )
                 for delivery, env in valid
             ],
@@ -333,6 +338,9 @@ class IngestConsumer:
         for delivery, problem in rejected:
             self._dead_letter(channel, delivery, problem)
         self.metrics.journal_breaks.inc(len(applied.journal_breaks))
+        if applied.skewed:
+            self.metrics.clock_skewed(applied.skewed)
+            log_skews(applied.skewed)
         for alert in applied.alerts:
             self.metrics.alerts.labels(alert.kind).inc()
         log_alerts(applied.alerts)
@@ -341,6 +349,11 @@ class IngestConsumer:
         channel.basic_ack(batch.deliveries[-1].tag, multiple=True)
         self.metrics.batch_size.observe(len(batch.deliveries))
         self.metrics.batch_seconds.observe(time.perf_counter() - batch.started)
+
+    def _backlog(self, channel: BlockingChannel) -> int:
+        """Messages that waited in the queue for this session (``clocks.py``)."""
+        declared = channel.queue_declare(self.topology.ingest_queue, passive=True)
+        return int(declared.method.message_count)
 
     @staticmethod
     def _log_held(env: Envelope, held: Held) -> None:

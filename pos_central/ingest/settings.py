@@ -25,6 +25,9 @@ class IngestSettings:
     ($ 50.000.000); beyond it an event is dead-lettered as ``out_of_bounds``."""
     max_quantity_milli: int = 10_000_000
     """The largest quantity of one line (10.000 units or kg)."""
+    clock_margin: float = 600.0
+    """Seconds a till's clock may be from head office's before its events are flagged
+    (``clocks.py``): beyond it they are listed per terminal in the reports."""
     accept_unregistered: bool = False
     """Accept events whose broker user is no registered till (guest, a shared account):
     a lab, or while the tills move to their own users. Registered tills are still held

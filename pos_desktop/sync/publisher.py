@@ -40,7 +40,7 @@ from pika.adapters.select_connection import SelectConnection
 
 from pos_common import tracing
 from pos_common.i18n import _
-from pos_contracts.wire import CONTENT_TYPE, TRACEPARENT_HEADER
+from pos_contracts.wire import CONTENT_TYPE, SENT_AT_HEADER, TRACEPARENT_HEADER
 from pos_desktop import __version__
 from pos_desktop.store.outbox import OutboxEvent, OutboxQueue
 from pos_desktop.sync.backoff import Backoff, CircuitBreaker
@@ -92,6 +92,7 @@ class OutboxPublisher:
         breaker: CircuitBreaker | None = None,
         app_id: str = APP_ID,
         failed_retry_interval: float = FAILED_RETRY_INTERVAL,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.settings = settings
         self.queue = queue
@@ -100,6 +101,7 @@ class OutboxPublisher:
         self.breaker = breaker or CircuitBreaker()
         self.app_id = app_id
         self.failed_retry_interval = failed_retry_interval
+        self.clock = clock  # stamped on each message: head office compares it with its own
         self.confirmed_total = 0
         self.refused_total = 0
         self.max_in_flight = 0  # the widest confirm window seen (a catch-up pipelines)
@@ -412,6 +414,7 @@ class OutboxPublisher:
                 "store_id": event.store_id,
                 "terminal_id": event.terminal_id,
                 "seq": event.seq,
+                SENT_AT_HEADER: int(self.clock() * 1000),
             },
         )
         channel.basic_publish(

@@ -276,3 +276,22 @@ def test_a_broker_alarm_cannot_hang_the_publisher(
     wait_for(lambda: proxy.accepted > first_connection, timeout=15)
     wait_for(lambda: publisher.confirmed_total == len(outbox_rows(till)), timeout=15)
     assert publisher.link().state is SyncState.ONLINE
+
+
+def test_each_message_carries_the_tills_clock_at_sending(
+    till: Till, amqp_url: str, topology: Topology
+) -> None:
+    """x-pos-sent-at is the till's own clock (here a year slow), for head office to
+    compare with its own on receipt."""
+    sell(till, 3)
+    year = 365 * 86400.0
+    publisher = make_publisher(till, amqp_url, topology)
+    publisher.clock = lambda: time.time() - year
+    before = time.time()
+    result = publisher.drain(timeout=20)
+    after = time.time()
+    messages = take_messages(amqp_url, topology.ingest_queue, result.confirmed)
+    assert len(messages) == result.confirmed >= 3
+    for props, _ in messages:
+        sent = props.headers["x-pos-sent-at"] / 1000
+        assert before - year - 1 <= sent <= after - year + 1
