@@ -161,9 +161,14 @@ class Till:
             fiscal=_FiscalPort(self) if self.register.fiscal is not None else None,
             store_name=str(self.settings("store.name")["store.name"] or ""),
             demo=self.demo,
-            standalone=not (self.settings("sync.amqp_url")["sync.amqp_url"]
-                            or os.environ.get("POS_AMQP_URL")),
+            standalone=self.standalone,
         )
+
+    @property
+    def standalone(self) -> bool:
+        """No head office configured: nothing waits to be sent, so nothing says it does."""
+        return not (self.settings("sync.amqp_url")["sync.amqp_url"]
+                    or os.environ.get("POS_AMQP_URL"))
 
     # -- runs ------------------------------------------------------------------------------
     def start_demo(self) -> None:

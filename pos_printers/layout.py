@@ -256,9 +256,10 @@ def code_blocks(data: str, code: CodeKind, columns: int) -> list[Block]:
 
 
 def closing_blocks(store: StoreInfo, columns: int, code_data: str, code: CodeKind,
-                   fiscal: FiscalReceipt | None = None) -> list[Block]:
+                   fiscal: FiscalReceipt | None = None, *, footer: bool = True
+                   ) -> list[Block]:
     blocks: list[Block] = [Separator()]
-    for line in store.footer_lines:
+    for line in store.footer_lines if footer else ():
         blocks += text_block(line, columns, align=Align.CENTER)
     if fiscal is None:  # training: no comprobante was issued
         blocks += text_block(NOT_AN_INVOICE, columns, align=Align.CENTER)
@@ -364,7 +365,9 @@ def refund_document(refund: ReceiptRefund, store: StoreInfo, columns: int, *,
     # The slip's code carries a "D" so scanning it can never be taken for the sale ticket
     # with the same number (refunds are numbered apart from sales).
     slip = f"{REFUND_CODE_PREFIX}{refund.ticket}" if refund.ticket else refund.original_ticket
-    blocks += closing_blocks(store, columns, slip, code, fiscal)
+    # No footer: the shop's words to a buyer ("¡Gracias por su compra!") read wrong on
+    # the slip of money given back.
+    blocks += closing_blocks(store, columns, slip, code, fiscal, footer=False)
     return Document(columns, tuple(blocks), title=f"Devolución {refund.original_ticket}")
 
 

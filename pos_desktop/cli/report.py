@@ -37,8 +37,10 @@ def run(args: argparse.Namespace) -> int:
         if x:
             report = figures_dict(till.shifts.figures())
             report["terminal_id"] = till.identity.terminal_id
+            report.update(till.shifts.heading())
         else:
             report = till.shifts.z_report(args.number)
+        standalone = till.standalone
     finally:
         till.close()
     if args.json:
@@ -57,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
             print("-" * 48)
         else:
             print(f"{row['label']:<30}{row['value']:>18}" if row["value"] else row["label"])
-    if not x:
+    if not x and not standalone:  # a till with no head office has nothing to send
         print(_("Upload: {state}").format(
             state=_("sent") if report["upload"] == "sent" else _("pending")))
     return 0

@@ -56,7 +56,7 @@ def run_status(args: argparse.Namespace) -> int:
     till = _open(args)
     try:
         row = till.shifts.current()
-        pending = till.shifts.pending_uploads()
+        pending = [] if till.standalone else till.shifts.pending_uploads()
     finally:
         till.close()
     shift = None if row is None else {k: row[k] for k in (

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from pos_common.i18n import _
+from pos_common.i18n import _, format_pesos
 from pos_desktop.domain.errors import DomainError
 
 
@@ -53,6 +53,15 @@ def denomination(code: str) -> Denomination:
         return _BY_CODE[code]
     except KeyError:
         raise InvalidCount(reason=_("unknown denomination {code}").format(code=code)) from None
+
+
+def denomination_label(code: str) -> str:
+    """``$ 20.000 · billete``, ``$ 5 · moneda``: a row of the count as the drawer holds it."""
+    if code == OTHER:
+        return _("Other (amount)")
+    d = denomination(code)
+    kind = _("note") if d.kind == "note" else _("coin")
+    return f"{format_pesos(d.pesos)} · {kind}"
 
 
 def count_total(counts: Mapping[str, int]) -> int:

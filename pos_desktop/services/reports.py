@@ -12,13 +12,26 @@ from pathlib import Path
 from typing import Any
 
 from pos_common.i18n import N_, _, format_minus, format_money
+from pos_desktop.domain.denominations import count_total, denomination_label
 from pos_desktop.domain.money import CURRENCY
 from pos_desktop.domain.shift import ShiftFigures
 from pos_desktop.services.clock import local_now
 
 TENDER_LABELS = {"cash": N_("Cash"), "debit": N_("Debit"), "credit": N_("Credit"),
                  "transfer": N_("Transfer / QR")}
-RATE_LABELS = {"21": "21%", "10.5": "10,5%", "27": "27%", "exempt": "Exento"}
+RATE_LABELS = {"21": "21%", "10.5": "10,5%", "27": "27%", "5": "5%", "2.5": "2,5%",
+               "0": "0%", "exempt": N_("Exempt"), "not_taxed": N_("Not taxed")}
+
+
+def rate_label(rate: str) -> str:
+    return _(RATE_LABELS[rate]) if rate in RATE_LABELS else rate
+
+
+def store_heading(settings: Any) -> dict[str, str]:
+    """The shop's name and CUIT (from the settings), kept with a Z so its page says whose
+    it is even after the shop is renamed."""
+    return {"store_name": str(settings.get("store.name", "") or ""),
+            "store_cuit": str(settings.get("store.cuit", "") or "")}
 
 
 def _iva_rows(rows: Any) -> list[dict[str, Any]]:
@@ -75,12 +88,12 @@ def report_document(report: Mapping[str, Any], *, x: bool = False) -> dict[str, 
             rows.append(_row("  " + _("refunded"), format_minus(t["refunds"])))
     rows += [SEP, _row(_("IVA on sales"), bold=True)]
     for r in local["sales_by_iva"]:
-        rows.append(_row(f"{RATE_LABELS.get(r['rate'], r['rate'])} {_('gross')}", m(r["gross"])))
+        rows.append(_row(f"{rate_label(r['rate'])} {_('gross')}", m(r["gross"])))
         rows.append(_row(f"  {_('net')} / {_('IVA')}", f"{m(r['net'])} / {m(r['tax'])}"))
     if local["refunds_by_iva"]:
         rows += [_row(_("IVA on refunds"), bold=True)]
         for r in local["refunds_by_iva"]:
-            rows.append(_row(f"{RATE_LABELS.get(r['rate'], r['rate'])} {_('gross')}",
+            rows.append(_row(f"{rate_label(r['rate'])} {_('gross')}",
                              format_minus(r["gross"])))
     rows += [SEP, _row(_("By cashier"), bold=True)]
     for c in local["by_cashier"]:
@@ -98,8 +111,9 @@ def report_document(report: Mapping[str, Any], *, x: bool = False) -> dict[str, 
     if not x:
         over = report["over_short"]
         label = _("Over") if over > 0 else _("Short") if over < 0 else _("Even")
-        rows += [_row(_("Counted cash"), m(report["counted_cash"]), True),
-                 _row(label, m(over), True)]
+        rows += [_row(_("Counted cash"), m(report["counted_cash"]), True)]
+        rows += _count_rows(local.get("counts") or {})
+        rows += [_row(label, m(over), True)]
         if local.get("reason"):
             rows.append(_row(_("Reason") + ": " + local["reason"]))
         rows += [SEP, _row(_("Journal head") + f" #{report['journal']['seq']}"),
@@ -110,6 +124,12 @@ def report_document(report: Mapping[str, Any], *, x: bool = False) -> dict[str, 
                 if not x else "")
     return {"title": title, "subtitle": subtitle,
             "generated_at": local_now() if x else report["closed_at"], "rows": rows}
+
+
+def _count_rows(counts: Mapping[str, int]) -> list[dict[str, Any]]:
+    """The drawer count piece by piece: what the manager signs for."""
+    return [_row(f"  {denomination_label(code)} × {pieces}",
+                 format_money(count_total({code: pieces}))) for code, pieces in counts.items()]
 
 
 def _cash(local: Mapping[str, Any]) -> dict[str, Any]:
@@ -135,7 +155,13 @@ def render_pdf(report: dict[str, Any], *, x: bool = False) -> bytes:
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,
                             topMargin=18 * mm, bottomMargin=18 * mm, title=doc_data["title"],
                             author="Super POS", invariant=True)
-    story: list[Any] = [Paragraph(_esc(doc_data["title"]), title)]
+    local = report if x else report.get("local", {})
+    story: list[Any] = []
+    if local.get("store_name"):  # whose report it is, as on the printed one
+        story.append(Paragraph(_esc(local["store_name"]), title))
+    if local.get("store_cuit"):
+        story.append(Paragraph(_esc(_("CUIT {cuit}").format(cuit=local["store_cuit"])), base))
+    story.append(Paragraph(_esc(doc_data["title"]), title))
     if doc_data["subtitle"]:
         story.append(Paragraph(_esc(doc_data["subtitle"]), base))
     story.append(Paragraph(_esc(str(doc_data["generated_at"])[:19].replace("T", " ")), base))

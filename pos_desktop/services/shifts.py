@@ -44,7 +44,12 @@ from pos_desktop.services.clock import local_now
 from pos_desktop.services.guard import TillGuard
 from pos_desktop.services.people import TOLERANCE_KEY
 from pos_desktop.services.ports import UnitOfWork
-from pos_desktop.services.reports import figures_dict, report_document, write_pdf
+from pos_desktop.services.reports import (
+    figures_dict,
+    report_document,
+    store_heading,
+    write_pdf,
+)
 
 log = logging.getLogger(__name__)
 MAX_REASON = 500
@@ -179,6 +184,11 @@ class ShiftService:
         with self.uow_factory() as uow:
             return self._figures(uow, self._open_row(uow))
 
+    def heading(self) -> dict[str, str]:
+        """The shop's name and CUIT as a report's page shows them (an X on paper or PDF)."""
+        with self.uow_factory() as uow:
+            return store_heading(uow.settings)
+
     def x_report(self, *, print_it: bool = False) -> ShiftFigures:
         """The shift so far (no reset, nothing closed). Printing it is audited."""
         auth = self.guard.authorize(Action.X_REPORT, printed=print_it)
@@ -230,6 +240,7 @@ class ShiftService:
                 local={
                     **figures_dict(figures),
                     "store_id": self.identity.store_id,
+                    **store_heading(uow.settings),
                     "terminal_id": self.identity.terminal_id,
                     "counts": normalise(counts),
                     "float_counts": json.loads(shift["float_counts"] or "null"),

@@ -18,21 +18,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_common.i18n import _, format_money, format_pesos
-from pos_desktop.domain.denominations import ARS_DENOMINATIONS, OTHER, count_total
+from pos_common.i18n import _, format_money
+from pos_desktop.domain.denominations import (
+    ARS_DENOMINATIONS,
+    OTHER,
+    count_total,
+    denomination_label,
+)
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.money import parse_money
 from pos_desktop.ui.dialog_base import keyboard_table
 from pos_desktop.ui.key_field import KeyField, no_focus
 from pos_desktop.ui.keypad import KEYPAD_WIDTH, TOUCH_PX, Keypad
-
-
-def denomination_label(code: str) -> str:
-    if code == OTHER:
-        return _("Other (amount)")
-    d = next(d for d in ARS_DENOMINATIONS if d.code == code)
-    kind = _("note") if d.kind == "note" else _("coin")
-    return f"{format_pesos(d.pesos)} · {kind}"
 
 
 class DrawerCount(QWidget):

@@ -1,5 +1,8 @@
 """The status bar: store, terminal, cashier, clock, and slots for sync and printer state.
 
+Its items are never cut: what does not fit in one row goes to a second one (a flow layout),
+so at 1024×768 the store's name, the cashier and the printer still read whole.
+
 ``set_sync_state`` is for the sync publisher's status, ``set_printer_state`` for the print
 queue; both take a short text and a level (``ok``, ``info``, ``warning``, ``error``). They
 must be called on the GUI thread (emit a signal from worker threads).
@@ -10,9 +13,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
 from pos_common.i18n import _
+from pos_desktop.ui.flow_layout import FlowLayout
 from pos_desktop.ui.theme import set_level
 
 
@@ -20,6 +25,10 @@ class TillStatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSizeGripEnabled(False)
+        self.items = QWidget(self)
+        self.items.setObjectName("statusItems")
+        self.flow = FlowLayout(self.items)
+        self.addWidget(self.items, 1)
         self.store = self._slot("statusStore")
         self.terminal = self._slot("statusTerminal")
         self.cashier = self._slot("statusCashier")
@@ -42,39 +51,51 @@ class TillStatusBar(QStatusBar):
         self.tick()
 
     def _slot(self, name: str) -> QLabel:
-        label = QLabel(self)
+        label = QLabel(self.items)
         label.setObjectName(name)
-        # On a narrow screen the texts are cut rather than pushing the clock out.
-        label.setMinimumWidth(24)
-        label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-        self.addWidget(label)
+        label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.flow.addWidget(label)
         return label
+
+    def _reflow(self) -> None:
+        """As many rows as the items need at this width (a text or the width changed)."""
+        width = self.items.width()
+        if width > 0:
+            self.items.setFixedHeight(max(self.flow.heightForWidth(width), 1))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._reflow()
+
+    def _set(self, label: QLabel, text: str) -> None:
+        label.setText(text)
+        label.setToolTip(text)
+        label.show()
+        self.flow.invalidate()
+        self._reflow()
 
     def tick(self) -> None:
         self.clock.setText(datetime.now().strftime("%d/%m/%Y %H:%M"))
 
     def set_store(self, name: str, store_id: str) -> None:
-        self.store.setText(f"{name} ({store_id})" if name else store_id)
+        self._set(self.store, f"{name} ({store_id})" if name else store_id)
 
     def set_terminal(self, terminal_id: str) -> None:
-        self.terminal.setText(_("Till {terminal}").format(terminal=terminal_id))
+        self._set(self.terminal, _("Till {terminal}").format(terminal=terminal_id))
 
     def set_cashier(self, name: str | None) -> None:
-        self.cashier.setText(_("Cashier: {name}").format(name=name or "—"))
+        self._set(self.cashier, _("Cashier: {name}").format(name=name or "—"))
 
     def set_sync_state(self, text: str, level: str = "info") -> None:
         """E.g. ``("Sincronizado", "ok")`` or ``("Sin conexión · 12 pendientes", "warning")``."""
-        self.sync.setText(_("Sync: {state}").format(state=text))
         set_level(self.sync, level)
-        self.sync.show()
+        self._set(self.sync, _("Sync: {state}").format(state=text))
 
     def set_printer_state(self, text: str, level: str = "info") -> None:
-        self.printer.setText(_("Printer: {state}").format(state=text))
         set_level(self.printer, level)
-        self.printer.show()
+        self._set(self.printer, _("Printer: {state}").format(state=text))
 
     def set_fiscal_state(self, text: str, level: str = "info") -> None:
         """ARCA: online · 2 comprobantes to authorize (fiscal mode ARCA only)."""
-        self.fiscal.setText(_("ARCA: {state}").format(state=text))
         set_level(self.fiscal, level)
-        self.fiscal.show()
+        self._set(self.fiscal, _("ARCA: {state}").format(state=text))

@@ -149,6 +149,10 @@ def test_refund_slip_names_the_original_ticket_reason_and_signature() -> None:
         assert expected in text, expected
     assert isinstance(document.blocks[0], DrawerKick)
     assert Barcode("D0001-00001300") in document.blocks  # never mistaken for sale 1300
+    # The shop's words to a buyer are no part of the slip of money given back.
+    assert "¡Gracias por su compra!" not in text and STORE.footer_lines[0] in "\n".join(
+        receipt_document(ReceiptSale.from_payload(sale_payload([line(1, "Yogur", 1)])),
+                         STORE, 32).text_lines())
 
 
 def test_report_document_lays_out_labels_and_values() -> None:

@@ -217,6 +217,10 @@ def test_the_z_is_printed_saved_as_pdf_and_pending_upload_until_sent(till: Till)
     assert z.pdf is not None and z.pdf.exists()
     pdf_text = "".join(page.extract_text() for page in PdfReader(str(z.pdf)).pages)
     assert "Z close no. 000001" in pdf_text and "Ana" in pdf_text
+    # Whose Z it is, and the count the manager signs for, as on the printed one.
+    assert "Almacén Don Pepe" in pdf_text and "CUIT 30-71234567-1" in pdf_text
+    assert "$20,000 · note × 1" in pdf_text and "$2,000 · note × 2" in pdf_text
+    assert "$4,000.00" in pdf_text  # the two $2,000 notes
     assert till.shifts.z_report()["upload"] == "pending"
     assert till.shifts.pending_uploads() == [1]
     with till.uow() as uow:
@@ -250,6 +254,12 @@ def test_pos_desktop_report_x_and_z_from_the_command_line(till: Till, data_dir: 
     subprocess.run([*base, "report", "z", "--number", "1", "--pdf", str(pdf)], check=True,
                    capture_output=True)
     assert pdf.read_bytes().startswith(b"%PDF")
+    # --data-dir after the command too (README: every command honours it); a standalone
+    # till says nothing waits for head office.
+    text_z = subprocess.run([sys.executable, "-m", "pos_desktop", "--lang", "en", "report", "z",
+                             "--data-dir", str(data_dir)], check=True, capture_output=True,
+                            text=True).stdout
+    assert "Z close no. 000001" in text_z and "Upload" not in text_z
     missing = subprocess.run([*base, "report", "z", "--number", "7"], capture_output=True,
                              text=True)
     assert missing.returncode == 2 and "no Z number 7" in missing.stderr

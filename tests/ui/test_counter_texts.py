@@ -185,3 +185,21 @@ def test_cash_in_is_confirmed_on_screen(qtbot: QtBot, till: Till) -> None:
     assert window.banner.level == "ok"
     window.stop_parts()
 
+
+
+def test_the_last_manager_is_named_whoever_she_is() -> None:
+    """ "Marta es el último encargado activo"."""
+    from pos_desktop.services.people import LastManager
+
+    text = str(LastManager(name="Marta"))
+    assert "Marta" in text and "último encargado" not in text
+
+
+def test_reports_name_every_iva_rate_in_the_shops_words(till: Till) -> None:
+    """The X and Z showed the new rates' codes ("2.5", "not_taxed") instead of a name."""
+    data = figures_dict(till.shifts.x_report())
+    data["sales_by_iva"] = [{"rate": r, "gross": 100, "net": 100, "tax": 0}
+                            for r in ("5", "2.5", "0", "exempt", "not_taxed")]
+    labels = [str(row.get("label", "")) for row in report_document(data, x=True)["rows"]]
+    for name in ("5% bruto", "2,5% bruto", "0% bruto", "Exento bruto", "No gravado bruto"):
+        assert name in labels, (name, labels)

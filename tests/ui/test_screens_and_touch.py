@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from pos_desktop.app import Till
+from pos_desktop.sync.status import SyncState, SyncStatus, status_bar_text
 from pos_desktop.ui.dialog_base import EntryDialog
 from pos_desktop.ui.keypad import TOUCH_PX, Keypad
 from pos_desktop.ui.main_window import MainWindow
@@ -172,3 +173,43 @@ def test_labels_never_hide_a_figure(qtbot: QtBot, window: MainWindow) -> None:
             widest = max(label.fontMetrics().horizontalAdvance(t)
                          for t in label.text().split("\n"))
             assert widest <= label.contentsRect().width(), label.text()
+
+
+# -- the status bar ------------------------------------------------------------------------
+
+
+def busy_status_bar(window: MainWindow) -> None:
+    """What a real counter shows: a long store name, a cashier, sync, printer and ARCA."""
+    status = window.status
+    status.set_store("Autoservicio y Fiambrería La Nueva Esperanza", "s-0042")
+    status.set_cashier("María Fernanda Gutiérrez")
+    status.set_sync_state(status_bar_text(SyncStatus(
+        SyncState.OFFLINE, pending=12, failed=0, oldest_unsent_at=None,
+        oldest_unsent_age_s=900, last_error="sin conexión", since=None))[0], "warning")
+    status.set_printer_state("sin papel (Epson TM-T20III)", "error")
+    status.set_fiscal_state("en línea · 2 comprobantes por autorizar", "ok")
+
+
+@pytest.mark.parametrize("size", SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])
+def test_the_status_bar_shows_every_item_whole(
+    qtbot: QtBot, window: MainWindow, size: tuple[int, int]
+) -> None:
+    """At 1024×768 the store name, the cashier and the printer were cut off."""
+    busy_status_bar(window)
+    settle(qtbot, window, size)
+    shot(window, f"status-{size[0]}x{size[1]}")
+    status = window.status
+    items = [status.store, status.terminal, status.cashier, status.sync, status.printer,
+             status.fiscal, status.clock]
+    for label in items:
+        assert label.isVisible(), label.objectName()
+        assert inside(window, label), (label.objectName(), label.geometry())
+        assert all(inside(window, w) for w in (window.total_panel.amount,))
+        room = label.contentsRect().width()
+        assert label.fontMetrics().horizontalAdvance(label.text()) <= room, label.text()
+    shown = " ".join(label.text() for label in items)
+    for whole in ("Autoservicio y Fiambrería La Nueva Esperanza", "María Fernanda Gutiérrez",
+                  "sin papel (Epson TM-T20III)", "12 por enviar"):
+        assert whole in shown, (whole, shown)
+    # Nothing under the status bar either: it stays inside the window's bottom edge.
+    assert inside(window, status)
