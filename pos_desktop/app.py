@@ -40,6 +40,9 @@ from pos_desktop.store.repositories import Settings
 from pos_desktop.store.uow import UnitOfWork
 
 if TYPE_CHECKING:
+    from pos_arca import Clock
+    from pos_desktop.fiscal.caea_duties import CaeaDuties
+    from pos_desktop.fiscal.contingency import Contingency
     from pos_desktop.fiscal.demo import DemoArca
     from pos_desktop.fiscal.worker import FiscalOutcome, FiscalWorker
     from pos_desktop.sync.service import TillSync
@@ -246,8 +249,36 @@ class Till:
         def print_receipts() -> bool:
             return self.settings("ui.print_receipts")["ui.print_receipts"] is not False
 
+        contingency = self.contingency()
         return FiscalWorker(SqliteFiscalBook(self.uow, print_receipts=print_receipts), connect,
-                            queues=lambda: queues_of(read_settings(self.reader)))
+                            queues=lambda: queues_of(read_settings(self.reader)),
+                            clock=contingency.clock, contingency=contingency,
+                            duties=self.caea_duties(contingency.clock))
+
+    def standalone(self) -> bool:
+        """No head office: the till obtains and informs its CAEAs itself."""
+        return not self.settings("sync.enabled")["sync.enabled"]
+
+    def caea_duties(self, clock: Clock | None = None) -> CaeaDuties:
+        from pos_arca import SystemClock
+        from pos_desktop.fiscal.caea_duties import CaeaDuties
+        from pos_desktop.fiscal.status import read_settings
+        from pos_desktop.services.caea import SqliteCaeaBook
+
+        def cuit() -> str:
+            return read_settings(self.reader).cuit
+
+        return CaeaDuties(SqliteCaeaBook(self.uow, cuit), clock or SystemClock(), cuit,
+                          lambda: read_settings(self.reader).caea_point_of_sale,
+                          self.standalone)
+
+    def contingency(self) -> Contingency:
+        """The one the worker sets and the register reads (sales go CAEA while it is on)."""
+        from pos_desktop.fiscal.contingency import Contingency
+
+        if self.register.contingency is None:
+            self.register.contingency = Contingency()
+        return self.register.contingency
 
     def refresh_fiscal_policy(self) -> None:
         """The register issues the comprobantes the fiscal settings say (after they change)."""

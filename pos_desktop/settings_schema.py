@@ -367,6 +367,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fiscal.caea_point_of_sale", Kind.INT, 0, N_("Point of sale for CAEA"), FISCAL,
             minimum=0, maximum=99998,
             help=N_("For selling offline with CAEA; 0 = none yet")),
+    Setting("fiscal.caea_missing", Kind.CHOICE, "pending",
+            N_("Offline with no valid CAEA"), FISCAL,
+            choices=(("pending", N_("sell; the comprobante waits for ARCA")),
+                     ("refuse", N_("refuse the sale"))),
+            help=N_("What a sale does while ARCA does not answer and the till has no CAEA "
+                    "for the day")),
     Setting("fiscal.identification_threshold", Kind.MONEY, 1_000_000_000,
             N_("Identify the buyer from (RG 5700)"), FISCAL,
             help=N_("From this total the buyer's DNI, CUIT or CUIL is required")),

@@ -1,10 +1,12 @@
-"""``pos-desktop fiscal configure|status``: this till and ARCA.
+"""``pos-desktop fiscal configure|status|caea``: this till and ARCA.
 
 ``configure`` stores the certificate, the key (OS keyring, or a file only the till's user
 reads), the CAE point of sale and the environment (ARCA's addresses by default; the
 ``--wsaa-url``/``--wsfe-url`` overrides are for the stand-in and tests). ``status`` prints
 environment, points of sale, ARCA's last authorized number per type, the access ticket's
-expiry, the last error and the pending, in-doubt and rejected counts (``--json``).
+expiry, the last error and the pending, in-doubt and rejected counts, and the CAEA
+(``--json``). ``caea request|add|inform``: the fortnight's CAEA for selling offline
+(issue 12): asked of ARCA, typed in, and a standalone till's informing.
 """
 
 from __future__ import annotations
@@ -42,6 +44,28 @@ def register(sub: Any) -> None:
     st.add_argument("--json", action="store_true", help=_("machine-readable output"))
     st.add_argument("--no-probe", action="store_true", help=_("do not contact ARCA"))
     st.set_defaults(handler=run_status)
+
+    caea = actions.add_parser("caea", help=_("CAEA for selling offline: request, add, inform"))
+    steps = caea.add_subparsers(dest="caea_command", required=True, metavar="STEP")
+    req = steps.add_parser("request", help=_("ask ARCA for the fortnight's CAEA"))
+    req.add_argument("--period", type=int, metavar="YYYYMM",
+                     help=_("the fortnight's month (default: today's and the next one due)"))
+    req.add_argument("--order", type=int, choices=(1, 2),
+                     help=_("1: days 1-15, 2: from the 16th"))
+    req.set_defaults(handler=run_caea_request)
+    add = steps.add_parser("add", help=_("keep a CAEA obtained elsewhere (ARCA's website)"))
+    add.add_argument("--code", required=True, help=_("the CAEA (14 digits)"))
+    add.add_argument("--period", type=int, required=True, metavar="YYYYMM",
+                     help=_("the fortnight's month"))
+    add.add_argument("--order", type=int, required=True, choices=(1, 2),
+                     help=_("1: days 1-15, 2: from the 16th"))
+    add.add_argument("--deadline", required=True, metavar="YYYY-MM-DD",
+                     help=_("ARCA's deadline to inform it (FchTopeInf)"))
+    add.set_defaults(handler=run_caea_add)
+    inf = steps.add_parser("inform", help=_("inform ARCA of this till's CAEA comprobantes "
+                                            "(standalone till)"))
+    inf.add_argument("--json", action="store_true", help=_("machine-readable output"))
+    inf.set_defaults(handler=run_caea_inform)
 
 
 def run_configure(args: argparse.Namespace) -> int:
@@ -85,3 +109,118 @@ def run_status(args: argparse.Namespace) -> int:
         print(_("Missing: {keys}").format(keys=", ".join(status["problems"])), file=sys.stderr)
         return USAGE_ERROR
     return CHECK_FAILED if status["state"] == "error" else OK
+
+
+def _caea_session(args: argparse.Namespace) -> tuple[Any, Any]:
+    from pos_desktop.fiscal.client import check_cuit, open_session
+    from pos_desktop.fiscal.status import read_settings
+
+    checked_data_dir(args)
+    till = open_till(args)
+    settings = read_settings(till.reader)
+    if not settings.arca or settings.problems:
+        till.close()
+        raise SystemExit(_("Fiscal mode ARCA is not configured: pos-desktop fiscal configure"))
+    try:
+        session = open_session(settings, till.data_dir)
+        check_cuit(settings, session)
+    except BaseException:
+        till.close()
+        raise
+    return till, session
+
+
+def run_caea_request(args: argparse.Namespace) -> int:
+    from pos_arca import ArcaError, Fortnight
+    from pos_desktop.fiscal.caea_duties import from_arca, obtain_caea
+    from pos_desktop.fiscal.status import read_settings
+    from pos_desktop.services.caea import store_caea
+    from pos_desktop.services.clock import local_now
+
+    if (args.period is None) != (args.order is None):
+        print(_("Give --period and --order together."), file=sys.stderr)
+        return USAGE_ERROR
+    till, session = _caea_session(args)
+    try:
+        if args.period is None:
+            got = till.caea_duties().request_due(session.wsfe, force=True)
+        else:
+            fortnight = Fortnight(args.period, args.order)
+            caea = from_arca(read_settings(till.reader).cuit, obtain_caea(session.wsfe,
+                                                                           fortnight))
+            store_caea(till.uow, caea, source="arca", granted_at=local_now())
+            got = [caea]
+    except (ArcaError, ValueError) as error:
+        print(_("ARCA did not grant the CAEA: {error}").format(error=error), file=sys.stderr)
+        return CHECK_FAILED
+    finally:
+        till.close()
+    for caea in got:
+        print(_("CAEA {code} for {fortnight}: valid {start} to {end}, inform by {deadline}.")
+              .format(code=caea.code, fortnight=caea.fortnight,
+                      start=caea.valid_from.strftime("%d/%m/%Y"),
+                      end=caea.valid_to.strftime("%d/%m/%Y"),
+                      deadline=caea.report_deadline.strftime("%d/%m/%Y")))
+    if not got:
+        print(_("This till already holds the CAEA of today's fortnight and of the next one "
+                "ARCA grants now."))
+    return OK
+
+
+def run_caea_add(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from pos_arca import Fortnight
+    from pos_desktop.domain.errors import PosError
+    from pos_desktop.domain.fiscal.caea import Caea
+    from pos_desktop.fiscal.status import read_settings
+    from pos_desktop.services.caea import store_caea
+    from pos_desktop.services.clock import local_now
+
+    checked_data_dir(args)
+    till = open_till(args)
+    try:
+        fortnight = Fortnight(args.period, args.order)
+        caea = Caea(cuit=read_settings(till.reader).cuit, period=args.period,
+                    order=args.order, code=args.code.strip(), valid_from=fortnight.first_day,
+                    valid_to=fortnight.last_day,
+                    report_deadline=date.fromisoformat(args.deadline))
+        added = store_caea(till.uow, caea, source="manual", granted_at=local_now())
+    except ValueError as error:
+        print(_("Not a valid CAEA: {error}").format(error=error), file=sys.stderr)
+        return USAGE_ERROR
+    except PosError as error:
+        print(str(error), file=sys.stderr)
+        return USAGE_ERROR
+    finally:
+        till.close()
+    print(_("CAEA {code} kept for {fortnight}.").format(code=caea.code,
+                                                        fortnight=caea.fortnight)
+          if added else _("This till already held CAEA {code}.").format(code=caea.code))
+    return OK
+
+
+def run_caea_inform(args: argparse.Namespace) -> int:
+    from pos_arca import ArcaError
+
+    till, session = _caea_session(args)
+    try:
+        if not till.standalone():
+            print(_("This till sends its sales to head office, which informs ARCA of its "
+                    "CAEA comprobantes."), file=sys.stderr)
+            return USAGE_ERROR
+        result = till.caea_duties().inform(session.wsfe, retry_refused=True)
+    except ArcaError as error:
+        print(_("ARCA could not be asked: {error}").format(error=error), file=sys.stderr)
+        return CHECK_FAILED
+    finally:
+        till.close()
+    if args.json:
+        print(json.dumps({"informed": result.informed, "refused": result.refused,
+                          "sin_movimiento": result.idle_informed}, ensure_ascii=False))
+    else:
+        print(_("Informed to ARCA: {n} CAEA comprobantes; {idle} idle fortnights.").format(
+            n=result.informed, idle=result.idle_informed))
+        if result.refused:
+            print(_("ARCA refused: {error}").format(error=result.refused), file=sys.stderr)
+    return CHECK_FAILED if result.refused else OK

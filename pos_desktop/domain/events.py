@@ -75,11 +75,13 @@ class Event:
 class FiscalDraft:
     """A sale's or refund's comprobante as decided in the fact's own transaction: its
     fiscal document's id and its block (``pos_desktop.domain.fiscal.block``). Under CAE
-    the block has no number or authorization yet: the receipt waits for them."""
+    the block has no number or authorization yet: the receipt waits for them. Under CAEA
+(ARCA does not answer) it is issued at once: number, CAEA and the receipt's details."""
 
     document_id: str
     block: Mapping[str, Any]
     original_id: str | None = None  # a credit note's original document
+    receipt: Mapping[str, Any] | None = None  # under CAEA: what the receipt prints beside it
 
     @property
     def awaits_authorization(self) -> bool:
@@ -154,6 +156,9 @@ class SaleCompleted(Event):
     def print_job(self, payload: Mapping[str, Any]) -> PrintJob | None:
         if not self.print_receipt or (self.fiscal and self.fiscal.awaits_authorization):
             return None  # a fiscal receipt prints once ARCA authorized it (FiscalAuthorized)
+        if self.fiscal is not None and self.fiscal.receipt is not None:  # issued with CAEA
+            return PrintJob("receipt", self.ticket,
+                            {"sale": dict(payload), "fiscal_print": dict(self.fiscal.receipt)})
         return PrintJob("receipt", self.ticket, payload)
 
 

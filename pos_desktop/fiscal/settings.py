@@ -8,6 +8,8 @@ setting                         meaning
 ``fiscal.environment``          ``homologacion`` (ARCA's testing servers) or ``produccion``
 ``fiscal.point_of_sale``        this till's CAE point of sale (1–99998)
 ``fiscal.caea_point_of_sale``   this till's CAEA point of sale (issue 12), or none
+``fiscal.caea_missing``         offline with no valid CAEA: ``pending`` (the sale goes on,
+                                its comprobante waits for ARCA) or ``refuse``
 ``fiscal.wsaa_url``             WSAA's address; empty: ARCA's for the environment
 ``fiscal.wsfe_url``             WSFEv1's address; empty: ARCA's for the environment
 ``fiscal.timeout_seconds``      how long to wait for ARCA's answer once a request left
@@ -28,6 +30,7 @@ from typing import Any
 
 from pos_arca import Environment, Timeouts
 from pos_desktop.domain.fiscal.buyer import DEFAULT_IDENTIFICATION_THRESHOLD
+from pos_desktop.domain.fiscal.caea import MissingCaeaAction
 from pos_desktop.domain.fiscal.parties import SellerCondition
 
 MODE_ARCA = "arca"
@@ -44,6 +47,7 @@ class FiscalSettings:
     seller_condition: SellerCondition = SellerCondition.RESPONSABLE_INSCRIPTO
     point_of_sale: int | None = None
     caea_point_of_sale: int | None = None
+    caea_missing: MissingCaeaAction = MissingCaeaAction.PENDING
     wsaa_url: str = ""
     wsfe_url: str = ""
     timeout_seconds: float = DEFAULT_TIMEOUT
@@ -100,6 +104,10 @@ def load_fiscal_settings(stored: Mapping[str, Any]) -> FiscalSettings:
     except ValueError:
         environment = Environment.HOMOLOGACION
     threshold = stored.get("fiscal.identification_threshold")
+    try:
+        missing = MissingCaeaAction(str(stored.get("fiscal.caea_missing") or "pending"))
+    except ValueError:
+        missing = MissingCaeaAction.PENDING
     return FiscalSettings(
         mode=MODE_ARCA if stored.get("fiscal.mode") == MODE_ARCA else MODE_NONE,
         environment=environment,
@@ -107,6 +115,7 @@ def load_fiscal_settings(stored: Mapping[str, Any]) -> FiscalSettings:
         seller_condition=condition,
         point_of_sale=_int_or_none(stored.get("fiscal.point_of_sale")),
         caea_point_of_sale=_int_or_none(stored.get("fiscal.caea_point_of_sale")),
+        caea_missing=missing,
         wsaa_url=str(stored.get("fiscal.wsaa_url") or "").strip(),
         wsfe_url=str(stored.get("fiscal.wsfe_url") or "").strip(),
         timeout_seconds=float(stored.get("fiscal.timeout_seconds") or DEFAULT_TIMEOUT),

@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import Engine
 
 from pos_common.i18n import _
+from pos_desktop.domain.fiscal.dates import argentine_date
+from pos_desktop.fiscal.caea_status import caea_lines, caea_status
 from pos_desktop.fiscal.settings import FiscalSettings, load_fiscal_settings
 from pos_desktop.fiscal.tasks import Queue
 from pos_desktop.fiscal.worker import FiscalLink, FiscalState
@@ -49,7 +51,8 @@ def combine(settings: FiscalSettings, backlog: FiscalBacklog, link: FiscalLink, 
             last_numbers: Mapping[Queue, int] | None = None,
             ticket_expires_at: datetime | None = None,
             blocked: Mapping[Queue, str] | None = None,
-            now: datetime | None = None) -> dict[str, Any]:
+            now: datetime | None = None,
+            caea: Mapping[str, Any] | None = None) -> dict[str, Any]:
     now = now or datetime.now(UTC)
     state = link.state if settings.arca else FiscalState.DISABLED
     last_error = link.error or backlog.last_error
@@ -75,7 +78,7 @@ def combine(settings: FiscalSettings, backlog: FiscalBacklog, link: FiscalLink, 
         "last_error": last_error,
         "since": link.since,
         "problems": settings.problems if settings.arca else [],
-        "caea": None,  # issue 12: the fortnight's CAEA at this till
+        "caea": None if caea is None else dict(caea),  # the fortnight's CAEA here
     }
 
 
@@ -124,10 +127,17 @@ def status_bar_text(status: Mapping[str, Any]) -> tuple[str, str]:
         parts.append(_("{n} in doubt").format(n=status["in_doubt"]))
     if status["rejected"]:
         parts.append(_("{n} rejected").format(n=status["rejected"]))
+    caea = status.get("caea") or {}
+    if caea.get("contingency"):
+        parts.append(_("selling with CAEA"))
     if status["state"] != "online" and status["last_error"]:
         parts.append(str(status["last_error"]))
+    if caea.get("warning"):
+        parts.append(str(caea["warning"]))
+    if caea.get("inform_error"):
+        parts.append(_("ARCA refused a CAEA comprobante"))
     level = "ok"
-    if status["state"] == "offline" or status["pending"]:
+    if status["state"] == "offline" or status["pending"] or caea.get("warning"):
         level = "warning"
     if status["state"] == "error" or status["rejected"]:
         level = "error"
@@ -147,6 +157,7 @@ def status_lines(status: Mapping[str, Any]) -> list[str]:
         if status["ticket_expires_at"]:
             lines.append(_("Access ticket valid until {when}").format(
                 when=status["ticket_expires_at"]))
+        lines.extend(caea_lines(status.get("caea")))
     return lines
 
 
@@ -162,4 +173,9 @@ def fiscal_status(till: Any, *, probe_arca: bool = True) -> dict[str, Any]:
         link, numbers, expiry = worker.link(), worker.last_numbers(), worker.ticket_expiry()
     elif settings.arca and probe_arca and not settings.problems:
         link, numbers, expiry = probe(settings, till.data_dir)
-    return combine(settings, backlog, link, last_numbers=numbers, ticket_expires_at=expiry)
+    contingency = getattr(getattr(till, "register", None), "contingency", None)
+    now = datetime.now(UTC) if contingency is None else contingency.now()
+    caea = caea_status(till.reader, settings, argentine_date(now),
+                       contingency=contingency is not None and contingency.active)
+    return combine(settings, backlog, link, last_numbers=numbers, ticket_expires_at=expiry,
+                   caea=caea)

@@ -79,10 +79,11 @@ class Authorized:
     day: date  # CbteFch
     code: str
     due: date
-    kind: str  # CAE (CAEA comprobantes are born authorized: issue 12)
+    kind: str  # CAE | CAEA (issued by the till itself while ARCA does not answer)
     issued_at: datetime  # aware: when the till asked (its Argentine date is ``day``)
     processed_at: str  # ARCA's FchProceso
     observations: tuple[ArcaMessage, ...] = ()
+    point_of_sale: int = 0  # under CAEA: the till's CAEA point of sale
 
 
 class FiscalBook(Protocol):
@@ -112,6 +113,12 @@ class FiscalBook(Protocol):
     def authorized(self, task: FiscalTask, result: Authorized) -> None: ...
 
     def rejected(self, task: FiscalTask, messages: Sequence[ArcaMessage]) -> None: ...
+
+    def issue_caea(self, task: FiscalTask, at: datetime) -> Authorized | None:
+        """ARCA does not answer: issue ``task`` at ``at`` on the till's CAEA point of sale
+        with the fortnight's CAEA (numbered by the till). None: no CAEA point of sale or
+        no CAEA for that day; the comprobante stays pending for its CAE."""
+        ...
 
 
 def comprobante(task: FiscalTask, number: int, day: date) -> Comprobante:

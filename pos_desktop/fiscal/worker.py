@@ -19,6 +19,15 @@ serially, and for each:
    dropped answer, 5xx) → step 1 at once, and if ARCA cannot be asked, the comprobante
    stays *in doubt* and is resolved first when ARCA answers again.
 
+While ARCA does not answer (not sent, or no answer and FECompConsultar cannot be asked
+either) the till is in *contingency* (``pos_desktop.fiscal.contingency``): every pending
+comprobante whose request never left is issued at once with the fortnight's CAEA on the
+till's CAEA point of sale (``FiscalBook.issue_caea``), and the checkout issues new sales
+that way from the start. A comprobante whose request left and whose outcome is unknown
+is never issued with CAEA: ARCA may hold its CAE, and a sale must never end with both;
+it stays in doubt until FECompConsultar says. The first pass in which ARCA answers
+leaves contingency: the next sale asks for its CAE again.
+
 A credit note waits until the comprobante it cancels is authorized (``CbtesAsoc`` needs
 its number). Reconciliation compares ARCA's last number with the highest this till
 recorded: ARCA ahead → ARCA's is taken (numbers between that no attempt of ours explains
@@ -51,6 +60,7 @@ from pos_arca import (
     WsfeClient,
 )
 from pos_desktop.domain.errors import PosError
+from pos_desktop.fiscal.contingency import Contingency
 from pos_desktop.fiscal.tasks import Attempt, Authorized, FiscalBook, FiscalTask, Queue, comprobante
 from pos_desktop.sync.backoff import Backoff
 
@@ -96,6 +106,7 @@ class PassResult:
     authorized: int = 0
     rejected: int = 0
     waiting: int = 0
+    issued_caea: int = 0
     error: str | None = None
 
 
@@ -111,11 +122,15 @@ class ArcaSession:
 class FiscalWorker:
     def __init__(self, book: FiscalBook, connect: Callable[[], ArcaSession], *,
                  queues: Callable[[], Iterable[Queue]] = tuple, clock: Clock | None = None,
-                 backoff: Backoff | None = None, idle_poll: float = IDLE_POLL) -> None:
+                 backoff: Backoff | None = None, idle_poll: float = IDLE_POLL,
+                 contingency: Contingency | None = None,
+                 duties: Callable[[ArcaSession], None] | None = None) -> None:
         self.book = book
         self._connect = connect
         self._queues = queues
         self.clock = clock or SystemClock()
+        self.contingency = contingency or Contingency(self.clock)
+        self.duties = duties  # once online: a standalone till's CAEA requests and informing
         self.backoff = backoff or Backoff(base=1.0, cap=60.0)
         self.idle_poll = idle_poll
         self.listeners: list[Callable[[FiscalOutcome], None]] = []
@@ -195,12 +210,17 @@ class FiscalWorker:
                 session = self._session or self._open()
                 if not self._reconciled:
                     self._reconcile(session.wsfe)
+                self.contingency.leave()  # ARCA answers: sales ask for their CAE again
                 self._authorize_pending(session, result)
+                if self.duties is not None:
+                    self.duties(session)
                 self._set_link(FiscalState.ONLINE, None)
             except ArcaUnreachable as error:
                 self._reconciled = False  # numbers are asked again on reconnection
                 result.error = str(error)
                 self._set_link(FiscalState.OFFLINE, str(error))
+                self.contingency.enter(str(error))
+                self._issue_offline(result)
             except ArcaAuthError as error:
                 self._session = None  # log in again next time
                 result.error = str(error)
@@ -241,6 +261,30 @@ class FiscalWorker:
                     result.rejected += 1
             result.waiting = waiting
             progressed = progressed and waiting > 0  # a credit note may now go on
+
+    def _issue_offline(self, result: PassResult) -> None:
+        """Contingency: issue with CAEA what never reached ARCA (never one in doubt)."""
+        try:
+            progressed = True
+            while progressed and not self._stop.is_set():
+                progressed = False
+                for task in self.book.pending():
+                    if task.attempt is not None or task.in_doubt or task.waits_for is not None:
+                        continue  # ARCA may hold its CAE: FECompConsultar decides, later
+                    issued = self.book.issue_caea(task, self.contingency.now())
+                    if issued is None:
+                        continue  # no CAEA for it: it waits for its CAE
+                    result.issued_caea += 1
+                    progressed = True
+                    log.info("comprobante issued with CAEA", extra={
+                        "document": task.document_id, "ticket": task.ticket,
+                        "point_of_sale": issued.point_of_sale, "number": issued.number})
+                    self._tell(FiscalOutcome(task.document_id, task.source_kind,
+                                             task.source_id, task.ticket, "authorized",
+                                             authorized=issued, cbte_tipo=task.queue.cbte_tipo,
+                                             point_of_sale=issued.point_of_sale))
+        except Exception:  # the database, a bug: the comprobantes stay pending
+            log.exception("issuing with CAEA failed")
 
     # -- numbers ------------------------------------------------------------------------------
     def _reconcile(self, wsfe: WsfeClient) -> None:

@@ -17,6 +17,8 @@ from pos_desktop.domain.fiscal.buyer import Buyer
 from pos_desktop.domain.people import Person
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.shift import NoOpenShift
+from pos_desktop.fiscal.contingency import Contingency
+from pos_desktop.services.caea import offline_invoice_draft
 from pos_desktop.services.clock import local_now
 from pos_desktop.services.fiscal import fiscal_policy, invoice_draft
 from pos_desktop.services.ports import UnitOfWork
@@ -35,6 +37,7 @@ class CompletedSale:
     payload: dict[str, Any]
     trace_id: str
     fiscal_document_id: str | None = None  # its comprobante, when the fiscal mode is ARCA
+    notice: str | None = None  # offline with no valid CAEA: what the cashier must know
 
     @property
     def awaits_authorization(self) -> bool:
@@ -53,6 +56,7 @@ def complete_sale(
     print_receipt: bool = True,
     require_shift: bool = False,
     buyer: Buyer | None = None,
+    contingency: Contingency | None = None,
 ) -> CompletedSale:
     """Close ``sale`` (already fully tendered) and persist it atomically.
 
@@ -60,7 +64,10 @@ def complete_sale(
     transaction (a Z closed a moment ago by another process is seen); none open → refused.
     In fiscal mode ARCA the sale's comprobante is decided here too (its type from the
     seller and ``buyer``, anonymous by default; RG 5700) and committed pending: the fiscal
-    worker asks ARCA for its CAE after the commit, off the cashier's thread.
+    worker asks ARCA for its CAE after the commit, off the cashier's thread. While ARCA
+    does not answer (``contingency`` active) it is issued at once with the fortnight's
+    CAEA instead (``services/caea.py``); with no valid CAEA, ``fiscal.caea_missing`` says
+    whether it stays pending (with a notice for the cashier) or the sale is refused.
     """
     sale.complete()  # raises a DomainError before anything is written
     try:
@@ -70,8 +77,13 @@ def complete_sale(
                 if shift_id is None:
                     raise NoOpenShift()
             policy = fiscal_policy(uow.settings)
-            draft = None if policy is None else invoice_draft(policy, sale, buyer)
             number = uow.counters.next("ticket")
+            draft, notice = None, None
+            if policy is not None and contingency is not None and contingency.active:
+                draft, notice = offline_invoice_draft(uow, policy, sale, buyer,
+                                                      contingency.now(), identity.ticket(number))
+            elif policy is not None:
+                draft = invoice_draft(policy, sale, buyer)
             fact = uow.record(SaleCompleted(
                 sale=sale, ticket_number=number, ticket=identity.ticket(number),
                 occurred_at=local_now(), cashier=cashier, shift_id=shift_id,
@@ -82,7 +94,7 @@ def complete_sale(
         sale.reopen()  # nothing was written: the cashier can try again
         raise
     done = CompletedSale(number, identity.ticket(number), fact.payload, fact.trace_id or "",
-                         None if draft is None else draft.document_id)
+                         None if draft is None else draft.document_id, notice)
     log.info(
         "sale completed",
         extra={"trace_id": done.trace_id, "ticket": done.ticket, "total": done.payload["total"]},

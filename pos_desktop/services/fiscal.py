@@ -31,6 +31,7 @@ from pos_desktop.domain.fiscal.block import (
     read_pending,
 )
 from pos_desktop.domain.fiscal.buyer import ANONYMOUS, DEFAULT_IDENTIFICATION_THRESHOLD, Buyer
+from pos_desktop.domain.fiscal.caea import MissingCaeaAction
 from pos_desktop.domain.fiscal.comprobante import AssociatedComprobante
 from pos_desktop.domain.fiscal.kinds import ComprobanteType
 from pos_desktop.domain.fiscal.numbering import ComprobanteNumber, PointOfSale
@@ -46,7 +47,8 @@ from pos_desktop.services.ports import Settings as SettingsRepo
 from pos_desktop.store.uow import UnitOfWork
 
 FISCAL_KEYS = ("fiscal.mode", "store.cuit", "store.iva_condition", "fiscal.point_of_sale",
-               "fiscal.identification_threshold", "fiscal.environment")
+               "fiscal.identification_threshold", "fiscal.environment",
+               "fiscal.caea_point_of_sale", "fiscal.caea_missing")
 PRINT_KEYS = ("store.name", "store.legal_name", "store.address", "store.cuit", "store.iibb",
               "store.iva_condition", "store.activities_start")
 
@@ -56,13 +58,18 @@ class FiscalPolicy:
     seller: Seller
     point_of_sale: PointOfSale
     identification_threshold: int
+    caea_point_of_sale: PointOfSale | None = None  # offline (issue 12); never the CAE one
+    caea_missing: MissingCaeaAction = MissingCaeaAction.PENDING
 
 
 def policy_of(settings: FiscalSettings) -> FiscalPolicy | None:
     if not settings.arca or not settings.cuit or not settings.point_of_sale:
         return None
+    caea = settings.caea_point_of_sale
     return FiscalPolicy(Seller(settings.cuit, settings.seller_condition),
-                        PointOfSale(settings.point_of_sale), settings.identification_threshold)
+                        PointOfSale(settings.point_of_sale), settings.identification_threshold,
+                        PointOfSale(caea) if caea and caea != settings.point_of_sale else None,
+                        settings.caea_missing)
 
 
 def fiscal_policy(settings: SettingsRepo) -> FiscalPolicy | None:
@@ -164,7 +171,7 @@ class SqliteFiscalBook:
     def pending(self) -> Sequence[FiscalTask]:
         with self.uow_factory() as uow:
             rows = uow.fiscal.open_documents()
-        return [_task(row) for row in rows]
+        return [task_of(row) for row in rows]
 
     def authorized_numbers(self) -> Mapping[Queue, int]:
         with self.uow_factory() as uow:
@@ -189,14 +196,7 @@ class SqliteFiscalBook:
 
     def authorized(self, task: FiscalTask, result: Authorized) -> None:
         authorization = Authorization.cae(result.code, result.due)
-        associated_block = None
-        associated = None
-        if task.original is not None:
-            o = task.original
-            associated_block = {**task.block["associated"], "number": o.number}
-            associated = AssociatedComprobante(
-                ComprobanteType(o.cbte_tipo), PointOfSale(o.point_of_sale),
-                ComprobanteNumber(o.number), str(task.block["seller"]["cuit"]), o.day)
+        associated_block, associated = associated_of(task)
         block = authorized_block(task.block, number=result.number,
                                  issued_at=result.issued_at.astimezone().isoformat(
                                      timespec="milliseconds"),
@@ -214,6 +214,15 @@ class SqliteFiscalBook:
                 occurred_at=local_now(), receipt=receipt))
             uow.commit()
 
+    def issue_caea(self, task: FiscalTask, at: datetime) -> Authorized | None:
+        from pos_desktop.services.caea import issue_pending_with_caea
+
+        with self.uow_factory() as uow:
+            issued = issue_pending_with_caea(uow, task, at, print_receipt=self.print_receipts())
+            if issued is not None:
+                uow.commit()
+        return issued
+
     def rejected(self, task: FiscalTask, messages: Sequence[ArcaMessage]) -> None:
         with self.uow_factory() as uow:
             uow.record(FiscalRejected(document_id=task.document_id,
@@ -222,7 +231,19 @@ class SqliteFiscalBook:
             uow.commit()
 
 
-def _task(row: Mapping[str, Any]) -> FiscalTask:
+def associated_of(task: FiscalTask) -> tuple[dict[str, Any] | None,
+                                             AssociatedComprobante | None]:
+    """A credit note's original as its block and its receipt say it (None: an invoice)."""
+    if task.original is None:
+        return None, None
+    o = task.original
+    return ({**task.block["associated"], "number": o.number},
+            AssociatedComprobante(ComprobanteType(o.cbte_tipo), PointOfSale(o.point_of_sale),
+                                  ComprobanteNumber(o.number), str(task.block["seller"]["cuit"]),
+                                  o.day))
+
+
+def task_of(row: Mapping[str, Any]) -> FiscalTask:
     attempt = None
     if row.get("attempt_number") is not None and row.get("attempt_at"):
         attempt = Attempt(int(row["attempt_number"]), datetime.fromisoformat(row["attempt_at"]))

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from pos_desktop.domain.audit import AuditRecord
 from pos_desktop.domain.events import E, Recorded
+from pos_desktop.domain.fiscal.caea import Caea
 from pos_desktop.domain.people import LoginState, User
 from pos_desktop.domain.product import Product
 from pos_desktop.domain.refund import RefundableLine
@@ -98,6 +99,16 @@ class FiscalDocuments(Protocol):
         """The comprobante of a sale (``sale``) or refund (``refund``), if it has one."""
         ...
 
+    def last_number(self, point_of_sale: int, cbte_tipo: int) -> int:
+        """The highest number recorded on that (point of sale, type); 0: none."""
+        ...
+
+
+class Caeas(Protocol):
+    def of(self, cuit: str) -> list[Caea]:
+        """The CAEAs this till holds for ``cuit``, oldest fortnight first."""
+        ...
+
 
 class UnitOfWork(Protocol):
     # Read-only here: a use case never swaps a repository.
@@ -123,6 +134,8 @@ class UnitOfWork(Protocol):
     def outbox(self) -> Outbox: ...
     @property
     def fiscal(self) -> FiscalDocuments: ...
+    @property
+    def caeas(self) -> Caeas: ...
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -29,6 +29,7 @@ from pos_desktop.domain.product import Product
 from pos_desktop.domain.sale import Discount, Sale, SaleLine, Tender, TenderKind
 from pos_desktop.domain.shift import NoOpenShift
 from pos_desktop.domain.tax import IvaRate
+from pos_desktop.fiscal.contingency import Contingency
 from pos_desktop.services.checkout import Cashier, CompletedSale, complete_sale
 from pos_desktop.services.fiscal import FiscalPolicy
 from pos_desktop.services.ports import UnitOfWork
@@ -103,6 +104,8 @@ class Register:
     """Cash is rounded down to this many centavos (``cash.rounding_unit``); 1: no rounding."""
     fiscal: FiscalPolicy | None = None
     """The comprobantes this till issues (fiscal mode ARCA); None: training, no comprobante."""
+    contingency: Contingency | None = None
+    """Set by the fiscal worker while ARCA does not answer: sales are issued with CAEA."""
     buyer: Buyer | None = None
     """Who the current sale's comprobante is for (None: an anonymous consumer)."""
     sale: Sale = field(default_factory=Sale)
@@ -282,6 +285,7 @@ class Register:
             print_receipt=self.print_receipts,
             require_shift=self.session is not None,
             buyer=self.buyer,
+            contingency=self.contingency,
         )
         self.sale = Sale()
         return done

@@ -42,6 +42,7 @@ def authorized_rows(uow: UnitOfWork, event: FiscalAuthorized, entry: JournalEntr
     b = event.block
     uow.fiscal.set(
         event.document_id, state="authorized", block=dict(b), cbte_tipo=b["type"],
+        point_of_sale=b["point_of_sale"],  # the CAEA one when issued offline
         number=b["number"], cbte_fch=b["cbte_fch"], issued_at=b["issued_at"],
         authorization_kind=b["authorization"]["kind"],
         authorization_code=b["authorization"]["code"],

@@ -64,6 +64,9 @@ class FiscalDocuments:
     def open_documents(self) -> list[dict[str, Any]]:
         """Pending and in-doubt documents in commit order, each with its original's
         authorization (a credit note's ``CbtesAsoc``) when it has one."""
+        return self._with_originals(fd.c.state.in_(OPEN_STATES), fd.c.seq)
+
+    def _with_originals(self, where: Any, *order: Any) -> list[dict[str, Any]]:
         original = aliased(fd)
         rows = self.conn.execute(
             select(fd, original.c.state.label("original_state"),
@@ -72,8 +75,8 @@ class FiscalDocuments:
                    original.c.point_of_sale.label("original_point_of_sale"),
                    original.c.cbte_fch.label("original_cbte_fch"))
             .select_from(fd.outerjoin(original, original.c.document_id == fd.c.original_id))
-            .where(fd.c.state.in_(OPEN_STATES))
-            .order_by(fd.c.seq))
+            .where(where)
+            .order_by(*order))
         return [_row(r._mapping) for r in rows]
 
     def authorized_numbers(self) -> dict[tuple[int, int], int]:
@@ -95,6 +98,27 @@ class FiscalDocuments:
         self.conn.execute(update(fd).where(fd.c.document_id == document_id).values(
             attempt_number=number, attempt_at=at, attempts=fd.c.attempts + 1,
             updated_at=_now()))
+
+    # -- CAEA (issue 12) -------------------------------------------------------------------
+    def last_number(self, point_of_sale: int, cbte_tipo: int) -> int:
+        """The highest number recorded on a (point of sale, type): under CAEA the till
+        numbers its own comprobantes, in the sale's transaction (serial, restart-proof)."""
+        return int(self.conn.execute(select(func.coalesce(func.max(fd.c.number), 0)).where(
+            fd.c.point_of_sale == point_of_sale, fd.c.cbte_tipo == cbte_tipo)).scalar_one())
+
+    def caea_documents(self, code: str | None = None) -> list[dict[str, Any]]:
+        """CAEA comprobantes (of one CAEA, or all) in the order ARCA is informed of them:
+        per point of sale and type, by number."""
+        where = fd.c.authorization_kind == "CAEA"
+        if code is not None:
+            where = and_(where, fd.c.authorization_code == code)
+        return self._with_originals(where, fd.c.point_of_sale, fd.c.cbte_tipo, fd.c.number)
+
+    def mark_informed(self, document_id: str, when: str) -> None:
+        self.set(document_id, informed_at=when, inform_error=None)
+
+    def mark_inform_error(self, document_id: str, error: str) -> None:
+        self.set(document_id, inform_error=error[:500])
 
     def source_payload(self, kind: str, source_id: str) -> dict[str, Any] | None:
         """The sale's (or refund's) payload as recorded: what its receipt prints."""

@@ -322,6 +322,9 @@ fiscal_documents = Table(
     Column("event_id", Text, nullable=True),  # its fiscal.authorized event
     Column("created_at", Text, nullable=False),
     Column("updated_at", Text, nullable=False),
+    # Migration 0006: a standalone till informs its CAEA comprobantes itself (issue 12).
+    Column("informed_at", Text, nullable=True),  # ARCA took it (FECAEARegInformativo)
+    Column("inform_error", Text, nullable=True),  # ARCA refused it: informing stops here
 )
 Index("ux_fiscal_documents_source", fiscal_documents.c.source_kind,
       fiscal_documents.c.source_id, unique=True)
@@ -330,3 +333,20 @@ Index("ux_fiscal_documents_number", fiscal_documents.c.point_of_sale,
       fiscal_documents.c.cbte_tipo, fiscal_documents.c.number, unique=True,
       sqlite_where=fiscal_documents.c.number.isnot(None))
 Index("ix_fiscal_documents_state", fiscal_documents.c.state, fiscal_documents.c.seq)
+
+# -- CAEAs (migration 0006): the fortnights' contingency codes this till may issue with ------
+caeas = Table(
+    "caeas",
+    metadata,
+    Column("cuit", Text, primary_key=True),
+    Column("period", Integer, primary_key=True),  # YYYYMM
+    Column("orden", Integer, primary_key=True),  # 1: days 1-15, 2: 16 to the end
+    Column("code", Text, nullable=False),  # 14 digits
+    Column("valid_from", Text, nullable=False),  # ISO dates
+    Column("valid_to", Text, nullable=False),
+    Column("report_deadline", Text, nullable=False),  # FchTopeInf
+    Column("granted_at", Text, nullable=False),
+    Column("source", Text, nullable=False),  # central | arca | manual
+    Column("unused_informed_at", Text, nullable=True),  # sin movimiento (standalone)
+    Column("received_at", Text, nullable=False),
+)

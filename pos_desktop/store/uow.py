@@ -19,6 +19,7 @@ from pos_desktop.config import Identity
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.events import E, Recorded
 from pos_desktop.store.books import write_fact
+from pos_desktop.store.caea_repo import Caeas
 from pos_desktop.store.catalog_repo import CatalogRepository
 from pos_desktop.store.facts import SqliteLedger
 from pos_desktop.store.fiscal_repo import FiscalDocuments
@@ -72,6 +73,7 @@ class UnitOfWork:
         self.cash_moves = CashMoves(self.conn)
         self.refunds = Refunds(self.conn)
         self.fiscal = FiscalDocuments(self.conn)
+        self.caeas = Caeas(self.conn)
         self.users = Users(self.conn)
         terminal = self.identity.terminal_id
         self.audit_log = AuditLog(self.conn, terminal, lambda: self.shifts.open_id(terminal))

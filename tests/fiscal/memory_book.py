@@ -100,6 +100,9 @@ class MemoryBook:
         self._update(task, "rejected", state="rejected", messages=tuple(messages),
                      attempt=None)
 
+    def issue_caea(self, task: FiscalTask, at: datetime) -> Authorized | None:
+        return None  # no CAEA here: the worker's CAE rules alone (tests/caea has the rest)
+
     # -- for the tests ------------------------------------------------------------------
     def wait(self, predicate: Any, timeout: float = 20.0) -> bool:
         with self.changed:

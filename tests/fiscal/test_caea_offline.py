@@ -1,0 +1,268 @@
+"""Selling offline with CAEA (issue 12): a standalone till on the stand-in over HTTP, on a
+manual clock (no sleeps), with ARCA unreachable for two days across a fortnight boundary."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from pos_arca import ManualClock
+from pos_arca.standin import ArcaStandin
+from pos_arca.testing import TaxpayerCredentials
+from pos_contracts import parse_envelope
+from pos_desktop.app import Till
+from pos_desktop.domain.fiscal.caea import NoValidCaea
+from pos_desktop.domain.fiscal.qr import read_qr_url
+from pos_desktop.fiscal.client import open_session
+from pos_desktop.fiscal.status import read_settings
+from pos_desktop.fiscal.worker import FiscalWorker
+from pos_desktop.services.caea import SqliteCaeaBook
+from pos_desktop.store.journal_check import verify_engine
+from tests.fiscal.caea_helpers import CAEA_POS, art, caea_worker, open_caea_till
+from tests.fiscal.test_receipt import pdf_text, printed, receipt_job
+from tests.fiscal.till_helpers import rows, sell
+
+
+def caea_docs(till: Till) -> list[dict]:
+    return rows(till, "SELECT * FROM fiscal_documents WHERE authorization_kind='CAEA' "
+                      "ORDER BY number")
+
+
+def held_at_arca(standin: ArcaStandin, kind: str) -> list[tuple[int, int, int]]:
+    return sorted((c.point_of_sale, c.cbte_tipo, c.number)
+                  for c in standin.state.comprobantes.values() if c.emission_kind == kind)
+
+
+def test_two_days_offline_across_a_fortnight_every_sale_has_a_caea_comprobante(
+        tmp_path: Path, standin: ArcaStandin, taxpayer: TaxpayerCredentials,
+        clock: ManualClock) -> None:
+    clock.set(art(14))  # both fortnights' CAEAs can be asked for (the next from the 11th)
+    till = open_caea_till(tmp_path / "data", standin, taxpayer, tmp_path, clock)
+    try:
+        worker = caea_worker(till, clock)
+        assert worker.run_once().error is None  # standalone: the worker asks for them
+        caeas = rows(till, "SELECT period, orden, code FROM caeas ORDER BY period, orden")
+        assert [(c["period"], c["orden"]) for c in caeas] == [(202607, 1), (202607, 2)]
+        first_code, second_code = caeas[0]["code"], caeas[1]["code"]
+
+        standin.make_unreachable()
+        clock.set(art(15, 9))
+        waiting = sell(till)  # ARCA not yet known to be down: committed for its CAE
+        assert waiting.awaits_authorization
+        result = worker.run_once()
+        assert result.error is not None and result.issued_caea == 1
+        assert till.register.contingency is not None and till.register.contingency.active
+        day_one = [sell(till) for _ in range(2)]  # now issued at once, never waiting
+        assert not any(d.awaits_authorization for d in day_one)
+        clock.set(art(16, 10))  # the next day is the next fortnight
+        day_two = [sell(till) for _ in range(2)]
+        for done in (*day_one, *day_two):
+            block = done.payload["fiscal"]
+            assert block["authorization"]["kind"] == "CAEA"
+            assert block["point_of_sale"] == CAEA_POS
+        assert [d.payload["fiscal"]["authorization"]["code"] for d in day_two] == [
+            second_code] * 2
+        assert day_one[0].payload["fiscal"]["authorization"]["code"] == first_code
+        assert day_one[0].payload["fiscal"]["authorization"]["due"] == "2026-07-15"
+        assert day_two[0].payload["fiscal"]["issued_at"].startswith("2026-07-16T10:00")
+    finally:
+        till.close()
+
+    # The till restarts mid-offline: numbering goes on from the database.
+    clock.set(art(17, 11))
+    again = open_caea_till(tmp_path / "data", standin, taxpayer, tmp_path, clock)
+    try:
+        worker = caea_worker(again, clock)
+        after_restart = sell(again)
+        assert after_restart.awaits_authorization  # the new process has not failed yet
+        assert worker.run_once().issued_caea == 1
+        last = sell(again)
+        docs = caea_docs(again)
+        assert [d["number"] for d in docs] == [1, 2, 3, 4, 5, 6, 7]
+        assert {d["point_of_sale"] for d in docs} == {CAEA_POS}
+        assert json.loads(docs[-1]["block"])["number"] == last.payload["fiscal"]["number"]
+        # Each sale's event carries its comprobante: at once (sale.completed) or, for the
+        # two that waited, a fiscal.authorized with the CAEA point of sale.
+        authorized = [parse_envelope(r["envelope"].encode()).payload for r in rows(
+            again, "SELECT envelope FROM outbox WHERE type='fiscal.authorized' ORDER BY seq")]
+        assert [(a["point_of_sale"], a["number"], a["authorization"]["kind"])
+                for a in authorized] == [(CAEA_POS, 1, "CAEA"), (CAEA_POS, 6, "CAEA")]
+        assert verify_engine(again.reader).ok
+
+        # ARCA answers again: the till informs its CAEA comprobantes and goes back to CAE.
+        standin.make_reachable()
+        assert worker.run_once().error is None
+        assert again.register.contingency is not None
+        assert not again.register.contingency.active
+        assert held_at_arca(standin, "CAEA") == [(CAEA_POS, 6, n) for n in range(1, 8)]
+        assert all(d["informed_at"] for d in caea_docs(again))
+        online = sell(again)
+        assert online.awaits_authorization
+        assert worker.run_once().authorized == 1
+        assert held_at_arca(standin, "CAE") == [(1, 6, 1)]
+        assert worker.run_once().error is None  # informing again sends nothing twice
+        assert held_at_arca(standin, "CAEA") == [(CAEA_POS, 6, n) for n in range(1, 8)]
+    finally:
+        again.close()
+
+
+def test_the_receipt_of_a_caea_sale_shows_caea_its_due_date_and_a_qr_of_kind_a(
+        tmp_path: Path, standin: ArcaStandin, taxpayer: TaxpayerCredentials,
+        clock: ManualClock) -> None:
+    clock.set(art(14))
+    till = open_caea_till(tmp_path / "data", standin, taxpayer, tmp_path, clock)
+    try:
+        worker = caea_worker(till, clock)
+        worker.run_once()
+        standin.make_unreachable()
+        converted = sell(till)
+        worker.run_once()  # ARCA is down: contingency; the waiting sale is issued with CAEA
+        first = receipt_job(till)
+        assert first["sale"]["sale_id"] == converted.payload["sale_id"]
+        assert read_qr_url(printed(till, first)[1])["nroCmp"] == 1
+        done = sell(till)
+        block = done.payload["fiscal"]
+        job = receipt_job(till)  # queued with the sale itself: nothing waits for ARCA
+        assert job["sale"]["sale_id"] == done.payload["sale_id"]
+        lines, qr_data = printed(till, job)
+        body = "\n".join(lines)
+        assert f"CAEA: {block['authorization']['code']}" in body
+        assert "Vto. 15/07/2026" in body
+        assert f"Nro. {CAEA_POS:05d}-00000002" in body
+        qr = read_qr_url(qr_data)
+        assert qr["tipoCodAut"] == "A" and qr["ptoVta"] == CAEA_POS and qr["nroCmp"] == 2
+        assert qr["codAut"] == int(block["authorization"]["code"])
+        assert "CAEA" in pdf_text(till, job, tmp_path)
+    finally:
+        till.close()
+
+
+@pytest.mark.parametrize("action", ["pending", "refuse"])
+def test_offline_with_no_caea_follows_the_setting(
+        tmp_path: Path, standin: ArcaStandin, taxpayer: TaxpayerCredentials,
+        clock: ManualClock, action: str) -> None:
+    clock.set(art(14))
+    till = open_caea_till(tmp_path / "data", standin, taxpayer, tmp_path, clock,
+                          **{"fiscal.caea_missing": action, "sync.enabled": True})
+    try:
+        worker = caea_worker(till, clock)  # with head office: it asks ARCA for no CAEA
+        standin.make_unreachable()
+        first = sell(till)
+        assert worker.run_once().issued_caea == 0
+        assert first.awaits_authorization
+        if action == "refuse":
+            with pytest.raises(NoValidCaea) as refused:
+                sell(till)
+            assert "14/07/2026" in str(refused.value)
+            assert rows(till, "SELECT count(*) AS n FROM sales")[0]["n"] == 1
+        else:
+            second = sell(till)
+            assert second.awaits_authorization and second.notice
+            assert "CAEA" in second.notice
+        assert rows(till, "SELECT count(*) AS n FROM caeas")[0]["n"] == 0
+    finally:
+        till.close()
+
+
+def _three_caea_sales(till: Till, standin: ArcaStandin, clock: ManualClock) -> FiscalWorker:
+    worker = caea_worker(till, clock)
+    assert worker.run_once().error is None  # the CAEAs, from ARCA (standalone)
+    standin.make_unreachable()
+    sell(till)
+    assert worker.run_once().issued_caea == 1
+    sell(till)
+    sell(till)
+    assert [d["number"] for d in caea_docs(till)] == [1, 2, 3]
+    return worker
+
+
+def test_informing_stops_at_the_first_refusal_shows_it_and_goes_on_when_told(
+        tmp_path: Path, standin: ArcaStandin, taxpayer: TaxpayerCredentials,
+        clock: ManualClock) -> None:
+    clock.set(art(14))
+    till = open_caea_till(tmp_path / "data", standin, taxpayer, tmp_path, clock)
+    try:
+        worker = _three_caea_sales(till, standin, clock)
+        second = caea_docs(till)[1]
+        code = json.loads(second["block"])["authorization"]["code"]
+        with till.uow() as uow:  # a CAEA ARCA never granted (783)
+            uow.conn.execute(text("UPDATE fiscal_documents SET block = json_set(block, "
+                              "'$.authorization.code', '69999999999999') "
+                              "WHERE document_id = :d"), {"d": second["document_id"]})
+            uow.commit()
+        standin.make_reachable()
+        assert worker.run_once().error is None
+        assert held_at_arca(standin, "CAEA") == [(CAEA_POS, 6, 1)]
+        status = till.fiscal_status()["caea"]
+        assert status["not_informed"] == 2 and "783" in status["inform_error"]
+        assert "00000002" in status["inform_error"]
+        assert worker.run_once().error is None  # stays stopped: nothing sent past it
+        assert held_at_arca(standin, "CAEA") == [(CAEA_POS, 6, 1)]
+        with till.uow() as uow:  # the manager corrects it, informs again
+            uow.conn.execute(text("UPDATE fiscal_documents SET block = json_set(block, "
+                              "'$.authorization.code', :c) WHERE document_id = :d"),
+                         {"c": code, "d": second["document_id"]})
+            uow.commit()
+        session = open_session(read_settings(till.reader), till.data_dir, clock=clock)
+        result = till.caea_duties(clock).inform(session.wsfe, retry_refused=True)
+        assert (result.informed, result.refused) == (2, None)
+        assert held_at_arca(standin, "CAEA") == [(CAEA_POS, 6, n) for n in (1, 2, 3)]
+        assert till.fiscal_status()["caea"]["inform_error"] is None
+    finally:
+        till.close()
+
+
+class _DiesAfterArcaTookIt(SqliteCaeaBook):
+    """The process dies after ARCA took the first comprobante, before it was marked."""
+
+    def informed(self, document_id: str, when: str) -> None:
+        raise KeyboardInterrupt("killed")
+
+
+def test_a_comprobante_informed_before_a_crash_is_not_informed_twice(
+        tmp_path: Path, standin: ArcaStandin, taxpayer: TaxpayerCredentials,
+        clock: ManualClock) -> None:
+    clock.set(art(14))
+    till = open_caea_till(tmp_path / "data", standin, taxpayer, tmp_path, clock)
+    try:
+        _three_caea_sales(till, standin, clock)
+        standin.make_reachable()
+        session = open_session(read_settings(till.reader), till.data_dir, clock=clock)
+        dying = till.caea_duties(clock)
+        dying.book = _DiesAfterArcaTookIt(till.uow, lambda: read_settings(till.reader).cuit)
+        with pytest.raises(KeyboardInterrupt):
+            dying.inform(session.wsfe)
+        assert held_at_arca(standin, "CAEA") == [(CAEA_POS, 6, 1)]
+        assert not any(d["informed_at"] for d in caea_docs(till))
+    finally:
+        till.close()
+    again = open_caea_till(tmp_path / "data", standin, taxpayer, tmp_path, clock)
+    try:
+        assert caea_worker(again, clock).run_once().error is None
+        assert held_at_arca(standin, "CAEA") == [(CAEA_POS, 6, n) for n in (1, 2, 3)]
+        assert all(d["informed_at"] for d in caea_docs(again))
+        assert again.fiscal_status()["caea"]["not_informed"] == 0
+    finally:
+        again.close()
+
+
+def test_an_idle_fortnight_is_informed_sin_movimiento_once(
+        tmp_path: Path, standin: ArcaStandin, taxpayer: TaxpayerCredentials,
+        clock: ManualClock) -> None:
+    clock.set(art(14))
+    till = open_caea_till(tmp_path / "data", standin, taxpayer, tmp_path, clock)
+    try:
+        worker = caea_worker(till, clock)
+        assert worker.run_once().error is None
+        first = rows(till, "SELECT code FROM caeas WHERE orden = 1")[0]["code"]
+        clock.set(art(16, 9))  # the first fortnight ended with no sale on the CAEA point
+        assert worker.run_once().error is None
+        assert f"30712345671|{first}|{CAEA_POS}" in standin.state.idle
+        assert rows(till, "SELECT unused_informed_at FROM caeas WHERE orden = 1")[0][
+            "unused_informed_at"]
+        assert worker.run_once().error is None  # informed once: not asked again
+    finally:
+        till.close()
