@@ -255,10 +255,6 @@ class Till:
                             clock=contingency.clock, contingency=contingency,
                             duties=self.caea_duties(contingency.clock))
 
-    def standalone(self) -> bool:
-        """No head office: the till obtains and informs its CAEAs itself."""
-        return not self.settings("sync.enabled")["sync.enabled"]
-
     def caea_duties(self, clock: Clock | None = None) -> CaeaDuties:
         from pos_arca import SystemClock
         from pos_desktop.fiscal.caea_duties import CaeaDuties
@@ -270,7 +266,7 @@ class Till:
 
         return CaeaDuties(SqliteCaeaBook(self.uow, cuit), clock or SystemClock(), cuit,
                           lambda: read_settings(self.reader).caea_point_of_sale,
-                          self.standalone)
+                          lambda: self.standalone)  # no head office: it informs ARCA itself
 
     def contingency(self) -> Contingency:
         """The one the worker sets and the register reads (sales go CAEA while it is on)."""

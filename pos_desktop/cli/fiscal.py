@@ -205,7 +205,7 @@ def run_caea_inform(args: argparse.Namespace) -> int:
 
     till, session = _caea_session(args)
     try:
-        if not till.standalone():
+        if not till.standalone:
             print(_("This till sends its sales to head office, which informs ARCA of its "
                     "CAEA comprobantes."), file=sys.stderr)
             return USAGE_ERROR

@@ -146,7 +146,7 @@ def test_offline_with_no_caea_follows_the_setting(
         clock: ManualClock, action: str) -> None:
     clock.set(art(14))
     till = open_caea_till(tmp_path / "data", standin, taxpayer, tmp_path, clock,
-                          **{"fiscal.caea_missing": action, "sync.enabled": True})
+                          **{"fiscal.caea_missing": action, "sync.amqp_url": "amqp://127.0.0.1:1/"})
     try:
         worker = caea_worker(till, clock)  # with head office: it asks ARCA for no CAEA
         standin.make_unreachable()
