@@ -167,6 +167,11 @@ class MainWindow(QMainWindow):
         hint = ""
         if shortcut is not None:
             sequence = QKeySequence(shortcut)
+            taken = [a for a in self.actions_by_name.values() if a.shortcut() == sequence]
+            if taken:
+                # Two commands on one key: Qt would run neither, or the scan field only the
+                # last bound (F8 was both the price and the buyer in fiscal mode).
+                raise ValueError(f"{key_name(sequence)} is already {taken[0].objectName()}")
             action.setShortcut(sequence)
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             hint = key_name(sequence)

@@ -1,4 +1,4 @@
-"""F2: change the quantity (or the weight, in kg) of the selected line; F8: its price."""
+"""F2: change the quantity (or the weight, in kg) of the selected line; F10: its price."""
 
 from __future__ import annotations
 

@@ -87,7 +87,7 @@ class SaleCommands:
             ("park", _("Hold / recall"), _("Hold"), "F5", self.park_or_recall, K),
             ("ticket_discount", _("Ticket discount"), _("Ticket disc."), "F6",
              self.discount_ticket, K),
-            ("price", _("Change price"), _("Price"), "F8", self.change_price, K),
+            ("price", _("Change price"), _("Price"), "F10", self.change_price, K),
             ("void", _("Void line"), _("Void"), "Del", self.void_line, K),
             ("cancel", _("Cancel sale"), _("Cancel"), "Ctrl+Shift+X", self.cancel_sale,
              "dangerButton"),
@@ -178,12 +178,12 @@ class SaleCommands:
         self.window.open_dialog(ticket_discount_dialog(self.parent, self.register))
 
     def change_price(self) -> None:
-        """F8: another price for the selected line (a supervisor approves it)."""
+        """F10: another price for the selected line (a supervisor approves it)."""
         if self._busy():
             return
         line_no = self.window.selected_line_no()
         typed = self._typed()
-        if typed:  # "4500" then F8
+        if typed:  # "4500" then F10
             self.window.run(lambda: self.register.override_price(line_no, typed))
             return
         self.window.open_dialog(price_dialog(self.parent, self.register, line_no))

@@ -94,7 +94,7 @@ def test_a_ticket_discount_above_the_limit_asks_the_pin(
 
 def test_a_price_override_asks_the_pin(qtbot: QtBot, window: MainWindow, till: Till) -> None:
     type_in(qtbot, window.scan, YERBA)
-    qtbot.keyClick(window.scan, Qt.Key.Key_F8)
+    qtbot.keyClick(window.scan, Qt.Key.Key_F10)
     dialog = window.dialog
     assert isinstance(dialog, EntryDialog)
     dialog.field.clear()

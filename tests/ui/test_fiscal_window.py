@@ -86,3 +86,17 @@ def test_a_wrong_cuit_is_refused_in_the_dialog(qtbot: QtBot, arca_window: MainWi
     key(qtbot, dialog.name, Qt.Key.Key_Return)  # type: ignore[attr-defined]
     assert dialog.isVisible() and dialog.error.text()  # type: ignore[attr-defined]
     dialog.reject()
+
+
+def test_the_buyer_and_the_price_have_a_key_each(qtbot: QtBot, arca_window: MainWindow) -> None:
+    # Both were on F8: in fiscal mode the price override could not be reached by key.
+    scan(qtbot, arca_window, YERBA)
+    key(qtbot, arca_window.scan, Qt.Key.Key_F10)
+    price = arca_window.dialog
+    assert price is not None and type(price).__name__ != "BuyerDialog"
+    price.reject()
+    key(qtbot, arca_window.scan, Qt.Key.Key_F8)
+    assert type(arca_window.dialog).__name__ == "BuyerDialog"
+    arca_window.dialog.reject()
+    with pytest.raises(ValueError, match="F8"):
+        arca_window.add_action("Another", lambda: None, shortcut="F8")
