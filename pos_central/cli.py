@@ -13,6 +13,7 @@ from datetime import date
 from importlib.util import find_spec
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from pos_central import __version__
 from pos_central.config import CentralConfig, ConfigError
@@ -23,7 +24,8 @@ log = logging.getLogger("pos_central.cli")
 
 
 DESCRIPTION = """Super POS head office: migrate, provision, ingest, serve, catalog import,
-till add/revoke/list, report daily/conflicts.
+till add/revoke/list, report daily/conflicts, fiscal (ARCA: configure, CAEA request and
+inform, status), scheduler.
 
 Every command takes --db-url (else POS_CENTRAL_DB_URL, else the credential db-url),
 --amqp-url (else POS_AMQP_URL, else the credential amqp-url) and --prefix (else
@@ -178,6 +180,9 @@ def _parser() -> argparse.ArgumentParser:
         one.add_argument("--terminal", required=True, help="terminal id, e.g. T01")
         if name == "add":
             one.add_argument("--json", action="store_true", help="JSON to stdout")
+            one.add_argument("--caea-pto-vta", type=_positive, metavar="N",
+                             help="the till's CAEA point of sale (known before it sells)")
+            one.add_argument("--cuit", help="the CUIT the store sells for (11 digits)")
     till.add_parser("list", help="registered tills and their users")
     report = commands.add_parser("report", help="reports")
     report_kinds = report.add_subparsers(dest="report_command", required=True, metavar="KIND")
@@ -199,9 +204,61 @@ def _parser() -> argparse.ArgumentParser:
     iva.add_argument("-o", "--output", type=Path, default=Path("."), metavar="DIR",
                      help="folder for the two files (default: here)")
     iva.add_argument("--csv", action="store_true", help="CSV with the same columns")
+    _fiscal_parsers(commands)
     for command in _subparsers(parser):
         _common(command, top=False)
     return parser
+
+
+def _fiscal_parsers(commands: Any) -> None:
+    fiscal = commands.add_parser("fiscal", help="ARCA: the taxpayer, CAEA, status")
+    actions = fiscal.add_subparsers(dest="fiscal_command", required=True, metavar="ACTION")
+    setup = actions.add_parser("configure", help="a CUIT's certificate, key and ARCA addresses")
+    setup.add_argument("--cuit", required=True, help="11 digits, no dashes")
+    setup.add_argument("--cert", type=Path, required=True, metavar="FILE",
+                       help="the certificate ARCA issued (PEM)")
+    setup.add_argument("--key", type=Path, required=True, metavar="FILE",
+                       help="its private key (PEM); copied to the key store, never to PostgreSQL")
+    setup.add_argument("--env", required=True, choices=("homologacion", "produccion"),
+                       help="ARCA's testing or production servers")
+    setup.add_argument("--wsaa-url", help="WSAA address (default: the environment's)")
+    setup.add_argument("--wsfe-url", help="WSFEv1 address (default: the environment's)")
+    setup.add_argument("--key-store", choices=("file", "keyring"), default="file",
+                       help="file: a 0600 file in --key-dir (default); keyring: the OS keyring")
+    setup.add_argument("--key-dir", type=Path, metavar="DIR",
+                       help="folder of key files (default /etc/super-pos/credentials/fiscal, "
+                       "env POS_CENTRAL_FISCAL_KEY_DIR)")
+    store = actions.add_parser("store", help="the CUIT a store sells for")
+    store.add_argument("--store", required=True, help="store id, e.g. S001")
+    store.add_argument("--cuit", required=True, help="11 digits")
+    pos = actions.add_parser("point-of-sale", help="register a till's CAEA point of sale")
+    pos.add_argument("--store", required=True, help="store id")
+    pos.add_argument("--terminal", required=True, help="terminal id")
+    pos.add_argument("--caea-pto-vta", type=_positive, required=True, metavar="N",
+                     help="the till's CAEA point of sale (not its CAE one)")
+    pos.add_argument("--cuit", help="the store's CUIT, if not known yet")
+    status = actions.add_parser("status", help="per CUIT and fortnight: CAEA, issued, informed")
+    status.add_argument("--cuit", help="only this CUIT")
+    status.add_argument("--json", action="store_true", help="JSON to stdout")
+    caea = actions.add_parser("caea", help="CAEA: request it, inform ARCA").add_subparsers(
+        dest="caea_command", required=True, metavar="ACTION")
+    request = caea.add_parser("request", help="the fortnight's CAEA (FECAEASolicitar) and "
+                              "caea.granted to the tills")
+    request.add_argument("--cuit", help="only this CUIT (default: every configured one)")
+    request.add_argument("--period", type=int, metavar="YYYYMM", help="with --order")
+    request.add_argument("--order", type=int, choices=(1, 2), help="1: days 1-15, 2: 16-end")
+    request.add_argument("--next", action="store_true",
+                         help="the current and, from 5 days before it, the next fortnight's")
+    inform = caea.add_parser("inform", help="FECAEARegInformativo of the CAEA comprobantes, "
+                             "sin movimiento of idle points of sale")
+    inform.add_argument("--cuit", help="only this CUIT")
+    inform.add_argument("--retry-rejected", action="store_true",
+                        help="send again the comprobantes ARCA rejected (after fixing them)")
+    scheduler = commands.add_parser(
+        "scheduler", help="CAEA: request the next fortnight's, inform, alert (every hour)")
+    scheduler.add_argument("--once", action="store_true", help="one run, then exit (timers)")
+    scheduler.add_argument("--interval", type=_positive, default=3600, metavar="SECONDS",
+                           help="between runs (default 3600)")
 
 
 def _subparsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
@@ -295,9 +352,20 @@ def _run(args: argparse.Namespace, config: CentralConfig) -> int:
         return user_token(config, args.name, args.label)
     if args.command == "catalog":
         return commands.catalog_import(config, args.file)
+    if args.command in ("fiscal", "scheduler"):
+        return _fiscal(args, config)
     if args.command == "till":
         if args.till_command == "add":
-            return commands.till_add(config, args.store, args.terminal, as_json=args.json)
+            code = commands.till_add(config, args.store, args.terminal, as_json=args.json)
+            if code == 0 and (args.caea_pto_vta or args.cuit):
+                from pos_central.fiscal import commands as fiscal
+
+                if args.caea_pto_vta is None:
+                    return fiscal.fiscal_store(config, args.store, args.cuit)
+                return fiscal.fiscal_point_of_sale(
+                    config, store_id=args.store, terminal_id=args.terminal,
+                    point_of_sale=args.caea_pto_vta, cuit=args.cuit)
+            return code
         if args.till_command == "revoke":
             return commands.till_revoke(config, args.store, args.terminal)
         return commands.till_list(config)
@@ -309,6 +377,32 @@ def _run(args: argparse.Namespace, config: CentralConfig) -> int:
     if args.command == "report":
         return commands.daily_report(config, args.date, as_json=args.json, pdf=args.pdf)
     raise AssertionError(args.command)
+
+
+def _fiscal(args: argparse.Namespace, config: CentralConfig) -> int:
+    from pos_central.fiscal import commands as fiscal
+
+    if args.command == "scheduler":
+        return fiscal.scheduler(config, _stop_on_signals(), once=args.once,
+                                interval=args.interval)
+    action = args.fiscal_command
+    if action == "configure":
+        return fiscal.fiscal_configure(
+            config, cuit=args.cuit, cert=args.cert, key=args.key, env=args.env,
+            wsaa_url=args.wsaa_url, wsfe_url=args.wsfe_url, key_store=args.key_store,
+            key_dir=args.key_dir)
+    if action == "store":
+        return fiscal.fiscal_store(config, args.store, args.cuit)
+    if action == "point-of-sale":
+        return fiscal.fiscal_point_of_sale(config, store_id=args.store,
+                                           terminal_id=args.terminal,
+                                           point_of_sale=args.caea_pto_vta, cuit=args.cuit)
+    if action == "status":
+        return fiscal.fiscal_status_command(config, cuit=args.cuit, as_json=args.json)
+    if args.caea_command == "request":
+        return fiscal.caea_request(config, cuit=args.cuit, period=args.period, order=args.order,
+                                   next_due=args.next)
+    return fiscal.caea_inform(config, cuit=args.cuit, retry_rejected=args.retry_rejected)
 
 
 def _pesos(text: str) -> int:

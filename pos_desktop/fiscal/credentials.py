@@ -14,10 +14,9 @@ memory by ``pos_arca.WsaaClient`` to sign login requests, and nowhere else.
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 
+from pos_common import private_file
 from pos_desktop import secrets
 from pos_desktop.domain.errors import PosError
 
@@ -31,11 +30,9 @@ class FiscalKeyError(PosError):
 def check_private_file(path: Path) -> None:
     """Refuse a key file that others may read (POSIX; Windows relies on the folder's ACL)."""
     try:
-        mode = path.stat().st_mode
-    except OSError as exc:
-        raise FiscalKeyError(reason=f"{path}: {exc.strerror}") from None
-    if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise FiscalKeyError(reason=f"{path} may be read by other users (chmod 600 it)")
+        private_file.check_private_file(path)
+    except private_file.PrivateFileError as exc:
+        raise FiscalKeyError(reason=exc.reason) from None
 
 
 def read_private_key(key_file: str) -> bytes:
@@ -56,15 +53,4 @@ def store_private_key(key_pem: bytes, *, key_file: Path | None = None) -> None:
     if key_file is None:
         secrets.set_secret(KEY_SECRET, key_pem.decode("ascii"))
         return
-    key_file.parent.mkdir(parents=True, exist_ok=True)
-    tmp = key_file.with_name(f".{key_file.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(key_pem)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, key_file)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    private_file.write_private_file(key_file, key_pem)

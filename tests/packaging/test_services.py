@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 UNITS = ROOT / "packaging" / "systemd"
 COMPOSE = ROOT / "packaging" / "compose" / "compose.yaml"
 SYSTEM_UNITS = ("pos-central-migrate.service", "pos-central-ingest.service",
-                "pos-central-api.service")
+                "pos-central-api.service", "pos-central-caea.service")
 USER_UNITS = ("pos-desktop-sync.service",)
 SECRET_WORDS = re.compile(r"password|token|://[^/\s]*:[^@\s]*@", re.IGNORECASE)
 
@@ -79,6 +79,15 @@ def compose_commands() -> Iterator[tuple[str, list[str]]]:
 
 
 COMMANDS = [*unit_commands(), *compose_commands()]
+
+
+def test_the_caea_timer_runs_the_scheduler_every_hour_and_after_a_machine_was_off() -> None:
+    timer = read_unit(UNITS / "pos-central-caea.timer")
+    assert timer["Timer.OnCalendar"] == ["hourly"] and timer["Timer.Persistent"] == ["true"]
+    service = read_unit(UNITS / "pos-central-caea.service")
+    assert service["Service.ExecStart"][0].endswith("pos-central scheduler --once")
+    assert "fiscal:/etc/super-pos/credentials/fiscal" in service["Service.LoadCredential"]
+    assert service["Service.StateDirectory"] == ["super-pos-central"]
 
 
 def test_each_system_unit_is_sandboxed_restarts_and_takes_secrets_as_credentials() -> None:
@@ -220,7 +229,7 @@ def test_every_command_of_the_units_and_compose_runs_as_written(
                 subprocess.run([*command, step], env=env, check=True, capture_output=True,
                                timeout=120)
         args, port = on_loopback(argv)
-        if argv[0] in setup:
+        if argv[0] in (*setup, "scheduler"):  # oneshot: runs to its end
             done = subprocess.run([*command, *args], env=env, capture_output=True, text=True,
                                   timeout=120, check=False)
             assert done.returncode == 0, f"{where}: {done.stderr}"
