@@ -24,10 +24,17 @@ import pika
 import pika.exceptions
 from pika.adapters.blocking_connection import BlockingChannel, BlockingConnection
 
+from pos_contracts.caea import CaeaGrant
 from pos_contracts.envelope import parse_envelope
 from pos_contracts.errors import InvalidEvent
-from pos_contracts.wire import CATALOG_CHANGED, TILL_CATALOG_QUEUE_ARGUMENTS, TILL_SUSPENDED
+from pos_contracts.wire import (
+    CAEA_GRANTED,
+    CATALOG_CHANGED,
+    TILL_CATALOG_QUEUE_ARGUMENTS,
+    TILL_SUSPENDED,
+)
 from pos_desktop.sync.backoff import Backoff
+from pos_desktop.sync.caea_apply import keep_grants
 from pos_desktop.sync.catalog_apply import (
     CatalogGap,
     UowFactory,
@@ -164,6 +171,8 @@ class CatalogListener:
         """Fetch and apply the snapshot; returns the till's version afterwards."""
         snapshot = self.fetch()
         result = apply_snapshot(self.uow_factory, snapshot.version, snapshot.products)
+        if snapshot.caeas:  # a new till, or one that missed a caea.granted, gets them here
+            keep_grants(self.uow_factory, snapshot.caeas)
         self.stats.snapshots += 1
         log.info(
             "catalog snapshot applied",
@@ -185,6 +194,9 @@ class CatalogListener:
         except InvalidEvent as exc:
             self.stats.rejected += 1
             log.error("catalog message rejected", extra={"reason": exc.header_value})
+            return
+        if envelope.type == CAEA_GRANTED:
+            keep_grants(self.uow_factory, [CaeaGrant.from_wire(envelope.payload)])
             return
         if envelope.type != CATALOG_CHANGED:
             self.stats.rejected += 1

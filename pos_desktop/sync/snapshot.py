@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
 from pos_common.i18n import _
+from pos_contracts.caea import CaeaGrant, split_snapshot
 from pos_contracts.catalog import CatalogProduct
 from pos_contracts.envelope import decode_json
 from pos_contracts.errors import InvalidEvent
 from pos_contracts.registry import default_registry
-from pos_contracts.wire import CATALOG_CHANGED, SNAPSHOT_PATH
+from pos_contracts.wire import CATALOG_CHANGED, SNAPSHOT_PATH, SNAPSHOT_WITH_CAEAS
 
 TokenReader = Callable[[], str | None]
 
@@ -30,6 +31,7 @@ class NoCatalogYet(SnapshotError):
 class Snapshot:
     version: int
     products: list[CatalogProduct]
+    caeas: list[CaeaGrant] = field(default_factory=list)  # the current and next CAEAs
 
 
 def _validate(body: Any) -> None:
@@ -55,7 +57,7 @@ def fetch_snapshot(
     client: httpx.Client | None = None,
     timeout: float = 30.0,
 ) -> Snapshot:
-    """GET ``{central_url}/v1/catalog/snapshot``; raises ``SnapshotError``."""
+    """GET ``{central_url}/v1/catalog/snapshot?with=caeas``; raises ``SnapshotError``."""
     if not central_url:
         raise SnapshotError(
             _("head office's address is missing (sync.central_url / POS_CENTRAL_URL)"))
@@ -67,7 +69,7 @@ def fetch_snapshot(
     own = client is None
     http = client or httpx.Client(timeout=timeout)
     try:
-        response = http.get(url, headers=headers)
+        response = http.get(url, headers=headers, params=SNAPSHOT_WITH_CAEAS)
     except httpx.HTTPError as exc:
         raise SnapshotError(_("could not ask {url} for the catalogue: {reason}").format(
             url=url, reason=type(exc).__name__)) from None
@@ -83,11 +85,12 @@ def fetch_snapshot(
         raise SnapshotError(_("head office answered {status} to {url}").format(
             status=response.status_code, url=url))
     try:
-        body = decode_json(response.content)
+        body, caeas = split_snapshot(decode_json(response.content))
         _validate(body)
     except InvalidEvent as exc:
         raise SnapshotError(f"catálogo de la central inválido: {exc.reason}") from None
     return Snapshot(
         version=int(body["catalog_version"]),
         products=[CatalogProduct.from_wire(p) for p in body["products"]],
+        caeas=caeas,
     )
