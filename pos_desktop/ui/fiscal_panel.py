@@ -37,16 +37,35 @@ class FiscalNotice(QLabel):
         self.setObjectName("fiscalNotice")
         self.setWordWrap(True)
         self.waiting: dict[str, str] = {}  # document id -> ticket, shown as "Autorizando…"
+        self._keep = False  # a CAEA comprobante's line stays until the next sale starts
 
     def show_type(self, kind: ComprobanteType | None) -> None:
         if self.waiting:
             return  # the answer about the last sale stays until it comes
+        if self._keep:  # the empty register after the sale: the next scan shows the type
+            self._keep = False
+            return
         self.setText("" if kind is None else _("Comprobante: {kind}").format(
             kind=kind.printed_name))
         set_level(self, "info")
 
     def authorizing(self, done: CompletedSale) -> None:
         if done.fiscal_document_id is None:
+            return
+        if done.notice:  # offline with no valid CAEA: the cashier must know at once
+            self.waiting[done.fiscal_document_id] = done.ticket
+            self.setText(done.notice)
+            set_level(self, "warning")
+            return
+        block = done.payload.get("fiscal") or {}
+        if not done.awaits_authorization:  # issued at once with the fortnight's CAEA
+            a = block["authorization"]
+            self.setText(_("ARCA does not answer: issued with CAEA {code} as {kind} "
+                           "{number}").format(
+                code=a["code"], kind=ComprobanteType(int(block["type"])).printed_name,
+                number=f"{int(block['point_of_sale']):05d}-{int(block['number']):08d}"))
+            set_level(self, "warning")
+            self._keep = True
             return
         self.waiting[done.fiscal_document_id] = done.ticket
         self.setText(_("Authorizing with ARCA… (ticket {ticket})").format(ticket=done.ticket))
@@ -57,8 +76,15 @@ class FiscalNotice(QLabel):
         ticket = self.waiting.pop(outcome.document_id, None)
         if outcome.state == "authorized" and outcome.authorized is not None:
             a, kind = outcome.authorized, ComprobanteType(outcome.cbte_tipo)
+            number = f"{outcome.point_of_sale:05d}-{a.number:08d}"
+            if a.kind == "CAEA":
+                self.setText(_("ARCA does not answer: issued with CAEA {code} as {kind} "
+                               "{number}").format(code=a.code, kind=kind.printed_name,
+                                                  number=number))
+                set_level(self, "warning")
+                return None
             self.setText(_("ARCA authorized {kind} {number} · CAE {code}, due {due}").format(
-                kind=kind.printed_name, number=f"{outcome.point_of_sale:05d}-{a.number:08d}",
+                kind=kind.printed_name, number=number,
                 code=a.code, due=a.due.strftime("%d/%m/%Y")))
             set_level(self, "ok")
             return None
