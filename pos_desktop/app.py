@@ -24,6 +24,7 @@ from pos_desktop.domain.barcode import DEFAULT_SCALE_PATTERN, ScaleLabelFormat
 from pos_desktop.logs import bind_identity
 from pos_desktop.paths import DEMO_CATALOG
 from pos_desktop.printing import PrintControl
+from pos_desktop.services.catalog_admin import CatalogAdmin
 from pos_desktop.services.checkout import Cashier
 from pos_desktop.services.fiscal import FiscalPolicy
 from pos_desktop.services.guard import TillGuard
@@ -105,6 +106,7 @@ class Till:
     refunds: RefundService
     register: Register
     config: SettingsService
+    catalog: CatalogAdmin
     printing: PrintControl
     sync: TillSync | None = None
     """Head-office sync once started (``start_sync``); None for a till not syncing."""
@@ -159,6 +161,7 @@ class Till:
             shifts=self.shifts,
             refunds=self.refunds,
             settings=self.config,
+            catalog=self.catalog,
             printing=self.printing,
             sync=_SyncPort(self),
             fiscal=_FiscalPort(self) if self.register.fiscal is not None else None,
@@ -407,6 +410,7 @@ def bootstrap(
         refunds=RefundService(db.uow, db.identity, guard),
         register=register,
         config=SettingsService(db.uow, secrets or KeyringSecrets(), guard, reads=db.read_uow),
+        catalog=CatalogAdmin(db.uow, guard),
         printing=PrintControl(writer, reader, db.identity, db.after_commit, demo=demo),
     )
     people.adopt_setup_manager()

@@ -68,6 +68,8 @@ class Action(StrEnum):
     X_REPORT = "x_report"
     MANAGE_USERS = "manage_users"
     CHANGE_SETTINGS = "change_settings"
+    MANAGE_CATALOG = "manage_catalog"  # products and prices (catalog import)
+    RUN_SIMULATION = "run_simulation"  # scripted sales (``simulate``) into a real shop
 
     @property
     def label(self) -> str:
@@ -95,6 +97,8 @@ _ACTION_LABELS = {
     Action.X_REPORT: N_("The X report"),
     Action.MANAGE_USERS: N_("Managing users"),
     Action.CHANGE_SETTINGS: N_("Changing settings"),
+    Action.MANAGE_CATALOG: N_("Changing the catalogue"),
+    Action.RUN_SIMULATION: N_("Making scripted sales"),
 }
 
 DEFAULT_REQUIRED: Mapping[Action, Role] = {
@@ -111,6 +115,8 @@ DEFAULT_REQUIRED: Mapping[Action, Role] = {
     Action.X_REPORT: Role.CASHIER,
     Action.MANAGE_USERS: Role.MANAGER,
     Action.CHANGE_SETTINGS: Role.MANAGER,
+    Action.MANAGE_CATALOG: Role.MANAGER,
+    Action.RUN_SIMULATION: Role.MANAGER,
 }
 
 DEFAULT_DISCOUNT_LIMIT_BP = 1500  # 15 %: a cashier may give up to this alone (manager setting)

@@ -53,23 +53,34 @@ def parse_catalog(text: str) -> list[Product]:
     ]
 
 
-def import_catalog(uow_factory: Callable[[], UnitOfWork], path: Path) -> ImportResult:
-    """Import a CSV file in one transaction. Importing the same file again changes nothing."""
+def read_catalog(path: Path) -> list[Product]:
+    """Read and check a whole file (nothing stored): ``CatalogImportError`` lists every bad
+    row, ``CatalogError`` says why the file cannot be read."""
     try:
         text = read_catalog_file(path)  # refuses a huge file before reading it
     except CatalogFileError as exc:
         raise CatalogError(reason=exc.bad_rows[0].reason) from None
     except OSError as exc:
         raise CatalogError(reason=describe_os_error(exc)) from None
-    products = parse_catalog(text)
+    return parse_catalog(text)
+
+
+def barcode_conflicts(uow: UnitOfWork, products: list[Product]) -> list[BadRow]:
+    """Codes in the file that another product of the till owns."""
+    owners = uow.catalog.barcode_owners(c for p in products for c in p.barcodes)
+    return [
+        BadRow(0, _("barcode {code} belongs to product {sku}").format(code=c, sku=owner))
+        for p in products
+        for c in p.barcodes
+        if (owner := owners.get(c, p.sku)) != p.sku
+    ]
+
+
+def import_catalog(uow_factory: Callable[[], UnitOfWork], path: Path) -> ImportResult:
+    """Import a CSV file in one transaction. Importing the same file again changes nothing."""
+    products = read_catalog(path)
     with uow_factory() as uow:
-        owners = uow.catalog.barcode_owners(c for p in products for c in p.barcodes)
-        bad = [
-            BadRow(0, _("barcode {code} belongs to product {sku}").format(code=c, sku=owner))
-            for p in products
-            for c in p.barcodes
-            if (owner := owners.get(c, p.sku)) != p.sku
-        ]
+        bad = barcode_conflicts(uow, products)
         if bad:
             raise CatalogImportError(bad)
         changed = uow.catalog.upsert(products)

@@ -131,7 +131,22 @@ class CatalogRepository:
              .order_by(products.c.category, products.c.search_name).limit(limit))
         return [_row_to_product(r) for r in self.conn.execute(q)]
 
+    def priced(self, category: str | None = None) -> list[Product]:
+        """Active products (of one category), by name: what a price change applies to.
+        Without their barcodes: never ``upsert`` these (it would drop the codes)."""
+        q = select(*_PRODUCT_COLS).where(products.c.active == 1)
+        if category is not None:
+            q = q.where(products.c.category == category)
+        return [_row_to_product(r) for r in self.conn.execute(q.order_by(products.c.search_name))]
+
     # -- writes --------------------------------------------------------------------------
+    def set_prices(self, prices: Sequence[tuple[str, int]]) -> None:
+        """New shelf prices, (sku, centavos); nothing else of the products changes."""
+        if prices:
+            now = datetime.now(UTC).isoformat(timespec="seconds")
+            self.conn.execute(_SET_PRICE, [{"b_sku": sku, "price": price, "updated_at": now}
+                                           for sku, price in prices])
+
     def upsert(self, items: Iterable[Product], *, catalog_version: int = 0) -> int:
         """Insert or update products and their barcodes; returns how many changed.
 
@@ -259,6 +274,11 @@ _UPDATE = (
         }
     )
 )
+_SET_PRICE = (
+    update(products)
+    .where(products.c.sku == bindparam("b_sku"))
+    .values(price=bindparam("price"), updated_at=bindparam("updated_at"))
+)
 _DELETE_CODES = delete(barcodes).where(barcodes.c.sku == bindparam("b_sku"))
 _RELEASE_CODES = delete(barcodes).where(
     barcodes.c.code.in_(bindparam("codes", expanding=True)), barcodes.c.sku != bindparam("sku")
@@ -281,3 +301,4 @@ def _fields(p: Product) -> _Fields:
         p.category,
         int(p.active),
     )
+

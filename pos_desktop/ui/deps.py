@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pos_desktop.config import Identity
+from pos_desktop.services.catalog_admin import CatalogAdmin
 from pos_desktop.services.guard import TillGuard
 from pos_desktop.services.people import People, Session, StaffAdmin
 from pos_desktop.services.refunds import RefundService
@@ -81,6 +82,7 @@ class TillDeps:
     shifts: ShiftService
     refunds: RefundService
     settings: SettingsService
+    catalog: CatalogAdmin
     printing: PrintingPort | None = None
     sync: SyncPort | None = None
     fiscal: FiscalPort | None = None  # fiscal mode ARCA only

@@ -90,13 +90,14 @@ def build_window(
 
 def feature_extensions() -> tuple[Extension, ...]:
     """Every feature the product plugs into the till window: shifts, people and refunds;
-    settings; printing."""
+    settings; the manager's menu (catalogue, prices, staff); printing; ARCA."""
     from pos_desktop.ui.fiscal_panel import attach_fiscal
+    from pos_desktop.ui.manage_menu import manage_extension
     from pos_desktop.ui.printing_panel import attach_printing
     from pos_desktop.ui.settings_dialog import settings_extension
     from pos_desktop.ui.shift_menu import extend_window
 
-    return (extend_window, settings_extension, attach_printing, attach_fiscal)
+    return (extend_window, settings_extension, manage_extension, attach_printing, attach_fiscal)
 
 
 def _start_sync(till: Opens) -> None:

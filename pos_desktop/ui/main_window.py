@@ -69,6 +69,7 @@ class Part(Protocol):
 class MainWindow(QMainWindow):
     sale_completed = Signal(object)  # CompletedSale
     sale_changed = Signal()
+    cashier_changed = Signal()  # someone else logged in (or out): menus follow the role
     # The virtual printer's bytes; emit from any thread (e.g. the print worker's
     # ``VirtualConnection(on_print=window.receipt_printed.emit)``): Qt queues it here.
     receipt_printed = Signal(bytes)
@@ -264,6 +265,7 @@ class MainWindow(QMainWindow):
         if name != self._cashier_shown:  # cheap check: refresh() runs on every scan
             self._cashier_shown = name
             self.status.set_cashier(name)
+            self.cashier_changed.emit()
 
     def show_shift_state(self) -> None:
         """A closed shift shows on screen, with the button that opens it (Ctrl+F9)."""
