@@ -9,4 +9,4 @@ HERE = Path(__file__).resolve().parent
 FONTS_DIR = HERE / "fonts"
 """DejaVu fonts embedded in receipts, reports and the till's theme (licence beside them)."""
 LOCALE_DIR = HERE / "locale"
-"""The translations: ``<locale>.po`` catalogues."""
+"""The translations: ``<locale>.po`` gettext catalogues (a build adds each ``.mo``)."""

@@ -1,10 +1,10 @@
 """Translations and locale formatting, without Qt.
 
-Source strings are English, marked with ``_()``. The catalogue for each language is a
-gettext ``.po`` file under ``pos_common/locale/<locale>.po`` (so standard tools can extract
-and edit them). We parse the ``.po`` ourselves at start-up: it keeps the runtime free of a
-compile step and of extra packages, and the format we read is the plain subset that
-``msgfmt`` accepts (msgid/msgstr, continuation lines, ``msgctxt`` ignored).
+Source strings are English, marked with ``_()`` (``N_()`` where they are only named, to be
+translated when shown, and ``ngettext()`` for counted things). The Spanish catalogue is the
+gettext file ``pos_common/locale/es_AR.po``, kept with Babel (``pybabel extract/update``, see
+README "Languages"); the till reads the compiled ``es_AR.mo`` through the standard
+``gettext`` module, so plural forms follow the catalogue's ``Plural-Forms`` rule.
 
 Spanish (Argentina) is the first language: it is used unless the user or the system
 locale asks for English.
@@ -12,54 +12,55 @@ locale asks for English.
 
 from __future__ import annotations
 
-import ast
+import gettext
 import locale
 import os
+from functools import cache
+from io import BytesIO
+from pathlib import Path
 
 from pos_common import LOCALE_DIR
 
 SUPPORTED = ("es_AR", "en")
 DEFAULT_LOCALE = "es_AR"
 
-_catalog: dict[str, str] = {}
+_translations: gettext.NullTranslations = gettext.NullTranslations()
 _current = "en"
 
 
-def parse_po(text: str) -> dict[str, str]:
-    """Parse the msgid/msgstr pairs of a .po file (fuzzy and empty entries skipped)."""
-    entries: dict[str, str] = {}
-    msgid: list[str] = []
-    msgstr: list[str] = []
-    target: list[str] | None = None
-    fuzzy = False
+def _compile_po(po: Path, code: str) -> gettext.GNUTranslations:
+    """The ``.mo`` of ``po``, compiled in memory with Babel."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
 
-    def flush() -> None:
-        key, value = "".join(msgid), "".join(msgstr)
-        if key and value and not fuzzy:
-            entries[key] = value
+    with po.open("rb") as source:
+        catalogue = read_po(source, locale=code)
+    compiled = BytesIO()
+    write_mo(compiled, catalogue)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
 
-    for raw in text.splitlines():
-        line = raw.strip()
-        if line.startswith("#,") and "fuzzy" in line:
-            fuzzy = True
-        elif line.startswith("msgid "):
-            if msgid:
-                flush()
-                fuzzy = fuzzy and not msgstr
-            msgid, msgstr, target = [ast.literal_eval(line[6:])], [], None
-            target = msgid
-        elif line.startswith("msgstr "):
-            msgstr = [ast.literal_eval(line[7:])]
-            target = msgstr
-        elif line.startswith('"') and target is not None:
-            target.append(ast.literal_eval(line))
-        elif not line:
-            if msgid:
-                flush()
-            msgid, msgstr, target, fuzzy = [], [], None, False
-    if msgid:
-        flush()
-    return entries
+
+@cache
+def translations(code: str, folder: Path = LOCALE_DIR) -> gettext.NullTranslations:
+    """The catalogue of ``code`` (English: none, the source strings are English).
+
+    Wheels, the sdist's builds and the PyInstaller bundle carry ``<code>.mo``, compiled at
+    build time (setup.py, build.spec) and read as it is. A source checkout (the editable
+    install developers and CI use) has only the ``.po``, or a ``.mo`` from an earlier build
+    that an edit of the ``.po`` has made stale: there the ``.po`` is compiled in memory
+    (about 30 ms) instead of written to a ``.mo``, so a run never writes into the
+    package's folder (read-only when installed) and can never show yesterday's strings.
+    """
+    if code == "en":
+        return gettext.NullTranslations()
+    po, mo = folder / f"{code}.po", folder / f"{code}.mo"
+    if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as compiled:
+            return gettext.GNUTranslations(compiled)
+    if po.is_file():
+        return _compile_po(po, code)
+    return gettext.NullTranslations()
 
 
 # Where the language is looked for, in gettext's order, with our own POS_LANG first.
@@ -94,16 +95,12 @@ def system_locale() -> str:
 
 def set_language(code: str | None = None) -> str:
     """Load the catalogue for ``code`` (or the system's); returns the code in use."""
-    global _catalog, _current
+    global _translations, _current
     code = code or system_locale()
     if code not in SUPPORTED:
         code = DEFAULT_LOCALE
     _current = code
-    if code == "en":
-        _catalog = {}
-    else:
-        path = LOCALE_DIR / f"{code}.po"
-        _catalog = parse_po(path.read_text(encoding="utf-8")) if path.exists() else {}
+    _translations = translations(code)
     return code
 
 
@@ -113,13 +110,13 @@ def current_language() -> str:
 
 def _(message: str) -> str:
     """Translate ``message`` into the current language (the English text if untranslated)."""
-    return _catalog.get(message, message)
+    return _translations.gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    """``singular`` for a count of one, else ``plural``, translated: the plural rule of
-    both our languages ("1 línea", "0 líneas", "3 líneas"). Each form is its own msgid."""
-    return _(singular if n == 1 else plural)
+    """The form of ``singular``/``plural`` for a count of ``n``, translated by the
+    catalogue's plural rule ("1 línea", "0 líneas", "3 líneas"; "1 line", "3 lines")."""
+    return _translations.ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:

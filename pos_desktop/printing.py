@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
-from pos_common.i18n import _
+from pos_common.i18n import N_, _
 from pos_desktop.config import Identity
 from pos_desktop.domain.errors import PosError
 from pos_desktop.settings_schema import load_settings, printer_settings
@@ -113,7 +113,7 @@ class PrintControl:
 
     def _queue(self) -> Printing:
         if self.running is None:
-            raise PosError("The printer is not running.")
+            raise PosError(N_("The printer is not running."))
         return self.running
 
     def reprint(self, ticket_number: int) -> str:
@@ -125,7 +125,7 @@ class PrintControl:
         with UnitOfWork(self.reader, self.identity) as uow:
             payload = uow.sales.payload_by_ticket(ticket_number)
             if payload is None:
-                raise PosError("Ticket {ticket} is not in this till's records.",
+                raise PosError(N_("Ticket {ticket} is not in this till's records."),
                                ticket=self.identity.ticket(ticket_number))
             data = receipt_data(uow, payload)  # a fiscal sale reprints its comprobante
         if data is payload:

@@ -35,14 +35,16 @@ _WHAT: Final = {AMQP_PASSWORD: N_("broker password"), API_TOKEN: N_("head-office
 
 class NoKeyring(PosError):
     message = (
-        "This computer has no password store (keyring) for the {what}. "
+        N_("This computer has no password store (keyring) for the {what}. "
         "Set the environment variable {env} for the till's user, or install a keyring "
-        "(GNOME Keyring, KWallet, Windows Credential Manager)."
+        "(GNOME Keyring, KWallet, Windows Credential Manager).")
     )
 
 
 class SecretUnavailable(PosError):
-    message = "The password store could not be read ({reason}). Set {env} or unlock the keyring."
+    message = N_(
+        "The password store could not be read ({reason}). Set {env} or unlock the keyring."
+    )
 
 
 def keyring_available() -> bool:

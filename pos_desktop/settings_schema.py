@@ -37,13 +37,13 @@ class Kind(enum.Enum):
 
 
 class InvalidSetting(PosError):
-    message = "{label}: {reason}"
+    message = N_("{label}: {reason}")
 
 
 class InvalidSettings(PosError):
     """Several fields are wrong at once; ``problems`` maps each key to its message."""
 
-    message = "Please correct: {fields}"
+    message = N_("Please correct: {fields}")
 
     def __init__(self, problems: Mapping[str, InvalidSetting]) -> None:
         self.problems = dict(problems)

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pos_central.api.db import Connection
+from pos_common.i18n import N_
 
 DEFAULTS = {"offline_after_s": 180, "clock_skew_margin_s": 300}
 
@@ -131,7 +132,7 @@ def _core_alerts(db: Connection, tills: list[TerminalHealth]) -> list[Alert]:
                     "warning",
                     t.store_id,
                     t.terminal_id,
-                    "{missing} events missing (seq {first} and after)",
+                    N_("{missing} events missing (seq {first} and after)"),
                     {"missing": missing, "first": t.gaps[0][0]},
                 )
             )
@@ -142,7 +143,7 @@ def _core_alerts(db: Connection, tills: list[TerminalHealth]) -> list[Alert]:
                     "danger",
                     t.store_id,
                     t.terminal_id,
-                    "{count} dead letters to look at",
+                    N_("{count} dead letters to look at"),
                     {"count": t.dead_letters},
                 )
             )
@@ -153,7 +154,7 @@ def _core_alerts(db: Connection, tills: list[TerminalHealth]) -> list[Alert]:
                     "warning",
                     t.store_id,
                     t.terminal_id,
-                    "the till's clock is {seconds} s off head office's",
+                    N_("the till's clock is {seconds} s off head office's"),
                     {"seconds": t.clock_skew_s},
                 )
             )
@@ -167,7 +168,7 @@ def _core_alerts(db: Connection, tills: list[TerminalHealth]) -> list[Alert]:
                 "danger",
                 None,
                 None,
-                "{count} dead letters to look at",
+                N_("{count} dead letters to look at"),
                 {"count": int(stray[0])},
             )
         )
@@ -183,7 +184,7 @@ def _core_alerts(db: Connection, tills: list[TerminalHealth]) -> list[Alert]:
                     "danger",
                     store,
                     terminal,
-                    "{count} breaks in the till's journal chain",
+                    N_("{count} breaks in the till's journal chain"),
                     {"count": int(count)},
                 )
             )
@@ -200,8 +201,8 @@ def _recorded_alerts(db: Connection, tills: list[TerminalHealth]) -> list[Alert]
     visible = {(t.store_id, t.terminal_id) for t in tills}
     since = datetime.now().date() - timedelta(days=7)
     texts = {
-        "clone": "cloned till: two tills with one identity ({detail})",
-        "conflict": "a recorded fact was contradicted ({detail})",
+        "clone": N_("cloned till: two tills with one identity ({detail})"),
+        "conflict": N_("a recorded fact was contradicted ({detail})"),
     }
     return [
         Alert(

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pos_common.i18n import _
+from pos_common.i18n import N_, _
 from pos_desktop.domain.errors import PosError
 
 if TYPE_CHECKING:
@@ -31,9 +31,9 @@ DEMO_APP_NAME = "super-pos-demo"
 
 class NotADemoFolder(PosError):
     message = (
-        "--demo refuses {path}: it holds a shop's own data, and the demo would add its "
+        N_("--demo refuses {path}: it holds a shop's own data, and the demo would add its "
         "products, users and PINs to it. Leave out --data-dir (the demo has its own folder) "
-        "or give an empty folder."
+        "or give an empty folder.")
     )
 
 

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pos_common.i18n import _
+from pos_common.i18n import N_, _
 from pos_desktop.cli.common import open_till
 from pos_desktop.domain.errors import PosError
 
@@ -29,7 +29,7 @@ def register(sub: Any) -> None:
 def ticket_number(text: str) -> int:
     m = _TICKET.match(text.strip())
     if not m:
-        raise PosError("Invalid ticket number: {text}", text=text)
+        raise PosError(N_("Invalid ticket number: {text}"), text=text)
     return int(m.group(1))
 
 
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         with till.uow() as uow:
             payload = uow.sales.payload_by_ticket(number)
             if payload is None:
-                raise PosError("Ticket {ticket} is not in this till's records.",
+                raise PosError(N_("Ticket {ticket} is not in this till's records."),
                                ticket=till.identity.ticket(number))
             data_in = receipt_data(uow, payload)  # a fiscal sale prints its comprobante
         store, settings, _problem = read_printer_config(till.reader)
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         data = render_receipt(data_in, store, settings, args.format, profile=args.profile)
     except (PrintingError, ValueError) as exc:
-        raise PosError("Cannot write the receipt: {reason}", reason=str(exc)) from exc
+        raise PosError(N_("Cannot write the receipt: {reason}"), reason=str(exc)) from exc
     args.output.write_bytes(data)
     print(_("Ticket {ticket} written to {path} ({size} bytes).").format(
         ticket=payload["ticket"], path=args.output, size=len(data)))

@@ -91,5 +91,6 @@ def _show(sale: Any, as_json: bool) -> None:
     print(f"{sale.ticket}  {sale.completed_at}  {format_money(sale.total)}")
     for li in sale.lines:
         left = format_quantity(li.quantity_left, weighed=li.sold_by_weight)
+        left_label = _("left")
         print(f"  {li.line_no:>3}  {li.description[:36]:<36} {format_money(li.amount_sold):>14}"
-              f"  {_('left')}: {left}")
+              f"  {left_label}: {left}")

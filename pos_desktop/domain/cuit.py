@@ -22,11 +22,11 @@ _SEPARATORS = re.compile(r"[\s\-./]")
 
 
 class InvalidCuit(DomainError):
-    message = "Invalid CUIT: {reason}"
+    message = N_("Invalid CUIT: {reason}")
 
 
 class InvalidCuil(DomainError):
-    message = "Invalid CUIL: {reason}"
+    message = N_("Invalid CUIL: {reason}")
 
 
 def check_digit(first_ten: str) -> int | None:

@@ -12,12 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from pos_common.i18n import _, format_pesos
+from pos_common.i18n import N_, _, format_pesos
 from pos_desktop.domain.errors import DomainError
 
 
 class InvalidCount(DomainError):
-    message = "Invalid cash count: {reason}"
+    message = N_("Invalid cash count: {reason}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pos_common.i18n import _
+from pos_common.i18n import N_, _
 
 
 class PosError(Exception):
     """Base of every error the till explains to its user."""
 
-    message = "Something went wrong."
+    message = N_("Something went wrong.")
 
     def __init__(self, message: str | None = None, **params: Any) -> None:
         self.template = message or self.message
@@ -35,44 +35,44 @@ class DomainError(PosError):
 
 
 class UnknownProduct(DomainError):
-    message = "Unknown code: {code}"
+    message = N_("Unknown code: {code}")
 
 
 class InvalidQuantity(DomainError):
-    message = "Invalid quantity: {text}"
+    message = N_("Invalid quantity: {text}")
 
 
 class InvalidAmount(DomainError):
-    message = "Invalid amount: {text}"
+    message = N_("Invalid amount: {text}")
 
 
 class InvalidDiscount(DomainError):
-    message = "Invalid discount: {reason}"
+    message = N_("Invalid discount: {reason}")
 
 
 class EmptySale(DomainError):
-    message = "The sale has no items."
+    message = N_("The sale has no items.")
 
 
 class PaymentError(DomainError):
-    message = "Payment not accepted: {reason}"
+    message = N_("Payment not accepted: {reason}")
 
 
 class NoSuchLine(DomainError):
-    message = "There is no line {line_no}."
+    message = N_("There is no line {line_no}.")
 
 
 class SaleNotOpen(DomainError):
-    message = "The sale is already closed."
+    message = N_("The sale is already closed.")
 
 
 class CatalogError(PosError):
-    message = "Catalog error: {reason}"
+    message = N_("Catalog error: {reason}")
 
 
 class PermissionDenied(PosError):
-    message = "{action} needs a supervisor or manager."
+    message = N_("{action} needs a supervisor or manager.")
 
 
 class ShiftError(DomainError):
-    message = "{reason}"
+    message = N_("{reason}")

@@ -20,6 +20,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from pos_common.i18n import N_
 from pos_desktop.domain.errors import PermissionDenied, PosError
 from pos_desktop.domain.permissions import Role
 
@@ -36,19 +37,19 @@ _PIN = re.compile(r"^[0-9]{4,8}$")
 
 
 class InvalidPin(PosError):
-    message = "A PIN is 4 to 8 digits."
+    message = N_("A PIN is 4 to 8 digits.")
 
 
 class WrongPin(PermissionDenied):
-    message = "Wrong PIN. {left} tries left before the user is locked."
+    message = N_("Wrong PIN. {left} tries left before the user is locked.")
 
 
 class UserLocked(PermissionDenied):
-    message = "{name} is locked after too many wrong PINs: try again in {minutes} min."
+    message = N_("{name} is locked after too many wrong PINs: try again in {minutes} min.")
 
 
 class UnknownUser(PermissionDenied):
-    message = "There is no active user «{user}»."
+    message = N_("There is no active user «{user}».")
 
 
 @dataclass(frozen=True, slots=True)

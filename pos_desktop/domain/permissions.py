@@ -146,17 +146,17 @@ def action_label(action: str) -> str:
 
 
 class InvalidRole(PermissionDenied):
-    message = "Unknown role «{text}»: use cashier, supervisor or manager."
+    message = N_("Unknown role «{text}»: use cashier, supervisor or manager.")
 
 
 class NotLoggedIn(PermissionDenied):
-    message = "Nobody is logged in at this till: log in with your PIN."
+    message = N_("Nobody is logged in at this till: log in with your PIN.")
 
 
 class ApprovalRequired(PermissionDenied):
     """Raised by the guard: the UI asks a supervisor's PIN and calls the service again."""
 
-    message = "{action} needs the PIN of a {role}."
+    message = N_("{action} needs the PIN of a {role}.")
 
     def __init__(
         self, action: str, required: Role, details: Mapping[str, Any] | None = None
@@ -176,7 +176,7 @@ class ApprovalRequired(PermissionDenied):
 class NotAllowed(PermissionDenied):
     """A PIN was right but its owner's role is too low to approve this action."""
 
-    message = "{name} cannot approve this: it needs a {role}."
+    message = N_("{name} cannot approve this: it needs a {role}.")
 
     def __init__(self, name: str, required: Role) -> None:
         self.required = required

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from pos_common.i18n import N_
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import div_round
 
@@ -19,7 +20,7 @@ MIN_PERCENT_BP, MAX_PERCENT_BP = -9_000, 100_000  # -90 % .. +1000 %
 
 
 class InvalidPercent(DomainError):
-    message = "The percentage must be between -90 % and 1000 %, and not zero: {text}"
+    message = N_("The percentage must be between -90 % and 1000 %, and not zero: {text}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,19 +22,19 @@ from pos_desktop.domain.tax import IvaLine, IvaRate, iva_breakdown
 
 
 class RefundError(DomainError):
-    message = "Refund not possible: {reason}"
+    message = N_("Refund not possible: {reason}")
 
 
 class TicketNotFound(DomainError):
-    message = "Ticket {ticket} is not in this till's records."
+    message = N_("Ticket {ticket} is not in this till's records.")
 
 
 class RefundTooLarge(DomainError):
-    message = "Line {line_no}: only {left} can still be refunded."
+    message = N_("Line {line_no}: only {left} can still be refunded.")
 
 
 class NothingToRefund(DomainError):
-    message = "Choose at least one line and quantity to refund."
+    message = N_("Choose at least one line and quantity to refund.")
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from pos_common.i18n import _
+from pos_common.i18n import N_, _
 from pos_desktop.domain.errors import DomainError, ShiftError
 from pos_desktop.domain.money import div_round
 from pos_desktop.domain.people import Person
@@ -26,27 +26,27 @@ DEFAULT_TOLERANCE = 50_000  # $ 500: beyond this over/short the closer must say 
 
 
 class NoOpenShift(ShiftError):
-    message = "There is no open shift: open one with the drawer's float first."
+    message = N_("There is no open shift: open one with the drawer's float first.")
 
 
 class ShiftAlreadyOpen(ShiftError):
-    message = "A shift is already open at this till (opened {opened_at} by {name})."
+    message = N_("A shift is already open at this till (opened {opened_at} by {name}).")
 
 
 class ParkedSalesPending(ShiftError):
-    message = "There are {count} parked sales: recall and finish or cancel them before the Z."
+    message = N_("There are {count} parked sales: recall and finish or cancel them before the Z.")
 
 
 class SaleInProgress(ShiftError):
-    message = "Finish or cancel the sale in progress first."
+    message = N_("Finish or cancel the sale in progress first.")
 
 
 class ReasonRequired(DomainError):
-    message = "The drawer is {over_short} off, more than the {tolerance} allowed: write why."
+    message = N_("The drawer is {over_short} off, more than the {tolerance} allowed: write why.")
 
 
 class InvalidCashMove(DomainError):
-    message = "Invalid cash movement: {reason}"
+    message = N_("Invalid cash movement: {reason}")
 
 
 class ShiftStatus(StrEnum):

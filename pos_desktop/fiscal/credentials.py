@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pos_common import private_file
+from pos_common.i18n import N_
 from pos_desktop import secrets
 from pos_desktop.domain.errors import PosError
 
@@ -24,7 +25,7 @@ KEY_SECRET = "fiscal.private_key"
 
 
 class FiscalKeyError(PosError):
-    message = "The fiscal private key cannot be used: {reason}"
+    message = N_("The fiscal private key cannot be used: {reason}")
 
 
 def check_private_file(path: Path) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from pos_common.i18n import N_
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.events import FiscalAuthorized, FiscalDraft
 from pos_desktop.domain.fiscal.amounts import sale_lines
@@ -49,9 +50,9 @@ SOURCES = ("central", "arca", "manual")
 
 
 class CaeaMissingNotice(PosError):
-    message = ("ARCA does not answer and this till has no valid CAEA for {day}: the "
+    message = (N_("ARCA does not answer and this till has no valid CAEA for {day}: the "
                "comprobante of ticket {ticket} waits for ARCA and its receipt prints once "
-               "ARCA authorizes it.")
+               "ARCA authorizes it."))
 
 
 def _moment(at: datetime) -> str:

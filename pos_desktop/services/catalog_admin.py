@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from pos_common.i18n import _
+from pos_common.i18n import N_, _
 from pos_contracts.catalog_csv import COLUMNS, CatalogFileError, parse_catalog_csv
 from pos_desktop.domain.audit import AuditRecord
 from pos_desktop.domain.errors import CatalogError
@@ -37,11 +37,11 @@ FAVOURITES_KEY = "ui.favourites"
 
 
 class BadProduct(CatalogError):
-    message = "{reason}"
+    message = N_("{reason}")
 
 
 class CodeTaken(CatalogError):
-    message = "The code {code} belongs to «{name}» ({sku})."
+    message = N_("The code {code} belongs to «{name}» ({sku}).")
 
 
 @dataclass(frozen=True, slots=True)

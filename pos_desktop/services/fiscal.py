@@ -20,6 +20,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pos_arca import ArcaMessage
+from pos_common.i18n import N_
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.events import FiscalAuthorized, FiscalDraft, FiscalRejected
 from pos_desktop.domain.fiscal.amounts import refund_lines, sale_lines
@@ -146,8 +147,8 @@ def fiscal_receipt(payload: Mapping[str, Any], block: Mapping[str, Any],
 
 
 class ComprobantePending(PosError):
-    message = ("Ticket {ticket}'s comprobante is waiting for ARCA's authorization: its receipt "
-               "prints once ARCA authorizes it.")
+    message = (N_("Ticket {ticket}'s comprobante is waiting for ARCA's authorization: its receipt "
+               "prints once ARCA authorizes it."))
 
 
 def receipt_data(uow: Any, payload: dict[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pos_common.i18n import N_
 from pos_desktop.domain.cuit import normalize_cuit
 from pos_desktop.domain.errors import PosError
 from pos_desktop.fiscal.credentials import check_private_file, store_private_key
@@ -21,7 +22,7 @@ from pos_desktop.settings_schema import SecretStore, save_settings
 
 
 class FiscalSetupError(PosError):
-    message = "ARCA cannot be configured: {reason}"
+    message = N_("ARCA cannot be configured: {reason}")
 
 
 @dataclass(frozen=True, slots=True)

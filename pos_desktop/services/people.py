@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from pos_common.i18n import N_
 from pos_desktop.config import Identity
 from pos_desktop.domain.audit import LOGIN, LOGIN_FAILED, USER_LOCKED, AuditRecord
 from pos_desktop.domain.errors import PermissionDenied, PosError
@@ -64,15 +65,15 @@ def system_now() -> datetime:
 
 
 class SessionLocked(PermissionDenied):
-    message = "The till is locked: {name}, type your PIN to go on."
+    message = N_("The till is locked: {name}, type your PIN to go on.")
 
 
 class DuplicateUser(PosError):
-    message = "There is already a user «{user}»."
+    message = N_("There is already a user «{user}».")
 
 
 class LastManager(PosError):
-    message = "{name} is the last active manager: add another manager first."
+    message = N_("{name} is the last active manager: add another manager first.")
 
 
 def audit_now(uow: UnitOfWork, record: AuditRecord) -> None:
@@ -154,7 +155,7 @@ class People:
         validate_pin(pin)
         name = name.strip()
         if not name:
-            raise PosError("The user needs a name.")
+            raise PosError(N_("The user needs a name."))
         user = User(user_id or new_user_id(name), name, role)
         pin_hash = hash_pin(pin)
         with self.uow_factory() as uow:
@@ -314,10 +315,10 @@ class StaffAdmin:
                 "discount_limit_bp": DISCOUNT_LIMIT_KEY, "over_short_tolerance": TOLERANCE_KEY}
         unknown = set(values) - set(keys)
         if unknown:
-            raise PosError("Unknown setting: {name}", name=sorted(unknown)[0])
+            raise PosError(N_("Unknown setting: {name}"), name=sorted(unknown)[0])
         for name, value in values.items():
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise PosError("Invalid value for {name}.", name=name)
+                raise PosError(N_("Invalid value for {name}."), name=name)
         self.guard.check(Action.CHANGE_SETTINGS, **values)
         with self.people.uow_factory() as uow:
             for name, value in values.items():

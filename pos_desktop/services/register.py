@@ -63,7 +63,7 @@ def read_entry(text: str) -> Entry:
 
 
 class WeightNeeded(PosError):
-    message = "{name} is sold by weight: type the kilos first, e.g. 0,350*{code}"
+    message = N_("{name} is sold by weight: type the kilos first, e.g. 0,350*{code}")
 
 
 class Guard(Protocol):
@@ -254,8 +254,8 @@ class Register:
         """A card, QR or transfer already charged must not vanish with the sale: the
         customer would be charged twice. Finish the sale or remove the payment first."""
         if any(t.kind is not TenderKind.CASH for t in self.sale.tenders):
-            raise PosError("A card or transfer payment was already taken: finish the sale, "
-                           "or remove the payments first (F8 in the payment).")
+            raise PosError(N_("A card or transfer payment was already taken: finish the sale, "
+                              "or remove the payments first (F8 in the payment)."))
 
     def cancel(self) -> None:
         self._refuse_with_card_tenders()
@@ -353,7 +353,7 @@ class Register:
         with self.uow_factory() as uow:
             data = uow.parked.take(parked_id)
             if data is None:
-                raise PosError("That parked sale no longer exists.")
+                raise PosError(N_("That parked sale no longer exists."))
             if self.sale.lines:
                 uow.parked.add(
                     f"{len(self.sale.lines)} ítems", self.sale.total, snapshot(self.sale),

@@ -36,7 +36,7 @@ _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
 class SetupError(PosError):
-    message = "Setup could not be saved: {reason}"
+    message = N_("Setup could not be saved: {reason}")
 
 
 @dataclass
@@ -200,7 +200,7 @@ def first_manager(uow: UnitOfWork) -> Mapping[str, Any] | None:
 
 class TestPrintFailed(PosError):
     __test__ = False  # not a pytest class
-    message = "The test page did not print: {reason}"
+    message = N_("The test page did not print: {reason}")
 
 
 @dataclass(frozen=True, slots=True)

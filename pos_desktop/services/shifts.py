@@ -313,4 +313,4 @@ class ShiftService:
 
 
 class NoZReport(ShiftError):
-    message = "There is no Z number {number}."
+    message = N_("There is no Z number {number}.")

@@ -9,14 +9,15 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
+from pos_common.i18n import N_
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.fiscal.caea import Caea
 from pos_desktop.store.tables import caeas
 
 
 class CaeaConflict(DomainError):
-    message = ("This till already holds CAEA {have} for fortnight {fortnight}; {got} is "
-               "another code for it. Check the CUIT and ask head office.")
+    message = (N_("This till already holds CAEA {have} for fortnight {fortnight}; {got} is "
+               "another code for it. Check the CUIT and ask head office."))
 
 
 def _caea(row: Any) -> Caea:

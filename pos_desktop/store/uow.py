@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
+from pos_common.i18n import N_
 from pos_desktop.config import Identity
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.events import E, Recorded
@@ -38,7 +39,7 @@ from pos_desktop.store.shift_repo import CashMoves, Shifts
 
 
 class DatabaseBusy(PosError):
-    message = "The till's database is busy with another task: try again in a moment."
+    message = N_("The till's database is busy with another task: try again in a moment.")
 
 
 class UnitOfWork:

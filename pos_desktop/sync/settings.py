@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
+from pos_common.i18n import N_
 from pos_contracts.wire import CATALOG_EXCHANGE, EVENTS_EXCHANGE, till_catalog_queue
 from pos_desktop.domain.errors import PosError
 
@@ -111,8 +112,8 @@ def redact(url: str) -> str:
 
 class NoBrokerPassword(PosError):
     message = (
-        "no password for the broker user {user}: store it with pos-desktop sync configure "
-        "--password-stdin, or set POS_AMQP_PASSWORD"
+        N_("no password for the broker user {user}: store it with pos-desktop sync configure "
+        "--password-stdin, or set POS_AMQP_PASSWORD")
     )
 
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_common.i18n import _, current_language
+from pos_common.i18n import N_, _, current_language
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.money import parse_money
 from pos_desktop.domain.product import Product
@@ -31,7 +31,7 @@ from pos_desktop.ui.keypad import TOUCH_PX
 
 
 class BadPlu(PosError):
-    message = "Bad PLU {plu}: digits only."
+    message = N_("Bad PLU {plu}: digits only.")
 
 
 def form_button(parent: QWidget, text: str, name: str) -> QPushButton:

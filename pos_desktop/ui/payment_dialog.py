@@ -46,7 +46,7 @@ TENDER_KEYS: tuple[tuple[TenderKind, Qt.Key, str], ...] = (
 
 
 class BarcodeNotAmount(PosError):
-    message = "That looks like a barcode ({code}), not an amount: type the amount received."
+    message = N_("That looks like a barcode ({code}), not an amount: type the amount received.")
 
 
 def looks_scanned(text: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from pos_common.i18n import _
+from pos_common.i18n import N_, _
 from pos_desktop.domain.errors import PosError
 from pos_desktop.ui.deps import PrintingPort
 from pos_desktop.ui.main_window import MainWindow
@@ -71,13 +71,13 @@ class PrinterPanel:
         typed = window.scan.text().strip()
         if typed:
             if not typed.isdigit():
-                raise PosError("Type the ticket number, then Ctrl+R.")
+                raise PosError(N_("Type the ticket number, then Ctrl+R."))
             number = int(typed[-8:])  # a scanned 0001-00001234 code keeps its number
             window.scan.clear()
         elif self.watch.last_ticket is not None:
             number = self.watch.last_ticket
         else:
-            raise PosError("Type the ticket number, then Ctrl+R.")
+            raise PosError(N_("Type the ticket number, then Ctrl+R."))
         ticket = self.printing.reprint(number)
         window.banner.info(_("Reprinting ticket {ticket}.").format(ticket=ticket))
 

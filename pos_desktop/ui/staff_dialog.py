@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_common.i18n import _
+from pos_common.i18n import N_, _
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.permissions import Role
 from pos_desktop.services.people import People, StaffAdmin
@@ -26,7 +26,7 @@ from pos_desktop.ui.theme import set_level
 
 
 class PinsDiffer(PosError):
-    message = "The two PINs differ: type the same PIN twice."
+    message = N_("The two PINs differ: type the same PIN twice.")
 
 
 def pin_field(parent: QWidget, name: str) -> KeyField:

@@ -1,87 +1,114 @@
-"""Every string the till can show has Spanish, and the Spanish keeps the same placeholders."""
+"""Both languages complete: every string pybabel extracts has Spanish (each plural form
+too), the Spanish keeps the same placeholders, and the English source text is English."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-from pos_common.i18n import format_money, format_quantity, parse_po
+from pos_common import i18n
+from pos_common.i18n import format_money, format_quantity, ngettext, set_language
+from tests.i18n.catalogue import PO, catalogue, extracted, spanish_of
 
-ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# Spanish words an English text may name: languages, ARCA's terms (its environments, the
+# razón social), keys as printed on them, and the examples of shop data in placeholders.
+NAMES = {
+    "español", "mayús", "crédito", "débito", "electrónica", "homologación", "producción",
+    "razón", "almacén", "gómez",
+}
 
 
-def load_tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "extract_strings", ROOT / "tools" / "extract_strings.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-tool = load_tool()
-
-
-@pytest.fixture(scope="module")
-def extraction() -> object:
-    return tool.extract()
-
-
-@pytest.fixture(scope="module")
-def catalog() -> dict[str, str]:
-    return parse_po((ROOT / "pos_common" / "locale" / "es_AR.po").read_text(encoding="utf-8"))
-
-
-def test_every_marked_string_has_spanish(extraction: object, catalog: dict[str, str]) -> None:
-    gaps = tool.missing(extraction, catalog)
-    listing = "\n".join(f"  {f.places[0]}: {f.msgid!r}" for f in gaps)
+def test_every_extracted_string_has_spanish() -> None:
+    gaps = [s for key, s in sorted(extracted().items(), key=str) if spanish_of(key) is None]
+    listing = "\n".join(f"  {s.places[0]}: {s.msgid!r}" for s in gaps)
     assert not gaps, (
-        f"{len(gaps)} strings lack Spanish in pos_common/locale/es_AR.po "
-        f"(run: python tools/extract_strings.py --stubs):\n{listing}"
+        f"{len(gaps)} strings lack Spanish in {PO.relative_to(PO.parents[2])} (README, "
+        f"'Languages': pybabel extract, pybabel update, then fill in msgstr):\n{listing}"
     )
 
 
-def test_translate_calls_use_literals(extraction: object) -> None:
-    assert not extraction.bad_calls, f"_(f'...') can never be translated: {extraction.bad_calls}"
+def test_the_extraction_finds_calls_markers_plurals_and_error_messages() -> None:
+    found = extracted()
+    assert "Unknown code: {code}" in found  # a PosError's message, marked with N_
+    assert ("{n} line", "{n} lines") in found  # ngettext: one msgid with its plural
+    assert "Store" in found  # a settings section named with N_
 
 
-def test_spanish_keeps_every_placeholder(catalog: dict[str, str]) -> None:
-    wrong = {
-        msgid: msgstr
-        for msgid, msgstr in catalog.items()
-        if sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(msgstr))
-    }
+def test_spanish_keeps_every_placeholder() -> None:
+    wrong = {}
+    for message in catalogue():
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = sorted(PLACEHOLDER.findall(ids[-1]))
+        for form in forms:
+            if form and sorted(PLACEHOLDER.findall(form)) != wanted:
+                wrong[ids[0]] = form
     assert not wrong, f"placeholders differ between English and Spanish: {wrong}"
 
 
 def test_catalog_has_no_duplicate_msgids() -> None:
-    text = (ROOT / "pos_common" / "locale" / "es_AR.po").read_text(encoding="utf-8")
+    text = PO.read_text(encoding="utf-8")
     ids = re.findall(r'^msgid (".*")$', text, flags=re.MULTILINE)
     dupes = {i for i in ids if ids.count(i) > 1 and i != '""'}
     assert not dupes, f"entries appear twice (the later one wins silently): {dupes}"
 
 
-def test_extractor_finds_calls_markers_and_error_messages() -> None:
-    out = tool.Extraction()
-    tool.extract_source(
-        "from x import _, N_\n"
-        'A = N_("Store")\n'
-        'class Bad(Exception):\n    message = "Out of paper: {printer}"\n'
-        'def f(n):\n    return _("Pay") + _(f"{n} items") + _("{n}")\n',
-        "mod.py",
-        out,
-    )
-    assert set(out.strings) == {"Store", "Out of paper: {printer}", "Pay"}
-    assert out.bad_calls == ["mod.py:6"]
+def test_the_catalogue_counts_in_two_forms_as_spanish_does() -> None:
+    assert catalogue().num_plurals == 2
+    assert catalogue().plural_expr == "(n != 1)"
+
+
+@pytest.mark.parametrize(
+    ("lang", "one", "three", "none"),
+    [("es_AR", "1 línea", "3 líneas", "0 líneas"), ("en", "1 line", "3 lines", "0 lines")],
+)
+def test_counts_read_right_in_both_languages(lang: str, one: str, three: str, none: str) -> None:
+    set_language(lang)
+    try:
+        said = [ngettext("{n} line", "{n} lines", n).format(n=n) for n in (1, 3, 0)]
+    finally:
+        set_language("en")
+    assert said == [one, three, none]
+
+
+def test_the_english_source_text_has_no_spanish_in_it() -> None:
+    """An English run shows the msgids: a Spanish word in one is Spanish in English.
+
+    A word is Spanish when the Spanish catalogue uses it and no English source text does
+    (names of ARCA's documents, "Factura", "CAE", appear in both and so pass)."""
+    english_words: dict[str, set[str]] = {}
+    spanish_words: set[str] = set()
+    for message in catalogue():
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in ids:
+            for word in WORD.findall(PLACEHOLDER.sub("", text)):
+                english_words.setdefault(word.lower(), set()).add(ids[0])
+        for form in forms:
+            spanish_words.update(w.lower() for w in WORD.findall(PLACEHOLDER.sub("", form)))
+    suspects = {
+        word: sorted(where)
+        for word, where in english_words.items()
+        if word in spanish_words and re.search(r"[áéíóúñ]", word) and word not in NAMES
+    }
+    assert not suspects, f"Spanish words in English source strings: {suspects}"
+
+
+def test_an_english_run_translates_nothing_and_a_spanish_run_everything() -> None:
+    set_language("en")
+    assert i18n._("Unknown code: {code}") == "Unknown code: {code}"
+    set_language("es_AR")
+    try:
+        assert i18n._("Unknown code: {code}") == spanish_of("Unknown code: {code}")
+    finally:
+        set_language("en")
 
 
 def test_money_numbers_and_dates_follow_the_locale() -> None:

@@ -45,14 +45,15 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 import pos_desktop.ui
-from pos_common import LOCALE_DIR, i18n
-from pos_common.i18n import parse_po, set_language
+from pos_common import i18n
+from pos_common.i18n import set_language
 from pos_desktop.app import Till
 from pos_desktop.domain.permissions import Action, ApprovalRequired, Role
 from pos_desktop.paths import DEMO_CATALOG
+from tests.i18n.catalogue import catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
-CATALOG = parse_po((LOCALE_DIR / "es_AR.po").read_text(encoding="utf-8"))
+CATALOG = {m.id: m.string for m in catalogue() if isinstance(m.id, str) and m.id and m.string}
 SPANISH = set(CATALOG.values())
 
 # Words that read the same in Spanish: names, brands, codes, units and keys.

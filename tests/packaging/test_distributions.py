@@ -71,6 +71,9 @@ def test_the_wheel_carries_the_licences_and_man_pages(dists: dict[str, Path]) ->
     assert "License-Expression: LicenseRef-Proprietary" in metadata
     assert "Project-URL: Homepage" in metadata and "Classifier: Topic :: Office/Business" in metadata
     assert not any(n.startswith(("tests/", "benchmarks/")) for n in names)
+    # the translations compiled by the build step (setup.py), not their source
+    assert "pos_common/locale/es_AR.mo" in names
+    assert "pos_common/locale/es_AR.po" not in names
 
 
 @pytest.mark.slow
@@ -82,7 +85,8 @@ def test_the_sdist_carries_tests_benchmarks_and_packaging(dists: dict[str, Path]
                  "benchmarks/bench_till.py", "build.spec", "packaging/linux/build_deb.sh",
                  "packaging/windows/super-pos.nsi", "packaging/systemd/pos-central-ingest.service",
                  "packaging/compose/compose.yaml", "packaging/man/pos-desktop.1",
-                 "tools/manpage.py", "LICENSE", "CHANGELOG.md", ".ci/run"):
+                 "tools/manpage.py", "LICENSE", "CHANGELOG.md", ".ci/run",
+                 "pos_common/locale/es_AR.po", "babel.cfg", "setup.py"):
         assert path in names, path
     assert not any("secrets/" in n and not n.endswith(".gitkeep") for n in names)
 

@@ -121,7 +121,8 @@ def test_frozen_folder_runs_the_self_test(bundle: Path, work: Path) -> None:
 
 def test_frozen_folder_carries_its_resources_and_leaves_out_unused_qt(bundle: Path) -> None:
     internal = bundle / "_internal"
-    assert (internal / "pos_common" / "locale" / "es_AR.po").is_file()
+    assert (internal / "pos_common" / "locale" / "es_AR.mo").is_file()  # compiled by build.spec
+    assert not (internal / "pos_common" / "locale" / "es_AR.po").exists()
     assert (internal / "pos_desktop" / "store" / "migrations" / "env.py").is_file()
     assert list(internal.glob("escpos/capabilities.json"))
     names = {p.name for p in internal.rglob("*")}

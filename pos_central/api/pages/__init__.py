@@ -5,7 +5,6 @@ build step). Spanish first, English on request (``/lang/en``), strings from
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,24 +14,23 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from pos_common import LOCALE_DIR
-from pos_common.i18n import DEFAULT_LOCALE, format_money, parse_po
+from pos_common.i18n import DEFAULT_LOCALE, N_, format_money, translations
 
 HERE = Path(__file__).resolve().parent.parent
 LANG_COOKIE = "pos_lang"
 
-
-@cache
-def _catalogue(lang: str) -> dict[str, str]:
-    if lang == "en":
-        return {}
-    return parse_po((LOCALE_DIR / f"{lang}.po").read_text(encoding="utf-8"))
+# Values the templates translate as they come (``_(d.status)``, ``_(r.kind)``, ``_(r)``):
+# named here so that pybabel extract finds them.
+TEMPLATE_VALUES = (
+    N_("open"), N_("replayed"), N_("discarded"),
+    N_("cash"), N_("debit"), N_("credit"), N_("transfer"),
+    N_("admin"), N_("manager"), N_("viewer"),
+)
 
 
 def translator(lang: str) -> Callable[[str], str]:
     """This request's ``_``: thread-safe (the till's ``set_language`` is process-wide)."""
-    entries = _catalogue(lang)
-    return lambda message: entries.get(message, message)
+    return translations(lang).gettext
 
 
 def language_of(request: Request, preferred: str | None = None) -> str:

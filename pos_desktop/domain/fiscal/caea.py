@@ -112,11 +112,11 @@ def caea_outlook(caeas: Iterable[Caea], today: date, *, has_point_of_sale: bool 
 
 
 class NoValidCaea(DomainError):
-    message = ("ARCA does not answer and this till has no CAEA for {day}: the sale cannot "
+    message = (N_("ARCA does not answer and this till has no CAEA for {day}: the sale cannot "
                "get a valid comprobante. Wait for ARCA, or get the fortnight's CAEA "
-               "(head office, or pos-desktop fiscal caea request).")
+               "(head office, or pos-desktop fiscal caea request)."))
 
 
 class NoCaeaPointOfSale(DomainError):
-    message = ("ARCA does not answer and this till has no CAEA point of sale "
-               "(fiscal.caea_point_of_sale): the sale cannot get a valid comprobante.")
+    message = (N_("ARCA does not answer and this till has no CAEA point of sale "
+               "(fiscal.caea_point_of_sale): the sale cannot get a valid comprobante."))
