@@ -33,6 +33,13 @@ class IngestMetrics:
             ["code"],
             registry=self.registry,
         )
+        self.unexpected_errors = Counter(
+            "pos_central_unexpected_errors",
+            "Messages dead-lettered as unexpected_error (a bug met one message), by the "
+            "Python exception it raised",
+            ["exception"],
+            registry=self.registry,
+        )
         self.held = Counter(
             "pos_central_events_held",
             "Events kept aside, not applied yet (a refund waiting for its sale)",

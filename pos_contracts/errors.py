@@ -8,7 +8,7 @@ class InvalidEvent(ValueError):
 
     Codes: ``not_json``, ``envelope`` (envelope fields wrong), ``unknown_type`` (no schema
     for this type and version), ``payload`` (payload breaks its schema), ``amounts``
-    (numbers that must add up do not).
+    (numbers that must add up do not), ``limits`` (beyond the wire limits of ``limits.py``).
     """
 
     def __init__(self, code: str, reason: str) -> None:

@@ -9,8 +9,9 @@ It is only ever used to *accept*: when a typed decoder accepts a body, the schem
 validator would have accepted it too (tests prove it on every example and on thousands
 of mutations of them, against the ``jsonschema`` reference). When it refuses, the
 caller runs the full validator, which gives the verdict and the message in the user's
-language — so the typed decoder may be stricter than the schema (it is for integers
-beyond 64 bits, lone surrogates and a BOM) but never looser.
+language — so the typed decoder may be stricter than the schema (it is for lone
+surrogates and a BOM) but never looser. It holds the wire limits too (``limits.EVENTS``:
+array and string lengths, 64-bit integers), as the full path does.
 
 A keyword this translator does not know makes that schema untranslatable (``Untranslatable``):
 that event type simply has no fast path. Formats other than ``date-time`` likewise.
@@ -25,6 +26,8 @@ from typing import Annotated, Any, Literal, Optional
 
 import fastjsonschema
 import msgspec
+
+from pos_contracts.limits import EVENTS, INT_MAX, INT_MIN
 
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _FORMATS = frozenset({"date-time"})
@@ -92,15 +95,19 @@ def translate(schema: Mapping[str, Any], name: str) -> Any:
         return _constrained(
             list[items],  # type: ignore[valid-type]
             min_length=schema.get("minItems"),
-            max_length=schema.get("maxItems"),
+            max_length=min(schema.get("maxItems", EVENTS.max_items), EVENTS.max_items),
         )
     if kind == "integer":
-        return _constrained(int, ge=schema.get("minimum"), le=schema.get("maximum"))
+        return _constrained(
+            int,
+            ge=max(schema.get("minimum", INT_MIN), INT_MIN),
+            le=min(schema.get("maximum", INT_MAX), INT_MAX),
+        )
     if kind == "string":
         return _constrained(
             str,
             min_length=schema.get("minLength"),
-            max_length=schema.get("maxLength"),
+            max_length=min(schema.get("maxLength", EVENTS.max_string), EVENTS.max_string),
             pattern=_pattern(schema, name),
         )
     if kind == "boolean":

@@ -10,7 +10,11 @@ Failure policy, by error kind:
   not ack and not dead-letter; it reconnects and the broker redelivers.
 - a row violates a constraint (IntegrityError, DataError) -> the batch is retried one
   event per transaction, so only the offending event is rejected.
-- anything else (a bug in our SQL) propagates: halting beats dead-lettering good sales.
+- our Python code raises on an event (a bug its content meets) -> the batch is retried
+  one event per transaction too, and that event alone is refused as ``unexpected_error``
+  (dead-lettered, counted): one message never stops every store's sales.
+- any other database error (a missing table, a permission: the deployment, not a
+  message) propagates and stops the ingest: dead-lettering every sale would be worse.
 """
 
 from __future__ import annotations
@@ -123,6 +127,27 @@ class Received:
         )
 
 
+class UnexpectedError(InvalidEvent):
+    """The last resort: our code raised on this message. Dead-lettered with the
+    exception's kind, so the bug is found and the message replayed once fixed."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.exception = type(error).__name__
+        super().__init__("unexpected_error", f"{self.exception}: {error}"[:500])
+
+
+def unexpected_error(error: BaseException) -> UnexpectedError:
+    """Log the traceback (for the bug report) and make the refusal."""
+    log.error("error inesperado con un mensaje; se lo descarta con el motivo",
+              exc_info=error, extra={"exception": type(error).__name__})
+    return UnexpectedError(error)
+
+
+def _our_bug(error: Exception) -> bool:
+    """An exception raised by our code on a message, not by PostgreSQL."""
+    return not isinstance(error, psycopg.Error | DatabaseUnavailable)
+
+
 def body_digest(body: bytes) -> str:
     return hashlib.blake2b(body, digest_size=16).hexdigest()
 
@@ -182,6 +207,14 @@ class BatchApplier:
                     "un evento del lote viola una restricción; se aplican de a uno",
                     extra={"error": str(error), "batch": len(events)},
                 )
+            except Exception as error:
+                if not _our_bug(error):
+                    raise
+                self.connection.rollback()
+                log.warning(
+                    "un evento del lote provocó un error inesperado; se aplican de a uno",
+                    extra={"error": repr(error), "batch": len(events)},
+                )
             alone = [self._alone(event) for event in events]
             return AppliedBatch(
                 [result.outcomes[0] for result in alone],
@@ -206,6 +239,11 @@ class BatchApplier:
                 alerts = record_alerts(cursor, [_conflict_alert(event, refusal)])
             self.connection.commit()
             return AppliedBatch([refusal], [], alerts)
+        except Exception as error:
+            if not _our_bug(error):
+                raise
+            self.connection.rollback()
+            return AppliedBatch([unexpected_error(error)], [])
 
     def _in_transaction(self, events: Sequence[Received]) -> AppliedBatch:
         batch = _Verdicts(events)

@@ -8,6 +8,11 @@ and recognised as a duplicate, so the effect in PostgreSQL is exactly once.
 Failure policies:
 - invalid message: copied to the dead-letter exchange with ``x-pos-reject-reason``,
   counted, and acked; the queue keeps moving.
+- a message that makes our own code raise (a bug, or bytes no check foresaw): the last
+  resort dead-letters that message alone as ``unexpected_error: <exception>``, counted
+  by exception in ``pos_central_unexpected_errors``; the others are applied. Halting
+  instead would stop every store's sales behind one message; a dead letter can be
+  replayed once the bug is fixed.
 - PostgreSQL unavailable: nothing is acked or dead-lettered; the AMQP connection is
   closed (the broker requeues the batch) and the ingest waits with backoff until
   PostgreSQL answers, then consumes again.
@@ -42,6 +47,8 @@ from pos_central.ingest.apply import (
     CommitHook,
     Held,
     Received,
+    UnexpectedError,
+    unexpected_error,
 )
 from pos_central.ingest.clocks import ClockWatch, log_skews
 from pos_central.ingest.clones import Notice
@@ -264,6 +271,7 @@ class IngestConsumer:
         valid: list[tuple[Delivery, Envelope]] = []
         rejected: list[tuple[Delivery, InvalidEvent]] = []
         settings, clocks = self.settings, self._clocks
+        received: list[Received] = []
         for delivery in batch:
             try:
                 env = parse_envelope(delivery.body)
@@ -275,13 +283,7 @@ class IngestConsumer:
                 too_big = out_of_bounds(env, settings.max_amount, settings.max_quantity_milli)
                 if too_big is not None:
                     raise too_big
-                valid.append((delivery, env))
-            except InvalidEvent as error:
-                rejected.append((delivery, error))
-        applied = database.submit(
-            tracing.traced_apply(applier.apply, valid, started),  # itself when tracing is off
-            [
-                Received.of(
+                event = Received.of(
                     env,
                     delivery.body,
                     delivery.properties.user_id,
@@ -289,8 +291,16 @@ class IngestConsumer:
                     # A replay waited in the dead-letter queue: its clock says nothing.
                     clock=None if replayed else clocks.judge(delivery.properties.headers, env),
                 )
-                for delivery, env in valid
-            ],
+            except InvalidEvent as error:
+                rejected.append((delivery, error))
+            except Exception as error:  # the last resort: one message never stops the ingest
+                rejected.append((delivery, unexpected_error(error)))
+            else:
+                valid.append((delivery, env))
+                received.append(event)
+        applied = database.submit(
+            tracing.traced_apply(applier.apply, valid, started),  # itself when tracing is off
+            received,
         )
         return _Batch(batch, valid, rejected, applied, started)
 
@@ -447,6 +457,8 @@ class IngestConsumer:
                 f"{self.topology.dead_letter_exchange}: {failure!r}"
             ) from failure
         self.metrics.dead_lettered.labels(error.code).inc()
+        if isinstance(error, UnexpectedError):
+            self.metrics.unexpected_errors.labels(error.exception).inc()
         log.warning(
             "mensaje descartado a la cola de descartes",
             extra={

@@ -8,6 +8,13 @@ commit; a duplicate or older version is acknowledged without effect. A till that
 there. The queue is declared *before* the snapshot is fetched, so a change published
 during the download is not lost.
 
+A message the till cannot apply (invalid, beyond the wire limits, or one our code raises
+on) is rejected with its reason logged and counted, never retried forever: the listener
+goes on with the next, and fetches the snapshot so the till does not stay behind the
+change it could not read. The broker drops the rejected message, or dead-letters it
+where a policy gives the till queues a dead-letter exchange (pos_desktop/sync/README.md).
+Only the till's database being unreachable (busy, disk) leaves a message in the queue.
+
 Own thread, own pika ``BlockingConnection`` (a catalog change is rare: simplicity wins),
 reconnecting with backoff like the publisher.
 """
@@ -23,16 +30,19 @@ from typing import Any
 import pika
 import pika.exceptions
 from pika.adapters.blocking_connection import BlockingChannel, BlockingConnection
+from sqlalchemy.exc import OperationalError
 
 from pos_contracts.caea import CaeaGrant
 from pos_contracts.envelope import parse_envelope
 from pos_contracts.errors import InvalidEvent
+from pos_contracts.limits import CATALOG
 from pos_contracts.wire import (
     CAEA_GRANTED,
     CATALOG_CHANGED,
     TILL_CATALOG_QUEUE_ARGUMENTS,
     TILL_SUSPENDED,
 )
+from pos_desktop.store.uow import DatabaseBusy
 from pos_desktop.sync.backoff import Backoff
 from pos_desktop.sync.caea_apply import keep_grants
 from pos_desktop.sync.catalog_apply import (
@@ -58,6 +68,7 @@ class ListenerStats:
     duplicates: int = 0  # old or repeated versions acknowledged without effect
     snapshots: int = 0  # snapshots fetched and applied
     rejected: int = 0  # messages that were not valid catalog changes
+    unexpected: int = 0  # of those, messages our code raised on (see the log)
 
 
 class CatalogListener:
@@ -86,6 +97,8 @@ class CatalogListener:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._link = Link(SyncState.OFFLINE, "todavía sin conectar")
+        self._behind = False
+        """A change was rejected: the snapshot is due (fetched when it can be)."""
 
     def start(self) -> None:
         if self._thread is not None and self._thread.is_alive():
@@ -146,11 +159,12 @@ class CatalogListener:
         try:
             channel = conn.channel()
             queue = self.declare_queue(channel)
-            if self.version() == 0:
+            if self.version() == 0 or self._behind:
                 try:
                     self.refresh()
                 except NoCatalogYet as exc:  # the first import will reach the queue
                     log.info("no catalog at head office yet", extra={"reason": str(exc)})
+                self._behind = False
             channel.basic_qos(prefetch_count=20)
             channel.basic_consume(queue, self._on_message)
             self._set_link(SyncState.ONLINE)
@@ -190,9 +204,10 @@ class CatalogListener:
         """Apply one message (``catalog.changed``); raises SnapshotError if a gap can't
         be closed now (the message is then left in the queue)."""
         try:
-            envelope = parse_envelope(body)
+            envelope = parse_envelope(body, CATALOG)
         except InvalidEvent as exc:
             self.stats.rejected += 1
+            self._behind = True
             log.error("catalog message rejected", extra={"reason": exc.header_value})
             return
         if envelope.type == CAEA_GRANTED:
@@ -238,11 +253,43 @@ class CatalogListener:
     def _on_message(
         self, channel: BlockingChannel, method: Any, properties: Any, body: bytes
     ) -> None:
-        if getattr(properties, "type", None) == TILL_SUSPENDED:
-            self._suspended(channel, method, body)
+        try:
+            if getattr(properties, "type", None) == TILL_SUSPENDED:
+                self._suspended(channel, method, body)
+                return
+            self.handle(body)
+        except (SnapshotError, DatabaseBusy, OperationalError):
+            raise  # head office or the till's database away: the connection closes, no ack
+        except Exception as exc:  # the last resort: one message never stops the catalogue
+            self._reject(channel, method, body, exc)
             return
-        self.handle(body)  # a SnapshotError propagates: the connection closes, no ack
         channel.basic_ack(method.delivery_tag)
+        if self._behind:
+            self._catch_up()
+
+    def _reject(self, channel: BlockingChannel, method: Any, body: bytes, exc: Exception) -> None:
+        self.stats.rejected += 1
+        self.stats.unexpected += 1
+        self._behind = True
+        log.error(
+            "catalog message rejected: unexpected error",
+            exc_info=exc,
+            extra={"reason": f"unexpected_error: {type(exc).__name__}: {exc}"[:1000],
+                   "bytes": len(body)},
+        )
+        channel.basic_reject(method.delivery_tag, requeue=False)
+        self._catch_up()
+
+    def _catch_up(self) -> None:
+        """After a change that could not be applied: the snapshot, now if head office
+        answers, else when the listener next connects (or at the next change's gap)."""
+        try:
+            self.refresh()
+        except SnapshotError as exc:
+            log.warning("catalog snapshot after a rejected change failed; retried later",
+                        extra={"reason": str(exc)})
+            return
+        self._behind = False
 
     def _suspended(self, channel: BlockingChannel, method: Any, body: bytes) -> None:
         """Head office says another till uses this identity. The notice is *not* acked:

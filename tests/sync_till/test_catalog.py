@@ -11,7 +11,7 @@ import pika
 import pytest
 
 from pos_central.topology import Topology
-from pos_contracts import CatalogProduct, build_envelope, wire
+from pos_contracts import CatalogProduct, Envelope, build_envelope, wire
 from pos_desktop.app import Till
 from pos_desktop.domain.product import Product
 from pos_desktop.sync.catalog_apply import CatalogGap, apply_change, apply_snapshot, local_version
@@ -116,9 +116,8 @@ def test_new_prices_apply_to_new_lines_only_never_to_completed_sales(till: Till)
 # -- the listener on the real broker ----------------------------------------------------
 
 
-def publish_change(amqp_url: str, topo: Topology, version: int,
-                   products: list[CatalogProduct]) -> None:
-    envelope = build_envelope(
+def catalog_change(version: int, products: list[CatalogProduct]) -> Envelope:
+    return build_envelope(
         wire.CATALOG_CHANGED,
         {"catalog_version": version, "currency": "ARS",
          "products": [p.to_wire() for p in products]},
@@ -126,6 +125,11 @@ def publish_change(amqp_url: str, topo: Topology, version: int,
         terminal_id=wire.CENTRAL_CATALOG_TERMINAL_ID,
         seq=version,
     )
+
+
+def publish_change(amqp_url: str, topo: Topology, version: int,
+                   products: list[CatalogProduct]) -> None:
+    envelope = catalog_change(version, products)
     with pika.BlockingConnection(pika.URLParameters(amqp_url)) as conn:
         channel = conn.channel()
         channel.confirm_delivery()
