@@ -24,7 +24,7 @@ from pos_central.config import redact
 from pos_central.database import connect
 from pos_central.ingest.apply import database_errors
 from pos_central.topology import Topology
-from pos_common.i18n import _, set_language
+from pos_common.i18n import ngettext, set_language
 from pos_contracts import CatalogProduct, Envelope, build_envelope, wire
 from pos_contracts.catalog_csv import CatalogFileError, parse_catalog_csv
 
@@ -84,9 +84,10 @@ def parse_catalog_text(raw: bytes, path: str) -> list[CatalogProduct]:
         rows = "\n".join(f"  {row}" for row in error.bad_rows)
         count = len(error.bad_rows)
         raise CatalogImportFailed(
-            f"{path}: " + _("The file has {count} bad rows; nothing was imported.").format(
-                count=count
-            ) + f"\n{rows}"
+            f"{path}: " + ngettext(
+                "The file has {count} bad row; nothing was imported.",
+                "The file has {count} bad rows; nothing was imported.", count,
+            ).format(count=count) + f"\n{rows}"
         ) from None
 
 

@@ -84,6 +84,8 @@ def run_verify(args: argparse.Namespace) -> int:
         assert first is not None
         print(_("Journal BROKEN at entry {seq} ({kind}): {detail}").format(
             seq=first.seq, kind=first.kind.value, detail=first.detail), file=sys.stderr)
-        print(_("{count} problems in all (see --json).").format(count=len(result.problems)),
+        count = len(result.problems)
+        print(ngettext("{count} problem in all (see --json).",
+                       "{count} problems in all (see --json).", count).format(count=count),
               file=sys.stderr)
     return 0 if result.ok else 1

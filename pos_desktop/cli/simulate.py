@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from pos_common.i18n import _, format_money
+from pos_common.i18n import _, format_money, ngettext
 from pos_desktop.cli.common import USAGE_ERROR, open_till
 
 
@@ -39,8 +39,7 @@ def run(args: argparse.Namespace) -> int:
         till.close()
     total = sum(s.payload["total"] for s in sales)
     print(
-        _("{count} sales made, {total} in total.").format(
-            count=len(sales), total=format_money(total)
-        )
+        ngettext("{count} sale made, {total} in total.", "{count} sales made, {total} in total.",
+                 len(sales)).format(count=len(sales), total=format_money(total))
     )
     return 0

@@ -17,7 +17,7 @@ import sys
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from pos_common.i18n import _
+from pos_common.i18n import _, ngettext
 from pos_desktop.cli.common import CHECK_FAILED, OK, checked_data_dir, open_till
 
 
@@ -116,11 +116,16 @@ def run_push(args: argparse.Namespace) -> int:
         print(json.dumps({"confirmed": result.confirmed, "refused": result.refused,
                           "remaining": result.remaining, "error": result.error}))
     else:
-        print(_("{n} events confirmed by head office's broker.").format(n=result.confirmed))
+        print(ngettext("{n} event confirmed by head office's broker.",
+                       "{n} events confirmed by head office's broker.",
+                       result.confirmed).format(n=result.confirmed))
         if result.refused:
-            print(_("{n} events refused (kept; see sync status).").format(n=result.refused))
+            print(ngettext("{n} event refused (kept; see sync status).",
+                           "{n} events refused (kept; see sync status).",
+                           result.refused).format(n=result.refused))
         if result.remaining:
-            print(_("{n} events still to send: {reason}").format(
+            print(ngettext("{n} event still to send: {reason}",
+                           "{n} events still to send: {reason}", result.remaining).format(
                 n=result.remaining, reason=result.error or "—"))
     return 0 if result.complete else 1
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from pos_common.i18n import _
+from pos_common.i18n import _, ngettext
 from pos_desktop.domain.fiscal.dates import argentine_date
 from pos_desktop.fiscal.caea_status import caea_lines, caea_status
 from pos_desktop.fiscal.settings import FiscalSettings, load_fiscal_settings
@@ -122,7 +122,8 @@ def status_bar_text(status: Mapping[str, Any]) -> tuple[str, str]:
              "disabled": _("off")}[status["state"]]
     parts = [label]
     if status["pending"]:
-        parts.append(_("{n} comprobantes to authorize").format(n=status["pending"]))
+        parts.append(ngettext("{n} comprobante to authorize", "{n} comprobantes to authorize",
+                              status["pending"]).format(n=status["pending"]))
     if status["in_doubt"]:
         parts.append(_("{n} in doubt").format(n=status["in_doubt"]))
     if status["rejected"]:

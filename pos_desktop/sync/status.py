@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from pos_common.i18n import _
+from pos_common.i18n import _, ngettext
 from pos_desktop.store.outbox import Backlog, outbox_backlog
 
 
@@ -101,7 +101,8 @@ def format_age(seconds: float) -> str:
         return _("{n} min").format(n=int(seconds // 60))
     if seconds < 86400:
         return _("{n} h").format(n=int(seconds // 3600))
-    return _("{n} days").format(n=int(seconds // 86400))
+    days = int(seconds // 86400)
+    return ngettext("{n} day", "{n} days", days).format(n=days)
 
 
 def status_bar_text(status: SyncStatus) -> tuple[str, str]:

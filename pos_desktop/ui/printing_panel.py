@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from pos_common.i18n import N_, _
+from pos_common.i18n import N_, _, ngettext
 from pos_desktop.domain.errors import PosError
 from pos_desktop.ui.deps import PrintingPort
 from pos_desktop.ui.main_window import MainWindow
@@ -35,8 +35,9 @@ class PrinterWatch(QObject):
             return
         message = str(getattr(status, "message", "")) or _("problem")
         if failed:
-            message += " · " + _("{count} receipts not printed (Ctrl+P retries)").format(
-                count=failed)
+            message += " · " + ngettext("{count} receipt not printed (Ctrl+P retries)",
+                                        "{count} receipts not printed (Ctrl+P retries)",
+                                        failed).format(count=failed)
         self.window.status.set_printer_state(message, "error")
 
 
@@ -84,7 +85,8 @@ class PrinterPanel:
     def retry_failed(self) -> None:
         count = self.printing.retry_failed()
         self.window.banner.info(
-            _("{count} receipts sent to the printer again.").format(count=count)
+            ngettext("{count} receipt sent to the printer again.",
+                     "{count} receipts sent to the printer again.", count).format(count=count)
         )
 
     def stop(self) -> None:

@@ -63,6 +63,13 @@ def test_the_catalogue_counts_in_two_forms_as_spanish_does() -> None:
     assert catalogue().plural_expr == "(n != 1)"
 
 
+def test_each_plural_has_two_different_spanish_forms() -> None:
+    """"Tickets sin imprimir: {count}" for both forms would dodge the plural, not make it."""
+    same = [m.id[0] for m in catalogue()
+            if isinstance(m.id, tuple) and len(set(m.string)) != len(m.string)]
+    assert not same, f"one Spanish text for both counts: {same}"
+
+
 @pytest.mark.parametrize(
     ("lang", "one", "three", "none"),
     [("es_AR", "1 línea", "3 líneas", "0 líneas"), ("en", "1 line", "3 lines", "0 lines")],
