@@ -20,6 +20,7 @@ import pika.exceptions
 import psycopg
 from psycopg.types.json import Jsonb
 
+from pos_central.broker import blocking_connection
 from pos_central.config import redact
 from pos_central.database import connect
 from pos_central.ingest.apply import database_errors
@@ -209,7 +210,7 @@ def publish_pending(db_url: str, amqp_url: str, topology: Topology) -> list[int]
         if not pending:
             return []
         try:
-            connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+            connection = blocking_connection(amqp_url)
         except (pika.exceptions.AMQPError, OSError) as error:
             raise CatalogPublishError(
                 f"versión {pending[-1][0]} guardada pero no publicada: RabbitMQ no responde "

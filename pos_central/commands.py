@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pika
 import pika.exceptions
 
+from pos_central.broker import blocking_connection
 from pos_central.config import CentralConfig, redact
 from pos_central.database import DatabaseUnavailable
 from pos_central.database import migrate as run_migrations
@@ -50,7 +51,7 @@ def migrate(config: CentralConfig) -> int:
 def provision(config: CentralConfig) -> int:
     topology = Topology(config.prefix)
     try:
-        connection = pika.BlockingConnection(pika.URLParameters(config.amqp_url))
+        connection = blocking_connection(config.amqp_url)
     except (pika.exceptions.AMQPError, OSError) as error:
         return _fail(f"no se puede conectar a RabbitMQ ({redact(config.amqp_url)}): {error!r}")
     try:

@@ -95,7 +95,9 @@ def sqlalchemy_url(url: str) -> str:
 
 
 def redact(url: str) -> str:
-    """The URL without its password, for logs and error messages."""
+    """The URL (or a cluster's comma-separated list) without passwords, for logs."""
+    if "," in url:
+        return ",".join(redact(part.strip()) for part in url.split(","))
     scheme, sep, rest = url.partition("://")
     if not sep or "@" not in rest:
         return url

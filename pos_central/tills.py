@@ -23,6 +23,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import pika
 import pika.exceptions
 
+from pos_central.broker import blocking_connection
 from pos_central.broker_admin import BrokerAdmin
 from pos_central.database import connect
 from pos_central.ingest.apply import database_errors
@@ -211,9 +212,8 @@ class TillRegistry:
         before its first connection wait for it. ``purge`` (a lifted suspension) drops the
         ``till.suspended`` notices waiting there (and any catalogue change: the till then
         sees a version gap and fetches the snapshot)."""
-        first = self.amqp_url.split(",")[0].strip()
         try:
-            with pika.BlockingConnection(pika.URLParameters(first)) as connection:
+            with blocking_connection(self.amqp_url) as connection:
                 channel = connection.channel()
                 queue = declare_till_catalog_queue(channel, self.topology, store_id, terminal_id)
                 if purge:

@@ -189,11 +189,12 @@ def _url(*schemes: str) -> Validator:
 
 
 def _broker_url(value: str) -> str:
-    value = _url("amqp", "amqps")(value)
-    if urlsplit(value).password:
+    """One broker address, or a cluster's nodes separated by commas."""
+    urls = [_url("amqp", "amqps")(part) for part in value.split(",")]
+    if any(urlsplit(url).password for url in urls):
         # The password goes to the keyring, never into the settings table.
         raise ValueError(N_("leave the password out of the address; type it in its own field"))
-    return value
+    return ",".join(urls)
 
 
 def _iso_date(value: str) -> str:

@@ -28,6 +28,7 @@ from psycopg.types.json import Jsonb
 
 from pos_central.api.audit import audit
 from pos_central.api.db import Connection, Database
+from pos_central.broker import blocking_connection
 from pos_central.ingest.replays import REPLAY_HEADER, broker_user, publisher
 from pos_central.topology import Topology
 from pos_contracts.wire import CONTENT_TYPE, REJECT_REASON_HEADER
@@ -214,7 +215,7 @@ def replay(
         user_id=broker_user(amqp_url),
     )
     try:
-        with pika.BlockingConnection(pika.URLParameters(amqp_url)) as connection:
+        with blocking_connection(amqp_url) as connection:
             channel = connection.channel()
             channel.confirm_delivery()
             channel.basic_publish(
@@ -303,7 +304,7 @@ class BackgroundWork:
     def drain(self, limit: int = 500) -> int:
         """Move up to ``limit`` dead letters into PostgreSQL; returns how many."""
         moved = 0
-        with pika.BlockingConnection(pika.URLParameters(self.amqp_url)) as connection:
+        with blocking_connection(self.amqp_url) as connection:
             channel = connection.channel()
             while moved < limit and not self.stop.is_set():
                 method, properties, body = channel.basic_get(self.topology.dead_letter_queue)

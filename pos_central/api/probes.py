@@ -28,6 +28,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from pos_central.broker import blocking_connection
 from pos_central.config import psycopg_conninfo
 from pos_central.topology import Topology
 
@@ -55,12 +56,8 @@ class HealthChecks:
         return None
 
     def broker(self) -> str | None:
-        parameters = pika.URLParameters(self.amqp_url)
-        parameters.socket_timeout = self.timeout
-        parameters.blocked_connection_timeout = self.timeout
-        parameters.connection_attempts = 1
         try:
-            pika.BlockingConnection(parameters).close()
+            blocking_connection(self.amqp_url, timeout=self.timeout).close()
         except (pika.exceptions.AMQPError, OSError) as error:
             return repr(error)
         return None
@@ -207,11 +204,8 @@ class CentralCollector(Collector):
             )
 
     def _dead_letter_depth(self) -> int | None:
-        parameters = pika.URLParameters(self.amqp_url)
-        parameters.socket_timeout = 2
-        parameters.connection_attempts = 1
         try:
-            connection = pika.BlockingConnection(parameters)
+            connection = blocking_connection(self.amqp_url, timeout=2)
             try:
                 declared = connection.channel().queue_declare(
                     self.topology.dead_letter_queue, passive=True

@@ -37,6 +37,7 @@ import pika.exceptions
 from pika.adapters.blocking_connection import BlockingChannel
 from pika.spec import Basic, BasicProperties
 
+from pos_central.broker import blocking_connection
 from pos_central.database import DatabaseUnavailable, connect
 from pos_central.ingest.alerts import log_alerts
 from pos_central.ingest.apply import (
@@ -63,6 +64,7 @@ from pos_central.metrics import IngestMetrics
 from pos_central.topology import Topology
 from pos_common import tracing
 from pos_contracts import Envelope, InvalidEvent, build_envelope, parse_envelope
+from pos_contracts.brokers import Failover
 from pos_contracts.wire import (
     CENTRAL_INGEST_TERMINAL_ID,
     CENTRAL_STORE_ID,
@@ -135,6 +137,7 @@ class IngestConsumer:
         self.metrics = metrics or IngestMetrics()
         self.hooks = hooks or IngestHooks()
         self._connected = False
+        self._brokers = Failover.of(amqp_url)
         self._identities = TillIdentities(accept_unregistered=self.settings.accept_unregistered)
         self._told: set[tuple[str, str]] = set()  # identities told they are suspended
         self._clocks = ClockWatch(self.settings.clock_margin)
@@ -155,6 +158,8 @@ class IngestConsumer:
                     extra={"error": str(error), "retry_in_s": delay},
                 )
             except (pika.exceptions.AMQPError, OSError) as error:
+                if self._connected:  # lost a node: the next session tries the next first
+                    self._brokers.failed(self._brokers.current())
                 log.warning(
                     "RabbitMQ no disponible; se reintenta",
                     extra={"error": repr(error), "retry_in_s": delay},
@@ -181,7 +186,7 @@ class IngestConsumer:
                 identities=self._identities,
                 replays=Replays(broker_user(self.amqp_url)),
             )
-            connection = pika.BlockingConnection(pika.URLParameters(self.amqp_url))
+            connection = blocking_connection(self._brokers, name="pos-central ingest")
             try:
                 session = _Session(connection.channel())
                 session.channel.basic_qos(prefetch_count=self.settings.prefetch)

@@ -219,7 +219,11 @@ def run_configure(args: argparse.Namespace) -> int:
 
 
 def split_password(url: str) -> tuple[str, str | None]:
-    """The URL without its password (for the table) and the password (for the keyring)."""
+    """The URL without its password (for the table) and the password (for the keyring);
+    a cluster's list, each address without it (one user, one password for all)."""
+    if "," in url:
+        split = [split_password(part.strip()) for part in url.split(",")]
+        return ",".join(u for u, _ in split), next((p for _, p in split if p), None)
     parts = urlsplit(url)
     if parts.password is None:
         return url, None

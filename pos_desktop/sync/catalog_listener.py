@@ -32,6 +32,7 @@ import pika.exceptions
 from pika.adapters.blocking_connection import BlockingChannel, BlockingConnection
 from sqlalchemy.exc import OperationalError
 
+from pos_contracts.brokers import Failover, first_answering
 from pos_contracts.caea import CaeaGrant
 from pos_contracts.envelope import parse_envelope
 from pos_contracts.errors import InvalidEvent
@@ -58,6 +59,7 @@ from pos_desktop.sync.settings import SecretReader, SyncSettings, connection_url
 from pos_desktop.sync.snapshot import NoCatalogYet, Snapshot, SnapshotError, fetch_snapshot
 from pos_desktop.sync.status import Link, SyncState
 
+UNREACHABLE = (pika.exceptions.AMQPConnectionError, OSError)
 log = logging.getLogger(__name__)
 SnapshotFetcher = Callable[[], Snapshot]
 
@@ -99,6 +101,7 @@ class CatalogListener:
         self._link = Link(SyncState.OFFLINE, "todavía sin conectar")
         self._behind = False
         """A change was rejected: the snapshot is due (fetched when it can be)."""
+        self._addresses: Failover | None = None
 
     def start(self) -> None:
         if self._thread is not None and self._thread.is_alive():
@@ -148,14 +151,27 @@ class CatalogListener:
                 self._set_link(SyncState.ERROR, describe(exc))
             self._stop.wait(self.backoff.next_delay())
 
-    def _session(self) -> None:
-        params = pika.URLParameters(connection_url(self.settings.amqp_url, self.password))
+    def _connect(self, url: str) -> BlockingConnection:
+        params = pika.URLParameters(connection_url(url, self.password))
         params.blocked_connection_timeout = self.settings.blocked_timeout
         params.heartbeat = self.settings.heartbeat
         params.connection_attempts = 1
         params.socket_timeout = 5
         params.client_properties = {"connection_name": self.settings.connection_name + " catalog"}
-        conn = BlockingConnection(params)
+        return BlockingConnection(params)
+
+    def _session(self) -> None:
+        # A cluster: the first node that answers; one lost sends the next try to the next.
+        addresses = self._addresses or Failover.of(self.settings.amqp_url)
+        self._addresses = addresses
+        conn = first_answering(addresses, self._connect, UNREACHABLE)
+        try:
+            self._listen(conn)
+        except UNREACHABLE:
+            addresses.failed(addresses.current())
+            raise
+
+    def _listen(self, conn: BlockingConnection) -> None:
         try:
             channel = conn.channel()
             queue = self.declare_queue(channel)

@@ -8,15 +8,30 @@ import pika
 import pika.exceptions
 from pika.adapters.blocking_connection import BlockingConnection
 
+from pos_contracts.brokers import broker_urls
 from pos_desktop.sync.reasons import describe
 from pos_desktop.sync.settings import SecretReader, SyncSettings, connection_url
 from pos_desktop.sync.status import Link, SyncState
 
 
 def probe_link(settings: SyncSettings, password: SecretReader, timeout: float = 3.0) -> Link:
-    """Online if the broker answers and the events exchange exists; else why not."""
+    """Online if a broker address answers and the events exchange exists; else why not
+    (the last address's reason, when a cluster's every node fails)."""
     try:
-        params = pika.URLParameters(connection_url(settings.amqp_url, password))
+        urls = broker_urls(settings.amqp_url)
+    except ValueError as exc:
+        return Link(SyncState.ERROR, str(exc))
+    found = Link(SyncState.OFFLINE)
+    for url in urls:
+        found = _probe(settings, url, password, timeout)
+        if found.state is SyncState.ONLINE:
+            break
+    return found
+
+
+def _probe(settings: SyncSettings, url: str, password: SecretReader, timeout: float) -> Link:
+    try:
+        params = pika.URLParameters(connection_url(url, password))
     except Exception as exc:  # missing keyring, malformed URL
         return Link(SyncState.ERROR, str(exc))
     params.connection_attempts = 1

@@ -101,7 +101,10 @@ def load_sync_settings(
 
 
 def redact(url: str) -> str:
-    """The URL as it may appear in a log or on screen: any password replaced by ***."""
+    """The URL (or a cluster's list) as it may appear in a log or on screen: any
+    password replaced by ***."""
+    if "," in url:
+        return ",".join(redact(part.strip()) for part in url.split(","))
     parts = urlsplit(url)
     if not parts.password:
         return url

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import time
 from collections.abc import Callable, Iterator
 
@@ -295,3 +296,34 @@ def test_each_message_carries_the_tills_clock_at_sending(
     for props, _ in messages:
         sent = props.headers["x-pos-sent-at"] / 1000
         assert before - year - 1 <= sent <= after - year + 1
+
+
+class Longest(random.Random):
+    """Backoff's dice always land on the longest wait."""
+
+    def uniform(self, a: float, b: float) -> float:
+        return b
+
+
+def test_a_cluster_address_list_fails_over_to_the_node_that_answers(
+    till: Till, amqp_url: str, topology: Topology, running: list[OutboxPublisher]
+) -> None:
+    """sync.amqp_url lists a cluster's nodes: a dead first node costs one attempt, and a
+    node lost while publishing sends the till to the next at once (no backoff wait)."""
+    dead = "amqp://guest:guest@127.0.0.1:1/%2F"  # nothing listens on port 1
+    with TcpProxy() as first:
+        sell(till, 10)
+        publisher = make_publisher(till, f"{dead},{first.url()},{amqp_url}", topology)
+        result = publisher.drain(timeout=20)
+        assert result.complete and result.confirmed == len(outbox_rows(till))
+        assert first.accepted == 1  # the dead node was skipped, the first live one taken
+        running.append(publisher)
+        publisher.connection.backoff = Backoff(base=60, cap=60, rng=Longest())
+        publisher.start()
+        wait_for(lambda: publisher.link().state is SyncState.ONLINE)
+        first.down()  # that node dies with the till connected to it
+        sell(till, 5, seed=8)  # no wake(): a backoff wait (60 s) would show
+        wait_for(lambda: {r["status"] for r in outbox_rows(till)} == {"sent"})
+    assert publisher.link().state is SyncState.ONLINE
+    taken = take_messages(amqp_url, topology.ingest_queue, len(outbox_rows(till)), all_of_them=True)
+    assert {int(p.headers["seq"]) for p, _ in taken} == {r["seq"] for r in outbox_rows(till)}
