@@ -29,13 +29,13 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pos_desktop.services.reports import figures_dict, report_document, write_pdf
+    from pos_desktop.services.reports import report_document, write_pdf
 
     x = args.report_kind == "x"
     till = open_till(args)
     try:
         if x:
-            report = figures_dict(till.shifts.figures())
+            report = till.shifts.x_data(till.shifts.figures())
             report["terminal_id"] = till.identity.terminal_id
             report.update(till.shifts.heading())
         else:

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from pos_common.i18n import N_
+from pos_common.i18n import N_, _
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.events import FiscalAuthorized, FiscalDraft
 from pos_desktop.domain.fiscal.amounts import sale_lines
@@ -28,12 +28,15 @@ from pos_desktop.domain.fiscal.caea import (
     MissingCaeaAction,
     NoCaeaPointOfSale,
     NoValidCaea,
+    caea_outlook,
     covering,
 )
 from pos_desktop.domain.fiscal.dates import argentine_date, in_argentina
 from pos_desktop.domain.fiscal.pending import pending_invoice
 from pos_desktop.domain.sale import Sale
 from pos_desktop.fiscal.caea_duties import ToInform
+from pos_desktop.fiscal.caea_status import warning_text
+from pos_desktop.fiscal.settings import load_fiscal_settings
 from pos_desktop.fiscal.tasks import Authorized, FiscalTask
 from pos_desktop.services.clock import local_now
 from pos_desktop.services.fiscal import (
@@ -189,3 +192,22 @@ class SqliteCaeaBook:
         with self.uow_factory() as uow:
             uow.caeas.mark_unused_informed(caea.cuit, caea.period, caea.order, when)
             uow.commit()
+
+
+def caea_notes(uow: Any, today: date) -> list[str]:
+    """What the X report says of the CAEA (fiscal mode ARCA): the warning when offline
+    sales would have none, and a comprobante ARCA refused to take as informed."""
+    settings = load_fiscal_settings(uow.settings.all())
+    if not settings.arca:
+        return []
+    outlook = caea_outlook(uow.caeas.of(settings.cuit), today,
+                           has_point_of_sale=bool(settings.caea_point_of_sale))
+    notes = []
+    warning = warning_text(outlook, settings)
+    if warning:
+        notes.append(_("CAEA warning: {text}").format(text=warning))
+    refused = next((d["inform_error"] for d in uow.fiscal.caea_documents()
+                    if d["inform_error"] and d["informed_at"] is None), None)
+    if refused:
+        notes.append(_("ARCA refused a CAEA comprobante: {error}").format(error=refused))
+    return notes

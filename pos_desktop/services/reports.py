@@ -118,6 +118,9 @@ def report_document(report: Mapping[str, Any], *, x: bool = False) -> dict[str, 
             rows.append(_row(_("Reason") + ": " + local["reason"]))
         rows += [SEP, _row(_("Journal head") + f" #{report['journal']['seq']}"),
                  _row(report["journal"]["hash"][:32]), _row(report["journal"]["hash"][32:])]
+    if x and report.get("fiscal_notes"):  # what ARCA's side asks the manager to see to
+        rows += [SEP, _row(_("ARCA"), bold=True)]
+        rows += [_row(note) for note in report["fiscal_notes"]]
     title = _("X report (no reset)") if x else _("Z close no. {n}").format(
         n=f"{report['z_number']:06d}")
     subtitle = (_("Terminal {terminal}").format(terminal=local.get("terminal_id", ""))

@@ -14,6 +14,7 @@ import logging
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from pos_desktop.domain.events import (
     ShiftOpened,
     XReportTaken,
 )
+from pos_desktop.domain.fiscal.dates import argentine_date
 from pos_desktop.domain.people import Person
 from pos_desktop.domain.permissions import Action
 from pos_desktop.domain.shift import (
@@ -40,6 +42,7 @@ from pos_desktop.domain.shift import (
     ShiftAlreadyOpen,
     ShiftFigures,
 )
+from pos_desktop.services.caea import caea_notes
 from pos_desktop.services.clock import local_now
 from pos_desktop.services.guard import TillGuard
 from pos_desktop.services.people import TOLERANCE_KEY
@@ -184,6 +187,11 @@ class ShiftService:
         with self.uow_factory() as uow:
             return self._figures(uow, self._open_row(uow))
 
+    def x_data(self, figures: ShiftFigures) -> dict[str, Any]:
+        """An X's figures with what ARCA's side asks the manager to see to (the CAEA)."""
+        with self.uow_factory() as uow:
+            return x_data(uow, figures)
+
     def heading(self) -> dict[str, str]:
         """The shop's name and CUIT as a report's page shows them (an X on paper or PDF)."""
         with self.uow_factory() as uow:
@@ -196,7 +204,7 @@ class ShiftService:
             figures = self._figures(uow, self._open_row(uow))
             uow.record(XReportTaken(
                 shift_id=figures.shift_id, occurred_at=local_now(),
-                document=report_document(figures_dict(figures), x=True) if print_it else None,
+                document=report_document(x_data(uow, figures), x=True) if print_it else None,
                 audit=auth.audit_record(),
             ))
             uow.commit()
@@ -314,3 +322,9 @@ class ShiftService:
 
 class NoZReport(ShiftError):
     message = N_("There is no Z number {number}.")
+
+
+def x_data(uow: Any, figures: ShiftFigures) -> dict[str, Any]:
+    """``figures_dict`` and the X's fiscal notes (a CAEA missing soon, one ARCA refused)."""
+    today = argentine_date(datetime.now(UTC))
+    return {**figures_dict(figures), "fiscal_notes": caea_notes(uow, today)}

@@ -24,7 +24,7 @@ from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.shift import DrawerCheck
 from pos_desktop.services.guard import TillGuard
 from pos_desktop.services.people import People
-from pos_desktop.services.reports import figures_dict, report_document
+from pos_desktop.services.reports import report_document
 from pos_desktop.services.shifts import ShiftService, ZResult
 from pos_desktop.ui.dialog_base import TillDialog, reason_buttons
 from pos_desktop.ui.drawer_count import DrawerCount
@@ -179,7 +179,7 @@ class XReportDialog(TillDialog):
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.text.setReadOnly(True)
         self.text.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        doc = report_document(figures_dict(figures), x=True)
+        doc = report_document(shifts.x_data(figures), x=True)
         rows = [row for row in doc["rows"] if not row.get("separator")]
         label_width = max((len(row["label"]) for row in rows if row["value"]), default=26) + 2
         value_width = max((len(row["value"]) for row in rows), default=16)

@@ -4,6 +4,7 @@ manual clock (no sleeps), with ARCA unreachable for two days across a fortnight 
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,10 @@ from sqlalchemy import text
 from pos_arca import ManualClock
 from pos_arca.standin import ArcaStandin
 from pos_arca.testing import TaxpayerCredentials
+from pos_common.i18n import set_language
 from pos_contracts import parse_envelope
 from pos_desktop.app import Till
-from pos_desktop.domain.fiscal.caea import NoValidCaea
+from pos_desktop.domain.fiscal.caea import Caea, NoValidCaea, OutlookState, caea_outlook
 from pos_desktop.domain.fiscal.qr import read_qr_url
 from pos_desktop.fiscal.client import open_session
 from pos_desktop.fiscal.status import read_settings
@@ -266,3 +268,76 @@ def test_an_idle_fortnight_is_informed_sin_movimiento_once(
         assert worker.run_once().error is None  # informed once: not asked again
     finally:
         till.close()
+
+
+def test_a_sale_whose_cae_request_got_no_answer_is_never_also_issued_with_caea(
+        tmp_path: Path, standin: ArcaStandin, taxpayer: TaxpayerCredentials,
+        clock: ManualClock) -> None:
+    clock.set(art(14))
+    till = open_caea_till(tmp_path / "data", standin, taxpayer, tmp_path, clock,
+                          **{"fiscal.timeout_seconds": 1})
+    try:
+        worker = caea_worker(till, clock)
+        assert worker.run_once().error is None  # the CAEAs
+        # ARCA authorizes the CAE and its answer never comes; asking about it fails too.
+        standin.faults.arm("FECAESolicitar", "timeout", processed=True)
+        standin.faults.arm("FECompConsultar", "http500")
+        in_doubt = sell(till)
+        result = worker.run_once()
+        assert result.error is not None and result.issued_caea == 0
+        assert till.register.contingency is not None and till.register.contingency.active
+        doc = rows(till, "SELECT state, point_of_sale, authorization_kind FROM "
+                         "fiscal_documents")[0]
+        assert doc == {"state": "in_doubt", "point_of_sale": 1, "authorization_kind": None}
+        after = sell(till)  # the next sale does not wait: CAEA at once
+        assert after.payload["fiscal"]["authorization"]["kind"] == "CAEA"
+        standin.make_unreachable()
+        assert worker.run_once().issued_caea == 0  # still in doubt: never CAEA
+        standin.make_reachable()
+        assert worker.run_once().authorized == 1  # FECompConsultar: ARCA holds its CAE
+        docs = {d["source_id"]: d for d in rows(till, "SELECT * FROM fiscal_documents")}
+        mine = docs[in_doubt.payload["sale_id"]]
+        assert (mine["authorization_kind"], mine["point_of_sale"], mine["number"]) == (
+            "CAE", 1, 1)
+        assert docs[after.payload["sale_id"]]["authorization_kind"] == "CAEA"
+        assert held_at_arca(standin, "CAE") == [(1, 6, 1)]
+        assert held_at_arca(standin, "CAEA") == [(CAEA_POS, 6, 1)]  # informed: the other
+    finally:
+        till.close()
+
+
+def test_the_x_report_warns_when_today_has_no_caea(
+        tmp_path: Path, standin: ArcaStandin, taxpayer: TaxpayerCredentials,
+        clock: ManualClock) -> None:
+    from pos_desktop.services.reports import report_document
+
+    set_language("es_AR")
+    clock.set(datetime.now(UTC))  # the X is dated by the machine's clock
+    till = open_caea_till(tmp_path / "data", standin, taxpayer, tmp_path, clock)
+    try:
+        def x_lines() -> list[str]:
+            data = till.shifts.x_data(till.shifts.figures())
+            return [r["label"] for r in report_document(data, x=True)["rows"] if "label" in r]
+
+        assert any("sin CAEA para hoy" in line for line in x_lines())
+        assert caea_worker(till, clock).run_once().error is None  # today's comes (standalone)
+        assert not any("CAEA" in line for line in x_lines())
+    finally:
+        till.close()
+
+
+@pytest.mark.parametrize(("today", "held", "state", "uncovered"), [
+    (date(2026, 7, 10), [1], OutlookState.OK, None),
+    (date(2026, 7, 13), [1], OutlookState.NEXT_MISSING, date(2026, 7, 16)),
+    (date(2026, 7, 13), [1, 2], OutlookState.OK, None),
+    (date(2026, 7, 16), [1], OutlookState.MISSING, date(2026, 7, 16)),
+    (date(2026, 7, 29), [2], OutlookState.NEXT_MISSING, date(2026, 8, 1)),
+])
+def test_the_caea_outlook_warns_days_ahead(today: date, held: list[int], state: OutlookState,
+                                           uncovered: date | None) -> None:
+    caeas = [Caea("30712345671", 202607, 1, "61111111111111", date(2026, 7, 1),
+                  date(2026, 7, 15), date(2026, 7, 23)),
+             Caea("30712345671", 202607, 2, "62222222222222", date(2026, 7, 16),
+                  date(2026, 7, 31), date(2026, 8, 8))]
+    outlook = caea_outlook([c for c in caeas if c.order in held], today)
+    assert (outlook.state, outlook.uncovered_from) == (state, uncovered)
