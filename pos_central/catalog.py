@@ -220,7 +220,7 @@ def publish_pending(db_url: str, amqp_url: str, topology: Topology) -> list[int]
             channel = connection.channel()
             channel.confirm_delivery()
             for version, event in pending:
-                _publish(channel, topology, event)
+                publish_envelope(channel, topology, Envelope(**event), wire.CATALOG_CHANGED)
                 db.execute(
                     "UPDATE catalog_versions SET published_at = now() WHERE version = %s",
                     (version,),
@@ -236,11 +236,13 @@ def publish_pending(db_url: str, amqp_url: str, topology: Topology) -> list[int]
     return [version for version, _ in pending]
 
 
-def _publish(channel: Any, topology: Topology, event: dict[str, Any]) -> None:
-    envelope = Envelope(**event)
+def publish_envelope(
+    channel: Any, topology: Topology, envelope: Envelope, routing_key: str
+) -> None:
+    """One of head office's events on ``pos.catalog``, persistent, with its trace."""
     channel.basic_publish(
         topology.catalog_exchange,
-        wire.CATALOG_CHANGED,
+        routing_key,
         envelope.to_json(),
         pika.BasicProperties(
             delivery_mode=pika.DeliveryMode.Persistent,

@@ -71,10 +71,13 @@ def declare_topology(channel: BlockingChannel, topology: Topology) -> None:
 def declare_till_catalog_queue(
     channel: BlockingChannel, topology: Topology, store_id: str, terminal_id: str
 ) -> str:
-    """The durable queue one till reads catalog changes from; returns its name."""
+    """The durable queue one till reads catalog changes from; returns its name. Head
+    office binds its store's people to it too (the till's own user may bind only
+    ``catalog.changed``, and tills registered before people were sent have no more)."""
     name = topology.till_catalog_queue(store_id, terminal_id)
     channel.queue_declare(name, durable=True, arguments=dict(wire.TILL_CATALOG_QUEUE_ARGUMENTS))
     channel.queue_bind(name, topology.catalog_exchange, wire.CATALOG_CHANGED)
+    channel.queue_bind(name, topology.catalog_exchange, wire.people_routing_key(store_id))
     return name
 
 

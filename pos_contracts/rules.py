@@ -236,6 +236,10 @@ def check_catalog_changed_v1(p: Payload) -> None:
     )
 
 
+def check_people_changed_v1(p: Payload) -> None:
+    _unique((person["user_id"] for person in p["people"]), "personal: user_id")
+
+
 def _no_rules(p: Payload) -> None:
     """Nothing beyond the schema (e.g. shift.opened, cash.moved)."""
 
@@ -253,4 +257,5 @@ RULES: dict[tuple[str, int], Callable[[Payload], None]] = {
     ("shift.closed", 2): check_shift_closed_v2,
     ("catalog.changed", 1): check_catalog_changed_v1,
     ("caea.granted", 1): check_caea_granted_v1,
+    ("people.changed", 1): check_people_changed_v1,
 }

@@ -17,9 +17,15 @@ CATALOG_EXCHANGE = "pos.catalog"
 CATALOG_CHANGED = "catalog.changed"
 """Event type and routing key of a catalog change."""
 
+PEOPLE_CHANGED = "people.changed"
+"""Event type of a store's people (cashiers, supervisors, managers) as head office keeps
+them; its routing key is ``people_routing_key(store_id)``, so a till gets its store's."""
+
 CENTRAL_STORE_ID = "central"
 CENTRAL_CATALOG_TERMINAL_ID = "catalog"
 """Envelope store_id/terminal_id of events produced by head office (seq = catalog_version)."""
+CENTRAL_PEOPLE_TERMINAL_ID = "people"
+"""Envelope terminal_id of ``people.changed`` (seq = people_version)."""
 CENTRAL_INGEST_TERMINAL_ID = "ingest"
 """Envelope terminal_id of the notices the ingest sends to a till (seq = the alert's id)."""
 
@@ -48,7 +54,18 @@ SNAPSHOT_WITH_CAEAS = {"with": "caeas"}
 """Query of a snapshot that also carries ``caeas`` (the current and next CAEAs of the
 till's CUIT); without it the body is exactly a ``catalog.changed`` payload, as before."""
 
+SNAPSHOT_WITH_PEOPLE = "people"
+"""``?with=people&store=S001`` (or ``with=caeas,people``): the snapshot also carries
+``people``, the store's ``people.changed`` payload; without it the body is as before."""
+
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
+
+
+def people_routing_key(store_id: str) -> str:
+    """``people.changed.S001``: the binding that brings a till its own store's people."""
+    if not _ID.match(store_id):
+        raise ValueError(f"Identificador de tienda inválido: {store_id!r}")
+    return f"{PEOPLE_CHANGED}.{store_id}"
 
 
 def till_catalog_queue(store_id: str, terminal_id: str, prefix: str = "") -> str:

@@ -23,10 +23,12 @@ from pos_central.api.routers import (
     reports,
     snapshot,
     terminals,
+    till_people,
 )
 from pos_central.api.settings import ApiSettings
 from pos_central.catalog import publish_pending
 from pos_central.database import DatabaseUnavailable
+from pos_central.people import publish_pending_people
 from pos_common import tracing
 
 log = logging.getLogger("pos_central.api")
@@ -60,7 +62,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
                 api.db,
                 settings.amqp_url,
                 settings.topology,
-                partial(publish_pending, settings.db_url, settings.amqp_url, settings.topology),
+                partial(_publish_pending, settings),
             )
             background.start()
         try:
@@ -81,7 +83,7 @@ def create_app(settings: ApiSettings) -> FastAPI:
     app.state.services = api
     app.include_router(probes_router(api.checks, [metrics.exposition]))
     app.include_router(snapshot.router)
-    for router in (catalog, terminals, people, reports, dead_letters, dashboard):
+    for router in (catalog, terminals, people, till_people, reports, dead_letters, dashboard):
         app.include_router(router.router)
     from pos_central.api.pages import mount_pages
 
@@ -94,6 +96,12 @@ def create_app(settings: ApiSettings) -> FastAPI:
 
         FastAPIInstrumentor.instrument_app(app, tracer_provider=tracing.provider())
     return app
+
+
+def _publish_pending(settings: ApiSettings) -> None:
+    """What the broker did not confirm at the time: catalogue versions, then people."""
+    publish_pending(settings.db_url, settings.amqp_url, settings.topology)
+    publish_pending_people(settings.db_url, settings.amqp_url, settings.topology)
 
 
 class _Measured:

@@ -100,3 +100,40 @@ class UserChange(BaseModel):
 
 class Note(BaseModel):
     note: str = ""
+
+
+TillRole = Literal["cashier", "supervisor", "manager"]
+
+
+class TillPerson(BaseModel):
+    """A cashier, supervisor or manager of one store's tills, as ``people.changed``
+    carries them (less the PIN hash, which never leaves head office but to the tills)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    store_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
+    user_id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,39}$")
+    name: str = Field(min_length=1, max_length=80)
+    role: TillRole
+    active: bool = True
+
+
+class TillPersonChange(BaseModel):
+    """Create or change a till person; ``pin`` (4 to 8 digits) is hashed at once and
+    never stored, logged or audited. A new person needs one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=80)
+    role: TillRole
+    active: bool = True
+    pin: str | None = Field(default=None, pattern=r"^[0-9]{4,8}$")
+
+
+class PeopleChange(BaseModel):
+    """The store's new people_version (None when nothing changed) and whether its tills
+    were sent it already (else it is re-sent in the background)."""
+
+    people_version: int | None
+    published: bool
+    warning: str | None = None

@@ -13,22 +13,16 @@ locked for a while) is what stops guessing.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pos_common.i18n import N_
+from pos_common.pins import SCRYPT_N, SCRYPT_P, SCRYPT_R, pin_matches, scrypt_pin_hash
+from pos_common.pins import needs_rehash as needs_rehash
 from pos_desktop.domain.errors import PermissionDenied, PosError
 from pos_desktop.domain.permissions import Role
 
-SCRYPT_N = 2**14
-SCRYPT_R = 8
-SCRYPT_P = 1
-SALT_BYTES = 16
-KEY_BYTES = 32
 MAX_WRONG_TRIES = 5
 DEFAULT_LOCKOUT_MINUTES = 5
 DEFAULT_IDLE_LOCK_MINUTES = 5
@@ -72,34 +66,15 @@ def validate_pin(pin: str) -> str:
 def hash_pin(pin: str, *, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> str:
     """``scrypt$N$r$p$salt$key`` (hex): everything needed to check the PIN later.
 
-    Same format as the first-run setup's manager record (``services/setup.py``), so a
-    manager created there logs in here unchanged."""
+    Same format as the first-run setup's manager record (``services/setup.py``) and as
+    head office's (``pos_common.pins``), so a manager created there logs in here."""
     validate_pin(pin)
-    salt = secrets.token_bytes(SALT_BYTES)
-    key = _scrypt(pin, salt, n, r, p)
-    return f"scrypt${n}${r}${p}${salt.hex()}${key.hex()}"
+    return scrypt_pin_hash(pin, n=n, r=r, p=p)
 
 
 def verify_pin(pin: str, stored: str) -> bool:
     """Constant-time check of ``pin`` against a stored hash; malformed hashes never match."""
-    try:
-        scheme, n, r, p, salt, key = stored.split("$")
-        if scheme != "scrypt":
-            return False
-        expected = bytes.fromhex(key)
-        got = _scrypt(pin, bytes.fromhex(salt), int(n), int(r), int(p), len(expected))
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(got, expected)
-
-
-def needs_rehash(stored: str) -> bool:
-    return not stored.startswith(f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}$")
-
-
-def _scrypt(pin: str, salt: bytes, n: int, r: int, p: int, dklen: int = KEY_BYTES) -> bytes:
-    return hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=dklen,
-                          maxmem=128 * r * n * p + 1024 * 1024)
+    return pin_matches(pin, stored)
 
 
 @dataclass(frozen=True, slots=True)

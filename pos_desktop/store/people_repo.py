@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, insert, or_, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from pos_desktop.domain.audit import AuditRecord
 from pos_desktop.domain.people import LoginState, User
@@ -69,6 +70,27 @@ class Users:
                 updated_at=utc_now(),
             )
         )
+
+    def replace_from_head_office(self, people: Iterable[tuple[User, str]]) -> int:
+        """Head office's people (with their PIN hashes), inserted or overwritten by
+        user_id; wrong tries and lockouts stay as the till counted them. Returns how
+        many rows changed."""
+        now = utc_now()
+        changed = 0
+        for user, pin_hash in people:
+            values = {"name": user.name, "role": user.role.value, "pin_hash": pin_hash,
+                      "active": int(user.active)}
+            stmt = sqlite_insert(users).values(
+                user_id=user.user_id, created_at=now, updated_at=now, **values
+            )
+            differs = or_(*(users.c[key] != stmt.excluded[key] for key in values))
+            result = self.conn.execute(stmt.on_conflict_do_update(
+                index_elements=[users.c.user_id],
+                set_={**{key: stmt.excluded[key] for key in values}, "updated_at": now},
+                where=differs,
+            ))
+            changed += result.rowcount
+        return changed
 
     def update(self, user_id: str, **values: Any) -> None:
         self.conn.execute(

@@ -40,6 +40,7 @@ from pos_contracts.limits import CATALOG
 from pos_contracts.wire import (
     CAEA_GRANTED,
     CATALOG_CHANGED,
+    PEOPLE_CHANGED,
     TILL_CATALOG_QUEUE_ARGUMENTS,
     TILL_SUSPENDED,
 )
@@ -54,6 +55,7 @@ from pos_desktop.sync.catalog_apply import (
     local_version,
     parse_products,
 )
+from pos_desktop.sync.people_apply import apply_people, people_version
 from pos_desktop.sync.reasons import describe
 from pos_desktop.sync.settings import SecretReader, SyncSettings, connection_url
 from pos_desktop.sync.snapshot import NoCatalogYet, Snapshot, SnapshotError, fetch_snapshot
@@ -71,6 +73,7 @@ class ListenerStats:
     snapshots: int = 0  # snapshots fetched and applied
     rejected: int = 0  # messages that were not valid catalog changes
     unexpected: int = 0  # of those, messages our code raised on (see the log)
+    people: int = 0  # people lists from head office applied
 
 
 class CatalogListener:
@@ -89,7 +92,8 @@ class CatalogListener:
         self.settings = settings
         self.uow_factory = uow_factory
         self.password = password
-        self.fetch = fetch or (lambda: fetch_snapshot(settings.central_url, token=token))
+        self.fetch = fetch or (lambda: fetch_snapshot(
+            settings.central_url, token=token, store_id=settings.store_id))
         self.backoff = backoff or Backoff()
         self.on_applied = on_applied
         self.on_suspended = on_suspended
@@ -175,7 +179,10 @@ class CatalogListener:
         try:
             channel = conn.channel()
             queue = self.declare_queue(channel)
-            if self.version() == 0 or self._behind:
+            # A new till, or one that never had head office's people (its first start
+            # after the upgrade that brought them), takes the snapshot once.
+            if (self.version() == 0 or self._behind
+                    or people_version(self.uow_factory) is None):
                 try:
                     self.refresh()
                 except NoCatalogYet as exc:  # the first import will reach the queue
@@ -204,6 +211,9 @@ class CatalogListener:
         if snapshot.caeas:  # a new till, or one that missed a caea.granted, gets them here
             keep_grants(self.uow_factory, snapshot.caeas)
         self.stats.snapshots += 1
+        # A head office that sends no people (older, or none kept) still answered.
+        self.apply_people(snapshot.people or {
+            "people_version": 0, "store_id": self.settings.store_id, "people": []})
         log.info(
             "catalog snapshot applied",
             extra={
@@ -217,8 +227,9 @@ class CatalogListener:
         return result.version
 
     def handle(self, body: bytes) -> None:
-        """Apply one message (``catalog.changed``); raises SnapshotError if a gap can't
-        be closed now (the message is then left in the queue)."""
+        """Apply one message (``catalog.changed`` or ``people.changed``); raises
+        SnapshotError if a gap can't be closed now (the message is then left in the
+        queue)."""
         try:
             envelope = parse_envelope(body, CATALOG)
         except InvalidEvent as exc:
@@ -228,6 +239,9 @@ class CatalogListener:
             return
         if envelope.type == CAEA_GRANTED:
             keep_grants(self.uow_factory, [CaeaGrant.from_wire(envelope.payload)])
+            return
+        if envelope.type == PEOPLE_CHANGED:
+            self.apply_people(envelope.payload, envelope.trace_id)
             return
         if envelope.type != CATALOG_CHANGED:
             self.stats.rejected += 1
@@ -263,6 +277,20 @@ class CatalogListener:
                 "changed": result.changed,
                 "duplicate": result.skipped,
                 "trace_id": envelope.trace_id,
+            },
+        )
+
+    def apply_people(self, payload: dict[str, Any], trace_id: str | None = None) -> None:
+        result = apply_people(self.uow_factory, self.settings.store_id, payload)
+        if not result.skipped:
+            self.stats.people += 1
+        log.info(
+            "people from head office handled",
+            extra={
+                "people_version": payload["people_version"],
+                "changed": result.changed,
+                "skipped": result.skipped,
+                "trace_id": trace_id,
             },
         )
 

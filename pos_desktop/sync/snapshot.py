@@ -14,7 +14,13 @@ from pos_contracts.catalog import CatalogProduct
 from pos_contracts.envelope import decode_json
 from pos_contracts.errors import InvalidEvent
 from pos_contracts.registry import default_registry
-from pos_contracts.wire import CATALOG_CHANGED, SNAPSHOT_PATH, SNAPSHOT_WITH_CAEAS
+from pos_contracts.wire import (
+    CATALOG_CHANGED,
+    PEOPLE_CHANGED,
+    SNAPSHOT_PATH,
+    SNAPSHOT_WITH_CAEAS,
+    SNAPSHOT_WITH_PEOPLE,
+)
 
 TokenReader = Callable[[], str | None]
 
@@ -32,18 +38,22 @@ class Snapshot:
     version: int
     products: list[CatalogProduct]
     caeas: list[CaeaGrant] = field(default_factory=list)  # the current and next CAEAs
+    people: dict[str, Any] | None = None
+    """The store's people (a ``people.changed`` payload) when asked for and known."""
 
 
-def _validate(body: Any) -> None:
-    """The snapshot has the shape of a catalog.changed payload (with every product)."""
+def _validate(body: Any, event_type: str = CATALOG_CHANGED, counter: str = "catalog_version",
+              terminal_id: str = "catalog") -> None:
+    """The snapshot has the shape of a catalog.changed payload (with every product); its
+    ``people``, of a people.changed one."""
     envelope = {
         "event_id": "00000000-0000-4000-8000-000000000000",
-        "type": CATALOG_CHANGED,
+        "type": event_type,
         "schema_version": 1,
         "occurred_at": "2000-01-01T00:00:00.000+00:00",
         "store_id": "central",
-        "terminal_id": "catalog",
-        "seq": max(1, int(body.get("catalog_version", 1))) if isinstance(body, dict) else 1,
+        "terminal_id": terminal_id,
+        "seq": max(1, int(body.get(counter, 1) or 1)) if isinstance(body, dict) else 1,
         "trace_id": "0" * 32,
         "payload": body,
     }
@@ -56,8 +66,11 @@ def fetch_snapshot(
     token: TokenReader = lambda: None,
     client: httpx.Client | None = None,
     timeout: float = 30.0,
+    store_id: str | None = None,
 ) -> Snapshot:
-    """GET ``{central_url}/v1/catalog/snapshot?with=caeas``; raises ``SnapshotError``."""
+    """GET ``{central_url}/v1/catalog/snapshot?with=caeas``; raises ``SnapshotError``.
+    With ``store_id``, asks for that store's people too (``with=caeas,people``; a head
+    office that does not know them answers without, and ``people`` is None)."""
     if not central_url:
         raise SnapshotError(
             _("head office's address is missing (sync.central_url / POS_CENTRAL_URL)"))
@@ -69,7 +82,10 @@ def fetch_snapshot(
     own = client is None
     http = client or httpx.Client(timeout=timeout)
     try:
-        response = http.get(url, headers=headers, params=SNAPSHOT_WITH_CAEAS)
+        params = dict(SNAPSHOT_WITH_CAEAS)
+        if store_id:
+            params = {"with": f"{params['with']},{SNAPSHOT_WITH_PEOPLE}", "store": store_id}
+        response = http.get(url, headers=headers, params=params)
     except httpx.HTTPError as exc:
         raise SnapshotError(_("could not ask {url} for the catalogue: {reason}").format(
             url=url, reason=type(exc).__name__)) from None
@@ -86,11 +102,15 @@ def fetch_snapshot(
             status=response.status_code, url=url))
     try:
         body, caeas = split_snapshot(decode_json(response.content))
+        people = body.pop("people", None)
         _validate(body)
+        if people is not None:
+            _validate(people, PEOPLE_CHANGED, "people_version", "people")
     except InvalidEvent as exc:
         raise SnapshotError(f"catálogo de la central inválido: {exc.reason}") from None
     return Snapshot(
         version=int(body["catalog_version"]),
         products=[CatalogProduct.from_wire(p) for p in body["products"]],
         caeas=caeas,
+        people=people,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -63,9 +64,9 @@ def office(central: Central) -> Iterator[ApiServer]:  # noqa: F811
         yield server
 
 
-def test_a_price_changed_in_the_browser_reaches_a_running_till(
-    till: Till, central: Central, office: ApiServer, browser: object, amqp_url: str, tmp_path: Path  # noqa: F811
-) -> None:
+def till_and_office(till: Till, central: Central, office: ApiServer, browser: object,  # noqa: F811
+                    amqp_url: str, tmp_path: Path) -> Any:
+    """A running till with head office's catalogue, and a page logged in as marta."""
     central.import_catalog(tmp_path, [("SKU-A", "Yerba Test", "1000.00", "7790000000010")])
     configure(till, central, amqp_url)
     with till.uow() as uow:
@@ -81,6 +82,13 @@ def test_a_price_changed_in_the_browser_reaches_a_running_till(
     page.fill("input[name=password]", "una clave larga")
     page.click("button.primary")
     page.wait_for_url(office.url + "/")
+    return page
+
+
+def test_a_price_changed_in_the_browser_reaches_a_running_till(
+    till: Till, central: Central, office: ApiServer, browser: object, amqp_url: str, tmp_path: Path  # noqa: F811
+) -> None:
+    page = till_and_office(till, central, office, browser, amqp_url, tmp_path)
     page.goto(office.url + "/catalog?q=yerba")
     page.click("text=Editar")
     page.fill("#price", "1.250,50")
@@ -98,3 +106,24 @@ def test_a_price_changed_in_the_browser_reaches_a_running_till(
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "prices-applied.png"))
     assert "$ 1.250,50" in page.goto(office.url + "/catalog?q=yerba").text()  # type: ignore[union-attr]
+
+
+def test_a_cashier_added_in_the_browser_logs_in_at_a_running_till(
+    till: Till, central: Central, office: ApiServer, browser: object, amqp_url: str, tmp_path: Path  # noqa: F811
+) -> None:
+    page = till_and_office(till, central, office, browser, amqp_url, tmp_path)
+    page.click("text=Personal de caja")
+    form = page.locator("#add-person")
+    form.locator("[name=store_id]").fill("S001")
+    form.locator("[name=user_id]").fill("u-lucia")
+    form.locator("[name=name]").fill("Lucía Gómez")
+    form.locator("[name=role]").select_option("supervisor")
+    form.locator("[name=pin]").fill("4321")
+    form.locator("button.primary").click()
+    page.wait_for_selector("#saved")
+
+    wait_for(lambda: till.people.get("u-lucia") is not None, what="the cashier at the till")
+    assert till.people.authenticate("u-lucia", "4321").role.value == "supervisor"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "staff.png"), full_page=True)
+    assert "Lucía Gómez" in page.content()

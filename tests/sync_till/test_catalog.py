@@ -159,8 +159,9 @@ def test_listener_applies_changes_skips_duplicates_and_closes_a_gap_with_a_snaps
     till: Till, amqp_url: str, topology: Topology, listeners: list[CatalogListener]
 ) -> None:
     p = a_unit_product(till)
-    with till.uow() as uow:  # an installed till, not a new one
+    with till.uow() as uow:  # an installed till, not a new one, that has head office's people
         uow.settings.set("catalog_version", 3)
+        uow.settings.set("people_version", 0)
         uow.commit()
     fetched: list[int] = []
 

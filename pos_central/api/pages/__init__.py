@@ -62,7 +62,8 @@ def render(
 
 
 def mount_pages(app: FastAPI) -> None:
-    from pos_central.api.pages import views
+    from pos_central.api.pages import staff, views
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(views.router)
+    app.include_router(staff.router)

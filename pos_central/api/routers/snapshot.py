@@ -2,7 +2,9 @@
 server (same body, ``ETag: "catalog-<version>"``, 304 on ``If-None-Match``, 404 with
 no catalogue). A version's products never change, so its encoded body is kept and
 served again until the version moves. ``?with=caeas`` appends the current and next CAEAs
-of the till's CUIT as ``caeas`` (without it, the body tills always got)."""
+of the till's CUIT as ``caeas``; ``?with=people`` (a till that knows ``people.changed``)
+adds ``"people"``, its store's people as that event carries them; ``with=caeas,people``
+both. Without ``with``, the body tills always got (its schema forbids other keys)."""
 
 from __future__ import annotations
 
@@ -11,17 +13,18 @@ import threading
 from typing import Annotated, Any
 
 import msgspec
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from pos_arca import SystemClock, argentine_date
-from pos_central.api.auth import Principal, reader
+from pos_central.api.auth import ADMIN, ANONYMOUS, MANAGER, TILL, Principal, reader
 from pos_central.api.context import Services, services
 from pos_central.catalog import current_catalog_version, read_snapshot
 from pos_central.database import DatabaseUnavailable
 from pos_central.fiscal.grants import snapshot_caeas
+from pos_central.people import store_people
 from pos_contracts import wire
-from pos_contracts.wire import SNAPSHOT_PATH
+from pos_contracts.wire import SNAPSHOT_PATH, SNAPSHOT_WITH_PEOPLE
 
 NO_CATALOG = "la central todavía no tiene catálogo: impórtelo con pos-central catalog import"
 
@@ -53,8 +56,12 @@ def snapshot(
     request: Request,
     who: Annotated[Principal, Depends(reader)],
     api: Annotated[Services, Depends(services)],
+    extras: Annotated[str, Query(alias="with")] = "",
+    store: str = "",
 ) -> Response:
-    with_caeas = request.query_params.get("with") == wire.SNAPSHOT_WITH_CAEAS["with"]
+    wanted = extras.split(",")  # e.g. with=caeas,people
+    with_caeas = wire.SNAPSHOT_WITH_CAEAS["with"] in wanted
+    people_of = _people_store(who, store) if SNAPSHOT_WITH_PEOPLE in wanted else None
     try:
         with api.db.connection() as db:
             version = current_catalog_version(db)
@@ -62,7 +69,9 @@ def snapshot(
             if version is None:
                 return JSONResponse({"error": NO_CATALOG}, status_code=404)
             caeas = _caeas(db, who, request) if with_caeas else None
-            etag = _etag(version, caeas)
+            people = store_people(db, people_of) if people_of is not None else None
+            db.rollback()
+            etag = _etag(version, caeas, people)
             if request.headers.get("If-None-Match") == etag:
                 return Response(status_code=304, headers={"ETag": etag})
             body = api.snapshots.get(version)
@@ -71,13 +80,15 @@ def snapshot(
                 if found is None:
                     return JSONResponse({"error": NO_CATALOG}, status_code=404)
                 version = found["catalog_version"]
-                etag = _etag(version, caeas)
+                etag = _etag(version, caeas, people)
                 body = _encode(found)
                 api.snapshots.put(version, body)
     except DatabaseUnavailable as error:
         return JSONResponse({"error": str(error)}, status_code=503)
     if caeas is not None:  # appended to the cached bytes, which stay the plain body
         body = body[:-1] + b',"caeas":' + caeas + b"}"
+    if people is not None:
+        body = body[:-1] + b',"people":' + _encode(people) + b"}"
     return Response(body, media_type="application/json; charset=utf-8", headers={"ETag": etag})
 
 
@@ -89,9 +100,25 @@ def _caeas(db: Any, who: Principal, request: Request) -> bytes:
     return found
 
 
-def _etag(version: int, caeas: bytes | None) -> str:
-    """``"catalog-<version>"``; with CAEAs it names them too, so a till that has the
-    version but not a new CAEA downloads again."""
-    if caeas is None:
-        return f'"catalog-{version}"'
-    return f'"catalog-{version}-caeas-{hashlib.sha256(caeas).hexdigest()[:12]}"'
+def _etag(version: int, caeas: bytes | None, people: dict[str, Any] | None) -> str:
+    """``"catalog-<version>"``; with CAEAs or people it names them too, so a till that
+    has the version but not a new CAEA or people list downloads again."""
+    tag = f"catalog-{version}"
+    if caeas is not None:
+        tag += f"-caeas-{hashlib.sha256(caeas).hexdigest()[:12]}"
+    if people is not None:
+        tag += f"-people-{people['people_version']}"
+    return f'"{tag}"'
+
+
+def _people_store(who: Principal, store: str) -> str:
+    """Whose people: a till's own store; for head office's users and the shared lab
+    token (or anyone on an ``--open`` lab server), the ``store`` asked for: PIN hashes
+    go to tills and managers only."""
+    if who.terminal is not None:
+        return who.terminal[0]
+    if not store:
+        raise HTTPException(422, "falta store para with=people (store is missing)")
+    if who.role in (TILL, ANONYMOUS) or (who.role in (ADMIN, MANAGER) and who.sees_store(store)):
+        return store
+    raise HTTPException(403, f"no puede leer el personal de {store} (not allowed)")
