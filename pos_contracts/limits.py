@@ -22,6 +22,8 @@ from pos_contracts.errors import InvalidEvent
 INT_MAX = 2**63 - 1
 INT_MIN = -(2**63)
 """What PostgreSQL's bigint holds; every amount, quantity and number of the wire."""
+MAX_STRING = 1000
+"""Characters of any string (the schemas' own maxLength are at most this)."""
 INT_DIGITS = 20
 """Characters of the longest integer text within the bounds (a sign and 19 digits)."""
 
@@ -34,7 +36,7 @@ class WireLimits:
     """Nesting of objects and arrays, the envelope being 1 (the schemas go to 6)."""
     max_items: int = 1000
     """Items of any array (the schemas' own maxItems are at most this)."""
-    max_string: int = 1000
+    max_string: int = MAX_STRING
     """Characters of any string (the schemas' own maxLength are at most this)."""
 
 

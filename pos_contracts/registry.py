@@ -72,6 +72,11 @@ class SchemaRegistry:
         """Fast acceptance test of a payload, if its schema translates (see ``typed``)."""
         return self._typed_payloads.get((event_type, version))
 
+    def payload_validator(self, event_type: str, version: int) -> Validator | None:
+        """The compiled schema check of one payload (no rules); raises
+        ``fastjsonschema.JsonSchemaValueException``. None for an unknown (type, version)."""
+        return self._payloads.get((event_type, version))
+
     def rules(self, event_type: str, version: int) -> Callable[[Any], None]:
         """The arithmetic checks of a (type, version) that a schema cannot express."""
         return RULES.get((event_type, version), _no_rules)

@@ -12,6 +12,8 @@ import pytest
 
 from pos_contracts import default_registry
 
+from .test_payload_structs import assert_round_trips
+
 ROOT = Path(__file__).parents[2]
 DEMO_CATALOG = ROOT / "pos_desktop" / "resources" / "demo" / "catalog.csv"
 
@@ -40,3 +42,4 @@ def test_every_event_the_till_simulator_writes_validates(tmp_path: Path) -> None
     for envelope in envelopes:
         registry.validate(envelope)
         registry.reference_validate(envelope)
+        assert_round_trips(envelope["type"], envelope["schema_version"], envelope["payload"])

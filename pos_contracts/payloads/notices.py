@@ -1,0 +1,91 @@
+"""Payloads head office and the fiscal flow send: ``catalog.changed`` v1,
+``fiscal.authorized`` v1, ``caea.granted`` v1, ``till.suspended`` v1."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from msgspec import Meta, Struct
+
+from pos_contracts.limits import MAX_STRING
+from pos_contracts.payloads.common import (
+    Associated,
+    Authorization,
+    Barcode,
+    Buyer,
+    CbteTipo,
+    ComprobanteNumber,
+    Currency,
+    Date,
+    IvaRate,
+    Journal,
+    Money,
+    PointOfSale,
+    Positive,
+    Sku,
+    Ticket,
+    Timestamp,
+    Uuid,
+)
+
+
+class CatalogItem(Struct, kw_only=True, forbid_unknown_fields=True):
+    sku: Sku
+    name: Annotated[str, Meta(min_length=1, max_length=200)]
+    price: Money
+    iva_rate: IvaRate
+    sold_by_weight: bool
+    plu: Annotated[int, Meta(ge=1, le=99999)] | None
+    category: Annotated[str, Meta(max_length=100)] | None
+    barcodes: Annotated[list[Barcode], Meta(max_length=1000000)]
+    active: bool
+
+    def __post_init__(self) -> None:
+        # uniqueItems, which msgspec has no constraint for (raised as a ValidationError).
+        if len(set(self.barcodes)) != len(self.barcodes):
+            raise ValueError("barcodes: códigos repetidos")
+
+
+class CatalogChangedV1(Struct, kw_only=True, forbid_unknown_fields=True):
+    catalog_version: Positive
+    currency: Currency
+    products: Annotated[list[CatalogItem], Meta(max_length=1000000)]
+
+
+class AuthorizedDocument(Struct, kw_only=True, forbid_unknown_fields=True):
+    kind: Literal['sale', 'refund']
+    id: Uuid
+
+
+class FiscalAuthorizedV1(Struct, kw_only=True, forbid_unknown_fields=True):
+    document: AuthorizedDocument
+    ticket: Ticket
+    type: CbteTipo
+    point_of_sale: PointOfSale
+    number: ComprobanteNumber
+    cbte_fch: Date
+    issued_at: Timestamp
+    authorization: Authorization
+    buyer: Buyer
+    associated: Associated | None
+    journal: Journal
+
+
+class CaeaGrantedV1(Struct, kw_only=True, forbid_unknown_fields=True):
+    cuit: Annotated[str, Meta(pattern='^[0-9]{11}\\Z')]
+    period: Annotated[int, Meta(ge=200001, le=999912)]
+    order: Literal[1, 2]
+    caea: Annotated[str, Meta(pattern='^[0-9]{14}\\Z')]
+    valid_from: Date
+    valid_to: Date
+    report_deadline: Date
+    granted_at: Timestamp
+
+
+class TillSuspendedV1(Struct, kw_only=True, forbid_unknown_fields=True):
+    store_id: Annotated[str, Meta(pattern='^[A-Za-z0-9][A-Za-z0-9_-]{0,31}\\Z')]
+    terminal_id: Annotated[str, Meta(pattern='^[A-Za-z0-9][A-Za-z0-9_-]{0,31}\\Z')]
+    reason: Literal['clone']
+    detail: Annotated[str, Meta(max_length=MAX_STRING)]
+    suspended_at: Timestamp
+    seq: Positive
