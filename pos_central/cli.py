@@ -381,6 +381,9 @@ def _run(args: argparse.Namespace, config: CentralConfig) -> int:
 
 def _fiscal(args: argparse.Namespace, config: CentralConfig) -> int:
     from pos_central.fiscal import commands as fiscal
+    from pos_common.i18n import set_language
+
+    set_language()  # es-AR unless the locale asks for English
 
     if args.command == "scheduler":
         return fiscal.scheduler(config, _stop_on_signals(), once=args.once,

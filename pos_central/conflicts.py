@@ -20,6 +20,8 @@ from pos_central.ingest.clocks import describe_offset, skewed_terminals
 ALERT_NAMES = {
     "conflict": "Conflicto (un hecho registrado no se reescribe)",
     "clone": "Caja clonada (dos cajas con la misma identidad)",
+    "caea_rejected": "ARCA rechazó un comprobante CAEA (su punto de venta se detiene ahí)",
+    "caea_deadline": "Comprobantes CAEA sin informar cerca del vencimiento (FchTopeInf)",
 }
 
 _ALERTS = """

@@ -13,6 +13,8 @@ from typing import Any
 
 from pos_central.conflicts import ALERT_NAMES, HELD_NAMES, alerts, held, render_clocks, suspended
 from pos_central.database import connect
+from pos_central.fiscal.status import render_fortnights
+from pos_central.fiscal.status import report_section as caea_section
 from pos_central.fiscal_report import fiscal_section, render_fiscal_text, summarize
 from pos_central.ingest.apply import database_errors
 from pos_central.ingest.clocks import skewed_terminals
@@ -118,7 +120,10 @@ def build_period_report(db_url: str, first: date, last: date) -> dict[str, Any]:
         stopped = [s for s in suspended(db) if s["lifted_at"] is None]
         fiscal = fiscal_section(db, first, last)
         clocks = skewed_terminals(db, first, last)
+        caea = caea_section(db, first, last)
     report = _assemble(first, rows)
+    report["caea"] = caea  # per CUIT and fortnight: issued, informed to ARCA, rejected
+    report["totals"]["caea_not_informed"] = sum(f["pending"] for f in caea)
     report["fiscal"] = fiscal  # by comprobante type; what ARCA has not authorized
     report["totals"]["unauthorized_comprobantes"] = fiscal["unauthorized_count"]
     report["alerts"] = raised  # detected in the period: what someone must look at
@@ -153,6 +158,7 @@ def restrict_to_stores(report: dict[str, Any], stores: set[str]) -> dict[str, An
         "suspended": [s for s in report.get("suspended", []) if s["store_id"] in stores],
         "held": [h for h in report.get("held", []) if h["store_id"] in stores],
         "clocks": clocks,
+        "caea": [],  # per CUIT, not per store: head office's
         **({"fiscal": fiscal} if fiscal is not None else {}),
     }
 
@@ -340,6 +346,9 @@ def render_text(report: dict[str, Any]) -> str:
             f"({HELD_NAMES.get(row['reason'], row['reason'])}; ventas {money(row['sales_total'])})"
         )
     lines += render_clocks(report.get("clocks", []))
+    if report.get("caea"):
+        lines += ["", "CAEA (comprobantes emitidos sin conexión, a informar a ARCA):"]
+        lines += render_fortnights(report["caea"])
     lines += ["", "IVA por tasa:"]
     for row in report["totals"]["iva"]:
         lines.append(

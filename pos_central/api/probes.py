@@ -139,6 +139,38 @@ class RequestMetrics:
         return measured
 
 
+_CAEA_FIGURES = """
+SELECT d.seller_cuit,
+    count(*) FILTER (WHERE r.state IS DISTINCT FROM 'informed'),
+    count(*) FILTER (WHERE r.state = 'rejected'),
+    min(c.report_deadline - current_date) FILTER (WHERE r.state IS DISTINCT FROM 'informed')
+FROM fiscal_authorizations a
+JOIN fiscal_documents d USING (document_kind, document_id)
+LEFT JOIN caea_reports r USING (document_kind, document_id)
+LEFT JOIN caeas c ON c.cuit = d.seller_cuit AND a.cbte_fch BETWEEN c.valid_from AND c.valid_to
+WHERE a.authorization_kind = 'CAEA'
+GROUP BY d.seller_cuit ORDER BY 1
+"""
+
+
+def _caea_families(rows: list[tuple[Any, ...]]) -> Any:
+    """CAEA comprobantes ARCA has not taken yet, rejected ones, and the fewest days left
+    before a deadline with something pending, per CUIT (alert on days_left <= 3)."""
+    pending = GaugeMetricFamily("pos_central_caea_not_informed",
+                                "CAEA comprobantes not informed to ARCA yet", labels=["cuit"])
+    rejected = GaugeMetricFamily("pos_central_caea_rejected",
+                                 "CAEA comprobantes ARCA rejected", labels=["cuit"])
+    days = GaugeMetricFamily("pos_central_caea_days_left",
+                             "Days to the nearest FchTopeInf with comprobantes not informed",
+                             labels=["cuit"])
+    for cuit, waiting, refused, left in rows:
+        pending.add_metric([cuit], waiting)
+        rejected.add_metric([cuit], refused)
+        if left is not None:
+            days.add_metric([cuit], left)
+    yield from (pending, rejected, days)
+
+
 class CentralCollector(Collector):
     """Figures read from PostgreSQL and RabbitMQ when Prometheus scrapes the API."""
 
@@ -161,6 +193,7 @@ class CentralCollector(Collector):
                     "SELECT coalesce(max(version), 0) FROM catalog_versions"
                 ).fetchone()
                 kept = _kept_dead_letters(db)
+                caea = db.execute(_CAEA_FIGURES).fetchall()
         except psycopg.Error:
             return
         yield GaugeMetricFamily(
@@ -195,6 +228,7 @@ class CentralCollector(Collector):
             for status, count in kept:
                 family.add_metric([status], count)
             yield family
+        yield from _caea_families(caea)
         depth = self._dead_letter_depth()
         if depth is not None:
             yield GaugeMetricFamily(

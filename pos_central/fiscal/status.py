@@ -131,12 +131,25 @@ def deadline_text(f: dict[str, Any]) -> str:
                  days=f["days_left"], deadline=f["report_deadline"])
 
 
+def report_section(db: psycopg.Connection[Any], first: date, last: date
+                   ) -> list[dict[str, Any]]:
+    """The daily report's CAEA part: the fortnights that overlap the period or whose
+    comprobantes may still be informed in it (days left counted from ``last``)."""
+    return [f for f in status_in(db, last)["fortnights"]
+            if f["valid_from"] <= last.isoformat() and f["report_deadline"] >= first.isoformat()]
+
+
 def render(status: dict[str, Any]) -> str:
     """``fiscal status`` for people."""
     lines = [_("CAEA on {date}").format(date=status["date"])]
     if not status["fortnights"]:
         lines.append(_("  no CAEA yet (pos-central fiscal caea request)"))
-    for f in status["fortnights"]:
+    return "\n".join([*lines, *render_fortnights(status["fortnights"])])
+
+
+def render_fortnights(fortnights: list[dict[str, Any]]) -> list[str]:
+    lines = []
+    for f in fortnights:
         lines.append(_(
             "  CUIT {cuit} {period}/{order}: CAEA {caea}, {valid_from} to {valid_to}, "
             "inform by {deadline} ({days} days left)").format(
@@ -154,4 +167,4 @@ def render(status: dict[str, Any]) -> str:
                 **idle))
         if f["alert"]:
             lines.append("    ¡" + deadline_text(f) + "!")
-    return "\n".join(lines)
+    return lines

@@ -57,7 +57,7 @@ def test_configure_keeps_the_key_in_a_private_file_never_in_postgres(
         configure(central_db, cuit="30712345671", certificate=credentials.certificate_pem,
                   key=credentials.private_key_pem, environment="homologacion",
                   key_dir=tmp_path / "k2")
-    with pytest.raises(FiscalSetupError, match="homologacion or produccion"):
+    with pytest.raises(FiscalSetupError, match="homologacion"):
         configure(central_db, cuit=CUIT, certificate=credentials.certificate_pem,
                   key=credentials.private_key_pem, environment="testing",
                   key_dir=tmp_path / "k2")

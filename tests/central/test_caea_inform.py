@@ -12,12 +12,15 @@ import pytest
 
 from pos_arca import Fortnight, ManualClock
 from pos_arca.standin import ArcaStandin
+from pos_central.api.probes import CentralCollector
 from pos_central.fiscal.grants import obtain
 from pos_central.fiscal.idle import inform_idle
 from pos_central.fiscal.inform import inform
 from pos_central.fiscal.status import fiscal_status, render
 from pos_central.fiscal.stores import register_point_of_sale
 from pos_central.fiscal.taxpayers import Taxpayer
+from pos_central.report import build_daily_report, render_text
+from pos_common.i18n import set_language
 
 from .caea_support import (  # noqa: F401 (fixtures)
     CAEA_POS,
@@ -96,7 +99,21 @@ def test_a_rejection_in_the_middle_stops_there_and_is_shown(
     assert "783" in fortnight["rejections"][0]["message"]
     assert "caea_deadline" in [k for k, _ in query(central_db,
                                                   "SELECT kind, detail FROM central_alerts")]
-    assert "rejected" in render(status) or "rechazado" in render(status)
+    assert "rejected: point of sale 2, type 6, number 3" in render(status)
+    set_language("es_AR")
+    shown = render(status)
+    assert "rechazado: punto de venta 2, tipo 6, número 3" in shown and "quedan 2 días" in shown
+
+    figures = {m.name: {tuple(x.labels.values()): x.value for x in m.samples}
+               for m in CentralCollector(central_db, broker.url, broker.topology).collect()}
+    assert figures["pos_central_caea_not_informed"] == {(CUIT,): 2}
+    assert figures["pos_central_caea_rejected"] == {(CUIT,): 1}
+
+    daily = build_daily_report(central_db, date(2026, 7, 21))
+    assert daily["totals"]["caea_not_informed"] == 2
+    assert [f["caea"] for f in daily["caea"]] == [caea]
+    text = render_text(daily)
+    assert "CAEA (comprobantes emitidos sin conexión" in text and "número 3" in text
 
 
 def test_a_lost_answer_and_a_restart_inform_each_comprobante_exactly_once(
