@@ -27,15 +27,17 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pos_arca import (
     ArcaOutcomeUnknown,
     ArcaRejected,
     Clock,
     Fortnight,
-    WsfeClient,
 )
+
+if TYPE_CHECKING:  # the client loads zeep: not at the till's start-up
+    from pos_arca import WsfeClient
 from pos_arca import Caea as ArcaCaea
 from pos_desktop.domain.fiscal.caea import Caea
 from pos_desktop.domain.fiscal.dates import argentine_date, in_argentina

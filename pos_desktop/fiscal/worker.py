@@ -44,6 +44,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from pos_arca import (
     ArcaAuthError,
@@ -57,8 +58,10 @@ from pos_arca import (
     CaeAuthorization,
     Clock,
     SystemClock,
-    WsfeClient,
 )
+
+if TYPE_CHECKING:  # the client loads zeep: not at the till's start-up
+    from pos_arca import WsfeClient
 from pos_desktop.domain.errors import PosError
 from pos_desktop.fiscal.contingency import Contingency
 from pos_desktop.fiscal.tasks import Attempt, Authorized, FiscalBook, FiscalTask, Queue, comprobante
