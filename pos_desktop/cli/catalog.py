@@ -9,6 +9,8 @@ from typing import Any
 
 from pos_common.i18n import _
 from pos_desktop.cli.common import USAGE_ERROR, open_till
+from pos_desktop.cli.users import add_login_args, require_manager
+from pos_desktop.domain.permissions import Action
 from pos_desktop.services.catalog_import import CatalogImportError, import_catalog
 
 
@@ -17,13 +19,15 @@ def register(sub: Any) -> None:
     cat_sub = cat.add_subparsers(dest="catalog_command", required=True, metavar="ACTION")
     imp = cat_sub.add_parser("import", help=_("import products from a CSV file (all or nothing)"))
     imp.add_argument("file", type=Path, help=_("the CSV file (columns: see README)"))
+    add_login_args(imp, approver=False)
     imp.set_defaults(handler=run_import)
 
 
 def run_import(args: argparse.Namespace) -> int:
-
     till = open_till(args)
     try:
+        require_manager(till, args, "catalog import", Action.MANAGE_CATALOG,
+                        file=str(args.file))
         result = import_catalog(till.uow, args.file)
     except CatalogImportError as exc:
         print(str(exc), file=sys.stderr)

@@ -19,6 +19,8 @@ from urllib.parse import unquote, urlsplit
 
 from pos_common.i18n import _, ngettext
 from pos_desktop.cli.common import CHECK_FAILED, OK, checked_data_dir, open_till
+from pos_desktop.cli.users import add_login_args, require_manager
+from pos_desktop.domain.permissions import Action
 
 
 def register(sub: Any) -> None:
@@ -55,6 +57,7 @@ def register(sub: Any) -> None:
                      help=_("send to head office"))
     cfg.add_argument("--disable", dest="enabled", action="store_false",
                      help=_("sell standalone: send nothing to head office"))
+    add_login_args(cfg, approver=False)
     cfg.set_defaults(handler=run_configure)
 
     cat = actions.add_parser("catalog", help=_("fetch head office's catalog snapshot now"))
@@ -203,10 +206,13 @@ def run_configure(args: argparse.Namespace) -> int:
         secrets[AMQP_PASSWORD] = sys.stdin.readline().rstrip("\r\n")
     if args.token_stdin:
         secrets[API_TOKEN] = sys.stdin.readline().rstrip("\r\n")
-    for key, value in secrets.items():
-        set_secret(key, value)  # before the table: a missing keyring changes nothing
     till = _open(args)
     try:
+        # a manager's, as in the settings dialog: these say where the sales go
+        require_manager(till, args, "sync configure", Action.CHANGE_SETTINGS,
+                        keys=sorted([*changes, *secrets]))
+        for key, value in secrets.items():
+            set_secret(key, value)  # before the table: a missing keyring changes nothing
         with till.uow() as uow:
             for key, value in changes.items():
                 uow.settings.set(key, value)

@@ -14,9 +14,10 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pos_common.i18n import _
+from pos_common.i18n import N_, _
 from pos_desktop.cli.common import USAGE_ERROR, open_till, write_json
-from pos_desktop.domain.permissions import ApprovalRequired, Role
+from pos_desktop.domain.errors import PosError
+from pos_desktop.domain.permissions import Action, ApprovalRequired, Role
 
 if TYPE_CHECKING:
     from pos_desktop.app import Till
@@ -45,6 +46,24 @@ def login(till: Till, args: argparse.Namespace) -> None:
     user = getattr(args, "user", None)
     if user:
         till.session.login(user, _pin(args.pin, "POS_PIN", _("PIN: ")))
+
+
+class ManagerLoginNeeded(PosError):
+    message = N_("{command} changes the shop: log in as a manager with --user (the PIN with "
+               "--pin or POS_PIN, or typed when asked).")
+
+
+def require_manager(till: Till, args: argparse.Namespace, command: str, action: Action,
+                    **details: Any) -> None:
+    """Log ``--user`` in and check ``action`` (a manager's) with the guard, which writes
+    its audit row. A folder with no users yet (being set up) asks nobody: its first
+    manager is added without a login too (``users add``)."""
+    if not till.people.has_users():
+        return
+    login(till, args)
+    if till.session.user is None:
+        raise ManagerLoginNeeded(command=command)
+    till.guard.check(action, **details)
 
 
 def guarded(till: Till, args: argparse.Namespace, call: Callable[[], T]) -> T:

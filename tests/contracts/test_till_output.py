@@ -28,7 +28,7 @@ def test_every_event_the_till_simulator_writes_validates(tmp_path: Path) -> None
         timeout=120,
     )
     subprocess.run(
-        [*till, "simulate", "--sales", "80", "--seed", "11"],
+        [*till, "simulate", "--sales", "80", "--seed", "11", "--real-shop"],
         check=True,
         capture_output=True,
         timeout=120,

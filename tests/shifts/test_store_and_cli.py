@@ -65,8 +65,9 @@ def test_a_new_till_from_the_command_line(tmp_path: Path) -> None:
     run(data, "shift", "open", "--count", "1000=10,M5=4", "--user", "u-ana", "--pin", "1470")
     status = json.loads(run(data, "shift", "status", "--json").stdout)
     assert status["open_shift"]["float"] == 1_002_000
-    run(data, "catalog", "import", str(DEMO_CATALOG))
-    run(data, "simulate", "--sales", "5", "--seed", "1")
+    run(data, "catalog", "import", str(DEMO_CATALOG), "--user", "u-marta", "--pin", "2580")
+    run(data, "simulate", "--sales", "5", "--seed", "1", "--real-shop", "--user", "u-marta",
+        "--pin", "2580")
     x = json.loads(run(data, "report", "x", "--json").stdout)
     assert x["sales_count"] == 5 and [c["name"] for c in x["by_cashier"]] == ["Simulación"]
     short = run(data, "shift", "close", "--count", "1000=10,M5=4", "--user", "u-ana",

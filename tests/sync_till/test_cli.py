@@ -100,7 +100,7 @@ def test_configure_saves_addresses_and_puts_the_password_in_the_keyring(
     code, _out, _err = run(
         capsys, "--data-dir", str(data_dir), "sync", "configure", "--store-id", "S042",
         "--terminal-id", "T07", "--amqp-url", "amqp://till-s042:pa%24s@broker.example/",
-        "--central-url", "https://central.example/",
+        "--central-url", "https://central.example/", "--user", "u-marta", "--pin", "9999",
     )
     assert code == 0
     till = Till.open(data_dir)
@@ -124,7 +124,8 @@ def test_configure_without_a_keyring_refuses_and_names_the_fallback(
     keyring.set_keyring(fail.Keyring())
     try:
         code, _out, err = run(capsys, "--data-dir", str(data_dir), "sync", "configure",
-                              "--amqp-url", "amqp://till:secret@broker.example/")
+                              "--amqp-url", "amqp://till:secret@broker.example/",
+                              "--user", "u-marta", "--pin", "9999")
     finally:
         keyring.set_keyring(previous)
     assert code == 2
