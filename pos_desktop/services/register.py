@@ -114,7 +114,8 @@ class Register:
         # Every sale on this register (new, recalled or replaced) rounds cash the same way.
         super().__setattr__(name, value)
         if name == "sale":
-            value.cash_unit = self.cash_unit
+            if not value.tenders:  # a recalled sale already being paid keeps its rounding
+                value.cash_unit = self.cash_unit
             super().__setattr__("buyer", None)  # a new sale is for an anonymous consumer
         elif name == "cash_unit" and "sale" in self.__dict__ and not self.sale.tenders:
             self.sale.cash_unit = value  # a sale already being paid keeps its rounding
@@ -327,6 +328,9 @@ class Register:
 
     # -- parking -------------------------------------------------------------------------
     def park(self, label: str = "") -> int:
+        """Hold the sale on screen. Cash already taken stays with it (it is in the drawer):
+        the recalled sale shows it paid and asks only the rest. A card or transfer is
+        refused instead: finish that sale first (``_refuse_with_card_tenders``)."""
         if not self.sale.lines:
             raise EmptySale()
         self._refuse_with_card_tenders()
@@ -334,7 +338,7 @@ class Register:
         with self.uow_factory() as uow:
             parked_id = uow.parked.add(
                 label or f"{len(self.sale.lines)} ítems",
-                restore(data).total,  # as recalled: without the tenders (nor their rounding)
+                self.sale.total,
                 data,
                 self._cashier_id(),
             )
@@ -393,9 +397,12 @@ def _as_percent(discount: Discount, base: int) -> int:
 
 
 def snapshot(sale: Sale) -> dict[str, Any]:
-    """A JSON-able copy of an open sale, for parking. Keeps the prices the customer saw."""
+    """A JSON-able copy of an open sale, for parking. Keeps the prices the customer saw,
+    the cash already taken, and the rounding that cash was taken with."""
     return {
         "sale_id": sale.sale_id,
+        "cash_unit": sale.cash_unit,
+        "tenders": [[t.kind.value, t.amount, t.reference] for t in sale.tenders],
         "ticket_discount": [sale.ticket_discount.percent_bp, sale.ticket_discount.amount],
         "lines": [
             {
@@ -442,6 +449,9 @@ def restore(data: dict[str, Any]) -> Sale:
         )
         sale._next_line += 1
     sale.ticket_discount = Discount(*data["ticket_discount"])
+    sale.cash_unit = int(data.get("cash_unit", 1))
+    for kind, amount, reference in data.get("tenders", []):  # none in sales parked before
+        sale.tenders.append(Tender(TenderKind(kind), amount, reference))
     return sale
 
 

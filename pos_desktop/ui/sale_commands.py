@@ -224,8 +224,15 @@ class SaleCommands:
             return
         window = self.window
         if self.register.sale.lines:
+            paid = self.register.sale.tendered
             parked_id = self.register.park()
-            window.banner.ok(_("Sale put on hold (No. {id}). F5 recalls it.").format(id=parked_id))
+            if paid:
+                window.banner.ok(_("Sale put on hold (No. {id}) with {paid} already paid in "
+                                   "cash: it stays paid. F5 recalls it.").format(
+                                       id=parked_id, paid=format_money(paid)))
+            else:
+                window.banner.ok(
+                    _("Sale put on hold (No. {id}). F5 recalls it.").format(id=parked_id))
             return
         parked = self.register.parked()
         if not parked:
@@ -236,8 +243,13 @@ class SaleCommands:
         window.open_dialog(dialog)
 
     def _recall(self, parked_id: int) -> None:
-        self.register.recall(parked_id)
-        self.window.banner.ok(_("Sale No. {id} recalled.").format(id=parked_id))
+        sale = self.register.recall(parked_id)
+        if sale.tendered:
+            self.window.banner.ok(_("Sale No. {id} recalled: {paid} already paid, {due} to "
+                                    "pay.").format(id=parked_id, paid=format_money(sale.tendered),
+                                                   due=format_money(sale.due)))
+        else:
+            self.window.banner.ok(_("Sale No. {id} recalled.").format(id=parked_id))
 
     def cancel_sale(self) -> None:
         if self._busy():

@@ -166,6 +166,22 @@ def test_park_and_recall_keep_the_sale(till: Till) -> None:
         reg.recall(parked_id)
 
 
+def test_park_and_recall_keep_the_cash_already_taken(till: Till) -> None:
+    reg = till.register
+    reg.scan(f"2*{first_barcode(till)}")
+    total = reg.sale.total
+    reg.tender(TenderKind.CASH, 100_000)  # $ 1.000 in the drawer, then the customer steps aside
+    parked_id = reg.park()
+    reg.scan(first_barcode(till))  # the next customer's sale, parked in its place at recall
+    sale = reg.recall(parked_id)
+    assert (sale.tendered, sale.due) == (100_000, total - 100_000)
+    [other] = reg.parked()
+    reg.tender(TenderKind.CASH)
+    done = reg.complete()
+    assert sum(t["amount"] for t in done.payload["tenders"]) - done.payload["change"] == total
+    assert reg.recall(other["id"]).tendered == 0
+
+
 def test_discounts_from_what_the_cashier_types(till: Till) -> None:
     reg = till.register
     reg.scan(f"2*{first_barcode(till)}")

@@ -59,15 +59,18 @@ def test_a_card_pays_to_the_centavo_and_the_setting_applies_at_once(till: Till) 
     assert reg.complete().payload["rounding"] == 0
 
 
-def test_a_parked_sale_keeps_its_exact_total_and_rounds_again_when_paid(till: Till) -> None:
+def test_a_parked_sale_keeps_the_cash_taken_and_its_rounding(till: Till) -> None:
     reg = till.register
     reg.scan(f"0,347*{PAN_KG}")
-    reg.tender(TenderKind.CASH)  # cash taken (rounded), then the customer steps aside
+    reg.tender(TenderKind.CASH, 100_000)  # part in cash, then the customer steps aside
     parked_id = reg.park()
+    reg.cash_unit = 1  # the rounding setting changed meanwhile
     [row] = reg.parked()
-    assert row["total"] == 148_863  # as it comes back: no tenders, so no rounding yet
+    assert row["total"] == 148_863
     sale = reg.recall(parked_id)
-    assert (sale.total, sale.due_in_cash, sale.cash_unit) == (148_863, 148_800, 100)
+    assert (sale.tendered, sale.due_in_cash, sale.cash_unit) == (100_000, 48_800, 100)
+    reg.tender(TenderKind.CASH)
+    assert reg.complete().payload["rounding"] == 63
 
 
 def test_the_receipt_shows_each_lines_own_discount_and_the_ticket_rows_apart(
