@@ -4,6 +4,7 @@ manual clock (no sleeps), with ARCA unreachable for two days across a fortnight 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -26,6 +27,16 @@ from pos_desktop.store.journal_check import verify_engine
 from tests.fiscal.caea_helpers import CAEA_POS, art, caea_worker, open_caea_till
 from tests.fiscal.test_receipt import pdf_text, printed, receipt_job
 from tests.fiscal.till_helpers import rows, sell
+
+
+@pytest.fixture
+def caea_till(tmp_path: Path, standin: ArcaStandin, taxpayer: TaxpayerCredentials,
+              clock: ManualClock) -> Iterator[Till]:
+    """A standalone till with a CAEA point of sale, on 14 July (both CAEAs askable)."""
+    clock.set(art(14))
+    till = open_caea_till(tmp_path / "data", standin, taxpayer, tmp_path, clock)
+    yield till
+    till.close()
 
 
 def caea_docs(till: Till) -> list[dict]:
@@ -113,33 +124,29 @@ def test_two_days_offline_across_a_fortnight_every_sale_has_a_caea_comprobante(
 
 def test_the_receipt_of_a_caea_sale_shows_caea_its_due_date_and_a_qr_of_kind_a(
         tmp_path: Path, standin: ArcaStandin, taxpayer: TaxpayerCredentials,
-        clock: ManualClock) -> None:
-    clock.set(art(14))
-    till = open_caea_till(tmp_path / "data", standin, taxpayer, tmp_path, clock)
-    try:
-        worker = caea_worker(till, clock)
-        worker.run_once()
-        standin.make_unreachable()
-        converted = sell(till)
-        worker.run_once()  # ARCA is down: contingency; the waiting sale is issued with CAEA
-        first = receipt_job(till)
-        assert first["sale"]["sale_id"] == converted.payload["sale_id"]
-        assert read_qr_url(printed(till, first)[1])["nroCmp"] == 1
-        done = sell(till)
-        block = done.payload["fiscal"]
-        job = receipt_job(till)  # queued with the sale itself: nothing waits for ARCA
-        assert job["sale"]["sale_id"] == done.payload["sale_id"]
-        lines, qr_data = printed(till, job)
-        body = "\n".join(lines)
-        assert f"CAEA: {block['authorization']['code']}" in body
-        assert "Vto. 15/07/2026" in body
-        assert f"Nro. {CAEA_POS:05d}-00000002" in body
-        qr = read_qr_url(qr_data)
-        assert qr["tipoCodAut"] == "A" and qr["ptoVta"] == CAEA_POS and qr["nroCmp"] == 2
-        assert qr["codAut"] == int(block["authorization"]["code"])
-        assert "CAEA" in pdf_text(till, job, tmp_path)
-    finally:
-        till.close()
+        clock: ManualClock, caea_till: Till) -> None:
+    till = caea_till
+    worker = caea_worker(till, clock)
+    worker.run_once()
+    standin.make_unreachable()
+    converted = sell(till)
+    worker.run_once()  # ARCA is down: contingency; the waiting sale is issued with CAEA
+    first = receipt_job(till)
+    assert first["sale"]["sale_id"] == converted.payload["sale_id"]
+    assert read_qr_url(printed(till, first)[1])["nroCmp"] == 1
+    done = sell(till)
+    block = done.payload["fiscal"]
+    job = receipt_job(till)  # queued with the sale itself: nothing waits for ARCA
+    assert job["sale"]["sale_id"] == done.payload["sale_id"]
+    lines, qr_data = printed(till, job)
+    body = "\n".join(lines)
+    assert f"CAEA: {block['authorization']['code']}" in body
+    assert "Vto. 15/07/2026" in body
+    assert f"Nro. {CAEA_POS:05d}-00000002" in body
+    qr = read_qr_url(qr_data)
+    assert qr["tipoCodAut"] == "A" and qr["ptoVta"] == CAEA_POS and qr["nroCmp"] == 2
+    assert qr["codAut"] == int(block["authorization"]["code"])
+    assert "CAEA" in pdf_text(till, job, tmp_path)
 
 
 @pytest.mark.parametrize("action", ["pending", "refuse"])
@@ -183,38 +190,34 @@ def _three_caea_sales(till: Till, standin: ArcaStandin, clock: ManualClock) -> F
 
 def test_informing_stops_at_the_first_refusal_shows_it_and_goes_on_when_told(
         tmp_path: Path, standin: ArcaStandin, taxpayer: TaxpayerCredentials,
-        clock: ManualClock) -> None:
-    clock.set(art(14))
-    till = open_caea_till(tmp_path / "data", standin, taxpayer, tmp_path, clock)
-    try:
-        worker = _three_caea_sales(till, standin, clock)
-        second = caea_docs(till)[1]
-        code = json.loads(second["block"])["authorization"]["code"]
-        with till.uow() as uow:  # a CAEA ARCA never granted (783)
-            uow.conn.execute(text("UPDATE fiscal_documents SET block = json_set(block, "
-                              "'$.authorization.code', '69999999999999') "
-                              "WHERE document_id = :d"), {"d": second["document_id"]})
-            uow.commit()
-        standin.make_reachable()
-        assert worker.run_once().error is None
-        assert held_at_arca(standin, "CAEA") == [(CAEA_POS, 6, 1)]
-        status = till.fiscal_status()["caea"]
-        assert status["not_informed"] == 2 and "783" in status["inform_error"]
-        assert "00000002" in status["inform_error"]
-        assert worker.run_once().error is None  # stays stopped: nothing sent past it
-        assert held_at_arca(standin, "CAEA") == [(CAEA_POS, 6, 1)]
-        with till.uow() as uow:  # the manager corrects it, informs again
-            uow.conn.execute(text("UPDATE fiscal_documents SET block = json_set(block, "
-                              "'$.authorization.code', :c) WHERE document_id = :d"),
-                         {"c": code, "d": second["document_id"]})
-            uow.commit()
-        session = open_session(read_settings(till.reader), till.data_dir, clock=clock)
-        result = till.caea_duties(clock).inform(session.wsfe, retry_refused=True)
-        assert (result.informed, result.refused) == (2, None)
-        assert held_at_arca(standin, "CAEA") == [(CAEA_POS, 6, n) for n in (1, 2, 3)]
-        assert till.fiscal_status()["caea"]["inform_error"] is None
-    finally:
-        till.close()
+        clock: ManualClock, caea_till: Till) -> None:
+    till = caea_till
+    worker = _three_caea_sales(till, standin, clock)
+    second = caea_docs(till)[1]
+    code = json.loads(second["block"])["authorization"]["code"]
+    with till.uow() as uow:  # a CAEA ARCA never granted (783)
+        uow.conn.execute(text("UPDATE fiscal_documents SET block = json_set(block, "
+                          "'$.authorization.code', '69999999999999') "
+                          "WHERE document_id = :d"), {"d": second["document_id"]})
+        uow.commit()
+    standin.make_reachable()
+    assert worker.run_once().error is None
+    assert held_at_arca(standin, "CAEA") == [(CAEA_POS, 6, 1)]
+    status = till.fiscal_status()["caea"]
+    assert status["not_informed"] == 2 and "783" in status["inform_error"]
+    assert "00000002" in status["inform_error"]
+    assert worker.run_once().error is None  # stays stopped: nothing sent past it
+    assert held_at_arca(standin, "CAEA") == [(CAEA_POS, 6, 1)]
+    with till.uow() as uow:  # the manager corrects it, informs again
+        uow.conn.execute(text("UPDATE fiscal_documents SET block = json_set(block, "
+                          "'$.authorization.code', :c) WHERE document_id = :d"),
+                     {"c": code, "d": second["document_id"]})
+        uow.commit()
+    session = open_session(read_settings(till.reader), till.data_dir, clock=clock)
+    result = till.caea_duties(clock).inform(session.wsfe, retry_refused=True)
+    assert (result.informed, result.refused) == (2, None)
+    assert held_at_arca(standin, "CAEA") == [(CAEA_POS, 6, n) for n in (1, 2, 3)]
+    assert till.fiscal_status()["caea"]["inform_error"] is None
 
 
 class _DiesAfterArcaTookIt(SqliteCaeaBook):
@@ -226,21 +229,17 @@ class _DiesAfterArcaTookIt(SqliteCaeaBook):
 
 def test_a_comprobante_informed_before_a_crash_is_not_informed_twice(
         tmp_path: Path, standin: ArcaStandin, taxpayer: TaxpayerCredentials,
-        clock: ManualClock) -> None:
-    clock.set(art(14))
-    till = open_caea_till(tmp_path / "data", standin, taxpayer, tmp_path, clock)
-    try:
-        _three_caea_sales(till, standin, clock)
-        standin.make_reachable()
-        session = open_session(read_settings(till.reader), till.data_dir, clock=clock)
-        dying = till.caea_duties(clock)
-        dying.book = _DiesAfterArcaTookIt(till.uow, lambda: read_settings(till.reader).cuit)
-        with pytest.raises(KeyboardInterrupt):
-            dying.inform(session.wsfe)
-        assert held_at_arca(standin, "CAEA") == [(CAEA_POS, 6, 1)]
-        assert not any(d["informed_at"] for d in caea_docs(till))
-    finally:
-        till.close()
+        clock: ManualClock, caea_till: Till) -> None:
+    till = caea_till
+    _three_caea_sales(till, standin, clock)
+    standin.make_reachable()
+    session = open_session(read_settings(till.reader), till.data_dir, clock=clock)
+    dying = till.caea_duties(clock)
+    dying.book = _DiesAfterArcaTookIt(till.uow, lambda: read_settings(till.reader).cuit)
+    with pytest.raises(KeyboardInterrupt):
+        dying.inform(session.wsfe)
+    assert held_at_arca(standin, "CAEA") == [(CAEA_POS, 6, 1)]
+    assert not any(d["informed_at"] for d in caea_docs(till))
     again = open_caea_till(tmp_path / "data", standin, taxpayer, tmp_path, clock)
     try:
         assert caea_worker(again, clock).run_once().error is None
@@ -253,21 +252,17 @@ def test_a_comprobante_informed_before_a_crash_is_not_informed_twice(
 
 def test_an_idle_fortnight_is_informed_sin_movimiento_once(
         tmp_path: Path, standin: ArcaStandin, taxpayer: TaxpayerCredentials,
-        clock: ManualClock) -> None:
-    clock.set(art(14))
-    till = open_caea_till(tmp_path / "data", standin, taxpayer, tmp_path, clock)
-    try:
-        worker = caea_worker(till, clock)
-        assert worker.run_once().error is None
-        first = rows(till, "SELECT code FROM caeas WHERE orden = 1")[0]["code"]
-        clock.set(art(16, 9))  # the first fortnight ended with no sale on the CAEA point
-        assert worker.run_once().error is None
-        assert f"30712345671|{first}|{CAEA_POS}" in standin.state.idle
-        assert rows(till, "SELECT unused_informed_at FROM caeas WHERE orden = 1")[0][
-            "unused_informed_at"]
-        assert worker.run_once().error is None  # informed once: not asked again
-    finally:
-        till.close()
+        clock: ManualClock, caea_till: Till) -> None:
+    till = caea_till
+    worker = caea_worker(till, clock)
+    assert worker.run_once().error is None
+    first = rows(till, "SELECT code FROM caeas WHERE orden = 1")[0]["code"]
+    clock.set(art(16, 9))  # the first fortnight ended with no sale on the CAEA point
+    assert worker.run_once().error is None
+    assert f"30712345671|{first}|{CAEA_POS}" in standin.state.idle
+    assert rows(till, "SELECT unused_informed_at FROM caeas WHERE orden = 1")[0][
+        "unused_informed_at"]
+    assert worker.run_once().error is None  # informed once: not asked again
 
 
 def test_a_sale_whose_cae_request_got_no_answer_is_never_also_issued_with_caea(
@@ -341,3 +336,26 @@ def test_the_caea_outlook_warns_days_ahead(today: date, held: list[int], state: 
                   date(2026, 7, 31), date(2026, 8, 8))]
     outlook = caea_outlook([c for c in caeas if c.order in held], today)
     assert (outlook.state, outlook.uncovered_from) == (state, uncovered)
+
+
+def test_a_refund_while_offline_is_a_caea_nota_de_credito_of_its_caea_factura(
+        tmp_path: Path, standin: ArcaStandin, taxpayer: TaxpayerCredentials,
+        clock: ManualClock, caea_till: Till) -> None:
+    till = caea_till
+    worker = caea_worker(till, clock)
+    worker.run_once()
+    standin.make_unreachable()
+    sell(till)
+    worker.run_once()  # contingency
+    sold = sell(till, "A0001", "A0002")
+    till.guard.approve("refund", "u-sergio", "2222")
+    refund = till.refunds.refund(sold.ticket, {1: 1000}, reason="Vencido")
+    assert refund.payload["fiscal"]["associated"]["number"] == 2  # known at once
+    assert worker.run_once().issued_caea == 1  # the note, never sent: CAEA too
+    note = rows(till, "SELECT * FROM fiscal_documents WHERE source_kind='refund'")[0]
+    assert (note["cbte_tipo"], note["point_of_sale"], note["number"]) == (8, CAEA_POS, 1)
+    assert json.loads(note["block"])["associated"]["point_of_sale"] == CAEA_POS
+    standin.make_reachable()
+    assert worker.run_once().error is None  # informed: both series, in order
+    assert held_at_arca(standin, "CAEA") == [(CAEA_POS, 6, 1), (CAEA_POS, 6, 2),
+                                             (CAEA_POS, 8, 1)]

@@ -61,6 +61,9 @@ def test_a_sale_while_arca_is_down_prints_at_once_as_a_caea_comprobante(
         qtbot.waitUntil(lambda: "vendiendo con CAEA" in window.status.fiscal.text(),
                         timeout=15000)
         window.grab().save("/tmp/caea_window.png")
-        window.receipt_preview.grab().save("/tmp/caea_receipt_preview.png")
+        preview = window.receipt_preview
+        bar = preview.verticalScrollBar()
+        bar.setValue(bar.maximum() - 330)  # the foot: CAEA, its due date and the QR
+        preview.grab().save("/tmp/caea_receipt_preview.png")
     finally:
         window.stop_parts()
