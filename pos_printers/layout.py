@@ -290,7 +290,7 @@ def receipt_document(sale: ReceiptSale, store: StoreInfo, columns: int, *,
         blocks += text_block("*** REIMPRESIÓN ***", columns, align=Align.CENTER, bold=True)
     blocks += pair_block(f"Ticket {sale.ticket}", fmt.date_time(sale.completed_at), columns)
     if sale.cashier:
-        blocks += text_block(f"Cajero: {sale.cashier}", columns)
+        blocks += text_block(f"Atendió: {sale.cashier}", columns)
     if fiscal is not None:
         blocks += buyer_blocks(fiscal, columns)
     blocks.append(Separator())
@@ -341,7 +341,7 @@ def refund_document(refund: ReceiptRefund, store: StoreInfo, columns: int, *,
         blocks += pair_block(f"Ticket original {refund.original_ticket}",
                              fmt.date_time(refund.completed_at), columns)
     if refund.cashier:
-        blocks += text_block(f"Cajero: {refund.cashier}", columns)
+        blocks += text_block(f"Atendió: {refund.cashier}", columns)
     if refund.authorized_by:
         blocks += text_block(f"Autorizó: {refund.authorized_by}", columns)
     if refund.reason:

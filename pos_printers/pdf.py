@@ -198,7 +198,7 @@ def invoice_pdf(sale: ReceiptSale, store: StoreInfo) -> bytes:
     right = [Paragraph("Comprobante de venta", st["title"]),
              Paragraph(f"Ticket <b>{sale.ticket}</b>", st["right"]),
              Paragraph(fmt.date_time(sale.completed_at), st["right"]),
-             Paragraph(_escape(f"Cajero: {sale.cashier}"), st["right"])]
+             Paragraph(_escape(f"Atendió: {sale.cashier}"), st["right"])]
     header = Table([[left, right]], colWidths=[100 * mm, 74 * mm])
     header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                 ("FONT", (0, 0), (-1, -1), REGULAR, 9.5),

@@ -169,7 +169,7 @@ def test_styles_codes_cut_and_drawer_are_decoded() -> None:
     assert name.align is Align.CENTER
     assert total.double
     assert total.bold
-    assert not next(t for t in texts if "Cajero" in t.text).bold
+    assert not next(t for t in texts if "Atendió" in t.text).bold
     assert printed.of_type(VBarcode)[0].data == "0001-00001234"
     assert printed.items[0] == VDrawer(2)
     assert printed.items[-1] == VCut(partial=True)

@@ -28,7 +28,7 @@ def test_ticket_number_is_terminal_dash_eight_digit_number() -> None:
 def test_receipt_shows_store_block_date_cashier_total_iva_tenders_change_and_footer() -> None:
     text = "\n".join(doc_for(sale_payload()))
     for expected in ("Almacén Don Ñato", "CUIT 30-71234567-9", "IVA Responsable Inscripto",
-                     "Ing. Brutos: 901-123456-7", "28/11/2026 10:31", "Cajero: Ana Núñez",
+                     "Ing. Brutos: 901-123456-7", "28/11/2026 10:31", "Atendió: Ana Núñez",
                      "Yerba Mate Playadito 1 kg", "2 x $ 4.500,00", "TOTAL",
                      "IVA contenido 21%", "IVA contenido 10,5%", "Efectivo", "Su vuelto",
                      "¡Gracias por su compra!", "Documento no válido como factura"):

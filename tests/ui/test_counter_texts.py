@@ -203,3 +203,9 @@ def test_reports_name_every_iva_rate_in_the_shops_words(till: Till) -> None:
     labels = [str(row.get("label", "")) for row in report_document(data, x=True)["rows"]]
     for name in ("5% bruto", "2,5% bruto", "0% bruto", "Exento bruto", "No gravado bruto"):
         assert name in labels, (name, labels)
+
+
+def test_who_serves_is_said_whoever_she_is(window: MainWindow) -> None:
+    """ "Cajero: Marta" in the status bar (her tickets say "Atendió": printers' tests)."""
+    window.status.set_cashier("Marta")
+    assert window.status.cashier.text() == "Atiende: Marta"

@@ -535,10 +535,10 @@ def test_status_bar_shows_store_terminal_cashier_and_the_sync_and_printer_slots(
     assert status.store.text() == "Almacén Don Pepe (S001)"
     assert "T01" in status.terminal.text()
     assert window.register.cashier is not None
-    assert status.cashier.text() == f"Cajero: {window.register.cashier.name}"
+    assert status.cashier.text() == f"Atiende: {window.register.cashier.name}"
     window.register.cashier = Cashier("u-luis", "Luis")  # a cashier change shows at once
     window.refresh()
-    assert status.cashier.text() == "Cajero: Luis"
+    assert status.cashier.text() == "Atiende: Luis"
     assert not status.sync.isVisible()
     status.set_sync_state("Sin conexión · 3 pendientes", "warning")
     status.set_printer_state("Sin papel", "error")
