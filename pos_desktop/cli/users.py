@@ -121,7 +121,7 @@ def run_list(args: argparse.Namespace) -> int:
         write_json({"users": rows})
     else:
         for u in users:
-            mark = "" if u.active else f"  ({_('disabled')})"
+            mark = "" if u.active else "  ({})".format(_("disabled"))  # pybabel finds it
             print(f"{u.user_id:<20} {u.name:<24} {u.role.label}{mark}")
     return 0
 

@@ -62,6 +62,8 @@ def report_document(report: Mapping[str, Any], *, x: bool = False) -> dict[str, 
     ``report`` is ``figures_dict`` for an X, or the stored Z (payload + ``local``).
     """
     m = format_money
+    # Outside the f-strings below: pybabel extracts no _() written inside one.
+    gross, net, iva = _("gross"), _("net"), _("IVA")
     local = report if x else report["local"]
     rows: list[dict[str, Any]] = [
         _row(_("Shift opened"), str(local["opened_at"])[:16].replace("T", " ")),
@@ -88,12 +90,12 @@ def report_document(report: Mapping[str, Any], *, x: bool = False) -> dict[str, 
             rows.append(_row("  " + _("refunded"), format_minus(t["refunds"])))
     rows += [SEP, _row(_("IVA on sales"), bold=True)]
     for r in local["sales_by_iva"]:
-        rows.append(_row(f"{rate_label(r['rate'])} {_('gross')}", m(r["gross"])))
-        rows.append(_row(f"  {_('net')} / {_('IVA')}", f"{m(r['net'])} / {m(r['tax'])}"))
+        rows.append(_row(f"{rate_label(r['rate'])} {gross}", m(r["gross"])))
+        rows.append(_row(f"  {net} / {iva}", f"{m(r['net'])} / {m(r['tax'])}"))
     if local["refunds_by_iva"]:
         rows += [_row(_("IVA on refunds"), bold=True)]
         for r in local["refunds_by_iva"]:
-            rows.append(_row(f"{rate_label(r['rate'])} {_('gross')}",
+            rows.append(_row(f"{rate_label(r['rate'])} {gross}",
                              format_minus(r["gross"])))
     rows += [SEP, _row(_("By cashier"), bold=True)]
     for c in local["by_cashier"]:
