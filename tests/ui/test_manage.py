@@ -125,7 +125,7 @@ def test_a_bad_file_shows_every_bad_row_and_imports_nothing(
     qtbot.keyClicks(dialog.path, str(path))
     qtbot.keyClick(dialog.path, Qt.Key.Key_Return)
     assert dialog.isVisible()  # still open, the report on screen
-    assert "nada" in dialog.error.text()
+    assert dialog.error.text() == "El archivo tiene 2 filas con errores; no se importó nada."
     problems = [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
     assert len(problems) == 2 and problems[0].startswith("línea 3")
     assert "19" in problems[1]
