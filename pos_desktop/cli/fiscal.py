@@ -34,6 +34,8 @@ def register(sub: Any) -> None:
                      help=_("keep the key in FILE (readable only by you) instead of the keyring"))
     cfg.add_argument("--pto-vta", type=int, required=True, metavar="N",
                      help=_("the CAE point of sale of this till"))
+    cfg.add_argument("--caea-pto-vta", type=int, metavar="N",
+                     help=_("the CAEA point of sale of this till, for selling offline"))
     cfg.add_argument("--env", choices=("homologacion", "produccion"), default="homologacion",
                      help=_("ARCA's environment"))
     cfg.add_argument("--wsaa-url", default="", help=_("WSAA's address (default: ARCA's)"))
@@ -77,7 +79,7 @@ def run_configure(args: argparse.Namespace) -> int:
         certificate_pem=Path(args.cert).expanduser().read_bytes(),
         key_pem=key_path.read_bytes(), point_of_sale=args.pto_vta, environment=args.env,
         cuit=args.cuit, key_file=key_path if args.key_in_file else None,
-        wsaa_url=args.wsaa_url, wsfe_url=args.wsfe_url)
+        wsaa_url=args.wsaa_url, wsfe_url=args.wsfe_url, caea_point_of_sale=args.caea_pto_vta)
     till = open_till(args)
     try:
         stored = configure_fiscal(till.uow, KeyringSecrets(), setup)

@@ -36,6 +36,7 @@ class FiscalSetup:
     wsaa_url: str = ""
     wsfe_url: str = ""
     mode: str = "arca"
+    caea_point_of_sale: int | None = None  # for selling offline (CAEA); None: left as it is
 
 
 def certificate_cuit(certificate_pem: bytes) -> str:
@@ -72,6 +73,8 @@ def configure_fiscal(uow_factory: Callable[[], UnitOfWork], secrets: SecretStore
     if setup.cuit and normalize_cuit(setup.cuit) != cuit:
         raise FiscalSetupError(reason=f"the certificate is CUIT {cuit}, not {setup.cuit}")
     check_key_matches(setup.certificate_pem, setup.key_pem)
+    if setup.caea_point_of_sale is not None and setup.caea_point_of_sale == setup.point_of_sale:
+        raise FiscalSetupError(reason=N_("the CAEA point of sale must differ from the CAE one"))
     with uow_factory() as uow:
         stored = uow.settings.get("store.cuit")
         if stored and normalize_cuit(str(stored)) != cuit:
@@ -91,6 +94,8 @@ def configure_fiscal(uow_factory: Callable[[], UnitOfWork], secrets: SecretStore
             "fiscal.certificate": setup.certificate_pem.decode("ascii"),
             "fiscal.key_file": "" if setup.key_file is None else str(setup.key_file.resolve()),
         }
+        if setup.caea_point_of_sale is not None:
+            changes["fiscal.caea_point_of_sale"] = setup.caea_point_of_sale
         cleaned = save_settings(uow.settings, secrets, changes)
         uow.commit()
     return {k: v for k, v in cleaned.items() if k != "fiscal.certificate"}

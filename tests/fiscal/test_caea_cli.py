@@ -43,7 +43,9 @@ def test_request_keeps_the_fortnight_s_caea_and_status_shows_it(
     assert _configure(tmp_path, taxpayer, caea_standin) == 0
     before = _status(tmp_path, capsys)["caea"]
     assert before["outlook"] == "no_point_of_sale" and before["current"] is None
-    _set(tmp_path, "fiscal.caea_point_of_sale", 4)
+    assert _configure(tmp_path, taxpayer, caea_standin, "--caea-pto-vta", "3") == 2
+    assert "CAEA" in capsys.readouterr().err  # never the CAE point of sale
+    assert _configure(tmp_path, taxpayer, caea_standin, "--caea-pto-vta", "4") == 0
     assert _status(tmp_path, capsys)["caea"]["warning"]  # no CAEA for today yet
     data_dir = ["--data-dir", str(tmp_path / "till")]
     assert main(["fiscal", "caea", "request", *data_dir]) == 0
