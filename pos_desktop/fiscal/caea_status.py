@@ -17,14 +17,20 @@ from pos_desktop.store.caea_repo import Caeas
 from pos_desktop.store.fiscal_repo import FiscalDocuments
 
 
-def _one(caea: Caea | None, documents: list[dict[str, Any]]) -> dict[str, Any] | None:
+def _not_informed(documents: list[dict[str, Any]], informs: bool) -> int | None:
+    """None at a till with head office: head office informs, the till never knows."""
+    return sum(1 for d in documents if d["informed_at"] is None) if informs else None
+
+
+def _one(caea: Caea | None, documents: list[dict[str, Any]], informs: bool
+         ) -> dict[str, Any] | None:
     if caea is None:
         return None
     mine = [d for d in documents if d["authorization_code"] == caea.code]
     return {"code": caea.code, "period": caea.period, "order": caea.order,
             "valid_from": caea.valid_from.isoformat(), "valid_to": caea.valid_to.isoformat(),
             "report_deadline": caea.report_deadline.isoformat(), "used": len(mine),
-            "not_informed": sum(1 for d in mine if d["informed_at"] is None)}
+            "not_informed": _not_informed(mine, informs)}
 
 
 def warning_text(outlook: CaeaOutlook, settings: FiscalSettings) -> str | None:
@@ -42,7 +48,8 @@ def warning_text(outlook: CaeaOutlook, settings: FiscalSettings) -> str | None:
 
 
 def caea_status(engine: Engine, settings: FiscalSettings, today: date, *,
-                contingency: bool = False) -> dict[str, Any] | None:
+                contingency: bool = False, informs: bool = True) -> dict[str, Any] | None:
+    """``informs``: a standalone till informs ARCA itself (with head office: head office)."""
     if not settings.arca:
         return None
     with engine.connect() as conn:
@@ -56,10 +63,11 @@ def caea_status(engine: Engine, settings: FiscalSettings, today: date, *,
         "contingency": contingency,
         "outlook": outlook.state.value,
         "warning": warning_text(outlook, settings),
-        "current": _one(outlook.current, documents),
-        "next": _one(outlook.following, documents),
+        "current": _one(outlook.current, documents, informs),
+        "next": _one(outlook.following, documents, informs),
         "issued": len(documents),
-        "not_informed": sum(1 for d in documents if d["informed_at"] is None),
+        "informed_by": "till" if informs else "head_office",
+        "not_informed": _not_informed(documents, informs),
         "inform_error": refused[0] if refused else None,
         "when_missing": settings.caea_missing.value,
     }
@@ -73,12 +81,19 @@ def caea_lines(caea: Mapping[str, Any] | None) -> list[str]:
     for label, key in ((_("CAEA now"), "current"), (_("CAEA next"), "next")):
         one = caea.get(key)
         if one is not None:
-            lines.append(_("{label}: {code} ({period}/{order}, until {to}; inform by "
-                           "{deadline}) · {used} issued, {left} not informed").format(
-                label=label, code=one["code"], period=one["period"], order=one["order"],
-                to=date.fromisoformat(one["valid_to"]).strftime("%d/%m/%Y"),
-                deadline=date.fromisoformat(one["report_deadline"]).strftime("%d/%m/%Y"),
-                used=one["used"], left=one["not_informed"]))
+            fields = {"label": label, "code": one["code"], "period": one["period"],
+                      "order": one["order"], "used": one["used"],
+                      "to": date.fromisoformat(one["valid_to"]).strftime("%d/%m/%Y"),
+                      "deadline": date.fromisoformat(one["report_deadline"]).strftime(
+                          "%d/%m/%Y")}
+            if one["not_informed"] is None:
+                lines.append(_("{label}: {code} ({period}/{order}, until {to}; inform by "
+                               "{deadline}) · {used} issued, informed by head office").format(
+                    **fields))
+            else:
+                lines.append(_("{label}: {code} ({period}/{order}, until {to}; inform by "
+                               "{deadline}) · {used} issued, {left} not informed").format(
+                    **fields, left=one["not_informed"]))
     if caea.get("warning"):
         lines.append(_("CAEA warning: {text}").format(text=caea["warning"]))
     if caea.get("inform_error"):

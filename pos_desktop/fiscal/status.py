@@ -177,6 +177,7 @@ def fiscal_status(till: Any, *, probe_arca: bool = True) -> dict[str, Any]:
     contingency = getattr(getattr(till, "register", None), "contingency", None)
     now = datetime.now(UTC) if contingency is None else contingency.now()
     caea = caea_status(till.reader, settings, argentine_date(now),
-                       contingency=contingency is not None and contingency.active)
+                       contingency=contingency is not None and contingency.active,
+                       informs=bool(getattr(till, "standalone", True)))
     return combine(settings, backlog, link, last_numbers=numbers, ticket_expires_at=expiry,
                    caea=caea)

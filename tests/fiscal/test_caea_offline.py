@@ -172,6 +172,8 @@ def test_offline_with_no_caea_follows_the_setting(
             assert second.awaits_authorization and second.notice
             assert "CAEA" in second.notice
         assert rows(till, "SELECT count(*) AS n FROM caeas")[0]["n"] == 0
+        status = till.fiscal_status()["caea"]  # with head office: it informs, not the till
+        assert status["informed_by"] == "head_office" and status["not_informed"] is None
     finally:
         till.close()
 
