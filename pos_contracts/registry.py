@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 import fastjsonschema
 import msgspec
 
-from pos_contracts import typed
+from pos_contracts import payloads
 from pos_contracts.errors import InvalidEvent
 from pos_contracts.rules import RULES
 
@@ -60,17 +60,12 @@ class SchemaRegistry:
             for key, schema in self._schemas.items()
             if key[0] not in SUPPORT_SCHEMAS
         }
-        self.typed_envelope: msgspec.json.Decoder[Any] | None = _typed_decoder(
-            self.schema("envelope", 1), by_uri, envelope=True
-        )
-        """Fast acceptance test of an envelope (payload left raw); None: not translatable."""
-        self._typed_payloads: dict[tuple[str, int], msgspec.json.Decoder[Any] | None] = {
-            key: _typed_decoder(self._schemas[key], by_uri) for key in self._payloads
-        }
+        self.typed_envelope: msgspec.json.Decoder[Any] = payloads.ENVELOPE
+        """Fast acceptance test of an envelope (payload left raw): ``payloads.EnvelopeV1``."""
 
     def typed_payload(self, event_type: str, version: int) -> msgspec.json.Decoder[Any] | None:
-        """Fast acceptance test of a payload, if its schema translates (see ``typed``)."""
-        return self._typed_payloads.get((event_type, version))
+        """Fast acceptance test of a payload: the decoder of its Struct (``payloads``)."""
+        return payloads.decoder(event_type, version)
 
     def payload_validator(self, event_type: str, version: int) -> Validator | None:
         """The compiled schema check of one payload (no rules); raises
@@ -154,17 +149,6 @@ def _inlined(schema: dict[str, Any], by_uri: Mapping[str, Any]) -> dict[str, Any
     inlined: dict[str, Any] = _merge_nullable(_inline_refs(schema, schema["$id"], by_uri))
     inlined.pop("$defs", None)
     return inlined
-
-
-def _typed_decoder(
-    schema: dict[str, Any], by_uri: Mapping[str, Any], *, envelope: bool = False
-) -> msgspec.json.Decoder[Any] | None:
-    inlined = _inlined(schema, by_uri)
-    try:
-        decoded = typed.envelope_type(inlined) if envelope else typed.translate(inlined, "payload")
-    except typed.Untranslatable:
-        return None  # that type is checked by the compiled validator alone
-    return msgspec.json.Decoder(decoded)
 
 
 def _compile(schema: dict[str, Any], by_uri: Mapping[str, Any]) -> Validator:

@@ -17,10 +17,12 @@ from typing import Any
 
 import msgspec
 
+from pos_contracts.payloads.envelope import EnvelopeV1
 from pos_contracts.payloads.notices import (
     CaeaGrantedV1,
     CatalogChangedV1,
     FiscalAuthorizedV1,
+    PeopleChangedV1,
     TillSuspendedV1,
 )
 from pos_contracts.payloads.sales import (
@@ -42,6 +44,7 @@ PAYLOADS: dict[tuple[str, int], type[msgspec.Struct]] = {
     ("cash.moved", 1): CashMovedV1,
     ("catalog.changed", 1): CatalogChangedV1,
     ("fiscal.authorized", 1): FiscalAuthorizedV1,
+    ("people.changed", 1): PeopleChangedV1,
     ("sale.completed", 1): SaleCompletedV1,
     ("sale.completed", 2): SaleCompletedV2,
     ("sale.completed", 3): SaleCompletedV3,
@@ -61,4 +64,7 @@ def decoder(event_type: str, version: int) -> msgspec.json.Decoder[Any] | None:
     return None if struct is None else msgspec.json.Decoder(struct)
 
 
-__all__ = ["PAYLOADS", "decoder"]
+ENVELOPE = msgspec.json.Decoder(EnvelopeV1)
+"""The envelope's shell (payload raw)."""
+
+__all__ = ["ENVELOPE", "PAYLOADS", "EnvelopeV1", "decoder"]

@@ -51,6 +51,10 @@ Money = Annotated[int, Meta(ge=0, le=9007199254740991)]
 SignedMoney = Annotated[int, Meta(ge=-9007199254740991, le=9007199254740991)]
 
 
+TerminalCode = Annotated[str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}\Z")]
+"""A store_id or terminal_id."""
+
+
 Currency = Annotated[str, Meta(pattern='^[A-Z]{3}\\Z')]
 
 

@@ -1,5 +1,5 @@
 """Payloads head office and the fiscal flow send: ``catalog.changed`` v1,
-``fiscal.authorized`` v1, ``caea.granted`` v1, ``till.suspended`` v1."""
+``people.changed`` v1, ``fiscal.authorized`` v1, ``caea.granted`` v1, ``till.suspended`` v1."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from pos_contracts.payloads.common import (
     Buyer,
     CbteTipo,
     ComprobanteNumber,
+    Count,
     Currency,
     Date,
     IvaRate,
@@ -23,6 +24,7 @@ from pos_contracts.payloads.common import (
     PointOfSale,
     Positive,
     Sku,
+    TerminalCode,
     Ticket,
     Timestamp,
     Uuid,
@@ -89,3 +91,21 @@ class TillSuspendedV1(Struct, kw_only=True, forbid_unknown_fields=True):
     detail: Annotated[str, Meta(max_length=MAX_STRING)]
     suspended_at: Timestamp
     seq: Positive
+
+
+class StorePerson(Struct, kw_only=True, forbid_unknown_fields=True):
+    user_id: Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9._-]{0,39}\Z")]
+    name: Annotated[str, Meta(min_length=1, max_length=80)]
+    role: Literal["cashier", "supervisor", "manager"]
+    pin_hash: Annotated[
+        str,
+        Meta(pattern=r"^scrypt\$[0-9]{1,10}\$[0-9]{1,3}\$[0-9]{1,3}\$[0-9a-f]{16,128}"
+                     r"\$[0-9a-f]{32,128}\Z"),
+    ]
+    active: bool
+
+
+class PeopleChangedV1(Struct, kw_only=True, forbid_unknown_fields=True):
+    people_version: Count
+    store_id: TerminalCode
+    people: Annotated[list[StorePerson], Meta(max_length=1000)]
