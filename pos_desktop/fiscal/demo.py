@@ -5,7 +5,9 @@ for the demo store's CUIT are made in ``<demo data>/arca-demo`` (nothing is down
 the key file is 0600); at every start the stand-in (``pos_arca.standin``, ARCA's SOAP over
 real HTTP) listens on a free loopback port and the till's fiscal settings point at it.
 Its state (numbers, CAEs, tickets) is kept in that folder, so numbering goes on across
-restarts, as ARCA's would. Training mode is fiscal mode *none*, not this.
+restarts, as ARCA's would. Its CAEA point of sale is the till's too: the demo till (no
+head office) gets the fortnight's CAEA from it and sells offline with it when the stand-in
+is made unreachable. Training mode is fiscal mode *none*, not this.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pos_arca.testing import make_certificate_authority
 
 log = logging.getLogger(__name__)
 DEMO_POINT_OF_SALE = 1
+DEMO_CAEA_POINT_OF_SALE = 2  # the stand-in's CAEA point of sale: the demo sells offline too
 
 
 @dataclass
@@ -35,6 +38,7 @@ class DemoArca:
             "fiscal.mode": "arca",
             "fiscal.environment": "homologacion",
             "fiscal.point_of_sale": DEMO_POINT_OF_SALE,
+            "fiscal.caea_point_of_sale": DEMO_CAEA_POINT_OF_SALE,
             "fiscal.wsaa_url": self.standin.wsaa_url,
             "fiscal.wsfe_url": self.standin.wsfe_url,
             "fiscal.certificate": self.certificate_pem,

@@ -19,7 +19,7 @@ from tests.ui.test_printing_in_window import YERBA, pay_cash
 def _window(qtbot: QtBot, till: Till, **settings: object) -> MainWindow:
     till.start_demo_arca()
     with till.uow() as uow:
-        for k, v in {"fiscal.caea_point_of_sale": 2, **settings}.items():
+        for k, v in settings.items():  # the demo's CAEA point of sale is 2
             uow.settings.set(k, v)
         uow.commit()
     till.start_fiscal()
