@@ -9,8 +9,7 @@ from typing import Any
 
 from pos_common.i18n import _
 from pos_desktop.cli.common import USAGE_ERROR, open_till
-from pos_desktop.cli.users import add_login_args, require_manager
-from pos_desktop.domain.permissions import Action
+from pos_desktop.cli.users import add_login_args, require_login
 from pos_desktop.services.catalog_import import CatalogImportError, import_catalog
 
 
@@ -26,9 +25,11 @@ def register(sub: Any) -> None:
 def run_import(args: argparse.Namespace) -> int:
     till = open_till(args)
     try:
-        require_manager(till, args, "catalog import", Action.MANAGE_CATALOG,
-                        file=str(args.file))
-        result = import_catalog(till.uow, args.file)
+        if till.people.has_users():  # the window's use case: its check, its audit row
+            require_login(till, args, "catalog import")
+            result = till.catalog.import_file(args.file)
+        else:  # a shop being set up: its first manager is not there yet
+            result = import_catalog(till.uow, args.file)
     except CatalogImportError as exc:
         print(str(exc), file=sys.stderr)
         for bad in exc.bad_rows:

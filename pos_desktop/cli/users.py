@@ -60,10 +60,16 @@ def require_manager(till: Till, args: argparse.Namespace, command: str, action: 
     manager is added without a login too (``users add``)."""
     if not till.people.has_users():
         return
+    require_login(till, args, command)
+    till.guard.check(action, **details)
+
+
+def require_login(till: Till, args: argparse.Namespace, command: str) -> None:
+    """Log ``--user`` in, or refuse: for a use case that checks and audits the right
+    itself (``catalog import`` is ``CatalogAdmin.import_file``, as in the window)."""
     login(till, args)
     if till.session.user is None:
         raise ManagerLoginNeeded(command=command)
-    till.guard.check(action, **details)
 
 
 def guarded(till: Till, args: argparse.Namespace, call: Callable[[], T]) -> T:

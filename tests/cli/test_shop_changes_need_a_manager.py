@@ -4,6 +4,7 @@ folder unless told ``--real-shop``."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -55,6 +56,10 @@ def test_catalog_import_needs_a_managers_login(
     assert query(shop, "SELECT price FROM products WHERE sku = 'X1'") == [(1,)]
     assert query(shop, "SELECT user_id FROM audit_log WHERE action = 'manage_catalog'") == [
         ("u-marta",)]
+    # The window's use case (services.catalog_admin): the row says what the import did.
+    [(details,)] = query(shop, "SELECT details FROM audit_log WHERE action = 'manage_catalog'")
+    assert json.loads(str(details)) == {"change": "import", "file": "prices.csv", "rows": 1,
+                                        "changed": 1}
 
 
 def test_sync_configure_needs_a_managers_login(
