@@ -134,9 +134,9 @@ def caea_inform(config: CentralConfig, *, cuit: str | None, retry_rejected: bool
                 print(_("  sin movimiento of point of sale {pto} rejected: {message}").format(
                     pto=pto, message=message), file=sys.stderr)
                 code = 1
-            if result.unreachable or idle.unreachable:
-                print(_("  ARCA did not answer: {error}").format(
-                    error=result.unreachable or idle.unreachable), file=sys.stderr)
+            if result.failure or idle.failure:
+                print(_("  ARCA: {error}").format(
+                    error=result.failure or idle.failure), file=sys.stderr)
                 code = 1
     except ERRORS as error:
         return _fail(error)

@@ -16,7 +16,7 @@ from typing import Any
 
 import psycopg
 
-from pos_arca import ArcaRejected, ArcaUnreachable, WsfeClient
+from pos_arca import ArcaError, ArcaRejected, WsfeClient
 from pos_central.database import connect
 from pos_central.fiscal.stores import LEARN_POINTS_OF_SALE
 from pos_central.ingest.apply import database_errors
@@ -57,7 +57,8 @@ UPDATE caea_idle_reports SET state = %s, answered_at = now(), arca_codes = %s,
 class IdleResult:
     informed: list[tuple[str, int]] = field(default_factory=list)
     rejected: list[tuple[str, int, str]] = field(default_factory=list)
-    unreachable: str | None = None
+    failure: str | None = None
+    """ARCA did not answer, or refused the credentials or a query: the run stops there."""
 
 
 def inform_idle(db_url: str, wsfe: WsfeClient, cuit: str, today: date) -> IdleResult:
@@ -70,8 +71,8 @@ def inform_idle(db_url: str, wsfe: WsfeClient, cuit: str, today: date) -> IdleRe
         try:
             for caea, pto, state in rows:
                 _one(db, wsfe, result, cuit, str(caea), int(pto), doubt=state == "sending")
-        except ArcaUnreachable as error:
-            result.unreachable = str(error)
+        except ArcaError as error:  # no answer, credentials refused: the next run tries again
+            result.failure = str(error)
     return result
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import psycopg
 
-from pos_arca import ArcaOutcomeUnknown, ArcaRejected, ArcaUnreachable, WsfeClient
+from pos_arca import ArcaError, ArcaOutcomeUnknown, ArcaRejected, WsfeClient
 from pos_arca.clock import ARGENTINA
 from pos_central.database import connect
 from pos_central.fiscal.comprobantes import CaeaDocument, comprobante, pending_documents
@@ -46,7 +46,8 @@ class InformResult:
     """Point of sale -> why it stops (a rejection, here or in an earlier run)."""
     waiting: dict[str, int] = field(default_factory=dict)
     """Series 'pto/tipo' -> the number head office does not have yet."""
-    unreachable: str | None = None
+    failure: str | None = None
+    """ARCA did not answer, or refused the credentials or a query: the run stops there."""
 
 
 _SENDING = """
@@ -85,9 +86,9 @@ def inform(db_url: str, wsfe: WsfeClient, cuit: str, *, retry_rejected: bool = F
             for (pto, tipo), queue in series.items():
                 if pto not in result.stopped:
                     _inform_series(db, wsfe, result, pto, tipo, queue)
-        except ArcaUnreachable as error:
-            result.unreachable = str(error)
-            log.warning("ARCA no responde: se informará en la próxima corrida",
+        except ArcaError as error:  # no answer, credentials refused, a pto ARCA lacks
+            result.failure = str(error)
+            log.warning("CAEA: se informará en la próxima corrida",
                         extra={"cuit": cuit, "error": str(error)})
     return result
 
@@ -99,7 +100,11 @@ def _rejection_text(tipo: int, number: int, message: str | None) -> str:
 
 def _inform_series(db: psycopg.Connection[Any], wsfe: WsfeClient, result: InformResult,
                    pto: int, tipo: int, queue: list[CaeaDocument]) -> None:
-    last = wsfe.last_authorized(pto, tipo)
+    try:
+        last = wsfe.last_authorized(pto, tipo)
+    except ArcaRejected as refused:  # e.g. 11002: ARCA has no such CAEA point of sale
+        result.stopped[pto] = str(refused)
+        return
     for doc in queue:
         if doc.state == "sending" or doc.number <= last:
             if not _resolve(db, wsfe, result, doc):

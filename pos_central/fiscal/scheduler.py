@@ -73,8 +73,8 @@ def run_once(db_url: str, amqp_url: str, topology: Topology, today: date,
         report.informed += len(informed.informed) + len(informed.resolved)
         report.rejected += len(informed.rejected)
         report.problems += [f"{taxpayer.cuit}: {t}" for t in informed.stopped.values()]
-        if informed.unreachable:
-            report.problems.append(f"{taxpayer.cuit}: {informed.unreachable}")
+        if informed.failure:
+            report.problems.append(f"{taxpayer.cuit}: {informed.failure}")
         idle = inform_idle(db_url, wsfe, taxpayer.cuit, today)
         report.idle += len(idle.informed)
         report.problems += [f"{taxpayer.cuit}: {c} {p}: {m}" for c, p, m in idle.rejected]

@@ -67,7 +67,7 @@ def test_every_caea_comprobante_is_informed_in_order_once(
 
     result = inform(central_db, wsfe, CUIT)
 
-    assert len(result.informed) == 4 and not result.stopped and result.unreachable is None
+    assert len(result.informed) == 4 and not result.stopped and result.failure is None
     assert wsfe.sent == [1, 2, 3, 4] and held(standin) == [1, 2, 3, 4]
     stored = standin.state.comprobante(int(CUIT), CAEA_POS, 6, 1)
     assert stored is not None and stored.code == caea
@@ -125,7 +125,7 @@ def test_a_lost_answer_and_a_restart_inform_each_comprobante_exactly_once(
 
     first = inform(central_db, wsfe, CUIT)
 
-    assert first.unreachable and first.informed == [] and held(standin) == [1]
+    assert first.failure and first.informed == [] and held(standin) == [1]
     assert query(central_db, "SELECT number, state FROM caea_reports") == [(1, "sending")]
 
     restarted = counting_wsfe(taxpayer, clock, tmp_path / "arca")  # a new process
@@ -160,3 +160,20 @@ def test_an_idle_caea_point_of_sale_is_informed_sin_movimiento_once(
     (fortnight,) = fiscal_status(central_db, date(2026, 7, 22), CUIT)["fortnights"]
     assert fortnight["idle_points_of_sale"] == [
         {"point_of_sale": IDLE_POS, "state": "informed", "message": None}]
+
+
+def test_a_point_of_sale_arca_does_not_know_stops_alone_and_says_why(
+        central_db: str, broker: Broker, wsfe: CountingWsfe, standin: ArcaStandin) -> None:
+    caea = obtain(central_db, wsfe, CUIT, JULY, date(2026, 7, 10)).grant.caea
+    unknown = caea_till("S001", "T02", seed=22)
+    unknown.point_of_sale = 4  # configured at the till, never registered at ARCA
+    known = caea_till("S001", "T01", seed=23)
+    broker.publish([unknown.sale(caea, date(2026, 7, 9)), known.sale(caea, date(2026, 7, 9))])
+    with running_ingest(central_db, broker):
+        wait_until(lambda: query(central_db, "SELECT count(*) FROM fiscal_authorizations")
+                   == [(2,)], what="2 CAEA comprobantes applied")
+
+    result = inform(central_db, wsfe, CUIT)
+
+    assert "11002" in result.stopped[4] and result.failure is None
+    assert wsfe.sent == [1] and held(standin) == [1]  # point of sale 2 went on
