@@ -43,6 +43,8 @@ class RabbitNode:
     port: int = field(default_factory=free_port)
     dist_port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    extra_config: str = ""
+    """More rabbitmq.conf lines (a TLS listener, say)."""
 
     @property
     def url(self) -> str:
@@ -80,7 +82,7 @@ class RabbitNode:
             f"listeners.tcp.1 = 127.0.0.1:{self.port}\n"
             "loopback_users = none\n"
             "log.console = false\n"
-            "log.file.level = warning\n"
+            "log.file.level = warning\n" + self.extra_config
         )
 
     def start(self) -> None:
@@ -129,6 +131,27 @@ class RabbitNode:
         out = self.folder / "server.out"
         text = out.read_text(errors="replace") if out.exists() else ""
         return "\n".join(text.splitlines()[-lines:])
+
+
+def standalone_node(folder: Path, extra_config: str = "") -> RabbitNode:
+    """One node of our own (not clustered), started and running."""
+    if not (SBIN / "rabbitmq-server").exists():
+        raise ClusterUnavailable(f"no rabbitmq-server in {SBIN}")
+    home = folder / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    cookie = home / ".erlang.cookie"
+    cookie.write_text(uuid.uuid4().hex.upper())
+    cookie.chmod(0o400)
+    node = RabbitNode(f"pos-{uuid.uuid4().hex[:6]}@localhost", folder / "node", home,
+                      extra_config=extra_config)
+    node.prepare()
+    node.start()
+    try:
+        node.wait_running()
+    except BaseException:
+        node.stop()
+        raise
+    return node
 
 
 class RabbitCluster:
