@@ -20,6 +20,8 @@ from io import BytesIO
 from pathlib import Path
 
 from pos_common import LOCALE_DIR
+from pos_common.messages import N_ as N_  # the marker, imported from here by most code
+from pos_common.messages import Language, TranslatableError
 
 SUPPORTED = ("es_AR", "en")
 DEFAULT_LOCALE = "es_AR"
@@ -119,9 +121,25 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations.ngettext(singular, plural, n)
 
 
-def N_(message: str) -> str:
-    """Mark a string for extraction without translating it yet (for module constants)."""
-    return message
+def language() -> Language:
+    """The run's catalogue, for what translates itself (``TranslatableError.text``)."""
+    return _translations
+
+
+def explain(error: BaseException, into: Language | None = None) -> str:
+    """What to show a person for ``error``, in the run's language (or ``into``'s).
+
+    Our errors are translated from their message id and values; an OSError names its
+    file and reason in words (``describe_os_error``); any other error's text is looked up
+    as a msgid (our validators raise ValueError(N_("...")); a library's own English text
+    is in no catalogue and shows as it is)."""
+    target = into or _translations
+    if isinstance(error, TranslatableError):
+        return error.text(target)
+    if isinstance(error, OSError) and into is None:
+        return describe_os_error(error)
+    text = str(error)
+    return target.gettext(text) if text else type(error).__name__
 
 
 def describe_os_error(exc: OSError) -> str:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
-from pos_common.i18n import N_, _
+from pos_common.i18n import N_, _, explain
 from pos_desktop.config import Identity
 from pos_desktop.domain.errors import PosError
 from pos_desktop.settings_schema import load_settings, printer_settings
@@ -155,7 +155,7 @@ class PrintControl:
             try:
                 connection = open_connection(settings, on_virtual_print=printing.on_virtual_print)
             except PrintingError as exc:
-                return str(exc)
+                return explain(exc)
             printing.printer.update(store=store, settings=settings, connection=connection)
         else:
             printing.printer.update(store=store)

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from pos_common.i18n import N_, _
+from pos_common.messages import Language
 from pos_desktop import secrets
 from pos_desktop.domain.barcode import DEFAULT_SCALE_PATTERN
 from pos_desktop.domain.cuit import normalize_cuit
@@ -47,10 +48,10 @@ class InvalidSettings(PosError):
 
     def __init__(self, problems: Mapping[str, InvalidSetting]) -> None:
         self.problems = dict(problems)
-        super().__init__(fields="; ".join(str(p) for p in self.problems.values()))
+        super().__init__()
 
-    def __str__(self) -> str:
-        return _(self.template).format(fields="; ".join(str(p) for p in self.problems.values()))
+    def values(self, language: Language) -> dict[str, object]:
+        return {"fields": "; ".join(p.text(language) for p in self.problems.values())}
 
 
 Validator = Callable[[Any], Any]
@@ -81,12 +82,12 @@ class Setting:
         except PosError as exc:
             # A domain error with a "reason" (InvalidCuit) already names the field: keep
             # only the reason, so the message does not say "CUIT: Invalid CUIT: ...".
-            reason = exc.params.get("reason", exc.template) if exc.params else exc.template
+            reason = exc.params.get("reason", exc.template)
             params = {k: v for k, v in exc.params.items() if k != "reason"}
-            text = _(reason).format(**params) if params else _(reason)
-            raise InvalidSetting(label=_(self.label), reason=text) from exc
-        except (ValueError, TypeError) as exc:
-            raise InvalidSetting(label=_(self.label), reason=_(str(exc))) from exc
+            shown = PosError(reason, **params) if isinstance(reason, str) else reason
+            raise InvalidSetting(label=self.label, reason=shown) from exc
+        except (ValueError, TypeError) as exc:  # the validators' reasons are msgids (N_)
+            raise InvalidSetting(label=self.label, reason=str(exc)) from exc
         return value
 
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pos_common.i18n import _
+from pos_common.i18n import _, explain
 from pos_desktop.cli.common import USAGE_ERROR, open_till
 from pos_desktop.cli.users import add_login_args, require_login
 from pos_desktop.services.catalog_import import CatalogImportError, import_catalog
@@ -31,7 +31,7 @@ def run_import(args: argparse.Namespace) -> int:
         else:  # a shop being set up: its first manager is not there yet
             result = import_catalog(till.uow, args.file)
     except CatalogImportError as exc:
-        print(str(exc), file=sys.stderr)
+        print(explain(exc), file=sys.stderr)
         for bad in exc.bad_rows:
             print(f"  {bad}", file=sys.stderr)
         return USAGE_ERROR

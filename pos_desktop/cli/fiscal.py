@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pos_common.i18n import _
+from pos_common.i18n import _, explain
 from pos_desktop.cli.common import CHECK_FAILED, OK, USAGE_ERROR, checked_data_dir, open_till
 
 
@@ -153,7 +153,8 @@ def run_caea_request(args: argparse.Namespace) -> int:
             store_caea(till.uow, caea, source="arca", granted_at=local_now())
             got = [caea]
     except (ArcaError, ValueError) as error:
-        print(_("ARCA did not grant the CAEA: {error}").format(error=error), file=sys.stderr)
+        print(_("ARCA did not grant the CAEA: {error}").format(error=explain(error)),
+              file=sys.stderr)
         return CHECK_FAILED
     finally:
         till.close()
@@ -189,10 +190,10 @@ def run_caea_add(args: argparse.Namespace) -> int:
                     report_deadline=date.fromisoformat(args.deadline))
         added = store_caea(till.uow, caea, source="manual", granted_at=local_now())
     except ValueError as error:
-        print(_("Not a valid CAEA: {error}").format(error=error), file=sys.stderr)
+        print(_("Not a valid CAEA: {error}").format(error=explain(error)), file=sys.stderr)
         return USAGE_ERROR
     except PosError as error:
-        print(str(error), file=sys.stderr)
+        print(explain(error), file=sys.stderr)
         return USAGE_ERROR
     finally:
         till.close()
@@ -213,7 +214,7 @@ def run_caea_inform(args: argparse.Namespace) -> int:
             return USAGE_ERROR
         result = till.caea_duties().inform(session.wsfe, retry_refused=True)
     except ArcaError as error:
-        print(_("ARCA could not be asked: {error}").format(error=error), file=sys.stderr)
+        print(_("ARCA could not be asked: {error}").format(error=explain(error)), file=sys.stderr)
         return CHECK_FAILED
     finally:
         till.close()

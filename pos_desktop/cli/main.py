@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from importlib.util import find_spec
 
-from pos_common.i18n import _, describe_os_error, set_language
+from pos_common.i18n import _, describe_os_error, explain, set_language
 from pos_desktop import __version__
 from pos_desktop.cli.argparse_i18n import translate_argparse
 from pos_desktop.cli.common import INTERRUPTED, USAGE_ERROR, add_global_options, checked_data_dir
@@ -97,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return _reader_went_away()
     except PosError as exc:
-        print(_("Error: {message}").format(message=exc), file=sys.stderr)
+        print(_("Error: {message}").format(message=explain(exc)), file=sys.stderr)
         return USAGE_ERROR
     except OSError as exc:  # a file the command was given or writes: say which, in words
         print(_("Error: {message}").format(message=describe_os_error(exc)), file=sys.stderr)

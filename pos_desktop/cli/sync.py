@@ -17,7 +17,7 @@ import sys
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from pos_common.i18n import _, ngettext
+from pos_common.i18n import _, explain, ngettext
 from pos_desktop.cli.common import CHECK_FAILED, OK, checked_data_dir, open_till
 from pos_desktop.cli.users import add_login_args, require_manager
 from pos_desktop.domain.permissions import Action
@@ -253,7 +253,8 @@ def run_catalog(args: argparse.Namespace) -> int:
         before = listener.version()
         after = listener.refresh()
     except SnapshotError as exc:
-        print(_("Could not update the catalogue: {reason}").format(reason=exc), file=sys.stderr)
+        print(_("Could not update the catalogue: {reason}").format(reason=explain(exc)),
+              file=sys.stderr)
         return 1
     finally:
         till.close()

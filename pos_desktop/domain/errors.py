@@ -1,33 +1,20 @@
 """Errors a cashier or manager can act on.
 
-Each error carries an English source message (translated when shown) and the values to
-put in it, so the same error reads correctly in Spanish and English.
+Each error carries its message id (English, marked with ``N_``) and the values to put in
+it; the window and the commands translate it where they show it
+(``pos_common.i18n.explain``), so the domain never asks which language the run speaks.
+``str()`` of one is the English, for logs.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from pos_common.i18n import N_, _
+from pos_common.messages import N_, TranslatableError
 
 
-class PosError(Exception):
+class PosError(TranslatableError):
     """Base of every error the till explains to its user."""
 
     message = N_("Something went wrong.")
-
-    def __init__(self, message: str | None = None, **params: Any) -> None:
-        self.template = message or self.message
-        self.params = params
-        super().__init__(self.template.format(**params) if params else self.template)
-
-    def __str__(self) -> str:
-        text = _(self.template)
-        if not self.params:
-            return text
-        # Reasons passed as parameters are English source strings too (marked with N_).
-        params = {k: _(v) if isinstance(v, str) else v for k, v in self.params.items()}
-        return text.format(**params)
 
 
 class DomainError(PosError):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pos_common.i18n import N_
+from pos_common.messages import Language
 from pos_common.pins import SCRYPT_N, SCRYPT_P, SCRYPT_R, pin_matches, scrypt_pin_hash
 from pos_common.pins import needs_rehash as needs_rehash
 from pos_desktop.domain.errors import PermissionDenied, PosError
@@ -35,11 +36,24 @@ class InvalidPin(PosError):
 
 
 class WrongPin(PermissionDenied):
-    message = N_("Wrong PIN. {left} tries left before the user is locked.")
+    message = "Wrong PIN. {left} tries left before the user is locked."  # see text()
+
+    def text(self, language: Language) -> str:
+        left = int(str(self.params["left"]))
+        return language.ngettext("Wrong PIN. {left} try left before the user is locked.",
+                                 "Wrong PIN. {left} tries left before the user is locked.",
+                                 left).format(left=left)
 
 
 class UserLocked(PermissionDenied):
-    message = N_("{name} is locked after too many wrong PINs: try again in {minutes} min.")
+    message = "{name} is locked after too many wrong PINs: try again in {minutes} minutes."
+
+    def text(self, language: Language) -> str:
+        minutes = int(str(self.params["minutes"]))
+        return language.ngettext(
+            "{name} is locked after too many wrong PINs: try again in {minutes} minute.",
+            "{name} is locked after too many wrong PINs: try again in {minutes} minutes.",
+            minutes).format(name=self.params["name"], minutes=minutes)
 
 
 class UnknownUser(PermissionDenied):

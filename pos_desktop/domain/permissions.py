@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from pos_common.i18n import N_, _
+from pos_common.messages import Language
 from pos_desktop.domain.errors import PermissionDenied
 
 
@@ -168,9 +169,10 @@ class ApprovalRequired(PermissionDenied):
         for this refusal is good for these details only."""
         super().__init__(action=action, role=required.value)
 
-    def __str__(self) -> str:
-        return _(self.template).format(action=action_label(self.action),
-                                       role=self.required.label)
+    def values(self, language: Language) -> dict[str, object]:
+        known = Action.parse(self.action)
+        action = language.gettext(_ACTION_LABELS[known]) if known else self.action
+        return {"action": action, "role": language.gettext(_ROLE_LABELS[self.required])}
 
 
 class NotAllowed(PermissionDenied):
@@ -182,5 +184,6 @@ class NotAllowed(PermissionDenied):
         self.required = required
         super().__init__(name=name, role=required.value)
 
-    def __str__(self) -> str:
-        return _(self.template).format(name=self.params["name"], role=self.required.label)
+    def values(self, language: Language) -> dict[str, object]:
+        return {"name": self.params["name"],
+                "role": language.gettext(_ROLE_LABELS[self.required])}

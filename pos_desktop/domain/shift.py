@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from pos_common.i18n import N_, _
+from pos_common.messages import Language
 from pos_desktop.domain.errors import DomainError, ShiftError
 from pos_desktop.domain.money import div_round
 from pos_desktop.domain.people import Person
@@ -34,7 +35,14 @@ class ShiftAlreadyOpen(ShiftError):
 
 
 class ParkedSalesPending(ShiftError):
-    message = N_("There are {count} parked sales: recall and finish or cancel them before the Z.")
+    message = "There are {count} parked sales: recall and finish or cancel them before the Z."
+
+    def text(self, language: Language) -> str:
+        count = int(str(self.params["count"]))
+        return language.ngettext(
+            "There is {count} parked sale: recall and finish or cancel it before the Z.",
+            "There are {count} parked sales: recall and finish or cancel them before the Z.",
+            count).format(count=count)
 
 
 class SaleInProgress(ShiftError):

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pos_common.i18n import _, describe_os_error, ngettext
+from pos_common.i18n import _, describe_os_error
+from pos_common.messages import Language
 from pos_contracts.catalog_csv import (
     BadRow,
     CatalogFileError,
@@ -31,12 +32,11 @@ class CatalogImportError(CatalogError):
             "The file has {count} bad rows; nothing was imported.", count=len(bad_rows)
         )
 
-    def __str__(self) -> str:
-        # The catalogue keeps this text with its plural (head office counts the same way).
+    def text(self, language: Language) -> str:
         count = len(self.bad_rows)
-        return ngettext("The file has {count} bad row; nothing was imported.",
-                        "The file has {count} bad rows; nothing was imported.",
-                        count).format(count=count)
+        return language.ngettext("The file has {count} bad row; nothing was imported.",
+                                 "The file has {count} bad rows; nothing was imported.",
+                                 count).format(count=count)
 
 
 @dataclass(frozen=True, slots=True)

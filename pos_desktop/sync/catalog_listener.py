@@ -32,6 +32,7 @@ import pika.exceptions
 from pika.adapters.blocking_connection import BlockingChannel, BlockingConnection
 from sqlalchemy.exc import OperationalError
 
+from pos_common.i18n import explain
 from pos_contracts.brokers import Failover, first_answering
 from pos_contracts.caea import CaeaGrant
 from pos_contracts.envelope import parse_envelope
@@ -145,7 +146,7 @@ class CatalogListener:
                 self._session()
                 self.backoff.reset()
             except SnapshotError as exc:
-                self._set_link(SyncState.ERROR, str(exc))
+                self._set_link(SyncState.ERROR, explain(exc))
             except pika.exceptions.ChannelClosedByBroker as exc:  # e.g. no catalog exchange
                 self._set_link(SyncState.ERROR, describe(exc))
             except (pika.exceptions.AMQPError, OSError) as exc:

@@ -32,6 +32,7 @@ import pika.connection
 import pika.exceptions
 from pika.adapters.select_connection import SelectConnection
 
+from pos_common.i18n import explain
 from pos_contracts.brokers import Failover
 from pos_desktop.sync.backoff import Backoff, CircuitBreaker
 from pos_desktop.sync.confirms import ConfirmWindow
@@ -187,7 +188,7 @@ class BrokerLink:
         try:
             params = pika.URLParameters(connection_url(url, self.password))
         except Exception as exc:  # a missing keyring or a bad URL: shown, not raised
-            self._config_error = str(exc)
+            self._config_error = explain(exc)
             self.set_link(SyncState.ERROR, self._config_error)
             return
         params.blocked_connection_timeout = self.settings.blocked_timeout

@@ -8,6 +8,7 @@ import pika
 import pika.exceptions
 from pika.adapters.blocking_connection import BlockingConnection
 
+from pos_common.i18n import explain
 from pos_contracts.brokers import broker_urls
 from pos_desktop.sync.reasons import describe
 from pos_desktop.sync.settings import SecretReader, SyncSettings, connection_url
@@ -33,7 +34,7 @@ def _probe(settings: SyncSettings, url: str, password: SecretReader, timeout: fl
     try:
         params = pika.URLParameters(connection_url(url, password))
     except Exception as exc:  # missing keyring, malformed URL
-        return Link(SyncState.ERROR, str(exc))
+        return Link(SyncState.ERROR, explain(exc))
     params.connection_attempts = 1
     params.socket_timeout = timeout
     params.blocked_connection_timeout = timeout

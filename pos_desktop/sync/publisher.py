@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pos_common.i18n import _, explain
 from pos_desktop import __version__
 from pos_desktop.store.outbox import OutboxQueue
 from pos_desktop.sync.backoff import Backoff, CircuitBreaker
@@ -162,5 +163,6 @@ class OutboxPublisher:
     def _mark_failed(self, error: Exception) -> None:
         """The mark writer could not record the confirms: the rows stay pending and a new
         connection sends them again (duplicates are harmless: central applies each once)."""
-        self.connection.set_link(SyncState.ERROR, f"no se pudo registrar el envío: {error}")
+        self.connection.set_link(SyncState.ERROR, _("the sending could not be recorded: {error}")
+                                 .format(error=explain(error)))
         self.connection.call_in_loop(self.connection.close)

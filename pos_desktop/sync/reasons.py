@@ -14,7 +14,7 @@ import ssl
 import pika.exceptions
 from pika.adapters.utils import connection_workflow as workflow
 
-from pos_common.i18n import _
+from pos_common.i18n import _, explain
 from pos_desktop.domain.errors import PosError
 
 
@@ -44,7 +44,7 @@ def describe(error: BaseException | None) -> str:
         return _("connection closed")
     error = innermost(error)
     if isinstance(error, PosError):  # no keyring, no password: already says what to do
-        return str(error)
+        return explain(error)
     if isinstance(error, pika.exceptions.ProbableAuthenticationError):
         return _("the server refused the user name or the password")
     if isinstance(error, pika.exceptions.ProbableAccessDeniedError):

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
-from pos_common.i18n import _
+from pos_common.i18n import _, explain
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.fiscal.buyer import identify_buyer
 from pos_desktop.domain.fiscal.kinds import ComprobanteType
@@ -69,7 +69,7 @@ class BuyerDialog(TillDialog):
                                    name=self.name.text(), condition=self.condition.currentData())
             kind = self.register.identify_buyer(buyer)
         except PosError as exc:
-            self.show_error(str(exc))
+            self.show_error(explain(exc))
             return
         self.on_identified(kind)
         self.accept()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_common.i18n import N_, _, current_language
+from pos_common.i18n import N_, _, current_language, explain
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.money import parse_money
 from pos_desktop.domain.product import Product
@@ -88,13 +88,13 @@ class ImportDialog(TillDialog):
         try:
             result = self.catalog.import_file(Path(text))
         except CatalogImportError as exc:
-            self.show_error(str(exc))
+            self.show_error(explain(exc))
             self.problems.addItems([str(bad) for bad in exc.bad_rows])
             self.problems.show()
             return
         except PosError as exc:
             if not self.handled(exc, self.run_import):
-                self.show_error(str(exc))
+                self.show_error(explain(exc))
             return
         self.outcome = _("Products read: {rows}; added or changed: {changed}.").format(
             rows=result.rows, changed=result.changed)
@@ -208,7 +208,7 @@ class ProductDialog(TillDialog):
             product = self.catalog.save_product(self.entry())
         except PosError as exc:
             if not self.handled(exc, self.save):
-                self.show_error(str(exc))
+                self.show_error(explain(exc))
             return
         self.outcome = _("Product {sku} saved: {name}.").format(sku=product.sku,
                                                                name=product.name)

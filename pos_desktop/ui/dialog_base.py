@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_common.i18n import _
+from pos_common.i18n import _, explain
 from pos_desktop.domain.errors import PosError
 from pos_desktop.ui.key_field import KeyField, no_focus
 from pos_desktop.ui.keypad import TOUCH_PX, Keypad, press
@@ -200,7 +200,7 @@ class EntryDialog(TillDialog):
         except PosError as exc:
             if self.handled(exc, lambda: self._submit(text)):
                 return  # e.g. a supervisor's PIN is asked; the same value is applied then
-            self.show_error(str(exc))
+            self.show_error(explain(exc))
             self.field.selectAll()
             return
         self.accept()

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
-from pos_common.i18n import _
+from pos_common.i18n import _, explain
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.fiscal.errors import IdentificationRequired
 from pos_desktop.domain.fiscal.kinds import ComprobanteType
@@ -143,7 +143,7 @@ class FiscalPanel:
                                                 self.notice.show_type))
 
     def identification_needed(self, error: PosError, retry: Any) -> bool:
-        self.window.banner.error(str(error))
+        self.window.banner.error(explain(error))
         self.window.open_dialog(BuyerDialog(self.window, self.window.register,
                                             self.notice.show_type), retry)
         return True

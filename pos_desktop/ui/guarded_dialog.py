@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QWidget
 
+from pos_common.i18n import explain
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.permissions import ApprovalRequired
 from pos_desktop.services.guard import TillGuard
@@ -38,7 +39,7 @@ class GuardedDialog(TillDialog):
                 ask_approval(self, self.guard, self.people, needed, retry)
             return False
         except PosError as exc:
-            self.show_error(str(exc))
+            self.show_error(explain(exc))
             return False
         self.done_ok()
         return True

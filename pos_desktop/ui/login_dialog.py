@@ -14,7 +14,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
-from pos_common.i18n import _
+from pos_common.i18n import _, explain
 from pos_desktop.domain.errors import PosError
 from pos_desktop.services.people import Session
 from pos_desktop.ui.dialog_base import TillDialog
@@ -43,7 +43,7 @@ class LoginDialog(TillDialog):
             else:
                 self.session.login(user_id, pin)
         except PosError as exc:
-            self.show_error(str(exc))
+            self.show_error(explain(exc))
             self.pin.clear()
             return
         self.accept()

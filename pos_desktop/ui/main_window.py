@@ -37,7 +37,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QImage, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QPushButton, QWidget
 
-from pos_common.i18n import N_, _, format_money
+from pos_common.i18n import N_, _, explain, format_money
 from pos_desktop.domain.errors import EmptySale, PosError
 from pos_desktop.domain.money import parse_quantity
 from pos_desktop.domain.product import Product
@@ -211,7 +211,7 @@ class MainWindow(QMainWindow):
             self.show_receipt(render_escpos(data, self.receipt_profile))
         except Exception as exc:  # a preview problem must never disturb selling
             log.exception("could not draw the printed receipt")
-            self.status.set_printer_state(str(exc), "error")
+            self.status.set_printer_state(explain(exc), "error")
 
     def add_part(self, part: Part) -> None:
         """Keep ``part`` alive with the window; ``stop_parts`` stops it."""
@@ -295,7 +295,7 @@ class MainWindow(QMainWindow):
             self.show_error(exc, retry=lambda: self.run(action))
         except Exception as exc:  # a bad keystroke never crashes the till (invariant 8)
             log.exception("unexpected error in a till action")
-            self.banner.error(_("Unexpected error: {error}").format(error=exc))
+            self.banner.error(_("Unexpected error: {error}").format(error=explain(exc)))
         self.refresh(select)
         self.focus_scan()
 
@@ -308,7 +308,7 @@ class MainWindow(QMainWindow):
 
     def show_error(self, exc: PosError, retry: Callable[[], None] | None = None) -> None:
         if not self.handle_error(exc, retry or (lambda: None)):
-            self.banner.error(str(exc))
+            self.banner.error(explain(exc))
 
     def focus_scan(self) -> None:
         top = self.dialog

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QWidget
 
-from pos_common.i18n import _, current_language, format_money
+from pos_common.i18n import _, current_language, explain, format_money
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.people import User
 from pos_desktop.domain.permissions import ApprovalRequired
@@ -114,7 +114,7 @@ class OverrideDialog(TillDialog):
         self, parent: QWidget | None, guard: TillGuard, people: People, needed: ApprovalRequired
     ) -> None:
         what = approval_details(needed.details)
-        hint = f"{needed}\n{what}" if what else str(needed)
+        hint = f"{explain(needed)}\n{what}" if what else explain(needed)
         super().__init__(parent, _("Supervisor approval"), hint)
         self.guard = guard
         self.needed = needed
@@ -139,7 +139,7 @@ class OverrideDialog(TillDialog):
                 self.needed.action, user_id, pin, self.needed.details
             )
         except PosError as exc:
-            self.show_error(str(exc))
+            self.show_error(explain(exc))
             self.pin.clear()
             return
         self.accept()

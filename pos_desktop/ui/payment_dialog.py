@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_common.i18n import N_, _, format_minus, format_money
+from pos_common.i18n import N_, _, explain, format_minus, format_money
 from pos_desktop.domain.barcode import is_valid_gtin
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.money import parse_money
@@ -191,7 +191,7 @@ class PaymentDialog(TillDialog):
             amount = parse_money(text) if text.strip() else None
             self.register.tender(self.kind, amount)
         except PosError as exc:
-            self.show_error(str(exc))
+            self.show_error(explain(exc))
             self.field.selectAll()
             return
         self.clear_error()
@@ -210,12 +210,12 @@ class PaymentDialog(TillDialog):
         try:
             done = self.register.complete()
         except PosError as exc:
-            self.show_error(str(exc))
+            self.show_error(explain(exc))
             self.refresh()
             return
         except Exception as exc:  # the disk or the database failed: the sale stays open
             log.exception("could not save the sale")
-            self.show_error(_("The sale could not be saved: {error}").format(error=exc))
+            self.show_error(_("The sale could not be saved: {error}").format(error=explain(exc)))
             self.refresh()
             return
         self.completed.emit(done)

@@ -14,7 +14,7 @@ from functools import partial
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTableWidgetItem, QVBoxLayout, QWidget
 
-from pos_common.i18n import N_, _, format_money, format_quantity
+from pos_common.i18n import N_, _, explain, format_money, format_quantity
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.money import parse_quantity
 from pos_desktop.domain.refund import (
@@ -105,7 +105,7 @@ class RefundDialog(GuardedDialog):
             else:
                 self._set_quantity(text)
         except PosError as exc:
-            self.show_error(str(exc))
+            self.show_error(explain(exc))
             if self.asking_reason:
                 self.field.setText(text)
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_common.i18n import _, format_money
+from pos_common.i18n import _, explain, format_money
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.pricing import ROUNDING_STEPS, PriceChange, parse_percent
 from pos_desktop.services.catalog_admin import CatalogAdmin, Reprice
@@ -100,7 +100,7 @@ class RepriceDialog(TillDialog):
             wanted = self.wanted()
             changes = self.catalog.preview_prices(wanted)
         except PosError as exc:
-            self.show_error(str(exc))
+            self.show_error(explain(exc))
             return
         self.clear_error()
         self.show_changes(changes)
@@ -132,7 +132,7 @@ class RepriceDialog(TillDialog):
             changes = self.catalog.change_prices(wanted)
         except PosError as exc:
             if not self.handled(exc, self.apply):
-                self.show_error(str(exc))
+                self.show_error(explain(exc))
             return
         self.outcome = _("{n} prices changed.").format(n=len(changes))
         self.accept()

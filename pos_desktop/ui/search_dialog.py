@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_common.i18n import _, format_money
+from pos_common.i18n import _, explain, format_money
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.money import parse_quantity
 from pos_desktop.domain.product import Product
@@ -167,7 +167,7 @@ class SearchDialog(TillDialog):
                 else 1000
             )
         except PosError as exc:
-            self.show_error(str(exc))
+            self.show_error(explain(exc))
             return
         self.choose(product, quantity)
 
@@ -190,7 +190,7 @@ class SearchDialog(TillDialog):
         try:
             grams = parse_quantity(text, weighed=True)
         except PosError as exc:
-            self.show_error(str(exc))
+            self.show_error(explain(exc))
             self.weight.selectAll()
             return
         self.choose(self.pending, grams)

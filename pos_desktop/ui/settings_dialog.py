@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_common.i18n import _
+from pos_common.i18n import _, explain
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.permissions import Action
 from pos_desktop.services.settings import SettingsService
@@ -163,7 +163,7 @@ class SettingsDialog(QDialog):
             self._show_problems(exc)
             return
         except PosError as exc:  # NoKeyring names the fallback; a lost right says so
-            self.error.setText(str(exc))
+            self.error.setText(explain(exc))
             self.error.show()
             return
         self.stored.update({k: v for k, v in cleaned.items() if k not in SECRET_KEYS})
@@ -180,7 +180,7 @@ class SettingsDialog(QDialog):
             form = list(self.forms.values())[first_tab]
             key = next(k for k in exc.problems if k in form.editors)
             form.editors[key].widget.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.error.setText(str(exc))
+        self.error.setText(explain(exc))
         self.error.show()
 
 
@@ -232,7 +232,8 @@ def apply_saved(window: MainWindow, changes: Mapping[str, Any]) -> None:
         try:
             deps.sync.restart()
         except Exception as exc:  # a bad address must not stop the shop from selling
-            problems.append(_("Head office sync could not start: {error}").format(error=exc))
+            problems.append(
+                _("Head office sync could not start: {error}").format(error=explain(exc)))
     if problems:
         window.banner.error(" · ".join(problems))
     elif needs_restart(changes):

@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_common.i18n import _, format_money
+from pos_common.i18n import _, explain, format_money, language
+from pos_common.messages import localize
 from pos_desktop.domain.errors import PosError
 from pos_desktop.services.setup import TestPrint
 from pos_desktop.settings_schema import InvalidSetting, Kind, Setting, labels
@@ -268,9 +269,8 @@ class SettingsForm(QWidget):
             if key not in self.rows:
                 continue
             _label, _cell, error = self.rows[key]
-            text = str(problem)
             reason = getattr(problem, "params", {}).get("reason")
-            error.setText(_(str(reason)) if reason else text)
+            error.setText(str(localize(reason or problem, language())))
             error.show()
             widget = self.editors[key].widget
             widget.setProperty("level", "error")
@@ -350,9 +350,10 @@ class TestPrintPanel(QWidget):
             try:
                 page = self.print_test(values)
             except PosError as exc:
-                self._failed.emit(str(exc))
+                self._failed.emit(explain(exc))
             except Exception as exc:  # a driver fault must reach the manager as text
-                self._failed.emit(_("The test page did not print: {reason}").format(reason=exc))
+                self._failed.emit(
+                    _("The test page did not print: {reason}").format(reason=explain(exc)))
             else:
                 self._done.emit((values.get("printer.connection"), page))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
-from pos_common.i18n import N_, _
+from pos_common.i18n import N_, _, explain
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.money import parse_money
 from pos_desktop.domain.shift import InvalidCashMove
@@ -83,7 +83,7 @@ class CashMoveDialog(GuardedDialog):
         try:
             amount = parse_money(self.amount.text())
         except PosError as exc:
-            self.show_error(str(exc))
+            self.show_error(explain(exc))
             self.amount.setFocus()
             return
         if not self.reason.text().strip():

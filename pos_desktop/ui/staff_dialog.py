@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_common.i18n import N_, _
+from pos_common.i18n import N_, _, explain
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.permissions import Role
 from pos_desktop.services.people import People, StaffAdmin
@@ -113,7 +113,7 @@ class StaffDialog(TillDialog):
             user = self.staff.add_user(self.name.text(), Role(self.role.currentData()), pin)
         except PosError as exc:
             if not self.handled(exc, self.add_person):
-                self.show_error(str(exc))
+                self.show_error(explain(exc))
             return
         for field in (self.name, self.new_pin, self.new_pin_again):
             field.clear()
@@ -130,7 +130,7 @@ class StaffDialog(TillDialog):
             self.staff.change_pin(user_id, same_pin(self.reset_pin, self.reset_pin_again))
         except PosError as exc:
             if not self.handled(exc, self.change_pin):
-                self.show_error(str(exc))
+                self.show_error(explain(exc))
             return
         self.reset_pin.clear()
         self.reset_pin_again.clear()

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from pos_common.i18n import _
+from pos_common.i18n import _, explain
 from pos_desktop.domain.errors import PosError
 from pos_desktop.paths import ICONS_DIR
 from pos_desktop.services.settings import SettingsService
@@ -273,7 +273,7 @@ class ManagerPage(QWizardPage):
         try:
             check_pin(self.pin.text())
         except ValueError as exc:
-            return self.show_error(_(str(exc)).capitalize() + ".", self.pin)
+            return self.show_error(explain(exc).capitalize() + ".", self.pin)
         if self.pin.text() != self.pin_again.text():
             self.pin_again.clear()
             return self.show_error(_("The two PINs are different; type it again."), self.pin_again)
@@ -331,7 +331,7 @@ class SummaryPage(QWizardPage):
         try:
             self.wizard_.save()
         except PosError as exc:  # InvalidSettings names the fields; NoKeyring says what to do
-            self.error.setText(str(exc))
+            self.error.setText(explain(exc))
             self.error.show()
             return False
         return True

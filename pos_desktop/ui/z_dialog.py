@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_common.i18n import N_, _, format_money
+from pos_common.i18n import N_, _, explain, format_money
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.shift import DrawerCheck
 from pos_desktop.services.guard import TillGuard
@@ -104,7 +104,7 @@ class ZDialog(GuardedDialog):
         try:
             self.check = self.shifts.check_count(self.count.counts)
         except PosError as exc:
-            self.show_error(str(exc))
+            self.show_error(explain(exc))
             return
         self.clear_error()
         c = self.check
@@ -211,7 +211,7 @@ class XReportDialog(TillDialog):
         try:
             self.shifts.x_report(print_it=True)
         except PosError as exc:
-            self.show_error(str(exc))
+            self.show_error(explain(exc))
             return
         self.printed = True
         self.hint.setText(_("Sent to the printer."))

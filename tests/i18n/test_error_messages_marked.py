@@ -32,8 +32,9 @@ def error_classes() -> list[type[PosError]]:
 def test_every_error_class_message_is_extracted() -> None:
     seen = error_classes()
     found = extracted()
+    # a class that words itself by a count (text() with ngettext) has no plain msgid
     unmarked = sorted({f"{c.__module__}.{c.__name__}: {c.message!r}" for c in seen
-                       if c.message not in found})
+                       if c.message not in found and "text" not in vars(c)})
     assert len(seen) > 40
     assert not unmarked, "write message = N_(...) in these classes:\n" + "\n".join(unmarked)
 

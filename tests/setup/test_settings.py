@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from pos_common.i18n import N_, set_language
+from pos_common.i18n import N_, explain, set_language
 from pos_desktop.app import Till
 from pos_desktop.secrets import NoKeyring
 from pos_desktop.settings_schema import (
@@ -112,8 +112,8 @@ def test_validation_messages_are_spanish_when_the_till_is(till: Till) -> None:
     try:
         with till.uow() as uow, pytest.raises(InvalidSettings) as caught:
             save_settings(uow.settings, KeyringSecrets(), {"store.cuit": "30-71234567-2"})
-        assert "CUIT" in str(caught.value)
-        assert "verificador" in str(caught.value)
+        assert "CUIT" in explain(caught.value)
+        assert "verificador" in explain(caught.value)
     finally:
         set_language("en")
 

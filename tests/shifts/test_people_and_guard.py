@@ -73,7 +73,8 @@ def test_five_wrong_pins_lock_even_the_right_pin_out_until_the_time_passes(till:
     people = People(till.uow, till.identity, clock=clock)
     session = Session(people, clock=clock)
     for left in (4, 3, 2, 1):
-        with pytest.raises(WrongPin, match=f"{left} tries left"):
+        tries = "try" if left == 1 else "tries"  # "1 try left", "2 tries left"
+        with pytest.raises(WrongPin, match=f"{left} {tries} left"):
             session.login("u-ana", "9999")
     with pytest.raises(UserLocked):
         session.login("u-ana", "9998")

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from pos_common.i18n import current_language, set_language
+from pos_common.i18n import current_language, explain, set_language
 from pos_desktop.domain.cuit import InvalidCuil, InvalidCuit, normalize_cuil
 from pos_desktop.domain.fiscal.buyer import (
     ANONYMOUS,
@@ -144,7 +144,7 @@ def test_the_threshold_is_a_setting() -> None:
 def test_the_threshold_message_reads_in_spanish(spanish: None) -> None:
     with pytest.raises(IdentificationRequired) as caught:
         require_identification(ANONYMOUS, 1_234_567_890)
-    assert str(caught.value) == (
+    assert explain(caught.value) == (
         "Desde $ 10.000.000,00 el comprador debe identificarse con DNI, CUIT o CUIL "
         "(RG 5700): este comprobante es de $ 12.345.678,90. Identifique al comprador "
         "para continuar.")
@@ -153,7 +153,9 @@ def test_the_threshold_message_reads_in_spanish(spanish: None) -> None:
 def test_buyer_errors_read_in_spanish(spanish: None) -> None:
     with pytest.raises(InvalidBuyer) as caught:
         identify_buyer(DocumentType.DNI, "123", name="Ana")
-    assert str(caught.value) == "Los datos del comprador no son válidos: el DNI tiene 7 u 8 dígitos"
+    assert explain(caught.value) == "Los datos del comprador no son válidos: el DNI tiene 7 u 8 dígitos"
+    # raised in no language: the log (str) has the English
+    assert str(caught.value) == "The buyer's details are not valid: a DNI has 7 or 8 digits"
 
 
 def test_conditions_have_arca_names_and_labels() -> None:
