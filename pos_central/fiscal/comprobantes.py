@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 import psycopg
 
-from pos_arca import AlicuotaIva, Comprobante, ComprobanteAsociado, Tributo
+from pos_arca import Comprobante, ComprobanteAsociado
+from pos_arca.amounts import amount_fields, buyer_fields
 
 
 @dataclass(frozen=True)
@@ -63,23 +63,10 @@ def pending_documents(db: psycopg.Connection[Any], cuit: str) -> list[CaeaDocume
 
 def comprobante(doc: CaeaDocument) -> Comprobante:
     """The request for ``doc``, from the fiscal block the till sent (ARCA's amounts)."""
-    amounts, buyer, original = doc.amounts, doc.buyer, doc.associated
+    original = doc.associated
     return Comprobante(
         point_of_sale=doc.point_of_sale, cbte_tipo=doc.cbte_tipo, number=doc.number,
-        date=doc.cbte_fch, total_centavos=int(amounts["total"]),
-        doc_tipo=int(buyer["doc_type"]), doc_nro=int(buyer["doc_number"]),
-        condicion_iva_receptor=int(buyer["iva_condition"]),
-        no_gravado_centavos=int(amounts["untaxed"]), neto_centavos=int(amounts["net"]),
-        exento_centavos=int(amounts["exempt"]),
-        tributos_centavos=sum(int(t["amount"]) for t in amounts["other_taxes"]),
-        iva_centavos=sum(int(a["amount"]) for a in amounts["iva"]),
-        iva=tuple(AlicuotaIva(iva_id=int(a["id"]), base_centavos=int(a["base"]),
-                              importe_centavos=int(a["amount"])) for a in amounts["iva"]),
-        tributos=tuple(Tributo(tributo_id=int(t["id"]), descripcion=str(t["description"]),
-                               base_centavos=int(t["base"]),
-                               alicuota=Decimal(int(t["rate_bp"])) / 100,
-                               importe_centavos=int(t["amount"]))
-                       for t in amounts["other_taxes"]),
+        date=doc.cbte_fch, **amount_fields(doc.amounts), **buyer_fields(doc.buyer),
         asociados=() if original is None or original.get("number") is None else (
             ComprobanteAsociado(cbte_tipo=int(original["type"]),
                                 point_of_sale=int(original["point_of_sale"]),

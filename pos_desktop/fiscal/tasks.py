@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any, Protocol
 
-from pos_arca import AlicuotaIva, ArcaMessage, Comprobante, ComprobanteAsociado, Tributo
+from pos_arca import ArcaMessage, Comprobante, ComprobanteAsociado
+from pos_arca.amounts import amount_fields, buyer_fields
 from pos_desktop.domain.fiscal.dates import argentine_date
 
 
@@ -123,24 +123,11 @@ class FiscalBook(Protocol):
 
 def comprobante(task: FiscalTask, number: int, day: date) -> Comprobante:
     """The request for ``task`` under ``number`` dated ``day``."""
-    block, amounts = task.block, task.block["amounts"]
-    buyer, original = block["buyer"], task.original
+    block, original = task.block, task.original
     return Comprobante(
         point_of_sale=int(block["point_of_sale"]), cbte_tipo=int(block["type"]),
-        number=number, date=day, total_centavos=int(amounts["total"]),
-        doc_tipo=int(buyer["doc_type"]), doc_nro=int(buyer["doc_number"]),
-        condicion_iva_receptor=int(buyer["iva_condition"]),
-        no_gravado_centavos=int(amounts["untaxed"]), neto_centavos=int(amounts["net"]),
-        exento_centavos=int(amounts["exempt"]),
-        tributos_centavos=sum(int(t["amount"]) for t in amounts["other_taxes"]),
-        iva_centavos=sum(int(a["amount"]) for a in amounts["iva"]),
-        iva=tuple(AlicuotaIva(iva_id=int(a["id"]), base_centavos=int(a["base"]),
-                              importe_centavos=int(a["amount"])) for a in amounts["iva"]),
-        tributos=tuple(Tributo(tributo_id=int(t["id"]), descripcion=str(t["description"]),
-                               base_centavos=int(t["base"]),
-                               alicuota=Decimal(int(t["rate_bp"])) / 100,
-                               importe_centavos=int(t["amount"]))
-                       for t in amounts["other_taxes"]),
+        number=number, date=day, **amount_fields(block["amounts"]),
+        **buyer_fields(block["buyer"]),
         asociados=() if original is None else (ComprobanteAsociado(
             cbte_tipo=original.cbte_tipo, point_of_sale=original.point_of_sale,
             number=original.number, cuit=int(block["seller"]["cuit"]), date=original.day),),
