@@ -4,8 +4,14 @@ private queue, ingested to PostgreSQL, next to a raw baseline measured in the sa
 validation and no business logic). Prints JSON; medians and p99 of batch latency.
 
     python -m benchmarks.bench_ingest [--events 20000] [--batch-size 250] [--prefetch 1000]
-                                      [--consumers N]
+                                      [--consumers N] [--checks ROUNDS] [--cluster]
                                       [--out FILE]
+
+``--checks ROUNDS`` instead ingests ``--events`` sales ROUNDS times with the identity and
+sanity checks on and ROUNDS times off, alternating, and prints the ratio of the medians
+(budget: the checks cost at most 10 %). ``--cluster`` drains ``--events`` sales from the
+shared single node and from a three-node cluster started for it, same run
+(``benchmarks/ingest_checks.py``).
 
 ``--consumers N`` runs N ingest processes on the same queue (how production scales past
 one core: exactly-once holds across them through processed_events, and terminals are
@@ -444,17 +450,60 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--consumers", type=int, default=1, help="ingest processes on the same queue"
     )
+    parser.add_argument(
+        "--checks", type=int, metavar="ROUNDS", help="checks on vs off, ROUNDS of each"
+    )
+    parser.add_argument(
+        "--cluster", action="store_true", help="single node vs a three-node cluster"
+    )
     parser.add_argument("--out", type=Path, help="also write the JSON here")
     args = parser.parse_args(argv)
     # Production logs one JSON line per applied sale; keep that cost, drop the output.
     with open(os.devnull, "w", encoding="utf-8") as devnull:
         configure_logging(INGEST_SERVICE, logging.INFO, stream=devnull)
-        result = _measure(args.events, args.batch_size, args.consumers, args.prefetch)
+        if args.checks or args.cluster:
+            result = _compare(args)
+        else:
+            result = _measure(args.events, args.batch_size, args.consumers, args.prefetch)
     text = json.dumps(result, indent=2)
     print(text)
     if args.out:
         args.out.write_text(text + "\n", encoding="utf-8")
     return 0
+
+
+def _compare(args: argparse.Namespace) -> dict[str, Any]:
+    import tempfile
+
+    from benchmarks.ingest_checks import compare_checks, compare_cluster
+
+    events = make_events(args.events)
+    settings = IngestSettings(batch_size=args.batch_size, prefetch=args.prefetch)
+    result: dict[str, Any] = {"benchmark": "central ingest: same-run comparisons"}
+
+    def as_tills(channel: Any, topology: Topology, db_url: str, batch: Any) -> None:
+        with till_connections(db_url, topology) as tills:  # registered: identity is checked
+            prepublish(channel, topology.events_exchange, "sale.completed",
+                       topology.ingest_queue, batch, tills)
+
+    def as_guest(channel: Any, exchange: str, queue: str, batch: Any) -> None:
+        prepublish(channel, exchange, "sale.completed", queue, batch)
+
+    if args.checks:
+        result["checks"] = compare_checks(PG_ADMIN_URL, AMQP_URL, events, settings,
+                                          args.checks, as_tills)
+    if args.cluster:
+        with tempfile.TemporaryDirectory(prefix="bench-rmq-") as folder:
+            result["cluster"] = compare_cluster(
+                PG_ADMIN_URL, AMQP_URL, events,
+                IngestSettings(batch_size=args.batch_size, prefetch=args.prefetch,
+                               accept_unregistered=True),
+                as_guest, Path(folder),
+            )
+    load = os.getloadavg()
+    result["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(),
+                         "load_average_1m_after": round(load[0], 2)}
+    return result
 
 
 def _measure(
