@@ -36,12 +36,15 @@ from pos_desktop.services.shifts import ShiftService
 from pos_desktop.settings_schema import KeyringSecrets, SecretStore, declared
 from pos_desktop.store.catalog_repo import CatalogRepository
 from pos_desktop.store.db import database_path, open_engine
+from pos_desktop.store.drafts import DraftBook
+from pos_desktop.store.integrity import check_at_start, explain
 from pos_desktop.store.migrate import migrate
 from pos_desktop.store.repositories import Settings
 from pos_desktop.store.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from pos_arca import Clock
+    from pos_desktop.domain.sale import Sale
     from pos_desktop.fiscal.caea_duties import CaeaDuties
     from pos_desktop.fiscal.contingency import Contingency
     from pos_desktop.fiscal.demo import DemoArca
@@ -114,6 +117,8 @@ class Till:
     """The fiscal worker once started (``start_fiscal``); None in fiscal mode none."""
     demo_arca: DemoArca | None = None
     """``--demo``: ARCA's stand-in inside the till (``start_fiscal(demo=True)``)."""
+    recovered: Sale | None = None
+    """The sale left in progress when the till last stopped, back on the register."""
 
     @classmethod
     def open(cls, data_dir: Path, *, demo: bool = False) -> Till:
@@ -167,6 +172,7 @@ class Till:
             fiscal=_FiscalPort(self) if self.register.fiscal is not None else None,
             store_name=str(self.settings("store.name")["store.name"] or ""),
             demo=self.demo,
+            recovered=self.recovered,
             standalone=self.standalone,
         )
 
@@ -190,9 +196,14 @@ class Till:
         self.session.start_without_pin(ana)
 
     def start_scripted_run(self) -> None:
-        """For ``simulate``: sell as the script user, opening a shift if none is open."""
+        """For ``simulate``: sell as the script user, opening a shift if none is open. A
+        sale recovered from a stop is put on hold first: the script never sells it."""
+        from pos_common.i18n import _
+
         if self.session.user is None:
             self.session.start_without_pin(SCRIPT_USER)
+        if self.register.sale.lines:
+            self.register.park(_("Recovered after the till stopped"))
         if self.shifts.current_id() is None:
             self.shifts.open_shift(0)
 
@@ -368,9 +379,24 @@ class _FiscalPort:
 def bootstrap(
     data_dir: Path, *, demo: bool = False, secrets: SecretStore | None = None
 ) -> Till:
-    """Open the data folder's database (migrating it first) and build the whole till."""
+    """Open the data folder's database (migrating it first) and build the whole till.
+
+    A damaged file is refused before anything is written to it (``PRAGMA quick_check`` at
+    every start, so after a crash too), and a damaged file or a full disk met on the way
+    is said in words (``DamagedDatabase``, ``DiskFull``), never as a traceback."""
     data_dir.mkdir(parents=True, exist_ok=True)
     path = database_path(data_dir)
+    check_at_start(path)
+    try:
+        return _build(data_dir, path, demo=demo, secrets=secrets)
+    except Exception as exc:
+        said = explain(exc, path)
+        if said is None:
+            raise
+        raise said from exc
+
+
+def _build(data_dir: Path, path: Path, *, demo: bool, secrets: SecretStore | None) -> Till:
     writer = open_engine(path)
     migrate(writer, path)
     reader = open_engine(path, writer=False)
@@ -416,6 +442,11 @@ def bootstrap(
     people.adopt_setup_manager()
     if demo:
         till.start_demo()
+    till.recovered = register.recover()
+    if till.recovered is not None:
+        log.warning("a sale left in progress was recovered",
+                    extra={"sale_id": till.recovered.sale_id,
+                           "lines": len(till.recovered.lines)})
     return till
 
 
@@ -439,7 +470,7 @@ def _register(
         db.uow, catalog, db.identity, guard=guard, session=session, scale=scale,
         print_receipts=prefs["ui.print_receipts"] is not False, shift_open=shift_open,
         cash_unit=int(prefs["cash.rounding_unit"] or declared("cash.rounding_unit").default),
-        fiscal=_fiscal_policy(db),
+        fiscal=_fiscal_policy(db), drafts=DraftBook(db.writer),
     )
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
-from pos_common.i18n import _, format_money, ngettext
-from pos_desktop.cli.common import checked_data_dir, open_till, write_json
+from pos_common.i18n import _, explain, format_money, ngettext
+from pos_desktop.cli.common import CHECK_FAILED, checked_data_dir, open_till, write_json
+from pos_desktop.store.integrity import damaged
 
 
 def register(sub: Any) -> None:
@@ -24,7 +26,6 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-
     if args.verify:
         return run_verify(args)
     till = open_till(args)
@@ -60,20 +61,37 @@ def _sale_view(p: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _report_damaged(args: argparse.Namespace, path: Path, problem: str) -> int:
+    if args.json:
+        write_json({"ok": False, "damaged": problem})
+    else:
+        print(explain(damaged(path, problem)), file=sys.stderr)
+    return CHECK_FAILED
+
+
 def run_verify(args: argparse.Namespace) -> int:
     """Read-only: opens the file directly, so checking never adds to what it checks."""
     from pos_desktop.services.journal_verify import verify_engine
     from pos_desktop.store.db import database_path, open_engine
+    from pos_desktop.store.integrity import explain, quick_check
 
     path = database_path(checked_data_dir(args))
     if not path.exists():
         print(_("No till database at {path}.").format(path=path), file=sys.stderr)
         return 2
-    engine = open_engine(path, writer=False)
-    try:
-        result = verify_engine(engine)
-    finally:
-        engine.dispose()
+    problem = quick_check(path)  # a damaged file is reported, not read on into a traceback
+    if problem is None:
+        engine = open_engine(path, writer=False)
+        try:
+            result = verify_engine(engine)
+        except Exception as exc:
+            if explain(exc, path) is None:
+                raise
+            problem = str(getattr(exc, "orig", exc))
+        finally:
+            engine.dispose()
+    if problem is not None:
+        return _report_damaged(args, path, problem)
     if args.json:
         write_json(result.as_dict())
     elif result.ok:

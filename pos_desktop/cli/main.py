@@ -84,6 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang_pre.add_argument("--lang")
     lang = lang_pre.parse_known_args(argv)[0].lang
     set_language(lang)
+    args: argparse.Namespace | None = None
     try:
         args = build_parser().parse_args(argv)
         absent = missing_extra()
@@ -101,6 +102,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return USAGE_ERROR
     except OSError as exc:  # a file the command was given or writes: say which, in words
         print(_("Error: {message}").format(message=describe_os_error(exc)), file=sys.stderr)
+        return USAGE_ERROR
+    except Exception as exc:  # a damaged database or a full disk met outside a unit of work
+        said = _database_trouble(exc, args)
+        if said is None:
+            raise
+        print(_("Error: {message}").format(message=explain(said)), file=sys.stderr)
         return USAGE_ERROR
     except KeyboardInterrupt:
         return INTERRUPTED
@@ -123,6 +130,13 @@ def _run(args: argparse.Namespace, lang: str | None) -> int:
         return int(run_window(data_dir, demo=args.demo, open_till=open_till,
                               language_chosen=chosen))
     return int(args.handler(args))
+
+
+def _database_trouble(exc: Exception, args: argparse.Namespace | None) -> PosError | None:
+    from pos_desktop.store.db import database_path
+    from pos_desktop.store.integrity import explain
+
+    return None if args is None else explain(exc, database_path(checked_data_dir(args)))
 
 
 def _reader_went_away() -> int:

@@ -1,16 +1,21 @@
 """The register: the sale in progress at this till and what the cashier does to it.
 
-It keeps the open sale in memory (a scan must not wait for a disk write) and touches the
-database only to look up products, to park/recall, and to complete the sale atomically.
+It keeps the open sale in memory and saves a copy of it after every change (each line,
+each tender: ``SaleDrafts``, one short write of its own, never in a sale's commit), so a
+crash or a power cut keeps it; ``recover`` puts it back on screen at the next start. It
+touches the database otherwise only to look up products, to park/recall, and to
+complete the sale atomically.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
+import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from pos_common.i18n import N_
 from pos_desktop.config import Identity
@@ -34,6 +39,10 @@ from pos_desktop.services.checkout import Cashier, CompletedSale, complete_sale
 from pos_desktop.services.fiscal import FiscalPolicy
 from pos_desktop.services.ports import UnitOfWork
 from pos_desktop.store.catalog_repo import CatalogRepository
+
+log = logging.getLogger(__name__)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # "3*code", "0,350*code", "3x code"; "3*" alone is a quantity waiting for the next code.
 _ENTRY = re.compile(r"^\s*([0-9]+(?:[.,][0-9]{1,3})?)\s*[*xX]\s*(\S*)\s*$")
@@ -78,6 +87,34 @@ class CashierSession(Protocol):
     def cashier(self) -> Cashier: ...
 
 
+class SaleDrafts(Protocol):
+    """Where the sale on screen is saved as it changes (``store.drafts.DraftBook``)."""
+
+    def save(self, data: dict[str, Any]) -> None: ...
+
+    def clear(self) -> None: ...
+
+    def pending(self) -> dict[str, Any] | None:
+        """The sale left in progress when the till stopped (None if it was completed or
+        parked, or there was none)."""
+        ...
+
+
+def changes_sale(
+    method: Callable[Concatenate[Register, P], R],
+) -> Callable[Concatenate[Register, P], R]:
+    """After ``method`` changed the sale, save it (``Register.save_draft``); a refused
+    change raises before anything is saved."""
+
+    @functools.wraps(method)
+    def saving(self: Register, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        result = method(self, *args, **kwargs)
+        self.save_draft()
+        return result
+
+    return saving
+
+
 class AllowAll:
     """Used where no people are configured (tests of pure selling, the benchmark)."""
 
@@ -108,6 +145,8 @@ class Register:
     """Set by the fiscal worker while ARCA does not answer: sales are issued with CAEA."""
     buyer: Buyer | None = None
     """Who the current sale's comprobante is for (None: an anonymous consumer)."""
+    drafts: SaleDrafts | None = None
+    """Where the sale in progress is saved at each change; None: kept in memory only."""
     sale: Sale = field(default_factory=Sale)
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -121,6 +160,7 @@ class Register:
             self.sale.cash_unit = value  # a sale already being paid keeps its rounding
 
     # -- scanning ------------------------------------------------------------------------
+    @changes_sale
     def scan(self, text: str, *, quantity: str | None = None) -> SaleLine:
         """Add what the cashier typed or scanned: ``code``, ``3*code``, ``0,350*code``, a
         scale label, or a scale PLU typed by hand with its weight (``0,500*401``).
@@ -163,6 +203,7 @@ class Register:
             return self.catalog.by_plu(int(code))
         return None
 
+    @changes_sale
     def add_product(self, product: Product, quantity_milli: int = 1000) -> SaleLine:
         """Add a product picked from the search list or a product key."""
         self._need_open_shift()
@@ -192,6 +233,7 @@ class Register:
         return chosen or self.catalog.without_barcode(limit)
 
     # -- editing -------------------------------------------------------------------------
+    @changes_sale
     def set_quantity(self, line_no: int, text: str) -> None:
         line = self.sale.line(line_no)
         quantity = parse_quantity(text, weighed=line.product.sold_by_weight)
@@ -204,6 +246,7 @@ class Register:
         self._recheck_discounts(lambda sale: sale.set_quantity(line_no, quantity))
         self.sale.set_quantity(line_no, quantity)
 
+    @changes_sale
     def void_line(self, line_no: int) -> SaleLine:
         line = self.sale.line(line_no)
         self.guard.check("void_line", sale_id=self.sale.sale_id, line_no=line_no,
@@ -225,6 +268,7 @@ class Register:
                 "discount", sale_id=self.sale.sale_id, percent_bp=after, recheck=True
             )
 
+    @changes_sale
     def discount_line(self, line_no: int, text: str) -> None:
         discount = parse_discount(text)
         line = self.sale.line(line_no)
@@ -236,6 +280,7 @@ class Register:
         )
         self.sale.set_line_discount(line_no, discount)
 
+    @changes_sale
     def discount_ticket(self, text: str) -> None:
         discount = parse_discount(text)
         base = sum(li.after_line_discount for li in self.sale.lines)
@@ -243,6 +288,7 @@ class Register:
                          percent_bp=_as_percent(discount, base))
         self.sale.set_ticket_discount(discount)
 
+    @changes_sale
     def override_price(self, line_no: int, text: str) -> None:
         line, price = self.sale.line(line_no), parse_money(text)
         self.guard.check("price_override", sale_id=self.sale.sale_id, line_no=line_no,
@@ -258,6 +304,7 @@ class Register:
             raise PosError(N_("A card or transfer payment was already taken: finish the sale, "
                               "or remove the payments first (F8 in the payment)."))
 
+    @changes_sale
     def cancel(self) -> None:
         self._refuse_with_card_tenders()
         if self.sale.lines:
@@ -266,6 +313,7 @@ class Register:
         self.sale = Sale()
 
     # -- paying --------------------------------------------------------------------------
+    @changes_sale
     def tender(
         self, kind: TenderKind, amount: int | None = None, reference: str | None = None
     ) -> None:
@@ -276,7 +324,38 @@ class Register:
             amount = self.sale.due_in_cash if kind is TenderKind.CASH else self.sale.due
         self.sale.add_tender(Tender(kind, amount, reference))
 
+    @changes_sale
+    def clear_tenders(self) -> None:
+        """Remove the payments taken (F8 in the payment)."""
+        self.sale.clear_tenders()
+
+    def save_draft(self) -> None:
+        """Save the sale on screen as it is now. A failed save is logged, never raised: the
+        sale is still on screen, and its commit says what is wrong with the disk."""
+        if self.drafts is None:
+            return
+        try:
+            if self.sale.lines or self.sale.tenders:
+                self.drafts.save(snapshot(self.sale))
+            else:
+                self.drafts.clear()
+        except Exception:
+            log.exception("could not save the sale in progress")
+
+    def recover(self) -> Sale | None:
+        """Put back on screen the sale left in progress when the till last stopped (a
+        crash, kill -9, a power cut); None if there was none."""
+        if self.drafts is None or self.sale.lines:
+            return None
+        data = self.drafts.pending()
+        if data is None:
+            return None
+        self.sale = restore(data)
+        return self.sale
+
     def complete(self) -> CompletedSale:
+        # The draft is left alone here: the commit path writes only the sale. The next
+        # change replaces it, and ``pending`` ignores a draft whose sale is completed.
         done = complete_sale(
             self.uow_factory,
             self.sale,
@@ -342,6 +421,7 @@ class Register:
                 data,
                 self._cashier_id(),
             )
+            uow.drafts.clear()  # with the parked row: held, never on screen twice
             uow.commit()
         self.sale = Sale()
         return parked_id
@@ -363,6 +443,7 @@ class Register:
                     f"{len(self.sale.lines)} ítems", self.sale.total, snapshot(self.sale),
                     self._cashier_id(),
                 )
+            uow.drafts.save(data)  # with the parked row's removal: never in neither place
             uow.commit()
         self.sale = restore(data)
         return self.sale

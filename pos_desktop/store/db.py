@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 
+from pos_desktop.store.integrity import refuse_if_damaged
+
 DB_FILENAME = "pos.sqlite3"
 
 
@@ -44,6 +46,7 @@ def open_engine(path: Path, *, writer: bool = True) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Any) -> None:
+            refuse_if_damaged(path)  # nothing more is written to a file found damaged
             # On the driver's connection: at every sale, and SQLAlchemy's statement
             # machinery costs more than the BEGIN (a busy file raises sqlite3's error).
             conn.connection.driver_connection.execute("BEGIN IMMEDIATE")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    CheckConstraint,
     Column,
     ForeignKey,
     Integer,
@@ -107,6 +108,16 @@ parked_sales = Table(
     Column("label", Text, nullable=False),
     Column("total", Integer, nullable=False),
     Column("data", Text, nullable=False),  # JSON snapshot of the open sale
+)
+
+open_sale = Table(
+    "open_sale",  # the sale on screen, saved at each change (store/drafts.py); one row
+    metadata,
+    Column("slot", Integer, primary_key=True, autoincrement=False),
+    Column("sale_id", Text, nullable=False),
+    Column("saved_at", Text, nullable=False),
+    Column("data", Text, nullable=False),  # JSON snapshot, as parked_sales.data
+    CheckConstraint("slot = 1", name="one_open_sale"),
 )
 
 journal = Table(

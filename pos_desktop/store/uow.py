@@ -9,6 +9,7 @@ transaction; if anything fails, nothing of it is kept.
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -22,8 +23,10 @@ from pos_desktop.domain.events import E, Recorded
 from pos_desktop.store.books import write_fact
 from pos_desktop.store.caea_repo import Caeas
 from pos_desktop.store.catalog_repo import CatalogRepository
+from pos_desktop.store.drafts import Drafts
 from pos_desktop.store.facts import SqliteLedger
 from pos_desktop.store.fiscal_repo import FiscalDocuments
+from pos_desktop.store.integrity import explain
 from pos_desktop.store.outbox import Outbox
 from pos_desktop.store.people_repo import AuditLog, Users
 from pos_desktop.store.refund_repo import Refunds
@@ -50,16 +53,22 @@ class UnitOfWork:
         self.identity = identity
 
     def __enter__(self) -> UnitOfWork:
-        self.conn = self.engine.connect()
+        try:
+            self.conn = self.engine.connect()
+        except Exception as exc:  # opening a damaged file fails at its first PRAGMA
+            self._raise_explained(exc)
+            raise
         try:
             self._tx = self.conn.begin()  # BEGIN IMMEDIATE (see db.py)
         except (OperationalError, sqlite3.OperationalError) as exc:
             self.conn.close()  # or the pool runs dry and every later action waits 30 s
             if "locked" in str(getattr(exc, "orig", exc)):
                 raise DatabaseBusy() from exc
+            self._raise_explained(exc)
             raise
-        except BaseException:
+        except BaseException as exc:
             self.conn.close()
+            self._raise_explained(exc)
             raise
         self._facts: list[Recorded[Any]] = []
         self.counters = Counters(self.conn)
@@ -69,6 +78,7 @@ class UnitOfWork:
         self.journal = Journal(self.conn)
         self.outbox = Outbox(self.conn)
         self.parked = Parked(self.conn)
+        self.drafts = Drafts(self.conn)
         self.print_jobs = PrintJobs(self.conn)
         self.shifts = Shifts(self.conn)
         self.cash_moves = CashMoves(self.conn)
@@ -104,5 +114,16 @@ class UnitOfWork:
         try:
             if self._tx.is_active:
                 self._tx.rollback()
+        except Exception:
+            if exc is None:
+                raise  # else the error that brought us here says more than the rollback's
         finally:
             self.conn.close()
+        if exc is not None:
+            self._raise_explained(exc)
+
+    def _raise_explained(self, exc: BaseException) -> None:
+        """A damaged file or a full disk, in words (``store/integrity.py``)."""
+        said = explain(exc, Path(str(self.engine.url.database)))
+        if said is not None:
+            raise said from exc

@@ -22,6 +22,7 @@ from pos_desktop.services.settings import SettingsService
 from pos_desktop.services.shifts import ShiftService
 
 if TYPE_CHECKING:
+    from pos_desktop.domain.sale import Sale
     from pos_desktop.sync.status import SyncStatus
 
 
@@ -90,3 +91,6 @@ class TillDeps:
     demo: bool = False
     standalone: bool = True
     """No head office configured: nothing waits to be sent, so nothing says it does."""
+    recovered: Sale | None = None
+    """A sale left in progress when the till stopped (a crash, a power cut), back on the
+    register: the window says so and offers to go on with it or hold it."""

@@ -13,6 +13,8 @@ from typing import Any, Protocol
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from pos_common.i18n import _, explain
+from pos_desktop.domain.errors import PosError
 from pos_desktop.ui.deps import TillDeps
 from pos_desktop.ui.main_window import MainWindow
 from pos_desktop.ui.sync_indicator import watch_sync
@@ -38,12 +40,16 @@ class CtrlC:
     """Ctrl+C in the terminal ends the till whatever is on screen: the first-run wizard,
     the login dialog (which refuses Esc) or the main window. Windows are closed first, so
     the window keeps an open sale, then every event loop (a dialog's ``exec()`` too) ends.
-    Qt's loop would otherwise hide the signal from Python until the next event."""
+    Qt's loop would otherwise hide the signal from Python until the next event.
+
+    SIGTERM (a shutdown, ``systemctl stop``, a session ending) is the same clean close,
+    exiting 0: Python's default would end the process where it stands."""
 
     def __init__(self, app: QApplication) -> None:
         self.app = app
         self.pressed = False
         self.previous = signal.signal(signal.SIGINT, self._stop)
+        self.previous_term = signal.signal(signal.SIGTERM, self._terminate)
         self.tick = QTimer(app)
         self.tick.timeout.connect(lambda: None)  # wakes the interpreter to run the handler
         self.tick.start(250)
@@ -53,9 +59,15 @@ class CtrlC:
         self.app.closeAllWindows()
         self.app.exit(INTERRUPTED)
 
+    def _terminate(self, *_args: object) -> None:
+        log.info("SIGTERM: closing the till")
+        self.app.closeAllWindows()
+        self.app.exit(0)
+
     def restore(self) -> None:
         self.tick.stop()
         signal.signal(signal.SIGINT, self.previous)
+        signal.signal(signal.SIGTERM, self.previous_term)
 
 
 INTERRUPTED = 130
@@ -94,10 +106,12 @@ def feature_extensions() -> tuple[Extension, ...]:
     from pos_desktop.ui.fiscal_panel import attach_fiscal
     from pos_desktop.ui.manage_menu import manage_extension
     from pos_desktop.ui.printing_panel import attach_printing
+    from pos_desktop.ui.recovered_sale import offer_recovered_sale
     from pos_desktop.ui.settings_dialog import settings_extension
     from pos_desktop.ui.shift_menu import extend_window
 
-    return (extend_window, settings_extension, manage_extension, attach_printing, attach_fiscal)
+    return (extend_window, settings_extension, manage_extension, attach_printing, attach_fiscal,
+            offer_recovered_sale)
 
 
 def _start_sync(till: Opens) -> None:
@@ -155,6 +169,16 @@ def run_window(
     return INTERRUPTED if ctrl_c.pressed else code
 
 
+def cannot_open(exc: PosError) -> None:
+    """Why the till cannot start, in a message box the person at the counter sees."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Critical, _("The till cannot start"), explain(exc),
+                      QMessageBox.StandardButton.Ok)
+    box.setObjectName("cannotOpen")
+    box.exec()
+
+
 def _run(
     app: QApplication,
     open_till: OpenTill,
@@ -165,7 +189,12 @@ def _run(
 ) -> int:
     from pos_desktop.ui.wizard import SetupResult, ensure_setup
 
-    till = open_till(data_dir, demo)
+    try:
+        till = open_till(data_dir, demo)
+    except PosError as exc:  # a damaged database, a full disk: said in a window, not lost
+        log.error("the till cannot open", extra={"reason": str(exc)})
+        cannot_open(exc)
+        return 1
     outcome = ensure_setup(till.window_deps().settings, demo=demo)
     if outcome is SetupResult.CANCELLED:  # nothing to sell with yet
         till.close()

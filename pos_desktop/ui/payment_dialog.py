@@ -202,7 +202,7 @@ class PaymentDialog(TillDialog):
             self._complete()
 
     def clear_tenders(self) -> None:
-        self.register.sale.clear_tenders()
+        self.register.clear_tenders()
         self.clear_error()
         self.refresh()
 

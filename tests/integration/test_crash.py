@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from pos_desktop.store.db import database_path, open_engine
+from pos_desktop.store.drafts import DraftBook
 from pos_desktop.store.repositories import GENESIS_HASH, chain_hash
 
 KILLS = int(os.environ.get("POS_CRASH_KILLS", "12"))
@@ -36,6 +37,16 @@ def sales_so_far(data_dir: Path) -> int:
         return 0
     finally:
         engine.dispose()
+
+
+def sale_in_progress(data_dir: Path) -> str | None:
+    """The id of the sale the killed process had on screen, as its draft kept it."""
+    engine = open_engine(database_path(data_dir))
+    try:
+        data = DraftBook(engine).pending()
+    finally:
+        engine.dispose()
+    return None if data is None else str(data["sale_id"])
 
 
 def sell_until_killed(data_dir: Path, rng: random.Random) -> None:
@@ -77,9 +88,29 @@ def sell_until_killed(data_dir: Path, rng: random.Random) -> None:
 def test_sigkill_never_leaves_half_a_sale(tmp_path: Path) -> None:
     data_dir = tmp_path / "till"
     rng = random.Random(20261128)
+    left_open: list[str] = []  # the sale each kill interrupted, as its draft kept it
     for _ in range(KILLS):
         sell_until_killed(data_dir, rng)
+        pending = sale_in_progress(data_dir)
+        if pending is not None:
+            left_open.append(pending)
+    assert left_open, "some kills should have landed inside a sale"
+    # The next start put each one on hold before selling again (simulate never sells it);
+    # the last one is back on the register of the next till opened.
+    from pos_desktop.app import Till
+
+    till = Till.open(data_dir, demo=True)
+    last = till.recovered
+    till.close()
     engine = open_engine(database_path(data_dir))
+    with engine.connect() as conn:
+        held = {r[0] for r in conn.execute(text(
+            "SELECT json_extract(data, '$.sale_id') FROM parked_sales"))}
+        sold = {r[0] for r in conn.execute(text("SELECT sale_id FROM sales"))}
+    assert set(left_open) - {left_open[-1]} <= held
+    assert last is not None and last.sale_id == left_open[-1]
+    assert not (held | {last.sale_id}) & sold, "a sale in progress was also sold"
+    engine.dispose()
     with engine.connect() as conn:
         q = lambda sql: conn.execute(text(sql)).all()  # noqa: E731
         tickets = [r[0] for r in q("SELECT ticket_number FROM sales ORDER BY 1")]
@@ -115,3 +146,46 @@ def test_sigkill_never_leaves_half_a_sale(tmp_path: Path) -> None:
             prev = digest
         last = json.loads(q("SELECT payload FROM sales ORDER BY ticket_number DESC LIMIT 1")[0][0])
         assert last["journal"]["hash"] in {r[0] for r in q("SELECT hash FROM journal")}
+
+
+HOLD_OPEN = """
+import sys
+from pathlib import Path
+from pos_desktop.app import Till
+from pos_desktop.domain.sale import TenderKind
+till = Till.open(Path(sys.argv[1]), demo=True)
+for entry in sys.argv[2:]:
+    till.register.scan(entry)
+till.register.tender(TenderKind.CASH, 100_000)
+print(till.register.sale.sale_id, flush=True)  # ready: every line and the tender taken
+sys.stdin.read()  # and stay, mid-sale, until killed
+"""
+
+
+def test_sigkill_keeps_the_sale_in_progress(tmp_path: Path) -> None:
+    """kill -9 while a sale is on screen (lines scanned, cash taken, nothing completed):
+    the next start has the same sale back, lines and tender, and nothing sold."""
+    data_dir = tmp_path / "till"
+    entries = ["7791234643615", "3*7790060446995", "0,350*A0339"]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD_OPEN, str(data_dir), *entries],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    assert proc.stdout is not None
+    try:
+        sale_id = proc.stdout.readline().strip()  # the readiness signal, however long it takes
+        assert sale_id, "the selling process stopped on its own"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+    from pos_desktop.app import Till
+
+    till = Till.open(data_dir, demo=True)
+    try:
+        sale = till.recovered
+        assert sale is not None and sale.sale_id == sale_id
+        assert [li.quantity_milli for li in sale.lines] == [1000, 3000, 350]
+        assert sale.tendered == 100_000
+        assert sales_so_far(data_dir) == 0
+    finally:
+        till.close()

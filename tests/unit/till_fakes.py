@@ -53,6 +53,7 @@ class Tables:
     shifts: dict[str, dict[str, Any]] = field(default_factory=dict)
     cash_moves: list[Payload] = field(default_factory=list)
     parked: dict[int, dict[str, Any]] = field(default_factory=dict)
+    draft: dict[str, Any] | None = None  # the sale on screen as last saved
     users: dict[str, tuple[User, str, LoginState]] = field(default_factory=dict)
     audit: list[tuple[AuditRecord, str | None]] = field(default_factory=list)
     journal: list[JournalEntry] = field(default_factory=list)
@@ -94,6 +95,7 @@ class FakeUnitOfWork:
         self.catalog = _Catalog(self.t)
         self.sales = _Sales(self.t)
         self.parked = _Parked(self.t)
+        self.drafts = _Drafts(self.t)
         self.shifts = _Shifts(self.t)
         self.refunds = _Refunds(self.t)
         self.users = _Users(self.t)
@@ -267,6 +269,17 @@ class _Parked:
 
     def count(self) -> int:
         return len(self.t.parked)
+
+
+class _Drafts:
+    def __init__(self, t: Tables) -> None:
+        self.t = t
+
+    def save(self, data: dict[str, Any]) -> None:
+        self.t.draft = copy.deepcopy(data)
+
+    def clear(self) -> None:
+        self.t.draft = None
 
 
 class _Shifts:

@@ -1,0 +1,61 @@
+"""At start-up, a sale left in progress when the till stopped (a crash, kill -9, a power
+cut) is back on screen (``Register.recover``): the window says so and offers to go on
+with it (Enter) or to put it on hold (Esc; F5 recalls it). Asked after the login, so the
+hold names the cashier; nothing is lost whichever is chosen."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+
+from pos_common.i18n import _, explain, format_money
+from pos_desktop.domain.errors import PosError
+from pos_desktop.domain.sale import Sale, TenderKind
+from pos_desktop.ui.confirm_dialog import ConfirmDialog
+from pos_desktop.ui.main_window import MainWindow
+
+
+def offer_recovered_sale(window: MainWindow) -> None:
+    """The window's feature: tell of ``deps.recovered`` once the dialogs above it (the
+    login) are answered."""
+    sale = window.deps.recovered
+    if sale is None or window.register.sale is not sale:
+        return
+    if window.dialogs:
+        window.dialogs[-1].finished.connect(
+            lambda _result: QTimer.singleShot(0, lambda: offer_recovered_sale(window)))
+        return
+    window.open_dialog(RecoveredSaleDialog(window, sale),
+                       on_accept=lambda: window.banner.ok(_("Sale recovered: go on with it.")))
+
+
+def recovered_text(sale: Sale) -> str:
+    text = _("The till stopped with a sale in progress ({lines} items, {total}). It is "
+             "back on screen.").format(lines=len(sale.lines), total=format_money(sale.total))
+    if sale.tendered:
+        text += " " + _("{paid} was already paid in cash.").format(
+            paid=format_money(sale.tendered))
+    return text
+
+
+class RecoveredSaleDialog(ConfirmDialog):
+    def __init__(self, window: MainWindow, sale: Sale) -> None:
+        super().__init__(window, _("Sale recovered"), recovered_text(sale))
+        self.setObjectName("recoveredSaleDialog")
+        self.window_ = window
+        self.yes.setText(_("Go on with it (Enter)"))
+        self.yes.setObjectName("keyButton")
+        self.no.setText(_("Put it on hold (Esc)"))
+        if any(t.kind is not TenderKind.CASH for t in sale.tenders):
+            self.no.hide()  # a card already charged: finish this sale (it cannot be held)
+
+    def reject(self) -> None:
+        if self.no.isHidden():
+            return
+        try:
+            parked_id = self.window_.register.park(_("Recovered after the till stopped"))
+        except PosError as exc:
+            self.show_error(explain(exc))
+            return
+        self.window_.banner.ok(
+            _("Sale put on hold (No. {id}). F5 recalls it.").format(id=parked_id))
+        super().reject()
