@@ -14,7 +14,8 @@ The file is what a spreadsheet writes, in Argentina or elsewhere:
   depends on the spreadsheet's language (``1.500`` is $ 1.500 in Argentina and $ 1,50
   elsewhere) is read as the file's separator says (``;``: the decimal mark is the comma)
   and refused, naming its line, when the file does not say;
-- ``iva_rate``: ``21``, ``10.5``, ``27`` or ``exempt`` (``exento`` accepted);
+- ``iva_rate``: ``21``, ``10.5``, ``27`` or ``exempt`` (``exento`` accepted); at a till also
+  ``5``, ``2.5``, ``0`` (a rate: never exento) and ``not_taxed`` (``no gravado``);
 - ``unit``: ``unit`` or ``kg``;
 - ``barcodes``: zero or more codes separated by ``|`` (EAN-13, EAN-8, UPC-A are checked;
   other codes are taken as internal codes);
@@ -33,6 +34,7 @@ import csv
 import io
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -43,9 +45,19 @@ from pos_contracts.catalog import CatalogProduct
 COLUMNS = ("sku", "name", "price", "iva_rate", "unit", "barcodes", "plu", "category")
 REQUIRED = ("sku", "name", "price", "iva_rate")
 IVA_RATES = ("21", "10.5", "27", "exempt")
-"""The wire values of ``iva_rate`` (``common.v1.json``)."""
+"""The values of ``iva_rate`` head office's catalogue messages carry (``catalog.changed``
+v1 holds ``common.v1.json``'s rates)."""
+TILL_IVA_RATES = ("21", "10.5", "27", "5", "2.5", "0", "exempt", "not_taxed")
+"""Every rate a till sells at (``common.v2.json``): ARCA's 5, 2,5 and 0 % and no gravado
+too. 0 % is a rate (taxed at zero, AlicIva id 3), never exento (ImpOpEx)."""
 _RATE_ALIASES = {
-    "0": "exempt",
+    "0.0": "0",
+    "0.00": "0",
+    "2.50": "2.5",
+    "5.0": "5",
+    "5.00": "5",
+    "no gravado": "not_taxed",
+    "no gravada": "not_taxed",
     "exento": "exempt",
     "exenta": "exempt",
     "10.50": "10.5",
@@ -141,8 +153,9 @@ def _separator(header: str) -> str:
     return best
 
 
-def parse_catalog_csv(text: str) -> list[CatalogProduct]:
-    """Parse and check a whole file; raises CatalogFileError listing every bad row."""
+def parse_catalog_csv(text: str, *, rates: Sequence[str] = IVA_RATES) -> list[CatalogProduct]:
+    """Parse and check a whole file; raises CatalogFileError listing every bad row.
+    ``rates``: the IVA rates the reader can keep (a till: ``TILL_IVA_RATES``)."""
     text = text.removeprefix("\ufeff")  # Excel writes a BOM
     header = text.split("\n", 1)[0]
     sep = _separator(header)
@@ -164,7 +177,7 @@ def parse_catalog_csv(text: str) -> list[CatalogProduct]:
     for row in reader:
         line = reader.line_num
         try:
-            product = _parse_row(row, decimal_mark)
+            product = _parse_row(row, decimal_mark, rates)
         except ValueError as exc:
             bad.append(BadRow(line, str(exc)))
             continue
@@ -254,11 +267,11 @@ def _split_decimal(raw: str, decimal_mark: str | None, text: str) -> tuple[str, 
     return whole, cents
 
 
-def parse_iva_rate(text: str) -> str:
+def parse_iva_rate(text: str, rates: Sequence[str] = IVA_RATES) -> str:
     """The wire value of a rate as a file writes it (``21``, ``10,5 %``, ``exento``)."""
     key = text.strip().lower().replace(",", ".").rstrip("%").strip()
     key = _RATE_ALIASES.get(key, key)
-    if key not in IVA_RATES:
+    if key not in rates:
         raise ValueError(text)
     return key
 
@@ -280,7 +293,8 @@ def _refuse_control(label: str, value: str, longest: int) -> str:
     return value
 
 
-def _parse_row(row: dict[str, str | None], decimal_mark: str | None) -> CatalogProduct:
+def _parse_row(row: dict[str, str | None], decimal_mark: str | None,
+               rates: Sequence[str] = IVA_RATES) -> CatalogProduct:
     def cell(name: str) -> str:
         value = row.get(name)
         return (value if isinstance(value, str) else "").strip()
@@ -310,9 +324,13 @@ def _parse_row(row: dict[str, str | None], decimal_mark: str | None) -> CatalogP
     if price <= 0:
         raise ValueError(_("price must be greater than zero"))
     try:
-        rate = parse_iva_rate(cell("iva_rate"))
+        rate = parse_iva_rate(cell("iva_rate"), TILL_IVA_RATES)
     except ValueError:
         raise ValueError(_("bad IVA rate {rate!r}").format(rate=cell("iva_rate"))) from None
+    if rate not in rates:
+        raise ValueError(_("IVA rate {rate!r} cannot be sent to the tills yet: head office's "
+                           "catalogue carries {rates}").format(
+                               rate=cell("iva_rate"), rates=", ".join(rates)))
     unit = cell("unit").lower() or "unit"
     if unit not in ("unit", "kg"):
         raise ValueError(_("unit must be 'unit' or 'kg', not {unit!r}").format(unit=unit))

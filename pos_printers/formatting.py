@@ -14,7 +14,8 @@ TENDER_LABELS = {
     "transfer": "Transferencia",
 }
 
-_RATE_LABELS = {"21": "21%", "10.5": "10,5%", "27": "27%", "exempt": "Exento"}
+_RATE_LABELS = {"21": "21%", "10.5": "10,5%", "27": "27%", "5": "5%", "2.5": "2,5%", "0": "0%",
+                "exempt": "Exento", "not_taxed": "No gravado"}
 
 
 def group_thousands(value: int) -> str:

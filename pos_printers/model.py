@@ -15,7 +15,9 @@ from typing import Any
 
 from pos_printers.errors import InvalidReceiptData
 
-IVA_RATES = ("21", "10.5", "27", "exempt")
+# common.v2.json's rates: ARCA's 5, 2,5 and 0 % and no gravado came with the fiscal
+# documents (sale.completed v3); a ticket of those must print like any other.
+IVA_RATES = ("21", "10.5", "27", "5", "2.5", "0", "exempt", "not_taxed")
 TENDER_KINDS = ("cash", "debit", "credit", "transfer")
 
 

@@ -16,7 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from pos_common.i18n import N_, _
-from pos_contracts.catalog_csv import COLUMNS, CatalogFileError, parse_catalog_csv
+from pos_contracts.catalog_csv import (
+    COLUMNS,
+    TILL_IVA_RATES,
+    CatalogFileError,
+    parse_catalog_csv,
+)
 from pos_desktop.domain.audit import AuditRecord
 from pos_desktop.domain.errors import CatalogError
 from pos_desktop.domain.permissions import Action
@@ -191,12 +196,12 @@ def checked_product(entry: ProductEntry) -> Product:
     writer.writerow(COLUMNS)
     writer.writerow([
         entry.sku.strip(), entry.name.strip(), f"{entry.price // 100}.{entry.price % 100:02d}",
-        "21",  # checked here by the domain: the file's column knows fewer rates
+        entry.iva_rate.value,
         "kg" if entry.sold_by_weight else "unit", "|".join(entry.barcodes),
         "" if entry.plu is None else str(entry.plu), entry.category.strip(),
     ])
     try:
-        [row] = parse_catalog_csv(out.getvalue())
+        [row] = parse_catalog_csv(out.getvalue(), rates=TILL_IVA_RATES)
     except CatalogFileError as exc:
         raise BadProduct(reason=exc.bad_rows[0].reason) from None
     product = Product(row.sku, row.name, row.price, entry.iva_rate, row.sold_by_weight,

@@ -12,6 +12,7 @@ from pathlib import Path
 from pos_common.i18n import _, describe_os_error
 from pos_common.messages import Language
 from pos_contracts.catalog_csv import (
+    TILL_IVA_RATES,
     BadRow,
     CatalogFileError,
     parse_catalog_csv,
@@ -48,7 +49,7 @@ class ImportResult:
 def parse_catalog(text: str) -> list[Product]:
     """Parse and check a whole file; raises CatalogImportError listing every bad row."""
     try:
-        rows = parse_catalog_csv(text)
+        rows = parse_catalog_csv(text, rates=TILL_IVA_RATES)
     except CatalogFileError as exc:
         raise CatalogImportError(exc.bad_rows) from None
     return [

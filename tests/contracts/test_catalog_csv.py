@@ -11,6 +11,7 @@ import pytest
 
 from pos_common.i18n import current_language, set_language
 from pos_contracts.catalog_csv import (
+    TILL_IVA_RATES,
     CatalogFileError,
     decode_catalog_bytes,
     parse_catalog_csv,
@@ -167,3 +168,21 @@ def test_spanish_reasons(tmp_path: Path) -> None:
     set_language("es_AR")
     [(_line, reason)] = refused(HEADER + "A2,Fideos,1.500,21,unit,,,\n")
     assert reason.startswith("el precio '1.500' es ambiguo")
+
+
+@pytest.mark.parametrize(("cell", "rate"), [
+    ("0", "0"), ("0,00", "0"), ("5", "5"), ("5 %", "5"), ("2,5", "2.5"), ("2.50", "2.5"),
+    ("no gravado", "not_taxed"), ("exento", "exempt"), ("10,5 %", "10.5"),
+])
+def test_a_till_reads_every_arca_rate_and_0_percent_is_not_exento(cell: str, rate: str) -> None:
+    # "0" used to become exento: a product taxed at 0 % (AlicIva 3) is not an exempt one
+    # (ImpOpEx), and its Factura would carry the wrong amounts.
+    [product] = parse_catalog_csv(HEADER + f'A1,Uno,100.00,"{cell}",unit,,,\n',
+                                  rates=TILL_IVA_RATES)
+    assert product.iva_rate == rate
+
+
+def test_head_office_refuses_a_rate_its_catalogue_cannot_send_yet() -> None:
+    [(line, reason)] = refused(HEADER + "A1,Uno,100.00,0,unit,,,\nA2,Dos,100.00,21,unit,,,\n")
+    assert line == 2
+    assert "cannot be sent to the tills yet" in reason and "exempt" in reason
