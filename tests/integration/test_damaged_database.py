@@ -132,3 +132,27 @@ def test_a_full_disk_keeps_the_sale_on_screen_and_says_what_to_do(tmp_path: Path
             assert uow.sales.count() == done.ticket_number  # gapless: nothing half-kept
     finally:
         till.close()
+
+
+def test_the_window_says_why_it_cannot_start_on_a_damaged_file(
+        damaged_shop: Path, qapp: object) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from pos_desktop.app import open_till
+    from pos_desktop.ui.launch import run_window
+
+    set_language("es_AR")
+    seen: list[str] = []
+
+    def answer() -> None:  # the person at the counter reads it and presses OK
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QMessageBox) and widget.isVisible():
+                seen.append(widget.text())
+                widget.accept()
+                return
+        QTimer.singleShot(20, answer)
+
+    QTimer.singleShot(20, answer)
+    assert run_window(damaged_shop, open_till=open_till, language_chosen=True) == 1
+    assert seen and "está dañada" in seen[0] and "backups" in seen[0]
