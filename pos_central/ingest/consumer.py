@@ -37,7 +37,7 @@ import pika.exceptions
 from pika.adapters.blocking_connection import BlockingChannel
 from pika.spec import Basic, BasicProperties
 
-from pos_central.broker import blocking_connection
+from pos_central.broker import blocking_connection, untrusted_certificate
 from pos_central.database import DatabaseUnavailable, connect
 from pos_central.ingest.alerts import log_alerts
 from pos_central.ingest.apply import (
@@ -160,10 +160,14 @@ class IngestConsumer:
             except (pika.exceptions.AMQPError, OSError) as error:
                 if self._connected:  # lost a node: the next session tries the next first
                     self._brokers.failed(self._brokers.current())
-                log.warning(
-                    "RabbitMQ no disponible; se reintenta",
-                    extra={"error": repr(error), "retry_in_s": delay},
-                )
+                untrusted = untrusted_certificate(error)
+                if untrusted is not None:  # waiting will not fix it: say what will
+                    log.error(untrusted, extra={"retry_in_s": delay})
+                else:
+                    log.warning(
+                        "RabbitMQ no disponible; se reintenta",
+                        extra={"error": repr(error), "retry_in_s": delay},
+                    )
             except DeadLetterUnavailable as error:
                 log.error(
                     "no se pudo enviar a la cola de descartes; se reintenta",

@@ -198,3 +198,28 @@ def test_a_till_given_the_wrong_ca_is_refused_and_says_why(
     # OpenSSL's verdict, in its words (which one depends on whether the broker sends its CA)
     assert link.error.endswith(("(self-signed certificate in certificate chain)",
                                 "(unable to get local issuer certificate)")), link.error
+
+
+def test_the_ingest_given_the_wrong_ca_says_what_to_fix(
+    tls_broker: TlsBroker, pg_database: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    migrate(pg_database)
+    consumer = IngestConsumer(
+        db_url=pg_database, amqp_url=tls_broker.url(tls_broker.wrong_ca_file),
+        topology=Topology(prefix="tls."),
+        settings=IngestSettings(backoff_initial=0.1, backoff_max=0.2),
+    )
+    stop = threading.Event()
+    ingest = threading.Thread(target=consumer.run, args=(stop,), daemon=True)
+    with caplog.at_level("ERROR", logger="pos_central.ingest"):
+        ingest.start()
+        try:
+            wait_for(lambda: any("certificado TLS" in r.getMessage() for r in caplog.records),
+                     what="the ingest saying the certificate is not trusted")
+        finally:
+            stop.set()
+            ingest.join(30)
+    [first, *_] = [r.getMessage() for r in caplog.records if "certificado TLS" in r.getMessage()]
+    assert first.startswith("RabbitMQ: no se confía en el certificado TLS del servidor (")
+    assert "revise la CA en --amqp-url" in first
+    assert not consumer.ready.is_set()
