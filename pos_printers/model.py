@@ -1,9 +1,10 @@
-"""Typed views of what gets printed, parsed from the wire payloads.
+"""Typed views of what gets printed, read from the wire payloads.
 
-The printer package does not import the till's domain: it reads the ``sale.completed``
-payload (the shared wire format) into these frozen dataclasses. Parsing checks the shape
-and the arithmetic the receipt relies on (total = sum of lines, tenders - change = total),
-so a malformed job fails loudly in the queue instead of printing a wrong ticket.
+The printer package does not import the till's domain: it reads the ``sale.completed`` and
+``sale.refunded`` payloads (the shared wire format) through their Structs
+(``pos_contracts.payloads``, see ``wire.py``) into these frozen dataclasses, and checks the
+arithmetic the receipt relies on (total = sum of lines, tenders - change = total), so a
+malformed job fails loudly in the queue instead of printing a wrong ticket.
 """
 
 from __future__ import annotations
@@ -13,7 +14,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pos_contracts.payloads.common import IvaAmount, IvaAmountV2, Tender
+from pos_contracts.payloads.sales import (
+    RefundLineV1,
+    RefundLineV2,
+    SaleLineV1,
+    SaleLineV2,
+    SaleLineV3,
+)
 from pos_printers.errors import InvalidReceiptData
+from pos_printers.wire import is_wire_refund, refund_of, sale_of
+
+SaleLine = SaleLineV1 | SaleLineV2 | SaleLineV3
+RefundLine = RefundLineV1 | RefundLineV2
 
 # common.v2.json's rates: ARCA's 5, 2,5 and 0 % and no gravado came with the fiscal
 # documents (sale.completed v3); a ticket of those must print like any other.
@@ -68,7 +81,36 @@ class ReceiptLine:
     payloads, where ``discount`` may also hold a share of the ticket discount."""
 
     @classmethod
+    def of(cls, line: SaleLine) -> ReceiptLine:
+        return cls(
+            line_no=line.line_no,
+            sku=line.sku,
+            description=line.description,
+            sold_by_weight=line.sold_by_weight,
+            quantity_milli=line.quantity_milli,
+            unit_price=line.unit_price,
+            gross_amount=line.gross_amount,
+            discount=line.discount,
+            amount=line.amount,
+            iva_rate=line.iva_rate,
+            own_discount=getattr(line, "line_discount", None),
+        )
+
+    @classmethod
+    def returned(cls, line: RefundLine) -> ReceiptLine:
+        """A ``sale.refunded`` line carries only the amount returned: the slip shows it
+        as the line's gross and its unit price from it (rounded half up)."""
+        qty = line.quantity_milli
+        return cls(
+            line_no=line.line_no, sku=line.sku, description=line.description,
+            sold_by_weight=line.sold_by_weight, quantity_milli=qty,
+            unit_price=(2 * line.amount * 1000 + qty) // (2 * qty),
+            gross_amount=line.amount, discount=0, amount=line.amount, iva_rate=line.iva_rate,
+        )
+
+    @classmethod
     def from_payload(cls, raw: Mapping[str, Any]) -> ReceiptLine:
+        """A line of the till's refund slip (sale-shaped; no Struct describes it)."""
         where = f"la línea {raw.get('line_no', '?')}"
         rate = _require(raw, "iva_rate", str, where)
         if rate not in IVA_RATES:
@@ -84,7 +126,6 @@ class ReceiptLine:
             discount=int(raw.get("discount", 0)),
             amount=_require(raw, "amount", int, where),
             iva_rate=rate,
-            own_discount=None if raw.get("line_discount") is None else int(raw["line_discount"]),
         )
 
 
@@ -120,6 +161,14 @@ class ReceiptTender:
             raise InvalidReceiptData(f"Medio de pago desconocido «{kind}».")
         return cls(kind=kind, amount=_require(raw, "amount", int, where),
                    reference=_optional_str(raw, "reference"))
+
+
+def _iva(rows: Sequence[IvaAmount | IvaAmountV2]) -> tuple[ReceiptIva, ...]:
+    return tuple(ReceiptIva(i.rate, i.gross, i.net, i.tax) for i in rows)
+
+
+def _tenders(rows: Sequence[Tender]) -> tuple[ReceiptTender, ...]:
+    return tuple(ReceiptTender(t.kind, t.amount, t.reference or None) for t in rows)
 
 
 def _lines(raw: Any, where: str) -> tuple[ReceiptLine, ...]:
@@ -195,24 +244,22 @@ class ReceiptSale:
 
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any]) -> ReceiptSale:
-        where = "la venta"
-        if not isinstance(payload, Mapping):
-            raise InvalidReceiptData("Los datos de la venta no son un objeto JSON.")
-        lines = _lines(payload.get("lines"), "La venta")
+        """From a ``sale.completed`` payload (v1-v3), checked by its Struct."""
+        wire = sale_of(payload)
         sale = cls(
-            sale_id=str(payload.get("sale_id", "")),
-            ticket=_require(payload, "ticket", str, where),
-            ticket_number=_require(payload, "ticket_number", int, where),
-            cashier=_cashier_name(payload),
-            completed_at=parse_timestamp(_require(payload, "completed_at", str, where), where),
-            currency=str(payload.get("currency", "ARS")),
-            lines=lines,
-            ticket_discount=int(payload.get("ticket_discount", 0)),
-            total=_require(payload, "total", int, where),
-            iva=tuple(ReceiptIva.from_payload(i) for i in payload.get("iva", ())),
-            tenders=tuple(ReceiptTender.from_payload(t) for t in payload.get("tenders", ())),
-            change=int(payload.get("change", 0)),
-            rounding=int(payload.get("rounding", 0)),
+            sale_id=wire.sale_id,
+            ticket=wire.ticket,
+            ticket_number=wire.ticket_number,
+            cashier=wire.cashier.name if wire.cashier else "",
+            completed_at=parse_timestamp(wire.completed_at, "la venta"),
+            currency=wire.currency,
+            lines=tuple(ReceiptLine.of(line) for line in wire.lines),
+            ticket_discount=wire.ticket_discount,
+            total=wire.total,
+            iva=_iva(wire.iva),
+            tenders=_tenders(wire.tenders),
+            change=wire.change,
+            rounding=getattr(wire, "rounding", 0),
         )
         sale._check_sums()
         return sale
@@ -255,6 +302,37 @@ class ReceiptRefund:
 
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any]) -> ReceiptRefund:
+        """From a ``sale.refunded`` payload (v1-v2, checked by its Struct), or the slip
+        shape the till queues (``_legacy``)."""
+        if not isinstance(payload, Mapping) or not is_wire_refund(payload):
+            return cls._legacy(payload)
+        wire = refund_of(payload)
+        refund = cls(
+            refund_id=wire.refund_id,
+            ticket=wire.refund_ticket,
+            original_ticket=wire.original_ticket,
+            cashier=wire.cashier.name if wire.cashier else "",
+            authorized_by=wire.approved_by.name,
+            reason=wire.reason,
+            completed_at=parse_timestamp(wire.refunded_at, "la devolución"),
+            lines=tuple(ReceiptLine.returned(line) for line in wire.lines),
+            total=wire.total,
+            iva=_iva(wire.iva),
+            tenders=_tenders(wire.tenders),
+        )
+        refund._check_total()
+        return refund
+
+    def _check_total(self) -> None:
+        if sum(line.amount for line in self.lines) != self.total:
+            raise InvalidReceiptData(
+                f"El total de la devolución del ticket {self.original_ticket} no coincide "
+                "con la suma de sus líneas.")
+
+    @classmethod
+    def _legacy(cls, payload: Mapping[str, Any]) -> ReceiptRefund:
+        """``ticket``, ``completed_at``, ``authorized_by``, sale-shaped lines: the slip the
+        till queues with a refund (and older tills' jobs), read field by field."""
         where = "la devolución"
         if not isinstance(payload, Mapping):
             raise InvalidReceiptData("Los datos de la devolución no son un objeto JSON.")
@@ -278,10 +356,7 @@ class ReceiptRefund:
             iva=tuple(ReceiptIva.from_payload(i) for i in payload.get("iva", ())),
             tenders=tuple(ReceiptTender.from_payload(t) for t in payload.get("tenders", ())),
         )
-        if sum(line.amount for line in refund.lines) != refund.total:
-            raise InvalidReceiptData(
-                f"El total de la devolución del ticket {refund.original_ticket} no coincide "
-                "con la suma de sus líneas.")
+        refund._check_total()
         return refund
 
 

@@ -195,7 +195,8 @@ def test_every_line_fits_the_paper_whatever_the_names_and_amounts(
 
 def test_refund_slip_reads_the_sale_refunded_payload_as_the_till_writes_it() -> None:
     payload = {
-        "refund_id": "r-2", "sale_id": "s-1", "original_ticket": "0001-00001234",
+        "refund_id": "2f0c7a51-4b1e-4c3d-9e8f-0a1b2c3d4e5f",
+        "sale_id": "6f1c2d1e-3d4b-4a7b-9a0e-0a1b2c3d4e5f", "original_ticket": "0001-00001234",
         "refund_ticket_number": 7, "refund_ticket": "0001-00000007", "shift_id": None,
         "cashier": {"user_id": "u1", "name": "Ana"},
         "approved_by": {"user_id": "u2", "name": "Marta"}, "reason": "Roto",
@@ -206,6 +207,7 @@ def test_refund_slip_reads_the_sale_refunded_payload_as_the_till_writes_it() -> 
         "total": 399600, "iva": [{"rate": "10.5", "gross": 399600, "net": 361629,
                                   "tax": 37971}],
         "tenders": [{"kind": "cash", "amount": 399600, "reference": None}],
+        "journal": {"seq": 9, "prev_hash": "0" * 64, "hash": "1" * 64},
     }
     refund = ReceiptRefund.from_payload(payload)
     assert refund.ticket == "0001-00000007"
