@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from pos_common.messages import N_
 from pos_printers.errors import (
     PaperOut,
     PrinterDriverMissing,
@@ -51,19 +52,22 @@ def paper_out_from_status(reply: bytes) -> bool | None:
     return status & PAPER_END_BITS == PAPER_END_BITS
 
 
-def _spanish_os_error(exc: BaseException, where: str) -> PrinterError:
+def _link_error(exc: BaseException, where: str) -> PrinterError:
+    """What the transport's exception means for the cashier (its own text is English)."""
     cause = exc.__cause__ or exc.__context__ or exc
     if isinstance(exc, TimeoutError) or isinstance(cause, TimeoutError):
-        return PrinterTimeout(f"La impresora {where} no respondió a tiempo. "
-                              "Verifique que esté encendida y conectada.")
+        return PrinterTimeout(N_("The printer {where} did not answer in time. Check that it "
+                                 "is on and connected."), where=where)
     if isinstance(cause, ConnectionRefusedError):
-        return PrinterUnreachable(f"La impresora {where} rechazó la conexión. "
-                                  "Verifique que esté encendida y la dirección sea correcta.")
+        return PrinterUnreachable(N_("The printer {where} refused the connection. Check that "
+                                     "it is on and that its address is right."), where=where)
     if isinstance(cause, PermissionError):
-        return PrinterUnreachable(f"Sin permiso para usar la impresora {where}.")
+        return PrinterUnreachable(N_("No permission to use the printer {where}."), where=where)
     if isinstance(cause, FileNotFoundError):
-        return PrinterUnreachable(f"No se encontró la impresora {where}. ¿Está conectada?")
-    return PrinterUnreachable(f"No se pudo comunicar con la impresora {where}: {cause}")
+        return PrinterUnreachable(N_("The printer {where} was not found. Is it connected?"),
+                                  where=where)
+    return PrinterUnreachable(N_("Could not talk to the printer {where}: {reason}"),
+                              where=where, reason=str(cause))
 
 
 class EscposConnection:
@@ -79,16 +83,14 @@ class EscposConnection:
         try:
             return self._factory()
         except RuntimeError as exc:  # python-escpos: "requires the X library"
-            raise PrinterDriverMissing(
-                f"Falta un componente para imprimir {self.description}: {exc}") from exc
+            raise PrinterDriverMissing(where=self.description, reason=str(exc)) from exc
 
     def send(self, data: bytes) -> None:
         printer = self._make()
         try:
             printer.open()
             if self._check_paper and self._paper_out(printer):
-                raise PaperOut(f"La impresora {self.description} no tiene papel. "
-                               "Cambie el rollo; el ticket se imprimirá solo.")
+                raise PaperOut(where=self.description)
             printer._raw(data)
             flush = getattr(printer, "flush", None)
             if callable(flush):
@@ -96,7 +98,7 @@ class EscposConnection:
         except PrinterError:
             raise
         except Exception as exc:  # transports raise OSError, usb/serial errors, escpos errors
-            raise _spanish_os_error(exc, self.description) from exc
+            raise _link_error(exc, self.description) from exc
         finally:
             # Closing a dead link must not hide the real error.
             with contextlib.suppress(Exception):
@@ -129,7 +131,7 @@ def network(host: str, port: int = 9100, timeout: float = 5.0, *,
             check_paper: bool = True) -> EscposConnection:
     from escpos.printer import Network
 
-    return EscposConnection(f"de red {host}:{port}",
+    return EscposConnection(f"{host}:{port}",
                             lambda: Network(host=host, port=port, timeout=timeout),
                             check_paper=check_paper)
 
@@ -140,7 +142,7 @@ def usb(vendor: int, product: int, timeout: float = 5.0, *,
 
     def make() -> Any:
         if not Usb.is_usable():
-            raise RuntimeError("instale el paquete «pyusb» (y libusb) en este equipo")
+            raise RuntimeError(N_("install the pyusb package (and libusb) on this computer"))
         return Usb(vendor, product, timeout=int(timeout * 1000))
 
     return EscposConnection(f"USB {vendor:04x}:{product:04x}", make, check_paper=check_paper)
@@ -152,10 +154,10 @@ def serial(device: str, baudrate: int = 9600, timeout: float = 5.0, *,
 
     def make() -> Any:
         if not Serial.is_usable():
-            raise RuntimeError("instale el paquete «pyserial» en este equipo")
+            raise RuntimeError(N_("install the pyserial package on this computer"))
         return Serial(devfile=device, baudrate=baudrate, timeout=timeout)
 
-    return EscposConnection(f"en {device}", make, check_paper=check_paper)
+    return EscposConnection(device, make, check_paper=check_paper)
 
 
 def windows(printer_name: str) -> EscposConnection:
@@ -163,7 +165,8 @@ def windows(printer_name: str) -> EscposConnection:
 
     def make() -> Any:
         if not Win32Raw.is_usable():
-            raise RuntimeError("la impresión por nombre de Windows requiere Windows y pywin32")
+            raise RuntimeError(N_("printing by a Windows printer's name needs Windows and "
+                                  "pywin32"))
         return Win32Raw(printer_name)
 
     return EscposConnection(f"«{printer_name}»", make)
@@ -172,7 +175,7 @@ def windows(printer_name: str) -> EscposConnection:
 def device_file(path: str) -> EscposConnection:
     from escpos.printer import File
 
-    return EscposConnection(f"en {path}", lambda: File(devfile=path, auto_flush=True))
+    return EscposConnection(path, lambda: File(devfile=path, auto_flush=True))
 
 
 class CupsConnection:
@@ -192,22 +195,24 @@ class CupsConnection:
         lp = shutil.which("lp")
         if lp is None:
             raise PrinterDriverMissing(
-                "CUPS no está instalado en este equipo (falta el comando «lp»).")
+                N_("CUPS is not installed on this computer (the lp command is missing)."))
         try:
             done = subprocess.run([lp, "-d", self.queue, "-o", "raw", "-t", "Super POS"],
                                   input=data, capture_output=True, timeout=self.timeout,
                                   check=False)
         except subprocess.TimeoutExpired as exc:
-            raise PrinterTimeout(f"La cola {self.description} no respondió a tiempo.") from exc
+            raise PrinterTimeout(N_("The queue {where} did not answer in time."),
+                                 where=self.description) from exc
         if done.returncode != 0:
             detail = done.stderr.decode("utf-8", "replace").strip()
-            raise PrinterUnreachable(f"La cola {self.description} rechazó el trabajo: {detail}")
+            raise PrinterUnreachable(N_("The queue {where} refused the job: {reason}"),
+                                     where=self.description, reason=detail)
 
 
 class MemoryConnection:
     """Keeps every job in memory (tests, and ``--demo`` without a window)."""
 
-    def __init__(self, description: str = "en memoria") -> None:
+    def __init__(self, description: str = N_("in memory")) -> None:
         self.description = description
         self.jobs: list[bytes] = []
         self._lock = threading.Lock()
@@ -226,7 +231,7 @@ class VirtualConnection(MemoryConnection):
 
     def __init__(self, on_print: Callable[[bytes], None] | None = None,
                  keep: int = 50) -> None:
-        super().__init__("virtual (en pantalla)")
+        super().__init__(N_("virtual (on screen)"))
         self._on_print = on_print
         self._keep = keep
 

@@ -28,9 +28,17 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
-from pos_printers.errors import PrinterError
+from pos_common.i18n import _, explain
+from pos_common.messages import N_
+from pos_printers.errors import PrinterError, PrintingError
 
 log = logging.getLogger(__name__)
+
+
+class NothingToReprint(PrintingError, LookupError):
+    """This till never queued that ticket: the caller builds it from the sale itself."""
+
+    message = N_("There is no ticket {ticket} to print again at this till.")
 
 JOB_KINDS = ("receipt", "refund", "z", "x", "test", "drawer")
 INTERRUPTED = ("Impresión interrumpida (se cerró el programa). Verifique el papel y "
@@ -159,8 +167,7 @@ class PrintQueue:
         """Recover jobs cut off by a crash, then start the worker thread."""
         recovered = self.store.recover_interrupted(self._clock())
         if recovered:
-            log.warning("%d trabajo(s) de impresión interrumpidos quedaron para reimprimir",
-                        recovered)
+            log.warning("%d print jobs cut off by a stop were queued again", recovered)
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="print-queue", daemon=True)
         self._thread.start()
@@ -202,7 +209,7 @@ class PrintQueue:
         """
         original = self.store.find_by_ref("receipt", ticket)
         if original is None:
-            raise LookupError(f"No hay un ticket {ticket} para reimprimir en esta caja.")
+            raise NothingToReprint(ticket=ticket)
         data = json.loads(original.document)
         sale = data.get("sale", data) if isinstance(data, dict) else data
         document = json.dumps({"sale": sale, "reprint": True}, ensure_ascii=False)
@@ -224,8 +231,9 @@ class PrintQueue:
         with self._lock:
             error, until = self._down_error, self._down_until
         if error is not None:
-            return QueueStatus(error.state, str(error), pending, failed, until)
-        return QueueStatus("ok", "Impresora lista", pending, failed)
+            # the status bar's text: in the language of the till that shows it
+            return QueueStatus(error.state, explain(error), pending, failed, until)
+        return QueueStatus("ok", _("Printer ready"), pending, failed)
 
     # --- the worker -------------------------------------------------------------------
 
@@ -251,8 +259,8 @@ class PrintQueue:
             self._printer_failed(job, exc)
         except Exception as exc:
             # Bad job data: retrying cannot help and the printer is not to blame.
-            log.exception("trabajo de impresión %s inválido", job.id)
-            self.store.mark_failed(job.id, f"No se pudo preparar el ticket: {exc}", None,
+            log.exception("print job %s is not valid", job.id)
+            self.store.mark_failed(job.id, f"The receipt could not be made: {exc}", None,
                                    self._clock())
         else:
             self.store.mark_done(job.id, self._clock())
@@ -266,7 +274,7 @@ class PrintQueue:
             self._failures += 1
             retry_at = now + self._backoff.delay(self._failures)
             self._down_until, self._down_error = retry_at, exc
-        log.warning("impresora con problemas (%s): %s; reintento %s", exc.state, exc,
+        log.warning("printer in trouble (%s): %s; next try %s", exc.state, exc,
                     retry_at.isoformat())
         self.store.mark_failed(job.id, str(exc), retry_at, now)
         self.store.defer_waiting(str(exc), retry_at, now)
@@ -282,7 +290,7 @@ class PrintQueue:
             try:
                 self._on_status(self.status())
             except Exception:  # a broken listener must not stop printing
-                log.exception("error en el aviso de estado de impresión")
+                log.exception("the print status listener failed")
 
     def _seconds_to_next(self) -> float:
         with self._lock:
@@ -301,6 +309,6 @@ class PrintQueue:
                     continue
                 delay = self._seconds_to_next()
             except Exception:  # e.g. database locked: log, wait, go on
-                log.exception("error en la cola de impresión")
+                log.exception("the print queue failed")
                 delay = self._idle_poll_s
             self._wake.wait(delay)

@@ -61,7 +61,7 @@ def test_paper_is_checked_first_where_the_printer_answers() -> None:
 def test_paper_out_is_reported_and_the_job_is_not_sent() -> None:
     server = FakeNetworkPrinter(status_reply=bytes([0x12 | 0x60 | 0x0C]))
     try:
-        with pytest.raises(PaperOut, match="no tiene papel"):
+        with pytest.raises(PaperOut, match="out of paper"):
             network("127.0.0.1", server.port).send(b"ticket\n")
         assert b"ticket" not in server.data()
     finally:
@@ -79,7 +79,7 @@ def test_unreachable_network_printer_gives_an_actionable_message() -> None:
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    with pytest.raises(PrinterUnreachable, match="rechazó la conexión") as caught:
+    with pytest.raises(PrinterUnreachable, match="refused the connection") as caught:
         network("127.0.0.1", port, timeout=1).send(b"x")
     assert caught.value.state == "unreachable"
     assert f"127.0.0.1:{port}" in str(caught.value)
@@ -100,7 +100,7 @@ def test_device_file_connection_writes_the_bytes(tmp_path: Path) -> None:
 
 
 def test_missing_device_path_is_reported_in_spanish(tmp_path: Path) -> None:
-    with pytest.raises(PrinterUnreachable, match="No se encontró la impresora"):
+    with pytest.raises(PrinterUnreachable, match="was not found"):
         device_file(str(tmp_path / "no-such-dir" / "lp0")).send(b"x")
 
 
@@ -138,7 +138,7 @@ def test_cups_without_lp_is_a_missing_driver(monkeypatch: pytest.MonkeyPatch,
 
     if CupsPrinter.is_usable():
         pytest.skip("pycups installed")
-    with pytest.raises(PrinterDriverMissing, match="CUPS no está instalado"):
+    with pytest.raises(PrinterDriverMissing, match="CUPS is not installed"):
         CupsConnection("TM-T20II").send(b"x")
 
 
@@ -156,10 +156,10 @@ def test_settings_choose_the_connection(tmp_path: Path) -> None:
     def describe(raw: dict[str, object]) -> str:
         return open_connection(PrinterSettings.from_dict(raw)).description
 
-    assert describe({"connection": "network", "host": "impresora-caja"}) == "de red impresora-caja:9100"
-    assert describe({"connection": "file", "path": "/dev/usb/lp0"}) == "en /dev/usb/lp0"
+    assert describe({"connection": "network", "host": "impresora-caja"}) == "impresora-caja:9100"
+    assert describe({"connection": "file", "path": "/dev/usb/lp0"}) == "/dev/usb/lp0"
     assert describe({"connection": "cups", "printer_name": "caja"}) == "CUPS «caja»"
-    assert describe({}) == "virtual (en pantalla)"
+    assert describe({}) == "virtual (on screen)"
 
 
 def test_settings_test_print_reaches_the_printer_or_says_why(
@@ -182,5 +182,5 @@ def test_settings_test_print_reaches_the_printer_or_says_why(
         port = probe.getsockname()[1]
     down = PrinterSettings.from_dict({"connection": "network", "host": "127.0.0.1",
                                       "port": port})
-    with pytest.raises(PrinterUnreachable, match="rechazó la conexión"):
+    with pytest.raises(PrinterUnreachable, match="refused the connection"):
         send_test_page(STORE, down)

@@ -67,7 +67,7 @@ def test_printer_down_for_a_run_of_sales_then_back(tmp_path: Path) -> None:
             assert conn.execute(text("SELECT count(*) FROM sales")).scalar() == 6
         assert wait_until(lambda: jobs.counts().get(JobStatus.FAILED, 0) == 6)
         failed = jobs.list_jobs([JobStatus.FAILED])
-        assert all("rechazó la conexión" in (j.last_error or "") for j in failed)
+        assert all("refused the connection" in (j.last_error or "") for j in failed)
         assert any(s.state == "unreachable" for s in statuses)
 
         server = FakeNetworkPrinter(port=port)  # the printer is switched on

@@ -193,7 +193,7 @@ def test_jobs_print_in_order_and_are_marked_done() -> None:
         queue.enqueue("receipt", f"0001-0000000{i}", "{}")
     drain(queue)
     assert printer.printed == ["0001-00000000", "0001-00000001", "0001-00000002"]
-    assert queue.status() == QueueStatus("ok", "Impresora lista", 0, 0)
+    assert queue.status() == QueueStatus("ok", "Printer ready", 0, 0)
     assert statuses[-1].ok
 
 
@@ -226,7 +226,7 @@ def test_a_dead_printer_fails_jobs_visibly_backs_off_and_prints_each_once_when_b
     clock.advance(0.5)
     drain(queue)
     assert printer.printed == [f"t{i}" for i in range(6)]
-    assert queue.status() == QueueStatus("ok", "Impresora lista", 0, 0)
+    assert queue.status() == QueueStatus("ok", "Printer ready", 0, 0)
     drain(queue)
     assert len(printer.printed) == 6
 
@@ -260,7 +260,7 @@ def test_a_broken_job_fails_once_without_blaming_the_printer() -> None:
     assert job is not None
     assert job.status is JobStatus.FAILED
     assert job.next_attempt_at is None
-    assert "No se pudo preparar el ticket" in (job.last_error or "")
+    assert "The receipt could not be made" in (job.last_error or "")
     assert queue.status().state == "ok"
     clock.advance(3600)
     drain(queue)
@@ -317,5 +317,5 @@ def test_reprint_by_ticket_number_queues_a_labelled_copy(store: PrintJobStore) -
     assert json.loads(copy.document) == {"sale": {"ticket": "0001-00000007"}, "reprint": True}
     drain(queue)
     assert printer.printed == ["0001-00000007", "0001-00000007"]
-    with pytest.raises(LookupError, match="No hay un ticket 0001-00000099"):
+    with pytest.raises(LookupError, match="no ticket 0001-00000099"):
         queue.reprint("0001-00000099")

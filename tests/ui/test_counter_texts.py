@@ -7,7 +7,7 @@ from PySide6.QtGui import QColor, QFontInfo
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate
 from pytestqt.qtbot import QtBot
 
-from pos_common.i18n import set_language
+from pos_common.i18n import explain, set_language
 from pos_desktop.app import Till
 from pos_desktop.domain.people import UserLocked
 from pos_desktop.domain.permissions import Action, ApprovalRequired, Role
@@ -124,7 +124,7 @@ def test_roles_and_locks_agree_with_whoever_they_name(
     qtbot.addWidget(dialog)
     rows = [dialog.who.item(i).text() for i in range(dialog.who.count())]
     assert "Marta · encargado/a" in rows and "Sergio · supervisor/a" in rows
-    assert str(UserLocked(name="Ana", minutes=5)).startswith("La cuenta de Ana quedó bloqueada")
+    assert explain(UserLocked(name="Ana", minutes=5)).startswith("La cuenta de Ana quedó bloqueada")
 
 
 def test_the_store_page_asks_how_it_must_appear_with_its_accent(
