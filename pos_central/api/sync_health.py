@@ -218,7 +218,32 @@ def _recorded_alerts(db: Connection, tills: list[TerminalHealth]) -> list[Alert]
     ]
 
 
-ALERT_SOURCES: list[AlertSource] = [_core_alerts, _recorded_alerts]
+def _misfiled_sales(db: Connection, tills: list[TerminalHealth]) -> list[Alert]:
+    """Tills whose clock was off when their events arrived in the last week
+    (``pos_central.ingest.clocks``): their sales are filed under the till's wrong day."""
+    from datetime import timedelta
+
+    from pos_central.ingest.clocks import skewed_terminals
+
+    visible = {(t.store_id, t.terminal_id) for t in tills}
+    since = datetime.now().date() - timedelta(days=7)
+    return [
+        Alert(
+            "misfiled_sales",
+            "danger",
+            item["store_id"],
+            item["terminal_id"],
+            N_("{count} events filed under the till's wrong day: its clock was {seconds} s "
+               "off (pos-central report conflicts lists them)"),
+            {"count": item["events"], "seconds": item["offset_s_max"]
+             if abs(item["offset_s_max"]) >= abs(item["offset_s_min"]) else item["offset_s_min"]},
+        )
+        for item in skewed_terminals(db, since)
+        if (item["store_id"], item["terminal_id"]) in visible
+    ]
+
+
+ALERT_SOURCES: list[AlertSource] = [_core_alerts, _recorded_alerts, _misfiled_sales]
 """Where other checks add their alerts (cloned tills, fiscal documents pending at ARCA,
 …): a function (connection, the visible terminals) → alerts, appended here by the module
 that owns the check. The dashboard shows whatever these return."""

@@ -14,7 +14,9 @@ from datetime import UTC, date, datetime, timedelta
 import pika
 import pytest
 
+from pos_central.api import sync_health
 from pos_central.conflicts import build_conflicts_report, render_text
+from pos_central.database import connect
 from pos_central.report import build_daily_report
 from pos_contracts import Envelope
 from pos_contracts.testing import SimulatedTerminal
@@ -77,6 +79,12 @@ def test_a_till_a_year_behind_is_flagged_with_its_sales_listed(
     text = render_text(conflicts)
     assert "Reloj desfasado, caja S001/T01: 365 días atrasado; 2 eventos" in text
     assert f"ticket {terminal['items'][0]['ticket']}" in text
+    # Head office's dashboard says it too (its alerts of the last week).
+    with connect(central_db) as db:
+        tills = sync_health.terminals(db, None, datetime.now(UTC))
+        [alert] = [a for a in sync_health.alerts(db, tills) if a.kind == "misfiled_sales"]
+    assert (alert.store_id, alert.terminal_id, alert.values["count"]) == ("S001", "T01", 2)
+    assert -YEAR - 60 < alert.values["seconds"] < -YEAR + 60
     # The sales stay as the till said (filed under its day): nothing is rewritten.
     assert scalar(central_db, "SELECT count(*) FROM sales WHERE business_date < %s",
                   (today - timedelta(days=300),)) == 2
