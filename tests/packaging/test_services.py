@@ -229,10 +229,24 @@ def test_every_command_of_the_units_and_compose_runs_as_written(
                 subprocess.run([*command, step], env=env, check=True, capture_output=True,
                                timeout=120)
         args, port = on_loopback(argv)
-        if argv[0] in (*setup, "scheduler"):  # oneshot: runs to its end
+        if argv[0] in setup or argv[:2] == ["scheduler", "--once"]:  # oneshot: to its end
             done = subprocess.run([*command, *args], env=env, capture_output=True, text=True,
                                   timeout=120, check=False)
             assert done.returncode == 0, f"{where}: {done.stderr}"
+            return
+        if argv[0] == "scheduler":  # a loop (compose): its first run, then SIGTERM
+            with subprocess.Popen([*command, *args], env=env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) as proc:
+                try:
+                    assert proc.stdout is not None
+                    first = proc.stdout.readline()  # the first run's summary
+                    assert first.startswith("CAEA:"), f"{where}: {first!r} {proc.stderr}"
+                    proc.send_signal(signal.SIGTERM)
+                    _, err = proc.communicate(timeout=90)
+                    assert proc.returncode == 0, f"{where}: {err}"
+                finally:
+                    if proc.poll() is None:
+                        proc.kill()
             return
         assert port is not None, f"{where}: a service must serve /health"
         with subprocess.Popen([*command, *args], env=env, stdout=subprocess.PIPE,
