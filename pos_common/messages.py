@@ -45,8 +45,11 @@ class TranslatableError(Exception):
         super().__init__(self.template)
 
     def text(self, language: Language) -> str:
-        """This error's message in ``language``."""
-        return language.gettext(self.template).format(**self.values(language))
+        """This error's message in ``language`` (a message without values is not
+        formatted: its text may hold braces, a JSON path or data put in by the raiser)."""
+        values = self.values(language)
+        text = language.gettext(self.template)
+        return text.format(**values) if values else text
 
     def values(self, language: Language) -> dict[str, object]:
         return {key: localize(value, language) for key, value in self.params.items()}

@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
+from pos_common.backoff import Backoff
 from pos_printers.connections import PrinterConnection, VirtualConnection, open_connection
 from pos_printers.document import Document, DrawerKick
 from pos_printers.errors import InvalidReceiptData
@@ -22,7 +23,7 @@ from pos_printers.escpos_render import render_escpos
 from pos_printers.fiscal import fiscal_receipt
 from pos_printers.layout import receipt_document, refund_document, report_document
 from pos_printers.model import ReceiptRefund, ReceiptSale, Report, StoreInfo
-from pos_printers.queue import Backoff, PrintJob, PrintJobStore, PrintQueue, QueueStatus
+from pos_printers.queue import PrintJob, PrintJobStore, PrintQueue, QueueStatus
 from pos_printers.settings import PrinterSettings
 from pos_printers.test_page import build_test_page
 

@@ -28,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
+from pos_common.backoff import Backoff
 from pos_common.i18n import _, explain
 from pos_common.messages import N_
 from pos_printers.errors import PrinterError, PrintingError
@@ -107,17 +108,6 @@ class JobPrinter(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class Backoff:
-    base_s: float = 1.0
-    factor: float = 2.0
-    max_s: float = 60.0
-
-    def delay(self, failures: int) -> timedelta:
-        seconds = min(self.max_s, self.base_s * self.factor ** max(0, failures - 1))
-        return timedelta(seconds=seconds)
-
-
-@dataclass(frozen=True, slots=True)
 class QueueStatus:
     """What the window shows about printing. ``state`` is "ok" or a ``PrinterError.state``."""
 
@@ -149,7 +139,8 @@ class PrintQueue:
                  idle_poll_s: float = 5.0) -> None:
         self.store = store
         self._printer = printer
-        self._backoff = backoff or Backoff()
+        # a printer waits exactly 1 s, 2 s, 4 s … 60 s: the cashier sees when it tries again
+        self._backoff = backoff or Backoff(base=1.0, cap=60.0, jitter=False)
         self._clock = clock
         self._on_status = on_status
         self._idle_poll_s = idle_poll_s
@@ -272,7 +263,7 @@ class PrintQueue:
         now = self._clock()
         with self._lock:
             self._failures += 1
-            retry_at = now + self._backoff.delay(self._failures)
+            retry_at = now + timedelta(seconds=self._backoff.delay(self._failures))
             self._down_until, self._down_error = retry_at, exc
         log.warning("printer in trouble (%s): %s; next try %s", exc.state, exc,
                     retry_at.isoformat())

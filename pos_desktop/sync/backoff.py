@@ -9,31 +9,13 @@ opens and attempts stop for a cool-down period, so a dead link costs nothing.
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from pos_common.backoff import Backoff as Backoff  # one backoff for the till and head office
 
 Clock = Callable[[], float]
-
-
-@dataclass
-class Backoff:
-    """Full-jitter exponential backoff: the n-th wait is uniform in [0, min(cap, base*2^n)]."""
-
-    base: float = 0.5
-    cap: float = 15.0
-    rng: random.Random = field(default_factory=random.Random)
-    failures: int = 0
-
-    def next_delay(self) -> float:
-        ceiling = min(self.cap, self.base * (2 ** min(self.failures, 30)))
-        self.failures += 1
-        # Never zero: a broken link must not become a busy loop.
-        return max(self.base / 10, self.rng.uniform(0, ceiling))
-
-    def reset(self) -> None:
-        self.failures = 0
 
 
 @dataclass

@@ -45,3 +45,7 @@ def test_a_library_error_shows_its_own_text() -> None:
     assert explain(RuntimeError("pika said no")) == "pika said no"
     assert explain(FileNotFoundError(2, "No such file", "x.csv")) == (
         "x.csv: no such file or folder")
+
+
+def test_a_message_without_values_keeps_its_braces() -> None:
+    assert str(UnknownProduct("field {x} of {'a': 1}")) == "field {x} of {'a': 1}"

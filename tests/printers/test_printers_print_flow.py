@@ -14,10 +14,11 @@ from printer_fakes import FakeNetworkPrinter, free_port, sqlite_engine
 from printer_samples import STORE, line, sale_payload
 from sqlalchemy import text
 
+from pos_common.backoff import Backoff
 from pos_printers.api import ReceiptPrinter, receipt_job
 from pos_printers.connections import network
 from pos_printers.model import ReceiptSale
-from pos_printers.queue import Backoff, JobStatus, PrintQueue, QueueStatus, utc_now
+from pos_printers.queue import JobStatus, PrintQueue, QueueStatus, utc_now
 from pos_printers.settings import PrinterSettings
 from pos_printers.sqlite_jobs import SqlitePrintJobStore, insert_job
 from pos_printers.virtual import decode
@@ -44,7 +45,7 @@ def test_printer_down_for_a_run_of_sales_then_back(tmp_path: Path) -> None:
     printer = ReceiptPrinter(STORE, settings,
                              network("127.0.0.1", port, 2, check_paper=False))
     statuses: list[QueueStatus] = []
-    queue = PrintQueue(jobs, printer, backoff=Backoff(base_s=0.05, max_s=0.2),
+    queue = PrintQueue(jobs, printer, backoff=Backoff(base=0.05, cap=0.2, jitter=False),
                        on_status=statuses.append, idle_poll_s=0.1)
     queue.start()
     server: FakeNetworkPrinter | None = None

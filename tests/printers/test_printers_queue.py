@@ -178,7 +178,7 @@ def make_queue(store: PrintJobStore | None = None
     clock, printer = Clock(), SwitchablePrinter()
     statuses: list[QueueStatus] = []
     queue = PrintQueue(store or InMemoryPrintJobStore(), printer, clock=clock,
-                       backoff=Backoff(base_s=1, max_s=8), on_status=statuses.append)
+                       backoff=Backoff(base=1, cap=8, jitter=False), on_status=statuses.append)
     return queue, printer, clock, statuses
 
 
