@@ -361,10 +361,10 @@ def _run(args: argparse.Namespace, config: CentralConfig) -> int:
                 from pos_central.fiscal import commands as fiscal
 
                 if args.caea_pto_vta is None:
-                    return fiscal.fiscal_store(config, args.store, args.cuit)
+                    return fiscal.fiscal_store(config, args.store, args.cuit, quiet=args.json)
                 return fiscal.fiscal_point_of_sale(
                     config, store_id=args.store, terminal_id=args.terminal,
-                    point_of_sale=args.caea_pto_vta, cuit=args.cuit)
+                    point_of_sale=args.caea_pto_vta, cuit=args.cuit, quiet=args.json)
             return code
         if args.till_command == "revoke":
             return commands.till_revoke(config, args.store, args.terminal)

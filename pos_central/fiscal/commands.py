@@ -49,27 +49,30 @@ def fiscal_configure(config: CentralConfig, *, cuit: str, cert: Path, key: Path,
     return 0
 
 
-def fiscal_store(config: CentralConfig, store_id: str, cuit: str) -> int:
+def fiscal_store(config: CentralConfig, store_id: str, cuit: str, *, quiet: bool = False
+                 ) -> int:
     try:
         with connect(config.db_url) as db:
             set_store_cuit(db, store_id, cuit)
             db.commit()
     except ERRORS as error:
         return _fail(error)
-    print(_("Store {store} sells for CUIT {cuit}.").format(store=store_id, cuit=cuit))
+    if not quiet:
+        print(_("Store {store} sells for CUIT {cuit}.").format(store=store_id, cuit=cuit))
     return 0
 
 
 def fiscal_point_of_sale(config: CentralConfig, *, store_id: str, terminal_id: str,
-                         point_of_sale: int, cuit: str | None) -> int:
+                         point_of_sale: int, cuit: str | None, quiet: bool = False) -> int:
     try:
         found = register_point_of_sale(config.db_url, store_id=store_id,
                                        terminal_id=terminal_id, point_of_sale=point_of_sale,
                                        cuit=cuit)
     except ERRORS as error:
         return _fail(error)
-    print(_("CAEA point of sale {pto} of {store}/{terminal} (CUIT {cuit}) registered.").format(
-        pto=point_of_sale, store=store_id, terminal=terminal_id, cuit=found))
+    if not quiet:  # till add --json prints its JSON alone
+        print(_("CAEA point of sale {pto} of {store}/{terminal} (CUIT {cuit}) registered."
+                ).format(pto=point_of_sale, store=store_id, terminal=terminal_id, cuit=found))
     return 0
 
 

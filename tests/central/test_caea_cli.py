@@ -17,6 +17,7 @@ import pytest
 from pos_arca import Fortnight, ManualClock, argentine_date
 from pos_arca.standin import ArcaStandin
 from pos_arca.testing import CertificateAuthority, TaxpayerCredentials
+from pos_central.broker_admin import BrokerAdmin
 from pos_central.cli import main
 
 from .caea_support import CAEA_POS, CUIT, IDLE_POS, ca, credentials  # noqa: F401 (fixtures)
@@ -92,3 +93,17 @@ def test_the_scheduler_with_no_taxpayer_says_so_and_does_not_fail(
                  "--prefix", broker.topology.prefix]) == 0
     assert main(["fiscal", "caea", "request", "--db-url", central_db]) == 1
     assert "fiscal configure" in capsys.readouterr().err
+
+
+def test_till_add_registers_the_till_s_caea_point_of_sale_and_its_store_s_cuit(
+        central_db: str, broker: Broker, admin: BrokerAdmin,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    broker.till_queues.append(broker.topology.till_catalog_queue("S001", "T05"))
+    common = ["--db-url", central_db, "--amqp-url", broker.url,
+              "--prefix", broker.topology.prefix]
+    assert main(["till", "add", "--store", "S001", "--terminal", "T05", "--json",
+                 "--caea-pto-vta", "7", "--cuit", CUIT, *common]) == 0
+    assert json.loads(capsys.readouterr().out)["terminal_id"] == "T05"  # JSON alone
+    assert query(central_db, "SELECT cuit, point_of_sale, store_id, terminal_id, registered "
+                             "FROM caea_points_of_sale") == [(CUIT, 7, "S001", "T05", True)]
+    assert query(central_db, "SELECT cuit FROM stores WHERE store_id = 'S001'") == [(CUIT,)]
