@@ -178,3 +178,15 @@ def test_every_kind_of_setting_has_its_coercion() -> None:
     from pos_desktop.settings_schema import _COERCERS, Kind
 
     assert set(_COERCERS) == set(Kind)
+
+
+def test_the_broker_address_may_list_a_clusters_nodes() -> None:
+    from pos_desktop.settings_schema import InvalidSettings, clean_settings
+
+    nodes = "amqp://till-s001@mq1:5672/%2F, amqps://till-s001@mq2:5671/%2F"
+    cleaned = clean_settings({"sync.amqp_url": nodes})
+    assert cleaned["sync.amqp_url"] == "amqp://till-s001@mq1:5672/%2F,amqps://till-s001@mq2:5671/%2F"
+    for bad in ("amqp://till-s001@mq1/,amqp://till-s001:pw@mq2/",  # a password in one node
+                "amqp://till-s001@mq1/,http://mq2/"):  # a node that is no broker
+        with pytest.raises(InvalidSettings):
+            clean_settings({"sync.amqp_url": bad})
