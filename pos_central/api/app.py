@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
+from typing import Any
 
 import anyio.to_thread
 from fastapi import FastAPI, HTTPException, Request
@@ -105,13 +107,26 @@ def _publish_pending(settings: ApiSettings) -> None:
 
 
 class _Measured:
-    """ASGI middleware: request metrics labelled by route template."""
+    """ASGI middleware: request metrics labelled by route template, and each response's
+    own server time in a ``Server-Timing: app;dur=<ms>`` header (the time from the request
+    to its response's start: what the budgets count, without the client's side)."""
 
     def __init__(self, app: object, metrics: ApiMetrics) -> None:
         self.inner = metrics.requests.middleware(app)  # type: ignore[arg-type]
 
-    async def __call__(self, scope: object, receive: object, send: object) -> None:
-        await self.inner(scope, receive, send)  # type: ignore[arg-type]
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope.get("type") != "http":
+            await self.inner(scope, receive, send)
+            return
+        started = time.perf_counter()
+
+        async def timed(message: Any) -> None:
+            if message.get("type") == "http.response.start":
+                took = f"app;dur={(time.perf_counter() - started) * 1000:.1f}".encode()
+                message["headers"] = [*message.get("headers", []), (b"server-timing", took)]
+            await send(message)
+
+        await self.inner(scope, receive, timed)
 
 
 def _errors_as_json(app: FastAPI) -> None:

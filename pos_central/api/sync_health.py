@@ -80,6 +80,12 @@ class TerminalHealth:
     clock_skew_s: float | None = None
     skewed: bool = False
 
+    @property
+    def needs_attention(self) -> bool:
+        """What the dashboard lists: a till that is not simply online and up to date."""
+        return bool(not self.online or self.suspended_at or self.revoked_at or self.skewed
+                    or self.pending_events or self.gaps or self.dead_letters)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in self.__dict__.items()
@@ -260,21 +266,24 @@ def today(timezone: str, now: datetime) -> date:
 def sales_today(
     db: Connection, day: date, timezone: str, stores: list[str] | None
 ) -> dict[str, Any]:
-    """Today's sales per store and terminal, and by hour (head office's time zone)."""
+    """Today's sales per store and terminal, and by hour (head office's time zone), from
+    the ingest's hourly summary (``sales_by_hour``), not the day's sales. Two sums in one
+    pass (per terminal, per hour): ~260 rows, not every (terminal, hour) pair."""
     rows = db.execute(
-        "SELECT store_id, terminal_id, extract(hour FROM completed_at AT TIME ZONE %s)::int, "
-        "count(*), sum(total) FROM sales WHERE business_date = %s "
-        "AND (%s::text[] IS NULL OR store_id = ANY(%s::text[])) GROUP BY 1, 2, 3",
+        "SELECT store_id, terminal_id, "
+        "extract(hour FROM (hour_start AT TIME ZONE 'UTC') AT TIME ZONE %s)::int, "
+        "sum(sales), sum(total) FROM sales_by_hour WHERE business_date = %s "
+        "AND (%s::text[] IS NULL OR store_id = ANY(%s::text[])) "
+        "GROUP BY GROUPING SETS ((1, 2), (3))",
         (timezone, day, stores, stores),
     ).fetchall()
     by_terminal: dict[tuple[str, str], list[int]] = {}
     hours = [[0, 0] for _ in range(24)]
     for store, terminal, hour, count, total in rows:
-        acc = by_terminal.setdefault((store, terminal), [0, 0])
-        acc[0] += int(count)
-        acc[1] += int(total)
-        hours[int(hour)][0] += int(count)
-        hours[int(hour)][1] += int(total)
+        if store is None:
+            hours[int(hour)] = [int(count), int(total)]
+        else:
+            by_terminal[(store, terminal)] = [int(count), int(total)]
     stores_out: dict[str, dict[str, Any]] = {}
     for (store, terminal), (count, total) in sorted(by_terminal.items()):
         s = stores_out.setdefault(

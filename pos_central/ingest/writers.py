@@ -277,6 +277,21 @@ ON CONFLICT DO NOTHING
 RETURNING event_id"""
 
 
+_SALES_BY_HOUR = """INSERT INTO sales_by_hour (business_date, store_id, terminal_id, hour_start,
+    sales, total)
+SELECT left(p->>'completed_at', 10)::date, e->>'store_id', e->>'terminal_id',
+    date_trunc('hour', (p->>'completed_at')::timestamptz AT TIME ZONE 'UTC'), count(*),
+    sum((p->>'total')::bigint)
+FROM applied WHERE type = 'sale.completed'
+GROUP BY 1, 2, 3, 4
+ORDER BY 1, 2, 3, 4
+ON CONFLICT (business_date, store_id, terminal_id, hour_start) DO UPDATE
+SET sales = sales_by_hour.sales + EXCLUDED.sales, total = sales_by_hour.total + EXCLUDED.total"""
+"""The dashboard's summary of the day (migration 0013), in the batch's own statement: every
+version of ``sale.completed`` at once (two upserts of one row in one statement would
+fail), in key order so that two workers' batches lock its rows in the same order."""
+
+
 def batch_statement(writers: Mapping[tuple[str, int], EventWriter] = WRITERS) -> str:
     """One statement for a whole batch: parse the JSON array once, insert the tracking
     rows (``processed_events``, ON CONFLICT DO NOTHING), and write the business rows of
@@ -303,6 +318,8 @@ def batch_statement(writers: Mapping[tuple[str, int], EventWriter] = WRITERS) ->
         for sql in writer.inserts:
             insert = sql.replace("{events}", events)  # not str.format: the SQL has {a,b} paths
             parts.append(f"w{len(parts)} AS ({insert})")
+    if any(event_type == "sale.completed" for event_type, _version in writers):
+        parts.append(f"by_hour AS ({_SALES_BY_HOUR})")
     return "WITH " + ",\n".join(parts) + "\nSELECT event_id::text FROM tracked"
 
 

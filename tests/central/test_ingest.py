@@ -34,6 +34,7 @@ def snapshot(db_url: str) -> dict[str, object]:
         "shifts": "count(*), coalesce(sum(counted_cash), 0)",
         "processed_events": "count(*), coalesce(sum(seq), 0)",
         "terminal_progress": "count(*), coalesce(sum(contiguous_seq), 0)",
+        "sales_by_hour": "coalesce(sum(sales), 0), coalesce(sum(total), 0)",
     }
     return {
         table: query(db_url, f"SELECT {what} FROM {table}")[0] for table, what in tables.items()
@@ -82,6 +83,20 @@ def test_a_batch_of_sales_is_applied_once_with_every_line_payment_and_iva(
     ]
     assert broker.depth(broker.topology.ingest_queue) == 0
     assert broker.dead_letters() == []
+    assert_hourly_summary_is_the_sales(central_db)
+
+
+def assert_hourly_summary_is_the_sales(db_url: str) -> None:
+    """The dashboard's summary (kept by the ingest) says what summing the sales says."""
+    kept = query(db_url, "SELECT business_date, store_id, terminal_id, hour_start, sales, "
+                         "total FROM sales_by_hour ORDER BY 1, 2, 3, 4")
+    assert kept == query(
+        db_url,
+        "SELECT business_date, store_id, terminal_id, "
+        "date_trunc('hour', completed_at AT TIME ZONE 'UTC'), count(*), sum(total) "
+        "FROM sales GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+    )
+    assert kept
 
 
 def test_every_event_published_twice_changes_nothing(central_db: str, broker: Broker) -> None:
@@ -102,6 +117,7 @@ def test_every_event_published_twice_changes_nothing(central_db: str, broker: Br
             what="every re-delivery counted as duplicate",
         )
     assert snapshot(central_db) == before
+    assert_hourly_summary_is_the_sales(central_db)
     assert before["sales"] == (
         40,
         sum(e.payload["total"] for e in events if e.type == "sale.completed"),

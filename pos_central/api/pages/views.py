@@ -30,7 +30,7 @@ from pos_central.api.auth import (
     office_user,
     writer,
 )
-from pos_central.api.pages import LANG_COOKIE, render
+from pos_central.api.pages import LANG_COOKIE, language_of, render
 from pos_central.api.routers.catalog import publish
 from pos_central.api.routers.dashboard import dashboard_data
 from pos_central.api.routers.reports import month_span, report_for
@@ -40,6 +40,7 @@ from pos_central.api.sync_health import today
 from pos_central.api.users import issue_token
 from pos_central.catalog import CatalogImportFailed, parse_catalog_text
 from pos_central.tills import TillRegistryError
+from pos_common.i18n import format_money
 from pos_contracts import CatalogProduct
 
 router = APIRouter(include_in_schema=False)
@@ -110,7 +111,17 @@ def logout(request: Request, who: Page, api: Api) -> Response:
 def dashboard(request: Request, who: Page, api: Api) -> Response:
     data = dashboard_data(api, who)
     peak = max((h["total"] for h in data["sales"]["by_hour"]), default=0)
-    return render(request, "dashboard.html", who, peak=peak, tills=data["terminals"], **data)
+    _format_figures(data["sales"]["stores"], language_of(request, who.language))
+    return render(request, "dashboard.html", who, peak=peak, **data)
+
+
+def _format_figures(stores: list[dict[str, Any]], lang: str) -> None:
+    """Each store's and terminal's figures as the page shows them, formatted here: for
+    250 terminals a template call per figure was a fifth of the page's time."""
+    thousands = "." if lang != "en" else ","
+    for row in (r for store in stores for r in (store, *store["terminals"])):
+        row["count_text"] = f"{row['count']:,}".replace(",", thousands)
+        row["total_text"] = format_money(row["total"], lang=lang)
 
 
 # -- catalogue -----------------------------------------------------------------------
