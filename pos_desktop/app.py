@@ -343,6 +343,8 @@ class Till:
             self.demo_arca = None
         self.printing.stop()
         self.stop_sync()
+        if self.register.drafts is not None:
+            self.register.drafts.close()
         self.register.catalog.conn.close()
         self.reader.dispose()
         self.writer.dispose()

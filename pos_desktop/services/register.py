@@ -94,6 +94,10 @@ class SaleDrafts(Protocol):
 
     def clear(self) -> None: ...
 
+    def close(self) -> None:
+        """Wait for what was saved to be on disk, and let go of the file."""
+        ...
+
     def pending(self) -> dict[str, Any] | None:
         """The sale left in progress when the till stopped (None if it was completed or
         parked, or there was none)."""
