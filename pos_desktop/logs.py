@@ -1,20 +1,19 @@
 """JSON log lines (one object per line) to a rotating file in the data dir and to stderr.
 
 Fields: timestamp, level, service, trace_id, store_id, terminal_id, message, plus any
-``extra`` given at the call site. The same format is used by the central services.
+``extra`` given at the call site: ``pos_common.jsonlog``, the central services' format.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import logging.handlers
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from pos_common import tracing
+from pos_common.jsonlog import JsonFormatter
 
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
 LEVEL_ENV = "POS_LOG_LEVEL"  # DEBUG: also pika's connection chatter and Alembic's setup
@@ -32,32 +31,6 @@ class LibraryChatter(logging.Filter):
             record.levelno, record.levelname = logging.DEBUG, "DEBUG"
             return logging.getLogger().getEffectiveLevel() <= logging.DEBUG
         return True
-
-
-class JsonFormatter(logging.Formatter):
-    def __init__(self, service: str, static: dict[str, Any] | None = None) -> None:
-        super().__init__()
-        self.service = service
-        self.static = static or {}
-
-    def format(self, record: logging.LogRecord) -> str:
-        line: dict[str, Any] = {
-            "timestamp": datetime.fromtimestamp(record.created, UTC).isoformat(
-                timespec="milliseconds"
-            ),
-            "level": record.levelname,
-            "service": self.service,
-            "trace_id": None,
-            **self.static,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        for key, value in vars(record).items():
-            if key not in _STANDARD and not key.startswith("_"):
-                line[key] = value
-        if record.exc_info:
-            line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line, ensure_ascii=False, default=str)
 
 
 def setup_logging(

@@ -1,11 +1,14 @@
 """es-AR formatting of money, quantities and dates for printed documents.
 
-Money is integer centavos everywhere; this is the only place that turns it into text.
+Money is integer centavos everywhere; ``pos_common.i18n.format_money`` turns it into text
+(for the till's screens, head office's reports and pages, and here).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+
+from pos_common.i18n import format_money
 
 TENDER_LABELS = {
     "cash": "Efectivo",
@@ -24,11 +27,9 @@ def group_thousands(value: int) -> str:
 
 
 def money(centavos: int, *, symbol: bool = True) -> str:
-    """12345 -> '$ 123,45'; negatives as '-$ 123,45'."""
-    sign = "-" if centavos < 0 else ""
-    pesos, cents = divmod(abs(centavos), 100)
-    body = f"{group_thousands(pesos)},{cents:02d}"
-    return f"{sign}$ {body}" if symbol else f"{sign}{body}"
+    """12345 -> '$ 123,45'; negatives as '-$ 123,45': pos_common's one money formatter,
+    in es-AR whatever the till's language (receipts are Spanish documents)."""
+    return format_money(centavos, symbol=symbol, lang="es_AR")
 
 
 def quantity(quantity_milli: int, *, by_weight: bool) -> str:

@@ -1,0 +1,32 @@
+"""One money formatter and one JSON log line for the till, its receipts and head office."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from pos_central import logs as central_logs
+from pos_common.i18n import format_money
+from pos_common.jsonlog import JsonFormatter
+from pos_desktop import logs as till_logs
+from pos_printers import formatting
+
+
+@pytest.mark.parametrize("cents", [0, 5, 12345, 123456789, -5, -100000])
+def test_receipts_print_the_same_money_as_the_screens_in_spanish(cents: int) -> None:
+    assert formatting.money(cents) == format_money(cents, lang="es_AR")
+    assert formatting.money(cents, symbol=False) == format_money(cents, symbol=False,
+                                                                 lang="es_AR")
+
+
+def test_the_till_and_head_office_write_one_log_line() -> None:
+    assert till_logs.JsonFormatter is JsonFormatter is central_logs.JsonFormatter
+    record = logging.LogRecord("pos_desktop.sync", logging.INFO, "x", 1, "sent %d", (3,), None)
+    record.each = [{"trace_id": "a"}, {"trace_id": "b"}]
+    lines = JsonFormatter("pos-desktop", {"store_id": "S1"}).format(record).splitlines()
+    parsed = [json.loads(line) for line in lines]
+    assert [p["trace_id"] for p in parsed] == ["a", "b"]
+    assert {p["message"] for p in parsed} == {"sent 3"}
+    assert {p["store_id"] for p in parsed} == {"S1"}
