@@ -27,7 +27,7 @@ from pos_central.ingest.apply import database_errors
 from pos_central.topology import Topology
 from pos_common.i18n import ngettext, set_language
 from pos_contracts import CatalogProduct, Envelope, build_envelope, wire
-from pos_contracts.catalog_csv import CatalogFileError, parse_catalog_csv
+from pos_contracts.catalog_csv import CatalogFileError, decode_catalog_bytes, parse_catalog_csv
 
 log = logging.getLogger("pos_central.catalog")
 
@@ -76,11 +76,9 @@ def parse_catalog_text(raw: bytes, path: str) -> list[CatalogProduct]:
     """``read_catalog_csv`` of a file's bytes (an upload); ``path`` names it in errors."""
     set_language()
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise CatalogImportFailed(f"{path}: el archivo no es UTF-8 (byte {error.start})") from None
-    try:
-        return parse_catalog_csv(text)
+        # the till's own decoding: UTF-8, UTF-16 with its BOM, or Windows-1252 (a Spanish
+        # Excel's CSV), so both ends accept the same files
+        return parse_catalog_csv(decode_catalog_bytes(raw))
     except CatalogFileError as error:
         rows = "\n".join(f"  {row}" for row in error.bad_rows)
         count = len(error.bad_rows)

@@ -161,7 +161,7 @@ def _core_alerts(db: Connection, tills: list[TerminalHealth]) -> list[Alert]:
                     t.store_id,
                     t.terminal_id,
                     N_("the till's clock is {seconds} s off head office's"),
-                    {"seconds": t.clock_skew_s},
+                    {"seconds": round(t.clock_skew_s)},  # '600 s', not '599.5 s'
                 )
             )
     stray = db.execute(
