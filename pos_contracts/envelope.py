@@ -20,6 +20,7 @@ from pos_contracts.limits import (
     limits_for,
     too_deep,
 )
+from pos_contracts.payloads import PAYLOADS
 from pos_contracts.registry import default_registry
 
 
@@ -75,7 +76,7 @@ def now_rfc3339() -> str:
 
 def build_envelope(
     event_type: str,
-    payload: dict[str, Any],
+    payload: dict[str, Any] | msgspec.Struct,
     *,
     store_id: str,
     terminal_id: str,
@@ -87,13 +88,17 @@ def build_envelope(
 ) -> Envelope:
     """Wrap a payload in an envelope and validate it; raises ``InvalidEvent``.
 
-    Producers call this so that nothing invalid is ever written to an outbox.
+    Producers call this so that nothing invalid is ever written to an outbox. The payload
+    is a dict or, better, the Struct of its type and version (``pos_contracts.payloads``).
     """
     registry = default_registry()
+    version = schema_version or registry.latest_version(event_type)
+    if isinstance(payload, msgspec.Struct):
+        payload = _payload_of(payload, event_type, version)
     envelope = Envelope(
         event_id=event_id or new_event_id(),
         type=event_type,
-        schema_version=schema_version or registry.latest_version(event_type),
+        schema_version=version,
         occurred_at=occurred_at or now_rfc3339(),
         store_id=store_id,
         terminal_id=terminal_id,
@@ -105,6 +110,19 @@ def build_envelope(
     _check_limits(envelope, limits_for(event_type))
     registry.validate(fields)
     return envelope
+
+
+def _payload_of(payload: msgspec.Struct, event_type: str, version: int) -> dict[str, Any]:
+    """A Struct's payload as the dict the envelope carries (unset optional fields left
+    out); the Struct must be the one of ``event_type`` ``version``."""
+    expected = PAYLOADS.get((event_type, version))
+    if type(payload) is not expected:
+        raise InvalidEvent(
+            "payload",
+            f"{type(payload).__name__} no es el payload de {event_type} v{version}",
+        )
+    built: dict[str, Any] = msgspec.to_builtins(payload)
+    return built
 
 
 def _check_limits(envelope: Envelope, limits: WireLimits) -> None:

@@ -65,6 +65,7 @@ from pos_central.topology import Topology
 from pos_common import tracing
 from pos_contracts import Envelope, InvalidEvent, build_envelope, parse_envelope
 from pos_contracts.brokers import Failover
+from pos_contracts.payloads.notices import TillSuspendedV1
 from pos_contracts.wire import (
     CENTRAL_INGEST_TERMINAL_ID,
     CENTRAL_STORE_ID,
@@ -397,14 +398,14 @@ class IngestConsumer:
             return
         envelope = build_envelope(
             TILL_SUSPENDED,
-            {
-                "store_id": notice.store_id,
-                "terminal_id": notice.terminal_id,
-                "reason": "clone",
-                "detail": notice.detail[:1000],
-                "suspended_at": notice.suspended_at.isoformat(timespec="milliseconds"),
-                "seq": notice.seq,
-            },
+            TillSuspendedV1(
+                store_id=notice.store_id,
+                terminal_id=notice.terminal_id,
+                reason="clone",
+                detail=notice.detail[:1000],
+                suspended_at=notice.suspended_at.isoformat(timespec="milliseconds"),
+                seq=notice.seq,
+            ),
             store_id=CENTRAL_STORE_ID,
             terminal_id=CENTRAL_INGEST_TERMINAL_ID,
             seq=notice.seq,

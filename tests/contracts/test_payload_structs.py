@@ -97,3 +97,18 @@ def test_on_mutations_struct_and_schema_accept_and_refuse_the_same(event: Envelo
         assert struct_accepts(event.type, event.schema_version, body) == verdict, mutant
         refused += not verdict
     assert refused  # the mutations do break the schema
+
+
+def test_a_producer_builds_its_envelope_from_the_struct_of_its_type() -> None:
+    from pos_contracts import build_envelope
+    from pos_contracts.payloads.notices import TillSuspendedV1
+
+    notice = TillSuspendedV1(store_id="S001", terminal_id="T01", reason="clone",
+                             detail="dos cajas", suspended_at="2026-12-02T06:00:00.000Z", seq=7)
+    typed = build_envelope("till.suspended", notice, store_id="central",
+                           terminal_id="ingest", seq=7)
+    assert typed.payload == json.loads(msgspec.json.encode(notice))
+    assert_round_trips("till.suspended", 1, typed.payload)
+    with pytest.raises(InvalidEvent) as refused:
+        build_envelope("cash.moved", notice, store_id="central", terminal_id="ingest", seq=7)
+    assert refused.value.code == "payload"
