@@ -201,3 +201,27 @@ def configure_for(central_db: str, taxpayer: Taxpayer, arca: ArcaStandin) -> Tax
         db.commit()
     return Taxpayer(taxpayer.cuit, taxpayer.environment, arca.wsaa_url, arca.wsfe_url,
                     taxpayer.certificate_pem, taxpayer.key_location)
+
+
+def test_a_key_kept_in_the_keyring_signs_the_login_and_postgres_only_says_keyring(
+        central_db: str, standin: ArcaStandin, credentials: TaxpayerCredentials,
+        clock: ManualClock, tmp_path: Path) -> None:
+    import keyring
+
+    from tests.support.keyring import MemoryKeyring
+
+    previous, backend = keyring.get_keyring(), MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        found = configure(central_db, cuit=CUIT, certificate=credentials.certificate_pem,
+                          key=credentials.private_key_pem, environment="homologacion",
+                          wsaa_url=standin.wsaa_url, wsfe_url=standin.wsfe_url,
+                          key_store="keyring")
+        assert scalar(central_db, "SELECT key_location FROM fiscal_taxpayers") == "keyring"
+        assert backend.store[("super-pos-central", f"fiscal.{CUIT}.private_key")] == (
+            credentials.private_key_pem.decode())
+        wsfe = open_wsfe(found, clock=clock, cache_dir=tmp_path / "arca")
+        assert obtain(central_db, wsfe, CUIT, JULY, date(2026, 7, 10)).obtained_with == (
+            "FECAEASolicitar")
+    finally:
+        keyring.set_keyring(previous)
