@@ -12,9 +12,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pos_common.i18n import _, explain, format_money, ngettext
+from pos_common.i18n import N_, _, explain, format_money, language, ngettext
 from pos_desktop.cli.common import CHECK_FAILED, checked_data_dir, open_till, write_json
 from pos_desktop.store.integrity import damaged
+
+# The kinds of journal problem, as --json names them, in words for the reader.
+PROBLEM_NAMES = {"broken": N_("changed"), "missing": N_("missing"),
+                 "reordered": N_("out of order"), "mismatch": N_("does not agree")}
 
 
 def register(sub: Any) -> None:
@@ -101,7 +105,8 @@ def run_verify(args: argparse.Namespace) -> int:
         first = result.first
         assert first is not None
         print(_("Journal BROKEN at entry {seq} ({kind}): {detail}").format(
-            seq=first.seq, kind=first.kind.value, detail=first.detail), file=sys.stderr)
+            seq=first.seq, kind=_(PROBLEM_NAMES[first.kind.value]),
+            detail=first.text(language())), file=sys.stderr)
         count = len(result.problems)
         print(ngettext("{count} problem in all (see --json).",
                        "{count} problems in all (see --json).", count).format(count=count),

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from pos_common.messages import ENGLISH, N_, Language, localize
+
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
@@ -43,7 +45,17 @@ class ProblemKind(StrEnum):
 class Problem:
     seq: int  # journal position (0 when it is about a numbered document outside it)
     kind: ProblemKind
-    detail: str
+    template: str  # a msgid (English), filled with ``params``: told in the reader's language
+    params: dict[str, object] = field(default_factory=dict)
+
+    def text(self, language: Language) -> str:
+        values = {key: localize(value, language) for key, value in self.params.items()}
+        return language.gettext(self.template).format(**values)
+
+    @property
+    def detail(self) -> str:
+        """The English text (``--json``, logs)."""
+        return self.text(ENGLISH)
 
     def as_dict(self) -> dict[str, object]:
         return {"seq": self.seq, "kind": self.kind.value, "detail": self.detail}
@@ -149,7 +161,7 @@ def chain_range_on(db: Any, lo: int, hi: int) -> dict[str, Any]:
     gaps: list[tuple[int, int]] = []
     broken: list[int] = []
     links: list[tuple[int, str]] = []
-    rows: list[tuple[int, str, str]] = []
+    rows: list[tuple[int, str, str, dict[str, Any]]] = []
     sales: list[int] = []  # seq of each sale seen
     others: list[tuple[int, str, str]] = []  # seq, kind, ref of entries that are not sales
     first: tuple[int, str] | None = None
@@ -170,7 +182,7 @@ def chain_range_on(db: Any, lo: int, hi: int) -> dict[str, Any]:
             others.append((seq, kind, ref))
         elif payload is None:
             rows.append((seq, ProblemKind.MISSING.value,
-                         f"sale {ref} is missing from the sales table"))
+                         N_("sale {ref} is missing from the sales table"), {"ref": ref}))
         else:
             sales.append(seq)
             member = b'"journal":{"hash":"%s","prev_hash":"%s","seq":%d},' % (
@@ -179,11 +191,14 @@ def chain_range_on(db: Any, lo: int, hi: int) -> dict[str, Any]:
                     or not record.endswith(b'"total":%d}' % total)
                     or not ref.endswith(f"-{number:08d}")):
                 rows.append((seq, ProblemKind.MISMATCH.value,
-                             f"sale {ref}: the stored sale differs from the journal"))
+                             N_("sale {ref}: the stored sale differs from the journal"),
+                             {"ref": ref}))
             if lines != total or paid is None or paid - change != total:
                 rows.append((seq, ProblemKind.MISMATCH.value,
-                             f"sale {ref}: its lines ({lines}) or payments ({paid} - change "
-                             f"{change}) do not add up to its total {total}"))
+                             N_("sale {ref}: its lines ({lines}) or payments ({paid} - change "
+                                "{change}) do not add up to its total {total}"),
+                             {"ref": ref, "lines": lines, "paid": paid, "change": change,
+                              "total": total}))
     return {"first": first, "last": (last_seq, last_hash), "count": count, "gaps": gaps,
             "broken": broken, "links": links, "rows": rows, "sales": sales,
             "others": others}
@@ -215,21 +230,25 @@ def _join(conn: Connection, chunks: list[dict[str, Any]], limit: int) -> Verific
         head = chunk["last"]
     for a, b in gaps:
         span = f"{a}" if a == b else f"{a}–{b}"
-        problems.append(Problem(a, ProblemKind.MISSING, f"journal entries {span} are missing"))
+        problems.append(Problem(a, ProblemKind.MISSING, N_("journal entries {span} are missing"),
+                                {"span": span}))
     for seq in sorted(broken)[:limit]:
         problems.append(Problem(seq, ProblemKind.BROKEN,
-                                f"entry {seq}'s record was changed after it was written"))
+                                N_("entry {seq}'s record was changed after it was written"),
+                                {"seq": seq}))
     for seq, prev_hash in sorted(links)[:limit]:
         owner = conn.exec_driver_sql(
             "SELECT seq FROM journal WHERE hash = ?", (prev_hash,)).scalar()
         if owner is not None and owner != seq - 1:
             problems.append(Problem(seq, ProblemKind.REORDERED,
-                                    f"entry {seq} follows entry {owner}, not {seq - 1}: "
-                                    "entries were swapped or moved"))
+                                    N_("entry {seq} follows entry {owner}, not {before}: "
+                                       "entries were swapped or moved"),
+                                    {"seq": seq, "owner": owner, "before": seq - 1}))
         else:
             problems.append(Problem(seq, ProblemKind.MISSING,
-                                    f"entry {seq} does not follow entry {seq - 1}: "
-                                    "an entry before it was removed or replaced"))
+                                    N_("entry {seq} does not follow entry {before}: "
+                                       "an entry before it was removed or replaced"),
+                                    {"seq": seq, "before": seq - 1}))
     return Verification(entries, head[0], head[1], problems)
 
 
@@ -244,17 +263,17 @@ _ENTRY_ROWS = {
                    IS r.total
                AND (SELECT SUM(amount) FROM refund_payments p WHERE p.refund_id = r.refund_id)
                    IS r.total
-        FROM refunds r LEFT JOIN journal j ON j.seq = r.journal_seq""", "refund"),
+        FROM refunds r LEFT JOIN journal j ON j.seq = r.journal_seq""", N_("refund")),
     "cash": ("""
         SELECT c.journal_seq, j.kind, c.movement_id,
                c.amount IS json_extract(j.record, '$.amount')
                AND c.direction IS json_extract(j.record, '$.direction')
                AND c.shift_id IS json_extract(j.record, '$.shift_id')
-        FROM cash_moves c LEFT JOIN journal j ON j.seq = c.journal_seq""", "cash movement"),
+        FROM cash_moves c LEFT JOIN journal j ON j.seq = c.journal_seq""", N_("cash movement")),
     "shift_open": ("""
         SELECT s.opened_journal_seq, j.kind, s.shift_id,
                s.float IS json_extract(j.record, '$.float')
-        FROM shifts s LEFT JOIN journal j ON j.seq = s.opened_journal_seq""", "shift opening"),
+        FROM shifts s LEFT JOIN journal j ON j.seq = s.opened_journal_seq""", N_("shift opening")),
     "z": ("""
         SELECT s.closed_journal_seq, j.kind, 'Z' || s.z_number,
                s.z_number IS json_extract(j.record, '$.z_number')
@@ -271,21 +290,21 @@ _ENTRY_ROWS = {
                AND f.authorization_code IS json_extract(j.record, '$.authorization.code')
                AND f.source_id IS json_extract(j.record, '$.document.id')
         FROM fiscal_documents f LEFT JOIN journal j ON j.seq = f.journal_seq
-        WHERE f.journal_seq IS NOT NULL""", "comprobante"),
+        WHERE f.journal_seq IS NOT NULL""", N_("comprobante")),
 }
 
 
 def _rows(conn: Connection, chunks: list[dict[str, Any]], limit: int) -> list[Problem]:
     """Rows that disagree with the journal, rows without an entry, entries without a row."""
-    problems = [Problem(seq, ProblemKind(kind), detail)
-                for chunk in chunks for seq, kind, detail in chunk["rows"]]
+    problems = [Problem(seq, ProblemKind(kind), template, params)
+                for chunk in chunks for seq, kind, template, params in chunk["rows"]]
     sale_seqs = {seq for chunk in chunks for seq in chunk["sales"]}
     # Sales whose journal entry is not a sale (or is gone): covered by an index, no payload.
     for (seq,) in conn.exec_driver_sql("SELECT journal_seq FROM sales"):
         if seq not in sale_seqs:
             problems.append(Problem(int(seq), ProblemKind.MISMATCH,
-                                    f"a sale points at journal entry {seq}, which is not "
-                                    "its sale"))
+                                    N_("a sale points at journal entry {seq}, which is not "
+                                       "its sale"), {"seq": seq}))
     others = [o for chunk in chunks for o in chunk["others"]]
     for kind, (sql, label) in _ENTRY_ROWS.items():
         seen: set[int] = set()
@@ -293,19 +312,21 @@ def _rows(conn: Connection, chunks: list[dict[str, Any]], limit: int) -> list[Pr
             seen.add(int(seq))
             if entry_kind != kind or not agrees:
                 problems.append(Problem(int(seq), ProblemKind.MISMATCH,
-                                        f"{label} {ref} differs from journal entry {seq}"))
+                                        N_("{label} {ref} differs from journal entry {seq}"),
+                                        {"label": label, "ref": ref, "seq": seq}))
         for seq, entry_kind, ref in others:
             if entry_kind == kind and seq not in seen:
                 problems.append(Problem(seq, ProblemKind.MISSING,
-                                        f"{label} {ref} of journal entry {seq} is missing"))
+                                        N_("{label} {ref} of journal entry {seq} is missing"),
+                                        {"label": label, "ref": ref, "seq": seq}))
     problems += _numbering(conn)
     return problems[: limit * 2]
 
 
 _NUMBERING = (
-    ("sales", "ticket_number", "ticket", "tickets"),
-    ("refunds", "refund_number", "refund", "refund slips"),
-    ("shifts", "z_number", "z", "Z closes"),
+    ("sales", "ticket_number", "ticket", N_("tickets")),
+    ("refunds", "refund_number", "refund", N_("refund slips")),
+    ("shifts", "z_number", "z", N_("Z closes")),
 )
 
 
@@ -323,5 +344,6 @@ def _numbering(conn: Connection) -> list[Problem]:
         top, issued = int(top or 0), int(issued or 0)
         if n != top or top != issued:
             problems.append(Problem(0, ProblemKind.MISSING,
-                                    f"{label}: {issued} issued but {n} kept (highest {top})"))
+                                    N_("{label}: {issued} issued but {n} kept (highest {top})"),
+                                    {"label": label, "issued": issued, "n": n, "top": top}))
     return problems

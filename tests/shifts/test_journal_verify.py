@@ -226,3 +226,17 @@ def test_a_swap_across_the_workers_ranges_is_still_reordered(real_db: Path, tmp_
     assert split.as_dict() == alone.as_dict()
     chain = {p.kind for p in split.problems if p.kind is not ProblemKind.MISMATCH}
     assert chain == {ProblemKind.REORDERED}
+
+
+def test_a_problem_is_told_in_the_runs_language_whole(real_db: Path, tmp_path: Path) -> None:
+    """Issue 16: 'the stored sale differs from the journal' inside a Spanish message."""
+    copy = tampered(real_db, tmp_path,
+                    "UPDATE sales SET total = total - 10000 WHERE ticket_number = 12")
+    spanish = subprocess.run([*TILL, "--lang", "es_AR", "--data-dir", str(copy.parent),
+                              "journal", "--verify"], capture_output=True, text=True)
+    english = subprocess.run([*TILL, "--lang", "en", "--data-dir", str(copy.parent),
+                              "journal", "--verify"], capture_output=True, text=True)
+    assert spanish.returncode == english.returncode == 1
+    assert "no coincide" in spanish.stderr and "differs" not in spanish.stderr
+    assert "mismatch" not in spanish.stderr
+    assert "differs from" in english.stderr or "do not add up" in english.stderr
