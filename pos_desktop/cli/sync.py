@@ -173,7 +173,7 @@ def report_link_changes(till: Any, stop: Any) -> None:
             last = now
             if status.last_error and status.state.value != "online":
                 print(_("Sync {state}: {reason}").format(
-                    state=_(status.state.value), reason=status.last_error),
+                    state=_(status.state.value), reason=_(status.last_error)),
                     file=sys.stderr, flush=True)
             else:
                 print(_("Sync {state}.").format(state=_(status.state.value)),

@@ -32,7 +32,7 @@ import pika.exceptions
 from pika.adapters.blocking_connection import BlockingChannel, BlockingConnection
 from sqlalchemy.exc import OperationalError
 
-from pos_common.i18n import explain
+from pos_common.i18n import N_, _, explain
 from pos_contracts.brokers import Failover, first_answering
 from pos_contracts.caea import CaeaGrant
 from pos_contracts.envelope import parse_envelope
@@ -103,7 +103,7 @@ class CatalogListener:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
-        self._link = Link(SyncState.OFFLINE, "todavía sin conectar")
+        self._link = Link(SyncState.OFFLINE, N_("not connected yet"))
         self._behind = False
         """A change was rejected: the snapshot is due (fetched when it can be)."""
         self._addresses: Failover | None = None
@@ -263,7 +263,8 @@ class CatalogListener:
                 result = apply_change(self.uow_factory, version, items)
             except CatalogGap:
                 raise SnapshotError(
-                    f"la central todavía no ofrece la versión {version} del catálogo"
+                    _("head office does not offer version {version} of the catalogue yet").format(
+                        version=version)
                 ) from None
         if result.skipped:
             self.stats.duplicates += 1

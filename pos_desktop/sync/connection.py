@@ -32,7 +32,7 @@ import pika.connection
 import pika.exceptions
 from pika.adapters.select_connection import SelectConnection
 
-from pos_common.i18n import explain
+from pos_common.i18n import N_, _, explain
 from pos_contracts.brokers import Failover
 from pos_desktop.sync.backoff import Backoff, CircuitBreaker
 from pos_desktop.sync.confirms import ConfirmWindow
@@ -73,7 +73,7 @@ class BrokerLink:
         self.stopping = threading.Event()
         self._wakeup = threading.Event()
         self._lock = threading.Lock()
-        self._link = Link(SyncState.OFFLINE, "todavía sin conectar", _utc_now())
+        self._link = Link(SyncState.OFFLINE, N_("not connected yet"), _utc_now())
         self._conn: SelectConnection | None = None
         self._on_change: list[Callable[[Link], None]] = []
         self._reset_session(None)
@@ -169,7 +169,8 @@ class BrokerLink:
         self.window.drained = False
         self._wakeup.clear()  # this session reads the whole outbox anyway
         if self.addresses is None:
-            self._config_error = f"sin dirección del servidor: {self.settings.amqp_url!r}"
+            self._config_error = _("no server address: {url}").format(
+                url=repr(self.settings.amqp_url))
             self.set_link(SyncState.ERROR, self._config_error)
             return
         for url in self.addresses.order():

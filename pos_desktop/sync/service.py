@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import Engine
 
-from pos_common.i18n import _
+from pos_common.i18n import N_, _
 from pos_desktop.secrets import AMQP_PASSWORD, API_TOKEN, get_secret
 from pos_desktop.store.outbox import OutboxQueue
 from pos_desktop.store.uow import UnitOfWork
@@ -31,7 +31,7 @@ from pos_desktop.sync.status import (
 
 log = logging.getLogger(__name__)
 
-DISABLED = "envío a la central desactivado (sync.enabled)"
+DISABLED = N_("sending to head office is off (sync.enabled)")
 SUSPENDED_KEY = "sync.suspended"
 """Setting written when head office says another till uses this identity (a clone)."""
 

@@ -107,7 +107,8 @@ def fetch_snapshot(
         if people is not None:
             _validate(people, PEOPLE_CHANGED, "people_version", "people")
     except InvalidEvent as exc:
-        raise SnapshotError(f"catálogo de la central inválido: {exc.reason}") from None
+        raise SnapshotError(_("head office's catalogue is not valid: {reason}").format(
+            reason=exc.reason)) from None
     return Snapshot(
         version=int(body["catalog_version"]),
         products=[CatalogProduct.from_wire(p) for p in body["products"]],

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from pos_common.i18n import _, ngettext
+from pos_common.i18n import N_, _, ngettext
 from pos_desktop.store.outbox import Backlog, outbox_backlog
 
 
@@ -56,7 +56,7 @@ class SyncStatus:
 
 
 # What the sync service reports when no broker is configured (a standalone till).
-NOT_CONFIGURED = "sincronización sin configurar (sync.amqp_url / POS_AMQP_URL)"
+NOT_CONFIGURED = N_("sync not configured (sync.amqp_url / POS_AMQP_URL)")
 
 
 def combine(backlog: Backlog, link: Link, now: datetime | None = None) -> SyncStatus:
@@ -118,7 +118,7 @@ def status_bar_text(status: SyncStatus) -> tuple[str, str]:
     }[status.state]
     parts = [label]
     if status.state is SyncState.SUSPENDED and status.last_error:
-        parts.append(status.last_error)  # first: nothing is sent until this is dealt with
+        parts.append(_(status.last_error))  # first: nothing is sent until this is dealt with
     if status.pending:
         parts.append(_("{n} to send").format(n=status.pending))
         if status.oldest_unsent_age_s is not None:
@@ -126,7 +126,7 @@ def status_bar_text(status: SyncStatus) -> tuple[str, str]:
     if status.failed:
         parts.append(_("{n} refused").format(n=status.failed))
     if status.state not in (SyncState.ONLINE, SyncState.SUSPENDED) and status.last_error:
-        parts.append(status.last_error)
+        parts.append(_(status.last_error))  # a reason named by a msgid is translated here
     level = {
         SyncState.ONLINE: "ok",
         SyncState.OFFLINE: "warning",

@@ -19,3 +19,17 @@ def test_a_standalone_till_says_so_calmly() -> None:
     assert status_bar_text(status) == ("caja independiente (sin casa central)", "info")
     broken = SyncStatus(SyncState.OFFLINE, 3, 0, None, None, "conexión rechazada", None)
     assert status_bar_text(broken)[1] == "warning"
+
+
+def test_the_tills_own_sync_reasons_follow_the_language() -> None:
+    """An English till showed 'envío a la central desactivado' and 'todavía sin conectar'."""
+    from pos_desktop.sync.service import DISABLED
+
+    status = SyncStatus(SyncState.OFFLINE, 0, 0, None, None, DISABLED, None)
+    set_language("en")
+    assert "sending to head office is off" in status_bar_text(status)[0]
+    set_language("es_AR")
+    try:
+        assert "envío a la central desactivado" in status_bar_text(status)[0]
+    finally:
+        set_language("en")
