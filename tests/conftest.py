@@ -52,6 +52,23 @@ def language_per_test() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def logging_left_as_found() -> Iterator[None]:
+    """A command run in-process (``pos-central …``) routes its loggers to stderr and stops
+    them propagating; put them back, or every later test's caplog hears nothing from them
+    (an amqps test failed only after the CLI tests had run)."""
+    import logging
+
+    names = ("", "pos_central", "pos_desktop", "pos_printers", "pos_arca", "pos_common")
+    saved = {n: (logging.getLogger(n), list(logging.getLogger(n).handlers),
+                 logging.getLogger(n).level, logging.getLogger(n).propagate) for n in names}
+    yield
+    for logger, handlers, level, propagate in saved.values():
+        logger.handlers[:] = handlers
+        logger.setLevel(level)
+        logger.propagate = propagate
+
+
+@pytest.fixture(autouse=True)
 def people_type_at_human_speed(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keystrokes in tests arrive in microseconds, as a barcode scanner's do; the till's
     fields tell a scan from typing by that speed. Each key here is 0,2 s after the last,
@@ -87,6 +104,43 @@ def pg_database() -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(scope="session")
+def central_template() -> Iterator[str]:
+    """A database migrated to head office's head once per run; ``central_db`` copies it
+    (CREATE DATABASE … TEMPLATE) instead of running every migration for every test, which
+    took about a second a test on this machine. Dropped at the end of the run."""
+    require_service("PostgreSQL", "127.0.0.1", 5432)
+    import psycopg
+
+    from pos_central.database import migrate
+
+    name = f"pos_test_template_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        migrate(f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}")
+        yield name
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def central_db(central_template: str) -> Iterator[str]:
+    """A fresh head office database at the migrations' head (a copy of the template),
+    uniquely named; dropped afterwards. Yields its URL."""
+    import psycopg
+
+    name = f"pos_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{central_template}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
 def unique_name() -> str:
     """A unique suffix for queues/exchanges a test declares (and must delete)."""
@@ -115,7 +169,7 @@ FOLDERS: dict[str, tuple[str, str]] = {
     "packaging": ("packaging", "till"),
     "cli": ("integration", "till+central"),
 }
-SERVICE_FIXTURES = frozenset({"amqp_url", "pg_database"})
+SERVICE_FIXTURES = frozenset({"amqp_url", "pg_database", "central_db"})
 TIERS = ("unit", "integration", "service", "ui", "e2e", "packaging")
 DEPLOYABLES = ("till", "central", "shared", "till+central", "unsorted")
 

@@ -16,7 +16,6 @@ from conftest import require_service
 
 from pos_central.broker_admin import BrokerAdmin
 from pos_central.config import psycopg_conninfo
-from pos_central.database import migrate
 from pos_central.ingest.consumer import IngestConsumer, IngestHooks, IngestSettings
 from pos_central.metrics import IngestMetrics
 from pos_central.topology import Topology, declare_topology, delete_topology
@@ -95,12 +94,6 @@ class Broker:
             if method is None:
                 return found
             found.append((dict(properties.headers or {}), body))
-
-
-@pytest.fixture
-def central_db(pg_database: str) -> str:
-    migrate(pg_database)
-    return pg_database
 
 
 @pytest.fixture
