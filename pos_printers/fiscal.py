@@ -109,6 +109,9 @@ def fiscal_receipt(data: Mapping[str, Any]) -> FiscalReceipt | None:
     authorization = block.get("authorization")
     if authorization is None or not isinstance(extra, Mapping):
         raise InvalidReceiptData("Un comprobante se imprime cuando ARCA lo autorizó.")
+    kind = str(authorization.get("kind"))
+    if kind not in ("CAE", "CAEA"):  # the footer and the QR's tipoCodAut depend on it
+        raise InvalidReceiptData(f"Tipo de autorización desconocido: «{kind}» (CAE o CAEA).")
     seller, amounts, buyer = extra.get("seller", {}), block["amounts"], block["buyer"]
     start = seller.get("activities_start")
     associated = block.get("associated")
@@ -120,9 +123,9 @@ def fiscal_receipt(data: Mapping[str, Any]) -> FiscalReceipt | None:
     return FiscalReceipt(
         cbte_tipo=int(block["type"]), point_of_sale=int(block["point_of_sale"]),
         number=int(block["number"]), day=_date(block["cbte_fch"], "el comprobante"),
-        authorization_kind=str(authorization["kind"]),
+        authorization_kind=kind,
         authorization_code=str(authorization["code"]),
-        authorization_due=_date(authorization["due"], "el vencimiento del CAE"),
+        authorization_due=_date(authorization["due"], f"el vencimiento del {kind}"),
         qr=str(extra.get("qr", "")),
         seller=FiscalSeller(
             legal_name=str(seller.get("legal_name", "")), address=str(seller.get("address", "")),

@@ -237,12 +237,19 @@ def fiscal_amount_blocks(fiscal: FiscalReceipt, columns: int) -> list[Block]:
     return []
 
 
+# Under the QR: a CAE is ARCA's authorization of this very comprobante; a CAEA is a code
+# ARCA granted for the fortnight, and the comprobante is informed to ARCA afterwards, so
+# its ticket must not claim ARCA authorized it.
+AUTHORIZATION_FOOTERS = {"CAE": "Comprobante autorizado por ARCA",
+                         "CAEA": "Comprobante emitido con CAEA"}
+
+
 def authorization_blocks(fiscal: FiscalReceipt, columns: int) -> list[Block]:
     kind = fiscal.authorization_kind
     return [*pair_block(f"{kind}: {fiscal.authorization_code}",
                         f"Vto. {fiscal.authorization_due.strftime('%d/%m/%Y')}", columns),
             Feed(), QrCode(fiscal.qr),
-            *text_block("Comprobante autorizado por ARCA", columns, align=Align.CENTER)]
+            *text_block(AUTHORIZATION_FOOTERS[kind], columns, align=Align.CENTER)]
 
 
 def code_blocks(data: str, code: CodeKind, columns: int) -> list[Block]:

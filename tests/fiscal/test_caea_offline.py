@@ -146,7 +146,11 @@ def test_the_receipt_of_a_caea_sale_shows_caea_its_due_date_and_a_qr_of_kind_a(
     qr = read_qr_url(qr_data)
     assert qr["tipoCodAut"] == "A" and qr["ptoVta"] == CAEA_POS and qr["nroCmp"] == 2
     assert qr["codAut"] == int(block["authorization"]["code"])
-    assert "CAEA" in pdf_text(till, job, tmp_path)
+    # ARCA authorized the CAEA, not this comprobante: the footer says how it was issued,
+    # on the paper (the preview renders these same bytes) and in the PDF alike.
+    assert "Comprobante emitido con CAEA" in body and "autorizado por ARCA" not in body
+    pdf = pdf_text(till, job, tmp_path)
+    assert "Comprobante emitido con CAEA" in pdf and "autorizado por ARCA" not in pdf
 
 
 @pytest.mark.parametrize("action", ["pending", "refuse"])

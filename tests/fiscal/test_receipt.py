@@ -67,6 +67,7 @@ def test_a_factura_b_shows_its_cae_due_date_and_a_qr_of_the_sale(
     assert "Ingresos Brutos 901-712345-6" in body and "Inicio de actividades 01/03/2019" in body
     assert "IVA contenido" in body and "Otros impuestos nacionales indirectos" in body
     assert "Documento no válido como factura" not in body
+    assert "Comprobante autorizado por ARCA" in body and "CAEA" not in body
     qr = read_qr_url(qr_data)
     assert qr == {"ver": 1, "fecha": block["cbte_fch"], "cuit": 30712345671, "ptoVta": 1,
                   "tipoCmp": 6, "nroCmp": 1, "importe": qr["importe"], "moneda": "PES",
@@ -76,6 +77,7 @@ def test_a_factura_b_shows_its_cae_due_date_and_a_qr_of_the_sale(
     pdf = pdf_text(till, job, tmp_path)
     assert "FACTURA B" in pdf and block["authorization"]["code"] in pdf
     assert f"{due[8:10]}/{due[5:7]}/{due[:4]}" in pdf
+    assert "Comprobante autorizado por ARCA" in pdf
 
 
 def test_a_factura_a_discriminates_iva_and_names_the_buyer(till: Till,
