@@ -18,17 +18,13 @@ from pos_central.fiscal.status import report_section as caea_section
 from pos_central.fiscal_report import fiscal_section, render_fiscal_text, summarize
 from pos_central.ingest.apply import database_errors
 from pos_central.ingest.clocks import skewed_terminals
+from pos_common.labels import rate_label, tender_label
 
 TENDERS = ("cash", "debit", "credit", "transfer")
 RATES = ("21", "10.5", "27", "5", "2.5", "0", "exempt", "not_taxed")
-TENDER_NAMES = {
-    "cash": "Efectivo",
-    "debit": "Débito",
-    "credit": "Crédito",
-    "transfer": "Transferencia",
-}
-RATE_NAMES = {"21": "21 %", "10.5": "10,5 %", "27": "27 %", "5": "5 %", "2.5": "2,5 %",
-              "0": "0 %", "exempt": "Exento", "not_taxed": "No gravado"}
+# The daily report is Spanish: the till's labels (pos_common.labels) in es-AR.
+TENDER_NAMES = {kind: tender_label(kind, "es_AR") for kind in TENDERS}
+RATE_NAMES = {rate: rate_label(rate, "es_AR") for rate in RATES}
 
 _QUERIES = {
     "sales": """

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pos_common.i18n import format_money
+from pos_common.labels import rate_label
 
 TENDER_LABELS = {
     "cash": "Efectivo",
@@ -16,9 +17,8 @@ TENDER_LABELS = {
     "credit": "Tarjeta de crédito",
     "transfer": "Transferencia",
 }
-
-_RATE_LABELS = {"21": "21%", "10.5": "10,5%", "27": "27%", "5": "5%", "2.5": "2,5%", "0": "0%",
-                "exempt": "Exento", "not_taxed": "No gravado"}
+"""A receipt names the tender in full ("Tarjeta de débito"), as printed receipts in the
+shop always have; the reports' short names are pos_common.labels'."""
 
 
 def group_thousands(value: int) -> str:
@@ -44,7 +44,7 @@ def quantity(quantity_milli: int, *, by_weight: bool) -> str:
 
 
 def iva_rate(rate: str) -> str:
-    return _RATE_LABELS.get(rate, rate)
+    return rate_label(rate, "es_AR")  # receipts are Spanish documents
 
 
 def tender(kind: str) -> str:

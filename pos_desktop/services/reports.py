@@ -11,20 +11,13 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from pos_common.i18n import N_, _, format_minus, format_money
+from pos_common.i18n import _, format_minus, format_money
+from pos_common.labels import rate_label as rate_label
+from pos_common.labels import tender_label
 from pos_desktop.domain.denominations import count_total, denomination_label
 from pos_desktop.domain.money import CURRENCY
 from pos_desktop.domain.shift import ShiftFigures
 from pos_desktop.services.clock import local_now
-
-TENDER_LABELS = {"cash": N_("Cash"), "debit": N_("Debit"), "credit": N_("Credit"),
-                 "transfer": N_("Transfer / QR")}
-RATE_LABELS = {"21": "21%", "10.5": "10,5%", "27": "27%", "5": "5%", "2.5": "2,5%",
-               "0": "0%", "exempt": N_("Exempt"), "not_taxed": N_("Not taxed")}
-
-
-def rate_label(rate: str) -> str:
-    return _(RATE_LABELS[rate]) if rate in RATE_LABELS else rate
 
 
 def store_heading(settings: Any) -> dict[str, str]:
@@ -85,7 +78,7 @@ def report_document(report: Mapping[str, Any], *, x: bool = False) -> dict[str, 
              _row(_("Supervisor overrides"), str(local["overrides"])),
              SEP, _row(_("By tender"), bold=True)]
     for t in local["by_tender"]:
-        rows.append(_row(_(TENDER_LABELS.get(t["kind"], t["kind"])), m(t["sales"])))
+        rows.append(_row(tender_label(t["kind"]), m(t["sales"])))
         if t["refunds"]:
             rows.append(_row("  " + _("refunded"), format_minus(t["refunds"])))
     rows += [SEP, _row(_("IVA on sales"), bold=True)]

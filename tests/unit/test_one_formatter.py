@@ -30,3 +30,15 @@ def test_the_till_and_head_office_write_one_log_line() -> None:
     assert [p["trace_id"] for p in parsed] == ["a", "b"]
     assert {p["message"] for p in parsed} == {"sent 3"}
     assert {p["store_id"] for p in parsed} == {"S1"}
+
+
+def test_one_table_of_tender_and_rate_labels() -> None:
+    from pos_central import report
+    from pos_common.labels import rate_label, tender_label
+    from pos_desktop.services import reports
+
+    assert report.TENDER_NAMES["debit"] == tender_label("debit", "es_AR") == "Débito"
+    assert report.RATE_NAMES["10.5"] == formatting.iva_rate("10.5") == "10,5%"
+    assert reports.rate_label is rate_label
+    assert rate_label("10.5", "en") == "10.5%" and rate_label("exempt", "en") == "Exempt"
+    assert tender_label("transfer", "en") == "Transfer / QR"
