@@ -250,7 +250,7 @@ class Till:
     # -- ARCA (pos_desktop/fiscal): the worker that gets every comprobante its CAE ----------
     def build_fiscal(self) -> FiscalWorker:
         from pos_desktop.fiscal.client import check_cuit, open_session
-        from pos_desktop.fiscal.status import queues_of, read_settings
+        from pos_desktop.fiscal.status import caea_queues_of, queues_of, read_settings
         from pos_desktop.fiscal.worker import ArcaSession, FiscalWorker
         from pos_desktop.services.fiscal import SqliteFiscalBook
 
@@ -266,6 +266,7 @@ class Till:
         contingency = self.contingency()
         return FiscalWorker(SqliteFiscalBook(self.uow, print_receipts=print_receipts), connect,
                             queues=lambda: queues_of(read_settings(self.reader)),
+                            caea_queues=lambda: caea_queues_of(read_settings(self.reader)),
                             clock=contingency.clock, contingency=contingency,
                             duties=self.caea_duties(contingency.clock))
 

@@ -31,11 +31,18 @@ TYPES_BY_CONDITION = {
 }
 
 
-def queues_of(settings: FiscalSettings) -> list[Queue]:
-    if not settings.point_of_sale:
+def _queues(point_of_sale: int | None, settings: FiscalSettings) -> list[Queue]:
+    if not point_of_sale:
         return []
-    return [Queue(settings.point_of_sale, t)
-            for t in TYPES_BY_CONDITION[settings.seller_condition.value]]
+    return [Queue(point_of_sale, t) for t in TYPES_BY_CONDITION[settings.seller_condition.value]]
+
+
+def queues_of(settings: FiscalSettings) -> list[Queue]:
+    return _queues(settings.point_of_sale, settings)
+
+
+def caea_queues_of(settings: FiscalSettings) -> list[Queue]:
+    return _queues(settings.caea_point_of_sale, settings)
 
 
 def _age(since: str | None, now: datetime) -> float | None:

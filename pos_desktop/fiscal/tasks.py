@@ -114,6 +114,11 @@ class FiscalBook(Protocol):
 
     def rejected(self, task: FiscalTask, messages: Sequence[ArcaMessage]) -> None: ...
 
+    def arca_last_caea(self, queue: Queue, number: int) -> None:
+        """ARCA's last number on a CAEA queue (start-up, reconnection): no CAEA comprobante
+        is issued at or below it (ARCA holds those, from an earlier install)."""
+        ...
+
     def issue_caea(self, task: FiscalTask, at: datetime) -> Authorized | None:
         """ARCA does not answer: issue ``task`` at ``at`` on the till's CAEA point of sale
         with the fortnight's CAEA (numbered by the till). None: no CAEA point of sale or

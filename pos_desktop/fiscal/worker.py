@@ -124,13 +124,15 @@ class ArcaSession:
 
 class FiscalWorker:
     def __init__(self, book: FiscalBook, connect: Callable[[], ArcaSession], *,
-                 queues: Callable[[], Iterable[Queue]] = tuple, clock: Clock | None = None,
+                 queues: Callable[[], Iterable[Queue]] = tuple,
+                 caea_queues: Callable[[], Iterable[Queue]] = tuple, clock: Clock | None = None,
                  backoff: Backoff | None = None, idle_poll: float = IDLE_POLL,
                  contingency: Contingency | None = None,
                  duties: Callable[[ArcaSession], None] | None = None) -> None:
         self.book = book
         self._connect = connect
         self._queues = queues
+        self._caea_queues = caea_queues
         self.clock = clock or SystemClock()
         self.contingency = contingency or Contingency(self.clock)
         self.duties = duties  # once online: a standalone till's CAEA requests and informing
@@ -298,6 +300,11 @@ class FiscalWorker:
             explained = {t.attempt.number for t in pending
                          if t.attempt is not None and t.queue == queue}
             self._take_arca_last(wsfe, queue, mine.get(queue, 0), explained)
+        for queue in sorted(set(self._caea_queues())):
+            # The till numbers its CAEA comprobantes itself, from its own database: an
+            # earlier install's, informed to ARCA on the same point of sale, are not there.
+            self.book.arca_last_caea(queue, wsfe.last_authorized(queue.point_of_sale,
+                                                                 queue.cbte_tipo))
         self._reconciled = True
 
     def _take_arca_last(self, wsfe: WsfeClient, queue: Queue, mine: int,

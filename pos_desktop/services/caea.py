@@ -4,9 +4,10 @@ comprobante with it while ARCA does not answer.
 A CAEA comprobante is numbered by the till, per (CAEA point of sale, type), inside the
 transaction that issues it (the sale's own, or the worker's for a comprobante that was
 waiting for its CAE): the highest number recorded + 1, so numbers are consecutive and a
-till restarted mid-offline goes on from where it was. It is born authorized: its block
-carries number, moment (``issued_at``: ``CbteFchHsGen`` when it is informed) and the CAEA,
-and the receipt prints at once.
+till restarted mid-offline goes on from where it was; never at or below the last number
+ARCA held on that point of sale when the worker last asked (an earlier install's). It is
+born authorized: its block carries number, moment (``issued_at``: ``CbteFchHsGen`` when it
+is informed) and the CAEA, and the receipt prints at once.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from pos_desktop.services.fiscal import (
 )
 
 SOURCES = ("central", "arca", "manual")
+ARCA_LAST_KEY = "fiscal.caea_arca_last"  # {"<point of sale>/<type>": ARCA's last number}
 
 
 class CaeaMissingNotice(PosError):
@@ -73,9 +75,29 @@ def _caea_for(uow: Any, policy: FiscalPolicy, at: datetime) -> Caea:
     return caea
 
 
+def _queue_key(point_of_sale: int, cbte_tipo: int) -> str:
+    return f"{point_of_sale}/{cbte_tipo}"
+
+
+def keep_arca_last(uow: Any, point_of_sale: int, cbte_tipo: int, number: int) -> None:
+    """ARCA's last number on a CAEA (point of sale, type), as it answered when last asked:
+    kept in the settings so a till restarted offline still numbers after it."""
+    held = dict(uow.settings.get(ARCA_LAST_KEY, {}))
+    key = _queue_key(point_of_sale, cbte_tipo)
+    if held.get(key) != number:
+        uow.settings.set(ARCA_LAST_KEY, {**held, key: number})
+
+
+def next_caea_number(uow: Any, point_of_sale: int, cbte_tipo: int) -> int:
+    """After the highest this till recorded and the last ARCA holds (an earlier install's
+    comprobantes on the same point of sale, informed: this database never saw them)."""
+    arca = int(uow.settings.get(ARCA_LAST_KEY, {}).get(_queue_key(point_of_sale, cbte_tipo), 0))
+    return max(int(uow.fiscal.last_number(point_of_sale, cbte_tipo)), arca) + 1
+
+
 def _issued(uow: Any, block: Mapping[str, Any], caea: Caea, at: datetime,
             associated: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    number = uow.fiscal.last_number(int(block["point_of_sale"]), int(block["type"])) + 1
+    number = next_caea_number(uow, int(block["point_of_sale"]), int(block["type"]))
     return authorized_block(block, number=number, issued_at=_moment(at),
                             authorization=Authorization.caea(caea.code, caea.valid_to),
                             associated=None if associated is None else dict(associated))

@@ -215,6 +215,13 @@ class SqliteFiscalBook:
                 occurred_at=local_now(), receipt=receipt))
             uow.commit()
 
+    def arca_last_caea(self, queue: Queue, number: int) -> None:
+        from pos_desktop.services.caea import keep_arca_last
+
+        with self.uow_factory() as uow:
+            keep_arca_last(uow, queue.point_of_sale, queue.cbte_tipo, number)
+            uow.commit()
+
     def issue_caea(self, task: FiscalTask, at: datetime) -> Authorized | None:
         from pos_desktop.services.caea import issue_pending_with_caea
 

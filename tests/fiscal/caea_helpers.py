@@ -12,7 +12,7 @@ from pos_arca.testing import TaxpayerCredentials
 from pos_desktop.app import Till
 from pos_desktop.fiscal.client import open_session
 from pos_desktop.fiscal.contingency import Contingency
-from pos_desktop.fiscal.status import queues_of, read_settings
+from pos_desktop.fiscal.status import caea_queues_of, queues_of, read_settings
 from pos_desktop.fiscal.worker import FiscalWorker
 from pos_desktop.services.fiscal import SqliteFiscalBook
 from tests.fiscal.till_helpers import configure_arca
@@ -42,4 +42,5 @@ def caea_worker(till: Till, clock: ManualClock) -> FiscalWorker:
 
     return FiscalWorker(SqliteFiscalBook(till.uow), connect, clock=clock,
                         queues=lambda: queues_of(read_settings(till.reader)),
+                        caea_queues=lambda: caea_queues_of(read_settings(till.reader)),
                         contingency=till.contingency(), duties=till.caea_duties(clock))

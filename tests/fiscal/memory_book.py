@@ -100,6 +100,9 @@ class MemoryBook:
         self._update(task, "rejected", state="rejected", messages=tuple(messages),
                      attempt=None)
 
+    def arca_last_caea(self, queue: Queue, number: int) -> None:
+        pass  # no CAEA queues given to its workers
+
     def issue_caea(self, task: FiscalTask, at: datetime) -> Authorized | None:
         return None  # no CAEA here: the worker's CAE rules alone (tests/caea has the rest)
 

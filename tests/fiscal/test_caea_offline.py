@@ -4,6 +4,7 @@ manual clock (no sleeps), with ARCA unreachable for two days across a fortnight 
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -365,3 +366,40 @@ def test_a_refund_while_offline_is_a_caea_nota_de_credito_of_its_caea_factura(
     assert worker.run_once().error is None  # informed: both series, in order
     assert held_at_arca(standin, "CAEA") == [(CAEA_POS, 6, 1), (CAEA_POS, 6, 2),
                                              (CAEA_POS, 8, 1)]
+
+
+def test_a_caea_point_of_sale_arca_already_holds_goes_on_after_arcas_last_number(
+        tmp_path: Path, standin: ArcaStandin, taxpayer: TaxpayerCredentials,
+        clock: ManualClock) -> None:
+    # An earlier install issued and informed 1-3 on the same CAEA point of sale.
+    clock.set(art(14))
+    earlier = open_caea_till(tmp_path / "earlier", standin, taxpayer, tmp_path, clock)
+    try:
+        worker = caea_worker(earlier, clock)
+        assert worker.run_once().error is None
+        standin.make_unreachable()
+        sell(earlier)
+        assert worker.run_once().issued_caea == 1
+        sell(earlier), sell(earlier)
+        standin.make_reachable()
+        assert worker.run_once().error is None
+        assert held_at_arca(standin, "CAEA") == [(CAEA_POS, 6, n) for n in (1, 2, 3)]
+    finally:
+        earlier.close()
+
+    till = open_caea_till(tmp_path / "data", standin, taxpayer, tmp_path, clock)
+    try:  # the same certificate: WSAA's ticket comes along (it refuses a second login)
+        shutil.copytree(tmp_path / "earlier" / "arca", till.data_dir / "arca",
+                        dirs_exist_ok=True)
+        worker = caea_worker(till, clock)
+        assert worker.run_once().error is None  # start-up: ARCA's last numbers, CAEA's too
+        standin.make_unreachable()
+        sell(till)
+        assert worker.run_once().issued_caea == 1
+        sell(till)
+        assert [d["number"] for d in caea_docs(till)] == [4, 5]
+        standin.make_reachable()
+        assert worker.run_once().error is None
+        assert held_at_arca(standin, "CAEA") == [(CAEA_POS, 6, n) for n in range(1, 6)]
+    finally:
+        till.close()
