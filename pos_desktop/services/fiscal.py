@@ -206,7 +206,7 @@ class SqliteFiscalBook:
             receipt = None
             if self.print_receipts():
                 payload = uow.fiscal.source_payload(task.source_kind, task.source_id)
-                stored = uow.settings.all()  # one read, not one per key
+                stored = uow.settings.many(PRINT_KEYS)  # what the paper prints, one read
                 if payload is not None:
                     receipt = fiscal_receipt(payload, block, stored, associated)
             uow.record(FiscalAuthorized(

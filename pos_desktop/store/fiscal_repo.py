@@ -13,15 +13,42 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, and_, func, select
 from sqlalchemy.orm import aliased
 
+from pos_desktop.store.statements import driver, insert_sql, one
 from pos_desktop.store.tables import fiscal_documents as fd
 from pos_desktop.store.tables import refunds, sales
 
 OPEN_STATES = ("pending", "in_doubt")
+
+# The sale's commit and every comprobante the worker records run these (see
+# ``statements.py``): built once, checked against the table, on the sqlite3 connection.
+# A SQLAlchemy ``insert``/``update`` built per row cost more than the row's own writing.
+_NEXT_SEQ = f"SELECT coalesce(max(seq), 0) + 1 FROM {fd.name}"
+_COUNT_ATTEMPT = (f"UPDATE {fd.name} SET attempt_number = :number, attempt_at = :at, "
+                  "attempts = attempts + 1, updated_at = :now WHERE document_id = :id")
+_PAYLOAD = {True: f"SELECT payload FROM {sales.name} WHERE {sales.c.sale_id.name} = ?",
+            False: f"SELECT payload FROM {refunds.name} WHERE {refunds.c.refund_id.name} = ?"}
+
+
+@lru_cache(maxsize=64)
+def _insert(columns: tuple[str, ...]) -> str:
+    return insert_sql(fd, columns)
+
+
+@lru_cache(maxsize=64)
+def _update(columns: tuple[str, ...]) -> str:
+    """``UPDATE fiscal_documents SET a = :a, ... WHERE document_id = :document_id``; the
+    few column sets the book writes are each built once (a wrong name fails here)."""
+    unknown = [c for c in columns if c not in fd.c or c == "document_id"]
+    if unknown:
+        raise KeyError(f"{fd.name} has no column {unknown[0]} to set")
+    sets = ", ".join(f"{c} = :{c}" for c in columns)
+    return f"UPDATE {fd.name} SET {sets} WHERE document_id = :document_id"
 
 
 def _now() -> str:
@@ -45,12 +72,13 @@ class FiscalDocuments:
 
     def add(self, row: Mapping[str, Any]) -> None:
         now = _now()
-        self.conn.execute(insert(fd).values(
-            **{**row, "block": json.dumps(row["block"], ensure_ascii=False, sort_keys=True)},
-            created_at=now, updated_at=now))
+        values = {**row, "block": json.dumps(row["block"], ensure_ascii=False, sort_keys=True),
+                  "created_at": now, "updated_at": now}
+        driver(self.conn).execute(_insert(tuple(values)), values)
 
     def next_seq(self) -> int:
-        return int(self.conn.execute(select(func.coalesce(func.max(fd.c.seq), 0))).scalar_one()) + 1
+        found = one(driver(self.conn), _NEXT_SEQ)
+        return 1 if found is None else int(found[0])
 
     def get(self, document_id: str) -> dict[str, Any] | None:
         row = self.conn.execute(select(fd).where(fd.c.document_id == document_id)).first()
@@ -91,13 +119,12 @@ class FiscalDocuments:
             values["messages"] = json.dumps(values["messages"], ensure_ascii=False)
         if "block" in values:
             values["block"] = json.dumps(values["block"], ensure_ascii=False, sort_keys=True)
-        self.conn.execute(update(fd).where(fd.c.document_id == document_id).values(
-            **values, updated_at=_now()))
+        values = {**values, "updated_at": _now()}
+        driver(self.conn).execute(_update(tuple(values)), {**values, "document_id": document_id})
 
     def count_attempt(self, document_id: str, number: int, at: str) -> None:
-        self.conn.execute(update(fd).where(fd.c.document_id == document_id).values(
-            attempt_number=number, attempt_at=at, attempts=fd.c.attempts + 1,
-            updated_at=_now()))
+        driver(self.conn).execute(_COUNT_ATTEMPT, {"number": number, "at": at, "now": _now(),
+                                                   "id": document_id})
 
     # -- CAEA (issue 12) -------------------------------------------------------------------
     def last_number(self, point_of_sale: int, cbte_tipo: int) -> int:
@@ -122,11 +149,8 @@ class FiscalDocuments:
 
     def source_payload(self, kind: str, source_id: str) -> dict[str, Any] | None:
         """The sale's (or refund's) payload as recorded: what its receipt prints."""
-        table, key = (sales, sales.c.sale_id) if kind == "sale" else (refunds,
-                                                                       refunds.c.refund_id)
-        raw = self.conn.execute(select(table.c.payload).where(key == source_id)
-                                ).scalar_one_or_none()
-        return None if raw is None else dict(json.loads(raw))
+        found = one(driver(self.conn), _PAYLOAD[kind == "sale"], (source_id,))
+        return None if found is None else dict(json.loads(found[0]))
 
     def rejected(self, limit: int = 50) -> list[dict[str, Any]]:
         rows = self.conn.execute(select(fd).where(fd.c.state == "rejected")
