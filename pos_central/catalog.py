@@ -25,7 +25,7 @@ from pos_central.config import redact
 from pos_central.database import connect
 from pos_central.ingest.apply import database_errors
 from pos_central.topology import Topology
-from pos_common.i18n import system_locale, translations
+from pos_common.i18n import ngettext, set_language
 from pos_contracts import CatalogProduct, Envelope, build_envelope, wire
 from pos_contracts.catalog_csv import CatalogFileError, decode_catalog_bytes, parse_catalog_csv
 
@@ -73,11 +73,8 @@ def read_catalog_csv(path: Path) -> list[CatalogProduct]:
 
 
 def parse_catalog_text(raw: bytes, path: str) -> list[CatalogProduct]:
-    """``read_catalog_csv`` of a file's bytes (an upload); ``path`` names it in errors.
-
-    Told in the machine's language without switching the process's (an API server answers
-    many requests at once: ``set_language`` here changed it for all of them)."""
-    language = translations(system_locale())
+    """``read_catalog_csv`` of a file's bytes (an upload); ``path`` names it in errors."""
+    set_language()
     try:
         # the till's own decoding: UTF-8, UTF-16 with its BOM, or Windows-1252 (a Spanish
         # Excel's CSV), so both ends accept the same files
@@ -86,7 +83,7 @@ def parse_catalog_text(raw: bytes, path: str) -> list[CatalogProduct]:
         rows = "\n".join(f"  {row}" for row in error.bad_rows)
         count = len(error.bad_rows)
         raise CatalogImportFailed(
-            f"{path}: " + language.ngettext(
+            f"{path}: " + ngettext(
                 "The file has {count} bad row; nothing was imported.",
                 "The file has {count} bad rows; nothing was imported.", count,
             ).format(count=count) + f"\n{rows}"

@@ -49,16 +49,3 @@ def test_a_library_error_shows_its_own_text() -> None:
 
 def test_a_message_without_values_keeps_its_braces() -> None:
     assert str(UnknownProduct("field {x} of {'a': 1}")) == "field {x} of {'a': 1}"
-
-
-def test_head_office_reading_an_upload_leaves_the_process_language_alone() -> None:
-    """Issue 10: head office called set_language() while reading each uploaded catalogue."""
-    import pytest
-
-    from pos_central.catalog import CatalogImportFailed, parse_catalog_text
-    from pos_common.i18n import current_language
-
-    set_language("en")
-    with pytest.raises(CatalogImportFailed):
-        parse_catalog_text(b"sku,name,price\nA1,,not a price\n", "bad.csv")
-    assert current_language() == "en"
