@@ -28,7 +28,9 @@ from pos_desktop.domain.errors import (
     UnknownProduct,
 )
 from pos_desktop.domain.fiscal.buyer import ANONYMOUS, Buyer, require_identification
+from pos_desktop.domain.fiscal.errors import InvalidBuyer
 from pos_desktop.domain.fiscal.kinds import ComprobanteType, check_buyer_fits, invoice_type
+from pos_desktop.domain.fiscal.parties import DocumentType, IvaCondition
 from pos_desktop.domain.money import div_round, parse_money, parse_percent, parse_quantity
 from pos_desktop.domain.product import Product
 from pos_desktop.domain.sale import Discount, Sale, SaleLine, Tender, TenderKind
@@ -340,7 +342,7 @@ class Register:
             return
         try:
             if self.sale.lines or self.sale.tenders:
-                self.drafts.save(snapshot(self.sale))
+                self.drafts.save(self._held())
             else:
                 self.drafts.clear()
         except Exception:
@@ -355,6 +357,7 @@ class Register:
         if data is None:
             return None
         self.sale = restore(data)
+        self.buyer = restore_buyer(data.get("buyer"))  # after the sale: a new one resets it
         return self.sale
 
     def complete(self) -> CompletedSale:
@@ -375,6 +378,7 @@ class Register:
         return done
 
     # -- the comprobante ---------------------------------------------------------------------
+    @changes_sale  # the buyer is kept with the sale in progress (a restart recovers both)
     def identify_buyer(self, buyer: Buyer | None) -> ComprobanteType | None:
         """Issue this sale's comprobante to ``buyer`` (None: anonymous again); returns the
         type it will be. A buyer the comprobante cannot go to is refused here."""
@@ -417,7 +421,7 @@ class Register:
         if not self.sale.lines:
             raise EmptySale()
         self._refuse_with_card_tenders()
-        data = snapshot(self.sale)
+        data = self._held()
         with self.uow_factory() as uow:
             parked_id = uow.parked.add(
                 label or f"{len(self.sale.lines)} ítems",
@@ -444,13 +448,18 @@ class Register:
                 raise PosError(N_("That parked sale no longer exists."))
             if self.sale.lines:
                 uow.parked.add(
-                    f"{len(self.sale.lines)} ítems", self.sale.total, snapshot(self.sale),
+                    f"{len(self.sale.lines)} ítems", self.sale.total, self._held(),
                     self._cashier_id(),
                 )
             uow.drafts.save(data)  # with the parked row's removal: never in neither place
             uow.commit()
         self.sale = restore(data)
+        self.buyer = restore_buyer(data.get("buyer"))  # after the sale: a new one resets it
         return self.sale
+
+    def _held(self) -> dict[str, Any]:
+        """The sale on screen and its buyer (F8), as a draft or a parked sale keeps them."""
+        return {**snapshot(self.sale), "buyer": buyer_snapshot(self.buyer)}
 
 
 def parse_discount(text: str) -> Discount:
@@ -507,6 +516,26 @@ def snapshot(sale: Sale) -> dict[str, Any]:
             for li in sale.lines
         ],
     }
+
+
+def buyer_snapshot(buyer: Buyer | None) -> dict[str, Any] | None:
+    """The buyer identified with F8, JSON-able (None: an anonymous consumer)."""
+    if buyer is None:
+        return None
+    return {"document_type": buyer.document_type.value, "number": buyer.document_number,
+            "condition": buyer.condition.value, "name": buyer.name}
+
+
+def restore_buyer(data: dict[str, Any] | None) -> Buyer | None:
+    if not data:
+        return None
+    try:
+        return Buyer(DocumentType(data["document_type"]), int(data["number"]),
+                     IvaCondition(data["condition"]), str(data["name"]))
+    except (KeyError, ValueError, InvalidBuyer):  # the screen shows an anonymous consumer
+        log.warning("the recovered sale's buyer could not be read: anonymous again",
+                    exc_info=True)
+        return None
 
 
 def restore(data: dict[str, Any]) -> Sale:

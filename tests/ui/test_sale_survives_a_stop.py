@@ -20,6 +20,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from pos_desktop.app import Till
+from pos_desktop.domain.fiscal.buyer import identify_buyer
+from pos_desktop.domain.fiscal.parties import DocumentType, IvaCondition
 from pos_desktop.domain.sale import TenderKind
 from pos_desktop.store.db import DB_FILENAME
 from pos_desktop.ui.main_window import MainWindow
@@ -75,6 +77,31 @@ def test_every_line_and_tender_is_on_disk_as_soon_as_it_is_taken(folder: Path) -
         assert again.recovered is None  # completed: nothing to recover, nothing sold twice
     finally:
         again.close()
+
+
+def test_the_buyer_identified_with_f8_comes_back_with_the_recovered_sale(folder: Path) -> None:
+    company = identify_buyer(DocumentType.CUIT, "20-12345678-6", name="Kiosco El Sol",
+                             condition=IvaCondition.RESPONSABLE_INSCRIPTO)
+    till = Till.open(folder, demo=True)
+    till.register.scan(YERBA)
+    till.register.identify_buyer(company)
+    till.close()
+    again = Till.open(folder, demo=True)
+    try:
+        assert again.recovered is not None and again.register.buyer == company
+        again.register.identify_buyer(None)  # anonymous again: that is kept as well
+    finally:
+        again.close()
+    third = Till.open(folder, demo=True)
+    try:
+        assert third.recovered is not None and third.register.buyer is None
+        third.register.identify_buyer(company)  # held (Esc at the recovery) and recalled
+        parked_id = third.register.park()
+        assert third.register.buyer is None
+        third.register.recall(parked_id)
+        assert third.register.buyer == company
+    finally:
+        third.close()
 
 
 def test_a_cancelled_or_parked_sale_is_not_recovered(folder: Path) -> None:
