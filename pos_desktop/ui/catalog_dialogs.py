@@ -147,13 +147,16 @@ class ProductDialog(TillDialog):
         grid.addWidget(self.favourite, 5, 1, 1, 3)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
-        self.body.addLayout(grid)
+        columns = QHBoxLayout()  # the keypad beside the form: it still fits 1024×768
+        columns.addLayout(grid, 1)
+        self.body.addLayout(columns)
         self.setFocusProxy(self.lookup)
+        self.add_keypad(into=columns)  # types into the field tapped (code, price, PLU…)
         self.add_ok_cancel(_("Save"))
         if self.ok_button is not None:
             self.ok_button.clicked.disconnect()
             self.ok_button.clicked.connect(self.save)
-        self.at_least(720)
+        self.at_least(960)  # the form as wide as before, and the keypad
 
     def _place(self, grid: QGridLayout, row: int, column: int, label: str, widget: QWidget,
                span: int = 1) -> None:

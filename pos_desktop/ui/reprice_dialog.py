@@ -59,7 +59,11 @@ class RepriceDialog(TillDialog):
             self.step.addItem(step_label(step), step)
         self.step.setCurrentIndex(ROUNDING_STEPS.index(100))
         form.addRow(_("Rounding"), self.step)
-        self.body.addLayout(form)
+        top = QHBoxLayout()
+        top.addLayout(form, 1)
+        self.body.addLayout(top)
+        # The keypad's minus instead of its C: a negative percentage lowers prices.
+        self.add_keypad(extra="-", into=top)
         for changed in (self.category.currentIndexChanged, self.step.currentIndexChanged):
             changed.connect(lambda _i: self._stale())
         self.percent.textEdited.connect(lambda _t: self._stale())

@@ -383,3 +383,44 @@ def test_from_the_menu_a_cashier_is_asked_for_a_managers_pin(
     assert isinstance(product, ProductDialog)
     product.reject()
     window.stop_parts()
+
+
+# -- by touch alone ------------------------------------------------------------------------
+
+
+def tap_in(qtbot: QtBot, dialog: Any, field: Any, keys: str) -> None:
+    """A finger on ``field``, then on the dialog's keypad keys (C clears, ⏎ is Enter)."""
+    click(qtbot, field)
+    names = {"C": "clear", "⏎": "enter"}
+    for key in keys:
+        click(qtbot, dialog.keypad.keys[names.get(key, key)])
+
+
+def test_a_product_is_found_and_repriced_by_touch_on_the_keypad(
+    qtbot: QtBot, window: MainWindow, till: Till
+) -> None:
+    as_manager(till)
+    dialog = opened(qtbot, ProductDialog(window, till.catalog))
+    assert isinstance(dialog, ProductDialog) and dialog.keypad is not None
+    tap_in(qtbot, dialog, dialog.lookup, f"{YERBA}⏎")
+    assert (dialog.sku.text(), dialog.price.text()) == ("A0001", "5290,00")
+    tap_in(qtbot, dialog, dialog.price, "C5990,5")
+    assert dialog.price.text() == "5990,5"
+    click(qtbot, dialog.ok_button)
+    assert dialog.result() == QDialog.DialogCode.Accepted, dialog.error.text()
+    product = till.catalog.find("A0001")
+    assert product is not None and product.price == 599_050
+
+
+def test_prices_go_down_by_a_percentage_typed_on_the_keypad(
+    qtbot: QtBot, window: MainWindow, till: Till
+) -> None:
+    as_manager(till)
+    dialog = opened(qtbot, RepriceDialog(window, till.catalog))
+    assert isinstance(dialog, RepriceDialog) and dialog.keypad is not None
+    tap_in(qtbot, dialog, dialog.percent, "-5⏎")  # a negative percentage lowers prices
+    assert dialog.percent.text() == "-5" and dialog.apply_button.isEnabled()
+    click(qtbot, dialog.apply_button)
+    assert dialog.result() == QDialog.DialogCode.Accepted, dialog.error.text()
+    yerba = till.catalog.find("A0001")
+    assert yerba is not None and yerba.price == 502_600  # 5.025,50 rounds up to the peso
