@@ -109,9 +109,7 @@ def fiscal_receipt(data: Mapping[str, Any]) -> FiscalReceipt | None:
     authorization = block.get("authorization")
     if authorization is None or not isinstance(extra, Mapping):
         raise InvalidReceiptData("Un comprobante se imprime cuando ARCA lo autorizó.")
-    kind = str(authorization.get("kind"))
-    if kind not in ("CAE", "CAEA"):  # the footer and the QR's tipoCodAut depend on it
-        raise InvalidReceiptData(f"Tipo de autorización desconocido: «{kind}» (CAE o CAEA).")
+    kind = str(authorization["kind"])  # CAE or CAEA: the payload's schema refuses any other
     seller, amounts, buyer = extra.get("seller", {}), block["amounts"], block["buyer"]
     start = seller.get("activities_start")
     associated = block.get("associated")
