@@ -65,11 +65,12 @@ PAGES = {
 
 def parser_of(name: str) -> argparse.ArgumentParser:
     sys.path.insert(0, str(ROOT))
+    from pos_common.i18n import set_language
+
+    set_language("en")  # the pages are English whatever the builder's locale
     if name == "pos-desktop":
-        from pos_common.i18n import set_language
         from pos_desktop.cli.main import build_parser
 
-        set_language("en")
         return build_parser()
     from pos_central.cli import _parser
 

@@ -14,9 +14,9 @@ import sys
 from collections.abc import Iterator, Sequence
 from importlib.util import find_spec
 
+from pos_common.argparse_i18n import translate_argparse
 from pos_common.i18n import _, describe_os_error, explain, set_language
 from pos_desktop import __version__
-from pos_desktop.cli.argparse_i18n import translate_argparse
 from pos_desktop.cli.common import INTERRUPTED, USAGE_ERROR, add_global_options, checked_data_dir
 from pos_desktop.domain.errors import PosError
 
