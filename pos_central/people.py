@@ -27,6 +27,7 @@ from pos_central.config import redact
 from pos_central.database import connect
 from pos_central.ingest.apply import database_errors
 from pos_central.topology import Topology, declare_till_catalog_queue
+from pos_common.messages import N_, TranslatableError
 from pos_common.pins import scrypt_pin_hash
 from pos_contracts import Envelope, build_envelope, wire
 
@@ -37,8 +38,8 @@ _PIN = re.compile(r"^[0-9]{4,8}$")
 Db = psycopg.Connection[Any]
 
 
-class PeopleError(ValueError):
-    """A person could not be saved; the message says why (es / en)."""
+class PeopleError(TranslatableError, ValueError):
+    """A person could not be saved; the message says why, translated where it is shown."""
 
 
 @dataclass(frozen=True)
@@ -64,18 +65,19 @@ class PersonChange:
 
 def check(change: PersonChange) -> None:
     if not _STORE_ID.match(change.store_id):
-        raise PeopleError(f"tienda inválida {change.store_id!r} (bad store id)")
+        raise PeopleError(N_("bad store id {store}"), store=repr(change.store_id))
     if not _USER_ID.match(change.user_id):
         raise PeopleError(
-            f"usuario inválido {change.user_id!r}: minúsculas, dígitos, . _ - (hasta 40) "
-            "(lower-case letters, digits, . _ -, up to 40)"
+            N_("bad user id {user}: lower-case letters, digits, . _ - (up to 40)"),
+            user=repr(change.user_id),
         )
     if not change.name.strip() or len(change.name) > 80:
-        raise PeopleError("el nombre va de 1 a 80 caracteres (a name is 1 to 80 characters)")
+        raise PeopleError(N_("a name is 1 to 80 characters"))
     if change.role not in ROLES:
-        raise PeopleError(f"rol inválido {change.role!r}: cashier, supervisor o manager")
+        raise PeopleError(N_("bad role {role}: cashier, supervisor or manager"),
+                          role=repr(change.role))
     if change.pin is not None and not _PIN.match(change.pin):
-        raise PeopleError("el PIN son 4 a 8 dígitos (a PIN is 4 to 8 digits)")
+        raise PeopleError(N_("a PIN is 4 to 8 digits"))
 
 
 def list_people(db: Db, stores: list[str] | None = None) -> list[StorePerson]:
@@ -99,7 +101,7 @@ def save_person(db: Db, change: PersonChange) -> int | None:
         (change.store_id, change.user_id),
     ).fetchone()
     if row is None and change.pin is None:
-        raise PeopleError("una persona nueva necesita su PIN (a new person needs a PIN)")
+        raise PeopleError(N_("a new person needs a PIN"))
     if row is not None and change.pin is None and tuple(row) == (
         change.name.strip(), change.role, change.active
     ):

@@ -31,6 +31,7 @@ from pos_central.api.db import Connection, Database
 from pos_central.broker import blocking_connection
 from pos_central.ingest.replays import REPLAY_HEADER, broker_user, publisher
 from pos_central.topology import Topology
+from pos_common.messages import N_, TranslatableError
 from pos_contracts.wire import CONTENT_TYPE, REJECT_REASON_HEADER
 
 log = logging.getLogger("pos_central.api.dead_letters")
@@ -46,8 +47,9 @@ _INTERNAL = (
 )
 
 
-class DeadLetterError(RuntimeError):
-    """A dead letter could not be replayed or changed; the message says why."""
+class DeadLetterError(TranslatableError, RuntimeError):
+    """A dead letter could not be replayed or changed; the message says why, translated
+    where it is shown."""
 
 
 def _plain(value: Any) -> Any:
@@ -193,10 +195,10 @@ def replay(
         (dead_letter_id,),
     ).fetchone()
     if row is None:
-        raise DeadLetterError("no existe ese mensaje (no such dead letter)")
+        raise DeadLetterError(N_("no such dead letter"))
     routing_key, message_id, headers, body, store_id, status = row
     if status != "open":
-        raise DeadLetterError("ese mensaje ya no está pendiente (it is no longer open)")
+        raise DeadLetterError(N_("that dead letter is no longer open"))
     sent = {
         k: v
         for k, v in dict(headers).items()
@@ -223,7 +225,7 @@ def replay(
             )
     except (pika.exceptions.AMQPError, OSError) as error:
         raise DeadLetterError(
-            f"RabbitMQ no confirmó el reenvío: {error!r} (the broker did not confirm it)"
+            N_("RabbitMQ did not confirm the replay: {error}"), error=repr(error)
         ) from error
     db.execute(
         "UPDATE dead_letters SET status = 'replayed', acted_by = %s, acted_at = now(), "
@@ -244,14 +246,14 @@ def replay(
 
 def discard(db: Connection, dead_letter_id: int, actor: str, note: str) -> None:
     if not note.strip():
-        raise DeadLetterError("diga por qué se descarta (a note is required to discard)")
+        raise DeadLetterError(N_("say why it is discarded (a note is required)"))
     row = db.execute(
         "UPDATE dead_letters SET status = 'discarded', acted_by = %s, acted_at = now(), "
         "note = %s WHERE dead_letter_id = %s AND status = 'open' RETURNING store_id",
         (actor, note.strip(), dead_letter_id),
     ).fetchone()
     if row is None:
-        raise DeadLetterError("ese mensaje no existe o ya no está pendiente (not open)")
+        raise DeadLetterError(N_("that dead letter does not exist or is no longer open"))
     audit(
         db,
         actor,

@@ -17,21 +17,22 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from pos_common.messages import N_, TranslatableError
+
 _hasher = PasswordHasher()  # argon2id, the library's current defaults (RFC 9106 low-memory)
 # Verifying against this keeps an unknown user name as slow as a wrong password.
 _DUMMY = _hasher.hash(secrets.token_urlsafe(16))
 MIN_PASSWORD = 10
 
 
-class WeakPassword(ValueError):
+class WeakPassword(TranslatableError, ValueError):
     """A password too short to protect head office."""
 
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
         raise WeakPassword(
-            f"la contraseña debe tener al menos {MIN_PASSWORD} caracteres "
-            f"(the password needs at least {MIN_PASSWORD} characters)"
+            N_("the password needs at least {count} characters"), count=MIN_PASSWORD
         )
     return _hasher.hash(password)
 

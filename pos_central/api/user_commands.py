@@ -10,6 +10,7 @@ from pos_central.api.security import WeakPassword
 from pos_central.api.users import UserError, create_user, issue_token
 from pos_central.config import CentralConfig
 from pos_central.database import DatabaseUnavailable
+from pos_common.i18n import N_, _, explain
 
 ACTOR = "pos-central users (command line)"
 
@@ -23,9 +24,9 @@ def _database(config: CentralConfig) -> Database:
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
-    first = getpass.getpass("Contraseña (password): ")
-    if getpass.getpass("Repítala (again): ") != first:
-        raise UserError("las contraseñas no coinciden (the passwords differ)")
+    first = getpass.getpass(_("Password: "))
+    if getpass.getpass(_("Again: ")) != first:
+        raise UserError(N_("the passwords differ"))
     return first
 
 
@@ -55,7 +56,7 @@ def add_user(
         finally:
             db.close()
     except (UserError, WeakPassword, DatabaseUnavailable) as error:
-        print(f"pos-central: {error}", file=sys.stderr)
+        print(f"pos-central: {explain(error)}", file=sys.stderr)
         return 1
     except Exception as error:  # the pool's own timeout when PostgreSQL is not there
         print(f"pos-central: PostgreSQL no disponible: {error}", file=sys.stderr)

@@ -10,14 +10,16 @@ from typing import Any
 from pos_central.api.audit import audit
 from pos_central.api.db import Connection
 from pos_central.api.security import digest, hash_password, needs_rehash, new_token, verify_password
+from pos_common.messages import N_, TranslatableError
 
 ROLES = ("admin", "manager", "viewer")
 LOCK_AFTER = 5  # wrong passwords in a row
 LOCK_MINUTES = 15
 
 
-class UserError(ValueError):
-    """A user could not be created or changed; the message says why (es / en)."""
+class UserError(TranslatableError, ValueError):
+    """A user could not be created or changed; the message says why, translated where it
+    is shown (the page's, the command's language)."""
 
 
 @dataclass(frozen=True)
@@ -57,11 +59,11 @@ def find_user(db: Connection, user_id: int) -> OfficeUser | None:
 
 def _check(name: str, role: str, stores: list[str]) -> None:
     if not name.strip() or len(name) > 64:
-        raise UserError("falta el nombre de usuario (the user name is missing)")
+        raise UserError(N_("the user name is missing"))
     if role not in ROLES:
-        raise UserError(f"rol desconocido {role!r}: admin, manager o viewer")
+        raise UserError(N_("unknown role {role}: admin, manager or viewer"), role=repr(role))
     if role == "manager" and not stores:
-        raise UserError("un encargado necesita al menos una tienda (a store manager needs a store)")
+        raise UserError(N_("a store manager needs at least one store"))
 
 
 def create_user(
@@ -79,7 +81,7 @@ def create_user(
     _check(name, role, stores)
     taken = db.execute("SELECT 1 FROM office_users WHERE name = %s", (name,)).fetchone()
     if taken:
-        raise UserError(f"ya existe el usuario {name} (the user already exists)")
+        raise UserError(N_("the user {name} already exists"), name=repr(name))
     row = db.execute(
         "INSERT INTO office_users (name, full_name, role, password_hash, language) "
         "VALUES (%s, %s, %s, %s, %s) RETURNING user_id",
@@ -105,7 +107,7 @@ def update_user(
 ) -> None:
     found = find_user(db, user_id)
     if found is None:
-        raise UserError("no existe ese usuario (no such user)")
+        raise UserError(N_("no such user"))
     stores = sorted(set(stores))
     _check(found.name, role, stores)
     db.execute(

@@ -203,3 +203,18 @@ def test_the_person_model_is_the_wires_person() -> None:
     change = TillPersonChange.model_json_schema()["properties"]
     roles = change["role"].get("enum") or change["role"]["anyOf"][0]["enum"]
     assert sorted(roles) == sorted(person["role"]["enum"])
+
+
+def test_a_refusal_is_in_the_users_own_language_only(
+    client: TestClient, central_db: str, broker: Broker
+) -> None:
+    till_queues(broker)
+    spanish = admin_auth(central_db)
+    english_id = add_user(central_db, "bob", "admin")
+    query(central_db, "UPDATE office_users SET language = 'en' WHERE user_id = %s RETURNING 1",
+          (english_id,))
+    english = {"Authorization": f"Bearer {token_for(central_db, english_id)}"}
+    no_pin = {"name": "Sin PIN", "role": "cashier"}
+    told = [client.put("/v1/stores/S001/people/u-x", headers=auth, json=no_pin).json()["error"]
+            for auth in (spanish, english)]
+    assert told == ["una persona nueva necesita su PIN", "a new person needs a PIN"]

@@ -31,6 +31,7 @@ from pos_central.api.auth import (
     writer,
 )
 from pos_central.api.pages import LANG_COOKIE, language_of, render
+from pos_central.api.refusals import told
 from pos_central.api.routers.catalog import publish
 from pos_central.api.routers.dashboard import dashboard_data
 from pos_central.api.routers.reports import month_span, report_for
@@ -40,7 +41,8 @@ from pos_central.api.sync_health import today
 from pos_central.api.users import issue_token
 from pos_central.catalog import CatalogImportFailed, parse_catalog_text
 from pos_central.tills import TillRegistryError
-from pos_common.i18n import format_money
+from pos_common.i18n import N_, format_money
+from pos_common.messages import TranslatableError
 from pos_contracts import CatalogProduct
 
 router = APIRouter(include_in_schema=False)
@@ -380,12 +382,13 @@ def add_person(
                 stores=[s for s in stores.replace(",", " ").split() if s],
             )
     except (office.UserError, WeakPassword) as error:
-        return RedirectResponse(f"/people?error={error}", 303)
+        return RedirectResponse(f"/people?error={explained(request, who, error)}", 303)
     return RedirectResponse("/people", 303)
 
 
 @router.post("/people/{user_id}")
 def change_person(
+    request: Request,
     user_id: int,
     who: PageAdmin,
     api: Api,
@@ -408,7 +411,7 @@ def change_person(
                 password=password or None,
             )
     except (office.UserError, WeakPassword) as error:
-        return RedirectResponse(f"/people?error={error}", 303)
+        return RedirectResponse(f"/people?error={explained(request, who, error)}", 303)
     return RedirectResponse("/people", 303)
 
 
@@ -487,7 +490,8 @@ def dead_letter(
 
 @router.post("/dead-letters/{dead_letter_id}/{action}")
 def act_on_dead_letter(
-    dead_letter_id: int, action: str, who: PageAdmin, api: Api, note: Annotated[str, Form()] = ""
+    request: Request, dead_letter_id: int, action: str, who: PageAdmin, api: Api,
+    note: Annotated[str, Form()] = "",
 ) -> Response:
     try:
         with api.db.connection() as db:
@@ -498,10 +502,16 @@ def act_on_dead_letter(
             elif action == "discard":
                 letters.discard(db, dead_letter_id, who.name, note)
             else:
-                raise letters.DeadLetterError(action)
+                raise letters.DeadLetterError(N_("unknown action {action}"), action=repr(action))
     except letters.DeadLetterError as error:
-        return RedirectResponse(f"/dead-letters/{dead_letter_id}?error={error}", 303)
+        return RedirectResponse(
+            f"/dead-letters/{dead_letter_id}?error={explained(request, who, error)}", 303)
     return RedirectResponse("/dead-letters", 303)
 
 
 __all__ = ["MANAGER", "Forbidden", "Unauthorized", "identify", "need_store", "router"]
+
+
+def explained(request: Request, who: Any, error: TranslatableError) -> str:
+    """``error`` in the page's language (the cookie, else the user's own setting)."""
+    return told(error, language_of(request, getattr(who, "language", None)))

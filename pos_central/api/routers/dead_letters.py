@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException
 from pos_central.api import dead_letters as letters
 from pos_central.api.auth import ADMIN, Admin, Api, Reader, need_store
 from pos_central.api.models import Note
+from pos_central.api.refusals import refused
 
 router = APIRouter(prefix="/v1/dead-letters", tags=["dead letters"])
 
@@ -47,7 +48,7 @@ def replay(dead_letter_id: int, body: Note, who: Admin, api: Api) -> dict[str, s
                 body.note,
             )
     except letters.DeadLetterError as error:
-        raise HTTPException(409, str(error)) from None
+        raise refused(409, error, who) from None
     return {"status": "replayed"}
 
 
@@ -57,5 +58,5 @@ def discard(dead_letter_id: int, body: Note, who: Admin, api: Api) -> dict[str, 
         with api.db.connection() as db:
             letters.discard(db, dead_letter_id, who.name, body.note)
     except letters.DeadLetterError as error:
-        raise HTTPException(409, str(error)) from None
+        raise refused(409, error, who) from None
     return {"status": "discarded"}

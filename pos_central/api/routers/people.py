@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException
 from pos_central.api import users
 from pos_central.api.auth import Admin, Api, User
 from pos_central.api.models import NewUser, UserChange
+from pos_central.api.refusals import refused
 from pos_central.api.security import WeakPassword
 
 router = APIRouter(prefix="/v1", tags=["people"])
@@ -31,7 +32,7 @@ def create_user(body: NewUser, who: Admin, api: Api) -> dict[str, Any]:
         with api.db.connection() as db:
             user_id = users.create_user(db, actor=who.name, **body.model_dump())
     except (users.UserError, WeakPassword) as error:
-        raise HTTPException(422, str(error)) from None
+        raise refused(422, error, who) from None
     return {"user_id": user_id}
 
 
@@ -41,7 +42,7 @@ def change_user(user_id: int, body: UserChange, who: Admin, api: Api) -> dict[st
         with api.db.connection() as db:
             users.update_user(db, user_id, actor=who.name, **body.model_dump())
     except (users.UserError, WeakPassword) as error:
-        raise HTTPException(422, str(error)) from None
+        raise refused(422, error, who) from None
     return {"status": "ok"}
 
 

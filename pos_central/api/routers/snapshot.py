@@ -13,16 +13,18 @@ import threading
 from typing import Annotated, Any
 
 import msgspec
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from pos_arca import SystemClock, argentine_date
 from pos_central.api.auth import ADMIN, ANONYMOUS, MANAGER, TILL, Principal, reader
 from pos_central.api.context import Services, services
+from pos_central.api.refusals import refused
 from pos_central.catalog import current_catalog_version, read_snapshot
 from pos_central.database import DatabaseUnavailable
 from pos_central.fiscal.grants import snapshot_caeas
 from pos_central.people import store_people
+from pos_common.messages import N_, TranslatableError
 from pos_contracts import wire
 from pos_contracts.wire import SNAPSHOT_PATH, SNAPSHOT_WITH_PEOPLE
 
@@ -118,7 +120,8 @@ def _people_store(who: Principal, store: str) -> str:
     if who.terminal is not None:
         return who.terminal[0]
     if not store:
-        raise HTTPException(422, "falta store para with=people (store is missing)")
+        raise refused(422, TranslatableError(N_("with=people needs store")), who)
     if who.role in (TILL, ANONYMOUS) or (who.role in (ADMIN, MANAGER) and who.sees_store(store)):
         return store
-    raise HTTPException(403, f"no puede leer el personal de {store} (not allowed)")
+    raise refused(403, TranslatableError(N_("you may not read the staff of {store}"),
+                                         store=repr(store)), who)

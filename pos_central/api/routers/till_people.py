@@ -4,11 +4,12 @@ manage their own stores' people; viewers read; nobody reads a PIN or its hash.""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 
 from pos_central.api.audit import audit
 from pos_central.api.auth import ADMIN, Api, Principal, Reader, Writer, need_store
 from pos_central.api.models import PeopleChange, TillPerson, TillPersonChange
+from pos_central.api.refusals import refused
 from pos_central.catalog import CatalogPublishError
 from pos_central.database import DatabaseUnavailable
 from pos_central.people import (
@@ -68,7 +69,7 @@ def save_and_send(api: Api, who: Principal, change: PersonChange) -> PeopleChang
                     people_version=version,
                 )
     except PeopleError as error:
-        raise HTTPException(422, str(error)) from None
+        raise refused(422, error, who) from None
     if version is None:
         return PeopleChange(people_version=None, published=True)
     try:
