@@ -293,8 +293,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     absent = _missing_extra()
     if absent:
         print(
-            f"pos-central: falta el extra central ({absent} no está instalado): "
-            "pip install 'super-pos[central]'",
+            "pos-central: "
+            + _("the central extra is missing ({module} is not installed): {command}").format(
+                module=absent, command="pip install 'super-pos[central]'"),
             file=sys.stderr,
         )
         return 2
@@ -426,7 +427,7 @@ def _milli(text: str) -> int:
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
-        raise argparse.ArgumentTypeError(f"debe ser 1 o más: {text}")
+        raise argparse.ArgumentTypeError(_("must be 1 or more: {value}").format(value=text))
     return value
 
 

@@ -72,3 +72,19 @@ def test_a_refused_option_is_told_in_spanish() -> None:
     assert done.returncode == 2
     assert "argumentos no reconocidos: --bogus" in done.stderr
     assert "unrecognized" not in done.stderr and "usage" not in done.stderr
+
+
+@pytest.mark.parametrize(("env", "expected", "foreign"), [
+    ({"LANG": "es_AR.UTF-8"}, "argumento --workers: debe ser 1 o más: 0", "must be"),
+    ({"LANG": "es_AR.UTF-8", "LANGUAGE": "en"}, "argument --workers: must be 1 or more: 0",
+     "debe ser"),
+])
+def test_a_bad_value_is_told_in_the_runs_language(
+    env: dict[str, str], expected: str, foreign: str
+) -> None:
+    base = {k: v for k, v in os.environ.items() if k not in LANGUAGE_VARIABLES}
+    done = subprocess.run([sys.executable, "-m", "pos_central.cli", "ingest", "--workers", "0"],
+                          env={**base, "PYTHONPATH": str(ROOT), **env},
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2
+    assert expected in done.stderr and foreign not in done.stderr, done.stderr
