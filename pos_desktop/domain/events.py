@@ -11,21 +11,22 @@ its consequences when it commits, in the same transaction (invariant 2):
    so the till never keeps an event head office would refuse;
 4. its print job (``print_job``), and 5. its audit row (``audit``).
 
-Each fact builds its payload in one place, its ``payload`` method. A new version of an
-event is a change of that method and of ``schema_version``; a new kind of fact (a sale's
-fiscal authorization, recorded later in its own transaction) is a new class here and the
-rows it writes in ``pos_desktop.store.facts``.
+A fact's payload on the wire is built in one place, outside the domain: its builder in
+``pos_desktop.store.wire`` makes the Struct of its event's type and version. A new version
+of an event is a new builder there and a change of ``schema_version`` here; a new kind of
+fact (a sale's fiscal authorization, recorded later in its own transaction) is a new
+class here, its payload's builder in ``wire`` and the rows it writes in
+``pos_desktop.store.facts``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pos_desktop.domain.audit import AuditRecord
 from pos_desktop.domain.journal import JournalEntry
-from pos_desktop.domain.money import CURRENCY
 from pos_desktop.domain.people import Person
 from pos_desktop.domain.refund import RefundPlan, refund_slip
 from pos_desktop.domain.sale import Sale, Tender
@@ -62,10 +63,6 @@ class Event:
         """What its journal entry names (the ticket, the shift...)."""
         raise NotImplementedError(type(self).__name__)
 
-    def payload(self) -> Payload:
-        """Its event's payload without the ``journal`` block (the journal's record)."""
-        return {}
-
     def print_job(self, payload: Mapping[str, Any]) -> PrintJob | None:
         """What it prints, given its payload as recorded (journal block included)."""
         return None
@@ -88,11 +85,6 @@ class FiscalDraft:
         return self.block.get("authorization") is None
 
 
-def _tenders(tenders: Sequence[Tender]) -> list[dict[str, Any]]:
-    return [{"kind": t.kind.value, "amount": t.amount, "reference": t.reference}
-            for t in tenders]
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SaleCompleted(Event):
     """A sale paid in full and given its gapless ticket number."""
@@ -113,45 +105,6 @@ class SaleCompleted(Event):
 
     def journal_ref(self) -> str:
         return self.ticket
-
-    def payload(self) -> Payload:
-        """The ``sale.completed`` v3 payload (see pos_contracts) — also the receipt's input."""
-        sale = self.sale
-        totals = sale.totals()
-        return {
-            "sale_id": sale.sale_id,
-            "ticket_number": self.ticket_number,
-            "ticket": self.ticket,
-            "shift_id": self.shift_id,
-            "cashier": None if self.cashier is None else self.cashier.as_dict(),
-            "completed_at": self.occurred_at,
-            "currency": CURRENCY,
-            "lines": [
-                {
-                    "line_no": i,
-                    "sku": line.product.sku,
-                    "barcode": line.barcode,
-                    "description": line.product.name,
-                    "sold_by_weight": line.product.sold_by_weight,
-                    "quantity_milli": line.quantity_milli,
-                    "unit_price": line.unit_price,
-                    "gross_amount": line.gross,
-                    "discount": line.gross - totals.line_amounts[line.line_no],
-                    "line_discount": line.line_discount,
-                    "amount": totals.line_amounts[line.line_no],
-                    "iva_rate": line.product.iva_rate.value,
-                }
-                for i, line in enumerate(sale.lines, start=1)
-            ],
-            "ticket_discount": totals.ticket_discount,
-            "rounding": totals.rounding,
-            "total": totals.total,
-            "iva": [{"rate": v.rate.value, "gross": v.gross, "net": v.net, "tax": v.tax}
-                    for v in totals.iva],
-            "tenders": _tenders(sale.tenders),
-            "change": sale.change,
-            "fiscal": None if self.fiscal is None else dict(self.fiscal.block),
-        }
 
     def print_job(self, payload: Mapping[str, Any]) -> PrintJob | None:
         if not self.print_receipt or (self.fiscal and self.fiscal.awaits_authorization):
@@ -189,40 +142,6 @@ class SaleRefunded(Event):
     def journal_ref(self) -> str:
         return self.ticket
 
-    def payload(self) -> Payload:
-        """The ``sale.refunded`` v2 payload."""
-        return {
-            "refund_id": self.refund_id,
-            "sale_id": self.sale_id,
-            "original_ticket": self.original_ticket,
-            "refund_ticket_number": self.refund_number,
-            "refund_ticket": self.ticket,
-            "shift_id": self.shift_id,
-            "cashier": self.cashier.as_dict(),
-            "approved_by": self.approved_by.as_dict(),
-            "reason": self.reason,
-            "refunded_at": self.occurred_at,
-            "currency": CURRENCY,
-            "lines": [
-                {
-                    "line_no": li.line_no,
-                    "original_line_no": li.original.line_no,
-                    "sku": li.original.sku,
-                    "description": li.original.description,
-                    "sold_by_weight": li.original.sold_by_weight,
-                    "quantity_milli": li.quantity_milli,
-                    "amount": li.amount,
-                    "iva_rate": li.original.iva_rate,
-                }
-                for li in self.plan.lines
-            ],
-            "total": self.plan.total,
-            "iva": [{"rate": v.rate.value, "gross": v.gross, "net": v.net, "tax": v.tax}
-                    for v in self.plan.iva],
-            "tenders": _tenders(self.tenders),
-            "fiscal": None if self.fiscal is None else dict(self.fiscal.block),
-        }
-
     def print_job(self, payload: Mapping[str, Any]) -> PrintJob | None:
         if not self.print_slip or (self.fiscal and self.fiscal.awaits_authorization):
             return None  # the Nota de Crédito prints once ARCA authorized it
@@ -249,22 +168,6 @@ class FiscalAuthorized(Event):
     def journal_ref(self) -> str:
         b = self.block
         return f"{int(b['type']):03d} {int(b['point_of_sale']):05d}-{int(b['number']):08d}"
-
-    def payload(self) -> Payload:
-        """The ``fiscal.authorized`` v1 payload."""
-        b = self.block
-        return {
-            "document": {"kind": self.source_kind, "id": self.source_id},
-            "ticket": self.ticket,
-            "type": b["type"],
-            "point_of_sale": b["point_of_sale"],
-            "number": b["number"],
-            "cbte_fch": b["cbte_fch"],
-            "issued_at": b["issued_at"],
-            "authorization": dict(b["authorization"]),
-            "buyer": dict(b["buyer"]),
-            "associated": None if b.get("associated") is None else dict(b["associated"]),
-        }
 
     def print_job(self, payload: Mapping[str, Any]) -> PrintJob | None:
         if self.receipt is None:
@@ -301,16 +204,6 @@ class ShiftOpened(Event):
     def journal_ref(self) -> str:
         return self.shift_id
 
-    def payload(self) -> Payload:
-        """The ``shift.opened`` v1 payload."""
-        return {
-            "shift_id": self.shift_id,
-            "opened_by": self.opened_by.as_dict(),
-            "opened_at": self.occurred_at,
-            "currency": CURRENCY,
-            "float": self.float_amount,
-        }
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CashMoved(Event):
@@ -331,19 +224,6 @@ class CashMoved(Event):
 
     def journal_ref(self) -> str:
         return self.movement_id
-
-    def payload(self) -> Payload:
-        """The ``cash.moved`` v1 payload."""
-        return {
-            "movement_id": self.movement_id,
-            "shift_id": self.shift_id,
-            "direction": self.direction,
-            "amount": self.amount,
-            "currency": CURRENCY,
-            "reason": self.reason,
-            "by": self.by.as_dict(),
-            "moved_at": self.occurred_at,
-        }
 
 
 ZDocument = Callable[[Mapping[str, Any]], Mapping[str, Any]]
@@ -374,51 +254,6 @@ class ShiftClosed(Event):
     def journal_ref(self) -> str:
         return f"Z{self.z_number}"
 
-    def payload(self) -> Payload:
-        """The ``shift.closed`` v2 payload."""
-        figures, expected = self.figures, self.figures.expected_cash
-        return {
-            "shift_id": figures.shift_id,
-            "z_number": self.z_number,
-            "closed_by": self.closed_by.as_dict(),
-            "closed_at": self.occurred_at,
-            "currency": CURRENCY,
-            "float": figures.float,
-            "expected_cash": expected,
-            "counted_cash": self.counted,
-            "over_short": self.counted - expected,
-            "totals": {
-                "sales": figures.sales,
-                "refunds": figures.refunds,
-                "cash_in": figures.cash_in,
-                "cash_out": figures.cash_out,
-                "by_tender": [{"kind": t.kind, "sales": t.sales, "refunds": t.refunds}
-                              for t in figures.by_tender],
-                "sales_by_iva": _iva_rows(figures.sales_by_iva),
-                "refunds_by_iva": _iva_rows(figures.refunds_by_iva),
-                "discounts": figures.discounts,
-                "rounding": figures.rounding,
-                "by_cashier": [
-                    {
-                        "user_id": c.user_id,
-                        "name": c.name,
-                        "sales_count": c.sales_count,
-                        "sales": c.sales,
-                        "refunds_count": c.refunds_count,
-                        "refunds": c.refunds,
-                    }
-                    for c in figures.by_cashier
-                ],
-                "voided_sales": figures.voided_sales,
-                "voided_lines": figures.voided_lines,
-                "overrides": figures.overrides,
-            },
-            "sales_count": figures.sales_count,
-            "refunds_count": figures.refunds_count,
-            "first_ticket": figures.first_ticket,
-            "last_ticket": figures.last_ticket,
-        }
-
     def report(self, payload: Mapping[str, Any]) -> dict[str, Any]:
         """The stored Z: the payload as recorded and the local extras, with the journal's
         head as it was after this Z."""
@@ -430,10 +265,6 @@ class ShiftClosed(Event):
         if self.z_document is None:
             return None
         return PrintJob("z", f"Z{self.z_number}", self.z_document(self.report(payload)))
-
-
-def _iva_rows(rows: Any) -> list[dict[str, Any]]:
-    return [{"rate": r.rate, "gross": r.gross, "net": r.net, "tax": r.tax} for r in rows]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,27 +41,18 @@ class JournalEntry:
         """What the fact's payload carries of its entry."""
         return {"seq": self.seq, "prev_hash": self.prev_hash, "hash": self.hash}
 
-    def payload_json(self, payload: Mapping[str, Any]) -> str:
-        """``canonical_json(payload)`` of the payload as recorded (this entry's record plus
-        its ``journal`` block), made from the record's text instead of encoding the whole
-        payload again: only the members that sort before ``journal`` (a few small ones)
-        are encoded once more, and the journal member goes in after them. So the stored
-        payload without that member is the hashed record byte for byte, as
-        ``journal --verify`` checks."""
-        head = canonical_json({key: payload[key] for key in payload if key < "journal"})[:-1]
-        if payload.get("journal") != self.block or not self.record.startswith(head):
-            return canonical_json(payload)  # not this entry's payload: the whole of it
-        member = '"journal":' + canonical_json(self.block)
-        rest = self.record[len(head):]  # "}", or ",…}" after members, or "…}" after "{"
-        if head == "{":
-            return "{" + member + ("}" if rest == "}" else "," + rest)
-        return head + "," + member + rest
-
 
 def next_entry(head: tuple[int, str], kind: str, ref: str, occurred_at: str,
                record: Any) -> JournalEntry:
     """The entry that follows ``head`` = (seq, hash) of the last one ((0, GENESIS_HASH)
     for an empty journal)."""
+    return chained_entry(head, kind, ref, occurred_at, canonical_json(record))
+
+
+def chained_entry(head: tuple[int, str], kind: str, ref: str, occurred_at: str,
+                  record_json: str) -> JournalEntry:
+    """The entry that follows ``head`` for a record already in its canonical JSON (the
+    till's books encode the payload's Struct to it)."""
     seq, prev = head
-    body = canonical_json(record)
-    return JournalEntry(seq + 1, kind, ref, occurred_at, body, prev, chain_hash(prev, body))
+    return JournalEntry(seq + 1, kind, ref, occurred_at, record_json, prev,
+                        chain_hash(prev, record_json))

@@ -1,6 +1,6 @@
 """The X and Z as data (the figures and the Z's local extras; the ``shift.closed`` payload
-is ``ShiftClosed.payload``) and as documents: rows for the receipt printer (the printers'
-generic report job) and an A4 PDF.
+is built in ``pos_desktop.store.wire``) and as documents: rows for the receipt printer
+(the printers' generic report job) and an A4 PDF.
 """
 
 from __future__ import annotations

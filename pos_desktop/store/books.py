@@ -2,9 +2,12 @@
 
 ``write_fact`` is what a unit of work's ``commit()`` does for each fact a use case
 recorded, inside the commit's transaction: journal entry, the fact's own rows, its outbox
-event, its print job, its audit row. The envelope is built with ``pos_contracts`` and
-validated before anything of the fact is written: a payload head office would refuse
-raises ``InvalidEvent`` at commit, and the transaction is rolled back whole.
+event, its print job, its audit row. The fact's payload is built once, as the Struct of
+its event's type and version (``pos_desktop.store.wire``); msgspec encodes it to the
+journal's record (the Struct without its journal member) and to the stored payload (with
+it), and the envelope is built from it with ``pos_contracts`` and validated before
+anything of the fact is written: a payload head office would refuse raises
+``InvalidEvent`` at commit, and the transaction is rolled back whole.
 
 It knows nothing of SQL: a ``Ledger`` says where things go (SQLite in
 ``pos_desktop.store.uow``; memory in the unit tests' fake unit of work).
@@ -15,12 +18,16 @@ from __future__ import annotations
 import secrets
 from typing import Any, Protocol
 
+import msgspec
+
 from pos_common import tracing
 from pos_contracts import Envelope, build_envelope
+from pos_contracts.payloads.common import Journal
 from pos_desktop.config import Identity
 from pos_desktop.domain.audit import AuditRecord
 from pos_desktop.domain.events import Event, Payload, PrintJob, Recorded
-from pos_desktop.domain.journal import JournalEntry, next_entry
+from pos_desktop.domain.journal import JournalEntry, chained_entry
+from pos_desktop.store.wire import CANONICAL, wire_payload
 
 
 def new_trace() -> tuple[str, str]:
@@ -46,9 +53,10 @@ class Ledger(Protocol):
 
     def write_journal(self, entry: JournalEntry) -> None: ...
 
-    def write_rows(self, event: Event, payload: Payload, entry: JournalEntry | None,
-                   event_id: str | None) -> None:
-        """The fact's own rows (``payload`` as recorded, journal block included)."""
+    def write_rows(self, event: Event, payload: Payload, payload_json: str,
+                   entry: JournalEntry | None, event_id: str | None) -> None:
+        """The fact's own rows (``payload`` as recorded, journal block included, and
+        ``payload_json``, its canonical JSON as stored)."""
         ...
 
     def write_outbox(self, envelope: Envelope, traceparent: str) -> None: ...
@@ -61,18 +69,26 @@ class Ledger(Protocol):
 def write_fact(ledger: Ledger, recorded: Recorded[Any], origin: Identity) -> None:
     """Write ``recorded``'s fact and every consequence of it, in this order."""
     event = recorded.event
-    payload: dict[str, Any] = event.payload()
+    wire = wire_payload(event)  # its Struct, journal block unset; None: it has no payload
     entry = None
-    if event.journal_kind is not None:
-        entry = next_entry(ledger.journal_head(), event.journal_kind, event.journal_ref(),
-                           event.occurred_at, payload)
-        payload = {**payload, "journal": entry.block}
+    if wire is not None and event.journal_kind is not None:
+        # the record is the Struct without its journal member, in canonical JSON
+        entry = chained_entry(ledger.journal_head(), event.journal_kind, event.journal_ref(),
+                              event.occurred_at, CANONICAL.encode(wire).decode("utf-8"))
+        wire = msgspec.structs.replace(wire, journal=Journal(
+            seq=entry.seq, prev_hash=entry.prev_hash, hash=entry.hash))
+    if wire is None:
+        payload: Payload = {}
+        stored = "{}"
+    else:
+        payload = msgspec.to_builtins(wire)  # what the rows, receipt and callers read
+        stored = CANONICAL.encode(wire).decode("utf-8")  # = record + journal (verify)
     envelope = traceparent = None
-    if event.event_type is not None:
+    if wire is not None and event.event_type is not None:
         trace_id, traceparent = new_trace()
         envelope = build_envelope(  # validated: raises InvalidEvent before any write
             event.event_type,
-            payload,
+            wire,
             store_id=origin.store_id,
             terminal_id=origin.terminal_id,
             seq=ledger.next_outbox_seq(),
@@ -84,7 +100,7 @@ def write_fact(ledger: Ledger, recorded: Recorded[Any], origin: Identity) -> Non
     recorded.written(payload, entry, event_id, None if envelope is None else envelope.trace_id)
     if entry is not None:
         ledger.write_journal(entry)
-    ledger.write_rows(event, payload, entry, event_id)
+    ledger.write_rows(event, payload, stored, entry, event_id)
     if envelope is not None and traceparent is not None:
         ledger.write_outbox(envelope, traceparent)
     job = event.print_job(payload)

@@ -2,7 +2,8 @@
 puts a fact's consequences there (see ``pos_desktop.store.books``).
 
 A new kind of fact registers its rows here: ``@fact_rows.register`` on a function taking
-the fact, the ledger, the payload as recorded, its journal entry and its event id. A fact
+the fact, the ledger, the payload as recorded and its canonical JSON, its journal entry
+and its event id. A fact
 that has no rows of its own registers ``no_rows``; one that registers nothing is refused
 at commit (a fact whose rows were forgotten must not commit without them).
 """
@@ -29,7 +30,7 @@ from pos_desktop.domain.events import (
     ShiftOpened,
     XReportTaken,
 )
-from pos_desktop.domain.journal import JournalEntry, canonical_json
+from pos_desktop.domain.journal import JournalEntry
 from pos_desktop.store.fiscal_facts import authorized_rows, fiscal_document, rejected_rows
 
 if TYPE_CHECKING:
@@ -51,9 +52,9 @@ class SqliteLedger:
     def write_journal(self, entry: JournalEntry) -> None:
         self.uow.journal.add(entry)
 
-    def write_rows(self, event: Event, payload: Payload, entry: JournalEntry | None,
-                   event_id: str | None) -> None:
-        fact_rows(event, self, payload, entry, event_id)
+    def write_rows(self, event: Event, payload: Payload, payload_json: str,
+                   entry: JournalEntry | None, event_id: str | None) -> None:
+        fact_rows(event, self, payload, payload_json, entry, event_id)
 
     def write_outbox(self, envelope: Envelope, traceparent: str) -> None:
         self.uow.outbox.add(envelope, traceparent)
@@ -67,7 +68,8 @@ class SqliteLedger:
 
 @singledispatch
 def fact_rows(event: Event, ledger: SqliteLedger, payload: Payload,
-              entry: JournalEntry | None, event_id: str | None) -> None:
+              payload_json: str, entry: JournalEntry | None,
+              event_id: str | None) -> None:
     raise TypeError(f"{type(event).__name__} has no rows registered in {__name__}")
 
 
@@ -76,20 +78,17 @@ def _seq(entry: JournalEntry | None) -> int:
     return entry.seq
 
 
-def _payload_json(entry: JournalEntry | None, payload: Payload) -> str:
-    """The payload as stored beside its entry: canonical JSON, journal block included."""
-    return canonical_json(payload) if entry is None else entry.payload_json(payload)
-
-
 @fact_rows.register
 def no_rows(event: DrawerOpened | XReportTaken, ledger: SqliteLedger, payload: Payload,
-            entry: JournalEntry | None, event_id: str | None) -> None:
+            payload_json: str, entry: JournalEntry | None,
+            event_id: str | None) -> None:
     """The print job and the audit row are all these facts write."""
 
 
 @fact_rows.register
 def _sale(event: SaleCompleted, ledger: SqliteLedger, payload: Payload,
-          entry: JournalEntry | None, event_id: str | None) -> None:
+          payload_json: str, entry: JournalEntry | None,
+          event_id: str | None) -> None:
     origin, cashier, sale_id = ledger.uow.identity, event.cashier, event.sale.sale_id
     ledger.uow.sales.add(
         {
@@ -106,7 +105,7 @@ def _sale(event: SaleCompleted, ledger: SqliteLedger, payload: Payload,
             "discounts": sum(li["discount"] for li in payload["lines"]) - payload["rounding"],
             "change": payload["change"],
             "journal_seq": _seq(entry),
-            "payload": _payload_json(entry, payload),  # = journal record + "journal" (verify)
+            "payload": payload_json,  # = journal record + "journal" (verify)
         },
         [
             {
@@ -133,7 +132,8 @@ def _sale(event: SaleCompleted, ledger: SqliteLedger, payload: Payload,
 
 @fact_rows.register
 def _refund(event: SaleRefunded, ledger: SqliteLedger, payload: Payload,
-            entry: JournalEntry | None, event_id: str | None) -> None:
+            payload_json: str, entry: JournalEntry | None,
+            event_id: str | None) -> None:
     refund_id, sale_id = event.refund_id, event.sale_id
     ledger.uow.refunds.add(
         {
@@ -151,7 +151,7 @@ def _refund(event: SaleRefunded, ledger: SqliteLedger, payload: Payload,
             "refunded_at": event.occurred_at,
             "total": payload["total"],
             "journal_seq": _seq(entry),
-            "payload": _payload_json(entry, payload),  # = journal record + "journal" (verify)
+            "payload": payload_json,  # = journal record + "journal" (verify)
         },
         [{"refund_id": refund_id, "sale_id": sale_id,
           **{k: v for k, v in li.items() if k != "sold_by_weight"},
@@ -165,7 +165,8 @@ def _refund(event: SaleRefunded, ledger: SqliteLedger, payload: Payload,
 
 @fact_rows.register
 def _shift_opened(event: ShiftOpened, ledger: SqliteLedger, payload: Payload,
-                  entry: JournalEntry | None, event_id: str | None) -> None:
+                  payload_json: str, entry: JournalEntry | None,
+                  event_id: str | None) -> None:
     counts = event.float_counts
     ledger.uow.shifts.add_open({
         "shift_id": event.shift_id,
@@ -181,7 +182,8 @@ def _shift_opened(event: ShiftOpened, ledger: SqliteLedger, payload: Payload,
 
 @fact_rows.register
 def _cash_moved(event: CashMoved, ledger: SqliteLedger, payload: Payload,
-                entry: JournalEntry | None, event_id: str | None) -> None:
+                payload_json: str, entry: JournalEntry | None,
+                event_id: str | None) -> None:
     ledger.uow.cash_moves.add({
         "movement_id": event.movement_id,
         "shift_id": event.shift_id,
@@ -194,13 +196,14 @@ def _cash_moved(event: CashMoved, ledger: SqliteLedger, payload: Payload,
         "approver_name": event.approver.name if event.approver else None,
         "moved_at": event.occurred_at,
         "journal_seq": _seq(entry),
-        "payload": _payload_json(entry, payload),
+        "payload": payload_json,
     })
 
 
 @fact_rows.register
 def _shift_closed(event: ShiftClosed, ledger: SqliteLedger, payload: Payload,
-                  entry: JournalEntry | None, event_id: str | None) -> None:
+                  payload_json: str, entry: JournalEntry | None,
+                  event_id: str | None) -> None:
     ledger.uow.shifts.close(
         event.shift_id,
         closed_at=event.occurred_at,
@@ -220,11 +223,13 @@ def _shift_closed(event: ShiftClosed, ledger: SqliteLedger, payload: Payload,
 
 @fact_rows.register
 def _fiscal_authorized(event: FiscalAuthorized, ledger: SqliteLedger, payload: Payload,
-                       entry: JournalEntry | None, event_id: str | None) -> None:
+                       payload_json: str, entry: JournalEntry | None,
+                       event_id: str | None) -> None:
     authorized_rows(ledger.uow, event, entry, event_id)
 
 
 @fact_rows.register
 def _fiscal_rejected(event: FiscalRejected, ledger: SqliteLedger, payload: Payload,
-                     entry: JournalEntry | None, event_id: str | None) -> None:
+                     payload_json: str, entry: JournalEntry | None,
+                     event_id: str | None) -> None:
     rejected_rows(ledger.uow, event)

@@ -104,7 +104,7 @@ class Journal:
         return (0, GENESIS_HASH) if row is None else (int(row[0]), str(row[1]))
 
     def add(self, entry: JournalEntry) -> None:
-        """Append ``entry`` (made by ``next_entry`` from this journal's ``head``)."""
+        """Append ``entry`` (chained from this journal's ``head``)."""
         self.db.execute(_APPEND, {
             "seq": entry.seq, "kind": entry.kind, "ref": entry.ref,
             "occurred_at": entry.occurred_at, "record": entry.record,

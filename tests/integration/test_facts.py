@@ -16,6 +16,7 @@ from pos_desktop.domain.product import Product
 from pos_desktop.domain.sale import Sale, Tender, TenderKind
 from pos_desktop.domain.tax import IvaRate
 from tests.integration.recorded_day import TABLES
+from tests.support.wrong_facts import SaleThatAddsUpWrong
 
 YERBA = Product("A0001", "Yerba Mate Playadito 1 kg", 529000, IvaRate.GENERAL)
 
@@ -24,15 +25,6 @@ def everything(till: Till) -> dict[str, list[Any]]:
     with till.reader.connect() as conn:
         return {t: conn.execute(text(f"SELECT * FROM {t} ORDER BY rowid")).all()
                 for t in TABLES}
-
-
-class SaleThatAddsUpWrong(SaleCompleted):
-    """A producer bug: the payload's total is not the sum of its lines."""
-
-    def payload(self) -> dict[str, Any]:
-        payload = SaleCompleted.payload(self)
-        payload["total"] += 1
-        return payload
 
 
 def paid_sale() -> Sale:

@@ -137,8 +137,8 @@ class _Ledger:
     def write_journal(self, entry: JournalEntry) -> None:
         self.t.journal.append(entry)
 
-    def write_rows(self, event: Event, payload: Payload, entry: JournalEntry | None,
-                   event_id: str | None) -> None:
+    def write_rows(self, event: Event, payload: Payload, payload_json: str,
+                   entry: JournalEntry | None, event_id: str | None) -> None:
         t = self.t
         if isinstance(event, SaleCompleted | SaleRefunded) and event.fiscal is not None:
             kind, source = (("sale", event.sale.sale_id) if isinstance(event, SaleCompleted)
