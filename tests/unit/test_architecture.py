@@ -7,8 +7,10 @@ and checks that each contract would catch a breach.
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,12 +18,17 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# lint-imports run by this interpreter: a venv not activated has no lint-imports on PATH
+# (the pyenv shim found there instead failed with "bash: No such file" under PATH="").
+_LINT = ("import sys; from importlinter.cli import lint_imports_command; "
+         "sys.argv[0] = 'lint-imports'; sys.exit(lint_imports_command())")
+
+
 def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
-    exe = shutil.which("lint-imports")
-    if exe is None:
-        pytest.fail("lint-imports is missing: python -m pip install -e '.[dev]'")
+    if importlib.util.find_spec("importlinter") is None:
+        pytest.fail("import-linter is missing: python -m pip install -e '.[dev]'")
     return subprocess.run(
-        [exe, "--config", str(root / "pyproject.toml"), "--no-cache"],
+        [sys.executable, "-c", _LINT, "--config", str(root / "pyproject.toml"), "--no-cache"],
         cwd=root, capture_output=True, text=True, env={"PYTHONPATH": str(root), "PATH": ""},
         check=False,
     )
