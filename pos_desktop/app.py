@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 
 from pos_desktop.config import Identity
 from pos_desktop.domain.barcode import DEFAULT_SCALE_PATTERN, ScaleLabelFormat
+from pos_desktop.domain.sale import TenderKind
 from pos_desktop.logs import bind_identity
 from pos_desktop.paths import DEMO_CATALOG
 from pos_desktop.printing import PrintControl
@@ -203,6 +204,10 @@ class Till:
         if self.session.user is None:
             self.session.start_without_pin(SCRIPT_USER)
         if self.register.sale.lines:
+            if any(t.kind is not TenderKind.CASH for t in self.register.sale.tenders):
+                # The script's own card payment (nobody was charged): a sale with a card
+                # taken cannot be held, and the script never sells a recovered sale.
+                self.register.clear_tenders()
             self.register.park(_("Recovered after the till stopped"))
         if self.shifts.current_id() is None:
             self.shifts.open_shift(0)

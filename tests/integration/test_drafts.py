@@ -30,3 +30,22 @@ def test_a_saved_draft_is_seen_by_another_connection_and_then_synced(tmp_path: P
         book.close()  # twice is harmless (the till closes its own as well)
     finally:
         till.close()
+
+
+def test_simulate_holds_a_recovered_sale_even_with_its_card_payment(tmp_path: Path) -> None:
+    # Killed after the script's card tender: the next simulate stopped with "a card was
+    # already taken" (a sale with a card cannot be held) instead of selling on.
+    from pos_desktop.domain.sale import TenderKind
+
+    till = Till.open(tmp_path, demo=True)
+    till.register.scan("7791234643615")
+    till.register.tender(TenderKind.DEBIT, 100_000)
+    till.close()
+    till = Till.open(tmp_path, demo=True)
+    try:
+        assert till.recovered is not None
+        till.start_scripted_run()
+        assert not till.register.sale.lines
+        assert len(till.register.parked()) == 1
+    finally:
+        till.close()
