@@ -25,13 +25,13 @@ from pos_central.logs import API_SERVICE, INGEST_SERVICE, configure_logging
 from pos_central.metrics import IngestMetrics
 from pos_central.topology import Topology, declare_topology
 from pos_common import tracing
+from pos_common.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from pos_central.tills import TillRegistry
 
 log = logging.getLogger("pos_central.cli")
 TILL_ACTOR = "pos-central till (command line)"
-
 
 
 def _fail(message: str) -> int:
@@ -43,8 +43,9 @@ def migrate(config: CentralConfig) -> int:
     try:
         run_migrations(config.db_url)
     except Exception as error:  # alembic/SQLAlchemy raise many kinds; the message is what matters
-        return _fail(f"no se pudo migrar {redact(config.db_url)}: {error}")
-    print(f"Base de datos al día: {redact(config.db_url)}")
+        return _fail(_("could not migrate {url}: {error}").format(
+            url=redact(config.db_url), error=error))
+    print(_("Database up to date: {url}").format(url=redact(config.db_url)))
     return 0
 
 
@@ -53,15 +54,16 @@ def provision(config: CentralConfig) -> int:
     try:
         connection = blocking_connection(config.amqp_url)
     except (pika.exceptions.AMQPError, OSError) as error:
-        return _fail(f"no se puede conectar a RabbitMQ ({redact(config.amqp_url)}): {error!r}")
+        return _fail(_("cannot connect to RabbitMQ ({url}): {error}").format(
+            url=redact(config.amqp_url), error=repr(error)))
     try:
         declare_topology(connection.channel(), topology)
     finally:
         connection.close()
-    print(
-        f"Topología declarada: {topology.events_exchange} -> {topology.ingest_queue} "
-        f"(descartes: {topology.dead_letter_queue}), catálogo: {topology.catalog_exchange}"
-    )
+    print(_("Topology declared: {events} -> {ingest} (dead letters: {dead}), "
+            "catalogue: {catalog}").format(
+        events=topology.events_exchange, ingest=topology.ingest_queue,
+        dead=topology.dead_letter_queue, catalog=topology.catalog_exchange))
     return 0
 
 
@@ -183,15 +185,17 @@ def catalog_import(config: CentralConfig, file: Path) -> int:
     except CatalogPublishError as error:
         return _fail(str(error))
     if result.version is None:
-        print(
-            f"{result.read} productos leídos; sin cambios, el catálogo sigue en la versión "
-            f"{result.current_version}."
-        )
+        print(ngettext(
+            "{read} product read; no changes, the catalogue stays at version {version}.",
+            "{read} products read; no changes, the catalogue stays at version {version}.",
+            result.read,
+        ).format(read=result.read, version=result.current_version))
     else:
-        print(
-            f"{result.read} productos leídos, {result.changed} cambiados: catálogo versión "
-            f"{result.version} publicado."
-        )
+        print(ngettext(
+            "{read} product read, {changed} changed: catalogue version {version} published.",
+            "{read} products read, {changed} changed: catalogue version {version} published.",
+            result.read,
+        ).format(read=result.read, changed=result.changed, version=result.version))
     return 0
 
 
@@ -205,7 +209,7 @@ def daily_report(config: CentralConfig, day: date, *, as_json: bool, pdf: Path |
         return _fail(str(error))
     if pdf is not None:
         write_pdf(report, pdf)
-        print(f"Reporte escrito en {pdf}")
+        print(_("Report written to {file}").format(file=pdf))
     elif as_json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
@@ -221,10 +225,14 @@ def iva_ventas(config: CentralConfig, month: str, folder: Path, *, cuit: str | N
         cbte, alicuotas, count = write_month(config.db_url, month, folder, cuit=cuit,
                                              csv_format=csv_format)
     except ValueError as error:
-        return _fail(f"Libro IVA Digital {month}: {error}")
+        return _fail(_("Libro IVA Digital {month}: {error}").format(month=month, error=error))
     except DatabaseUnavailable as error:
         return _fail(str(error))
-    print(f"Libro IVA Digital ventas {month}: {count} comprobantes en {cbte} y {alicuotas}")
+    print(ngettext(
+        "Libro IVA Digital ventas {month}: {count} comprobante in {cbte} and {alicuotas}",
+        "Libro IVA Digital ventas {month}: {count} comprobantes in {cbte} and {alicuotas}",
+        count,
+    ).format(month=month, count=count, cbte=cbte, alicuotas=alicuotas))
     return 0
 
 
@@ -265,14 +273,18 @@ def till_add(config: CentralConfig, store_id: str, terminal_id: str, *, as_json:
     if as_json:
         print(json.dumps(shown, ensure_ascii=False, indent=2))
         return 0
-    print(
-        f"Caja {store_id}/{terminal_id} registrada (registro n.º {shown['generation']}).\n"
-        f"  usuario:    {shown['user']}\n"
-        f"  contraseña: {shown['password']}\n"
-        f"  token API:  {shown['api_token']}\n"
-        f"  servidor:   {shown['amqp_url']}\n"
-        "La contraseña y el token no se vuelven a mostrar. En la caja (la contraseña en la "
-        "primera línea, el token en la segunda):\n"
+    print(_(
+        "Till {store}/{terminal} registered (registration no. {generation}).\n"
+        "  user:       {user}\n"
+        "  password:   {password}\n"
+        "  API token:  {token}\n"
+        "  server:     {url}\n"
+        "The password and the token are not shown again. On the till (the password on the "
+        "first line, the token on the second):"
+    ).format(store=store_id, terminal=terminal_id, generation=shown["generation"],
+             user=shown["user"], password=shown["password"], token=shown["api_token"],
+             url=shown["amqp_url"]))
+    print(  # a command, the same in every language
         f"  pos-desktop sync configure --store-id {store_id} --terminal-id {terminal_id} "
         f"--amqp-url '{shown['amqp_url']}' --password-stdin --token-stdin"
     )
@@ -295,7 +307,11 @@ def till_revoke(config: CentralConfig, store_id: str, terminal_id: str) -> int:
             db.commit()
     except (BrokerAdminError, TillRegistryError, DatabaseUnavailable) as error:
         return _fail(str(error))
-    print(f"Caja {store_id}/{terminal_id} dada de baja: usuario(s) {', '.join(users)} eliminados.")
+    print(ngettext(
+        "Till {store}/{terminal} revoked: user {users} removed.",
+        "Till {store}/{terminal} revoked: users {users} removed.",
+        len(users),
+    ).format(store=store_id, terminal=terminal_id, users=", ".join(users)))
     return 0
 
 
@@ -305,6 +321,7 @@ def till_list(config: CentralConfig) -> int:
     except DatabaseUnavailable as error:
         return _fail(str(error))
     for till in tills:
-        state = "activa" if till.revoked_at is None else f"baja {till.revoked_at:%Y-%m-%d %H:%M}"
+        state = (_("active") if till.revoked_at is None
+                 else _("revoked {when}").format(when=f"{till.revoked_at:%Y-%m-%d %H:%M}"))
         print(f"{till.store_id}/{till.terminal_id}  {till.user}  {state}")
     return 0

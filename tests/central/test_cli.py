@@ -29,8 +29,10 @@ ROOT = Path(__file__).parents[2]
 
 @pytest.mark.services
 def test_migrate_creates_the_schema_and_is_idempotent(
-    pg_database: str, capsys: pytest.CaptureFixture[str]
+    pg_database: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delenv("POS_LANG", raising=False)
+    monkeypatch.setenv("LANGUAGE", "es_AR")  # main() takes the run's language: pin Spanish
     assert main(["migrate", "--db-url", pg_database]) == 0
     assert main(["migrate", "--db-url", pg_database.replace("+psycopg", "")]) == 0
     assert "Base de datos al día" in capsys.readouterr().out

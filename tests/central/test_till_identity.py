@@ -70,7 +70,8 @@ def for_terminal(event: Envelope, store_id: str, terminal_id: str) -> Envelope:
 
 
 def test_till_add_prints_credentials_once_and_binds_the_user_to_its_terminal(
-    central_db: str, broker: Broker, admin: BrokerAdmin, capsys: pytest.CaptureFixture[str]
+    central_db: str, broker: Broker, admin: BrokerAdmin, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     common = ["--db-url", central_db, "--amqp-url", broker.url, "--prefix", broker.topology.prefix]
     assert main(["till", "add", "--store", "S001", "--terminal", "T01", "--json", *common]) == 0
@@ -92,6 +93,8 @@ def test_till_add_prints_credentials_once_and_binds_the_user_to_its_terminal(
     queue = broker.topology.till_catalog_queue("S001", "T01")
     broker.till_queues.append(queue)
     assert broker.depth(queue) == 0
+    monkeypatch.delenv("POS_LANG", raising=False)
+    monkeypatch.setenv("LANGUAGE", "es_AR")  # main() takes the run's language: pin Spanish
     assert main(["till", "list", *common]) == 0
     assert f"S001/T01  {printed['user']}  activa" in capsys.readouterr().out
 

@@ -88,3 +88,15 @@ def test_a_bad_value_is_told_in_the_runs_language(
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 2
     assert expected in done.stderr and foreign not in done.stderr, done.stderr
+
+
+@pytest.mark.services
+@pytest.mark.parametrize(("env", "expected", "foreign"), [
+    ({"LANG": "C.UTF-8"}, "Base de datos al día: ", "up to date"),
+    ({"LANG": "es_AR.UTF-8", "LANGUAGE": "en"}, "Database up to date: ", "al día"),
+])
+def test_a_commands_output_is_in_the_runs_language(
+    pg_database: str, env: dict[str, str], expected: str, foreign: str
+) -> None:
+    out = central("migrate", "--db-url", pg_database, **env)
+    assert out.startswith(expected) and foreign not in out, out
