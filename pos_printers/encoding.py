@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from pos_common.i18n import _
 from pos_printers.errors import PrinterSettingsError
 
 
@@ -55,7 +56,8 @@ def normalize_code_page(name: str) -> str:
     key = _ALIASES.get(key, key)
     if key not in CODE_PAGES:
         raise PrinterSettingsError([
-            f"página de códigos «{name}» no soportada; use una de: {', '.join(CODE_PAGES)}"])
+            _("code page '{name}' is not supported; use one of: {choices}").format(
+                name=name, choices=", ".join(CODE_PAGES))])
     return key
 
 

@@ -6,7 +6,7 @@ Each carries its message id (English, ``N_``) and values, translated where it is
 
 from __future__ import annotations
 
-from pos_common.messages import N_, Language, TranslatableError
+from pos_common.messages import N_, TranslatableError
 
 
 class PrintingError(TranslatableError):
@@ -22,14 +22,14 @@ class InvalidReceiptData(PrintingError):
 class PrinterSettingsError(PrintingError):
     """The manager's printer settings cannot work; ``problems`` names each bad field."""
 
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = list(problems)
-        super().__init__()
+    message = N_("Invalid printer settings: {problems}")
 
-    def text(self, language: Language) -> str:
-        # The problems are still written in Spanish in settings.py, profiles.py and
-        # encoding.py (not yet message ids): shown as they are, in one language.
-        return "Configuración de impresora inválida: " + "; ".join(self.problems)
+    def __init__(self, problems: list[str]) -> None:
+        # Each problem is already in the run's language (settings.py, profiles.py and
+        # encoding.py word it with _() where it is found, naming the field and the value);
+        # the callers put ``problems`` into their own translated sentences.
+        self.problems = list(problems)
+        super().__init__(problems="; ".join(self.problems))
 
 
 class PrinterError(PrintingError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pos_common.i18n import _
 from pos_printers.errors import PrinterSettingsError
 
 # ESC t n on Epson firmware (TM-T20II, TM-T88V) and most clones that copy it.
@@ -46,15 +47,16 @@ class Profile:
         if columns <= self.font_b_columns:
             return 1
         raise PrinterSettingsError([
-            f"la impresora {self.name} no admite {columns} columnas "
-            f"(máximo {self.font_b_columns})"])
+            _("the printer {model} does not take {columns} columns (at most {most})").format(
+                model=self.name, columns=columns, most=self.font_b_columns)])
 
     def code_page_number(self, code_page: str) -> int:
         try:
             return self.code_pages[code_page]
         except KeyError:
             raise PrinterSettingsError([
-                f"la impresora {self.name} no tiene la página de códigos {code_page}"]) from None
+                _("the printer {model} has no code page {code_page}").format(
+                    model=self.name, code_page=code_page)]) from None
 
 
 PROFILES: dict[str, Profile] = {
@@ -89,4 +91,5 @@ def get_profile(name: str) -> Profile:
         if profile.name.upper() == key:
             return profile
     raise PrinterSettingsError([
-        f"modelo de impresora «{name}» desconocido; elija uno de: {', '.join(PROFILES)}"])
+        _("unknown printer model '{name}'; choose one of: {choices}").format(
+            name=name, choices=", ".join(PROFILES))])

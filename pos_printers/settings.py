@@ -1,4 +1,5 @@
-"""Printer settings as the manager edits them: typed, validated, with Spanish messages.
+"""Printer settings as the manager edits them: typed, validated, with messages in the
+run's language.
 
 Stored by the till as one JSON object (``PrinterSettings.to_dict``); ``from_dict`` checks
 every field and reports all problems at once, each naming the field as the settings page
@@ -11,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Literal, cast
 
+from pos_common.i18n import N_, _
 from pos_printers.encoding import DEFAULT_CODE_PAGE, normalize_code_page
 from pos_printers.errors import PrinterSettingsError
 from pos_printers.escpos_render import CutMode, EscposOptions
@@ -37,10 +39,11 @@ def _usb_id(raw: Any, label: str, problems: list[str]) -> int | None:
     try:
         value = raw if isinstance(raw, int) else int(str(raw).strip(), 16)
     except ValueError:
-        problems.append(f"{label}: «{raw}» no es un número hexadecimal (ej. 04b8)")
+        problems.append(_("{field}: '{value}' is not a hexadecimal number (e.g. 04b8)").format(
+            field=_(label), value=raw))
         return None
     if not 0 < value <= 0xFFFF:
-        problems.append(f"{label}: debe estar entre 0001 y ffff")
+        problems.append(_("{field}: must be between 0001 and ffff").format(field=_(label)))
         return None
     return value
 
@@ -52,10 +55,11 @@ def _int(raw: Any, label: str, default: int, low: int, high: int,
     try:
         value = int(raw)
     except (TypeError, ValueError):
-        problems.append(f"{label}: «{raw}» no es un número")
+        problems.append(_("{field}: '{value}' is not a number").format(field=_(label), value=raw))
         return default
     if not low <= value <= high:
-        problems.append(f"{label}: debe estar entre {low} y {high}")
+        problems.append(_("{field}: must be between {low} and {high}").format(
+            field=_(label), low=low, high=high))
         return default
     return value
 
@@ -125,8 +129,8 @@ class PrinterSettings:
         problems: list[str] = []
         connection = str(raw.get("connection", "virtual"))
         if connection not in CONNECTION_KINDS:
-            problems.append(f"Conexión: «{connection}» no es válida; opciones: "
-                            + ", ".join(CONNECTION_KINDS))
+            problems.append(_("Connection: '{value}' is not valid; choices: {choices}").format(
+                value=connection, choices=", ".join(CONNECTION_KINDS)))
             connection = "virtual"
         profile_name = str(raw.get("profile", DEFAULT_PROFILE))
         profile: Profile | None = None
@@ -134,24 +138,24 @@ class PrinterSettings:
             profile = get_profile(profile_name)
             profile_name = profile.name
         except PrinterSettingsError as exc:
-            problems += [f"Modelo: {p}" for p in exc.problems]
+            problems += [_("Model: {problem}").format(problem=p) for p in exc.problems]
         code_page = str(raw.get("code_page", DEFAULT_CODE_PAGE))
         try:
             code_page = normalize_code_page(code_page)
         except PrinterSettingsError as exc:
-            problems += [f"Página de códigos: {p}" for p in exc.problems]
+            problems += [_("Code page: {problem}").format(problem=p) for p in exc.problems]
         number_raw = raw.get("code_page_number")
         number = None if number_raw in (None, "") else _int(
-            number_raw, "Número de página de códigos (ESC t)", 0, 0, 255, problems)
+            number_raw, N_("Code page number (ESC t)"), 0, 0, 255, problems)
 
         settings = cls(
             connection=cast(ConnectionKind, connection),
-            usb_vendor=_usb_id(raw.get("usb_vendor"), "USB, fabricante (vendor id)", problems),
-            usb_product=_usb_id(raw.get("usb_product"), "USB, producto (product id)", problems),
+            usb_vendor=_usb_id(raw.get("usb_vendor"), N_("USB, vendor id"), problems),
+            usb_product=_usb_id(raw.get("usb_product"), N_("USB, product id"), problems),
             host=str(raw.get("host", "")).strip(),
-            port=_int(raw.get("port"), "Puerto", 9100, 1, 65535, problems),
+            port=_int(raw.get("port"), N_("Port"), 9100, 1, 65535, problems),
             serial_device=str(raw.get("serial_device", "")).strip(),
-            baudrate=_int(raw.get("baudrate"), "Velocidad (baudios)", 9600, 1200, 921600,
+            baudrate=_int(raw.get("baudrate"), N_("Speed (baud)"), 9600, 1200, 921600,
                           problems),
             printer_name=str(raw.get("printer_name", "")).strip(),
             path=str(raw.get("path", "")).strip(),
@@ -159,16 +163,16 @@ class PrinterSettings:
             code_page=code_page,
             code_page_number=number,
             columns=None if raw.get("columns") in (None, "") else _int(
-                raw.get("columns"), "Columnas", 48, 1, 255, problems),
+                raw.get("columns"), N_("Columns"), 48, 1, 255, problems),
             paper_mm=None if raw.get("paper_mm") in (None, "") else _int(
-                raw.get("paper_mm"), "Ancho de papel (mm)", 80, 1, 255, problems),
+                raw.get("paper_mm"), N_("Paper width (mm)"), 80, 1, 255, problems),
             cut=cast(CutMode, str(raw.get("cut", "partial"))),
             # absent = the usual pin 2; explicitly empty = no cash drawer
             drawer_pin=2 if "drawer_pin" not in raw else None
             if raw["drawer_pin"] in (None, "", 0) else _int(
-                raw["drawer_pin"], "Pin del cajón", 2, 2, 5, problems),
+                raw["drawer_pin"], N_("Cash drawer pin"), 2, 2, 5, problems),
             code=cast(CodeKind, str(raw.get("code", "barcode"))),
-            timeout_s=float(_int(raw.get("timeout_s"), "Tiempo de espera (s)", 5, 1, 120,
+            timeout_s=float(_int(raw.get("timeout_s"), N_("Timeout (s)"), 5, 1, 120,
                                  problems)),
             check_paper=bool(raw.get("check_paper", True)),
         )
@@ -181,29 +185,32 @@ class PrinterSettings:
         problems: list[str] = []
         required = {
             "usb": (self.usb_vendor and self.usb_product,
-                    "USB: indique fabricante y producto (ej. 04b8:0e15)"),
-            "network": (self.host, "Red: indique la dirección IP o el nombre de la impresora"),
-            "serial": (self.serial_device, "Puerto serie: indique el puerto (ej. COM3 o "
-                                           "/dev/ttyUSB0)"),
-            "windows": (self.printer_name, "Windows: indique el nombre de la impresora"),
-            "cups": (self.printer_name, "CUPS: indique el nombre de la cola"),
-            "file": (self.path, "Dispositivo: indique la ruta (ej. /dev/usb/lp0)"),
+                    N_("USB: give the vendor and product (e.g. 04b8:0e15)")),
+            "network": (self.host, N_("Network: give the printer's IP address or name")),
+            "serial": (self.serial_device,
+                       N_("Serial port: give the port (e.g. COM3 or /dev/ttyUSB0)")),
+            "windows": (self.printer_name, N_("Windows: give the printer's name")),
+            "cups": (self.printer_name, N_("CUPS: give the queue's name")),
+            "file": (self.path, N_("Device: give the path (e.g. /dev/usb/lp0)")),
         }
         if self.connection in required and not required[self.connection][0]:
-            problems.append(required[self.connection][1])
+            problems.append(_(required[self.connection][1]))
         if self.cut not in CUT_MODES:
-            problems.append(f"Corte: «{self.cut}» no es válido; opciones: parcial, total o "
-                            "sin corte")
+            problems.append(_("Cut: '{value}' is not valid; choices: partial, full or no "
+                              "cut").format(value=self.cut))
         if self.code not in CODE_KINDS:
-            problems.append(f"Código del ticket: «{self.code}» no es válido; opciones: "
-                            "barcode, qr o none")
+            problems.append(_("Receipt code: '{value}' is not valid; choices: barcode, qr "
+                              "or none").format(value=self.code))
         if self.drawer_pin not in (None, 2, 5):
-            problems.append("Pin del cajón: debe ser 2 o 5")
+            problems.append(_("Cash drawer pin: must be 2 or 5"))
         if profile is not None:
             if self.columns is not None and self.columns not in profile.column_choices():
                 choices = ", ".join(str(c) for c in profile.column_choices())
-                problems.append(f"Columnas: la {profile.name} admite {choices}")
+                problems.append(_("Columns: the {model} takes {choices}").format(
+                    model=profile.name, choices=choices))
             if self.paper_mm is not None and self.paper_mm != profile.paper_mm:
-                problems.append(f"Ancho de papel: la {profile.name} usa papel de "
-                                f"{profile.paper_mm} mm, no de {self.paper_mm} mm")
+                problems.append(_("Paper width: the {model} uses {paper} mm paper, not "
+                                  "{wanted} mm").format(model=profile.name,
+                                                        paper=profile.paper_mm,
+                                                        wanted=self.paper_mm))
         return problems

@@ -1,6 +1,6 @@
 """The wire payloads a print job carries, read through their Structs (``pos_contracts.
 payloads``): a job prints only what the contract allows, checked by the same types the
-ingest uses, and a bad one fails in the queue with a Spanish message."""
+ingest uses, and a bad one fails in the queue with a message in the run's language."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from pos_common.i18n import N_, _
 from pos_contracts.payloads.sales import (
     SaleCompletedV1,
     SaleCompletedV2,
@@ -30,10 +31,10 @@ def sale_of(payload: Mapping[str, Any]) -> Sale:
     """A ``sale.completed`` payload: v3 carries ``fiscal``, v2 ``rounding``, v1 neither
     (a print job stores the payload without its envelope's version)."""
     if "fiscal" in payload:
-        return _convert(payload, SaleCompletedV3, "la venta")
+        return _convert(payload, SaleCompletedV3, N_("the sale"))
     if "rounding" in payload:
-        return _convert(payload, SaleCompletedV2, "la venta")
-    return _convert(payload, SaleCompletedV1, "la venta")
+        return _convert(payload, SaleCompletedV2, N_("the sale"))
+    return _convert(payload, SaleCompletedV1, N_("the sale"))
 
 
 def is_wire_refund(payload: Mapping[str, Any]) -> bool:
@@ -45,19 +46,22 @@ def is_wire_refund(payload: Mapping[str, Any]) -> bool:
 
 def refund_of(payload: Mapping[str, Any]) -> Refund:
     if "fiscal" in payload:
-        return _convert(payload, SaleRefundedV2, "la devolución")
-    return _convert(payload, SaleRefundedV1, "la devolución")
+        return _convert(payload, SaleRefundedV2, N_("the refund"))
+    return _convert(payload, SaleRefundedV1, N_("the refund"))
 
 
 def _convert(payload: Mapping[str, Any], struct: type[T], where: str) -> T:
     if not isinstance(payload, Mapping):
-        raise InvalidReceiptData(f"Los datos de {where} no son un objeto JSON.")
+        raise InvalidReceiptData(_("The data of {where} is not a JSON object.").format(
+            where=_(where)))
     try:
         return msgspec.convert(payload, struct)
     except msgspec.ValidationError as error:
         missing = _MISSING.fullmatch(str(error))
         if missing:
             inside = f" ({missing['at']})" if missing["at"] else ""
-            raise InvalidReceiptData(
-                f"Falta el campo «{missing['field']}» en {where}{inside}.") from None
-        raise InvalidReceiptData(f"Datos inválidos en {where}: {error}.") from None
+            raise InvalidReceiptData(_("The field '{field}' is missing in {where}{inside}.")
+                                     .format(field=missing["field"], where=_(where),
+                                             inside=inside)) from None
+        raise InvalidReceiptData(_("Invalid data in {where}: {error}.").format(
+            where=_(where), error=error)) from None

@@ -57,7 +57,7 @@ def test_control_characters_in_text_never_reach_the_printer_as_commands() -> Non
 def test_code_page_names_accept_common_aliases_and_reject_unknown_ones() -> None:
     assert normalize_code_page("pc858") == "CP858"
     assert normalize_code_page("cp1252") == "WPC1252"
-    with pytest.raises(PrinterSettingsError, match="no soportada"):
+    with pytest.raises(PrinterSettingsError, match="code page 'UTF-8' is not supported"):
         normalize_code_page("UTF-8")
 
 

@@ -99,7 +99,7 @@ def test_48_columns_on_the_tm_t88v_switch_to_font_b() -> None:
 
 
 def test_columns_wider_than_the_paper_are_a_settings_error() -> None:
-    with pytest.raises(PrinterSettingsError, match="no admite 48 columnas"):
+    with pytest.raises(PrinterSettingsError, match="does not take 48 columns"):
         receipt_bytes("POS-5890", 48)
 
 

@@ -1,11 +1,22 @@
-"""Printer settings: a bad setting gets a clear Spanish message naming the field."""
+"""Printer settings: a bad setting gets a clear message naming the field, in the run's
+language (an English till showed them in Spanish)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
+from pos_common.i18n import explain, set_language, translations
 from pos_printers.errors import PrinterSettingsError
 from pos_printers.settings import PrinterSettings
+
+
+@pytest.fixture
+def spanish() -> Iterator[None]:
+    set_language("es_AR")
+    yield
+    set_language("en")
 
 
 def test_defaults_are_the_virtual_printer_with_cp858_and_a_partial_cut() -> None:
@@ -34,7 +45,7 @@ def test_usb_ids_are_read_as_hex() -> None:
     assert settings.to_dict()["usb_vendor"] == "04b8"
 
 
-def test_every_problem_is_reported_at_once_naming_its_field() -> None:
+def test_every_problem_is_reported_at_once_naming_its_field(spanish: None) -> None:
     with pytest.raises(PrinterSettingsError) as caught:
         PrinterSettings.from_dict({"connection": "network", "port": "noventa",
                                    "profile": "POS-5890", "columns": 48, "paper_mm": 80,
@@ -47,7 +58,7 @@ def test_every_problem_is_reported_at_once_naming_its_field() -> None:
                      "Página de códigos: página de códigos «UTF-8» no soportada",
                      "Pin del cajón", "Corte: «a medias» no es válido"):
         assert expected in problems, expected
-    assert str(caught.value).startswith("Configuración de impresora inválida:")
+    assert explain(caught.value).startswith("Configuración de impresora inválida:")
 
 
 @pytest.mark.parametrize(("raw", "message"), [
@@ -61,9 +72,29 @@ def test_every_problem_is_reported_at_once_naming_its_field() -> None:
     ({"profile": "TM-1"}, "Modelo: modelo de impresora «TM-1» desconocido"),
     ({"port": 70000}, "Puerto: debe estar entre 1 y 65535"),
 ])
-def test_each_connection_needs_its_parameters(raw: dict[str, object], message: str) -> None:
+def test_each_connection_needs_its_parameters(raw: dict[str, object], message: str,
+                                             spanish: None) -> None:
     with pytest.raises(PrinterSettingsError, match=message):
         PrinterSettings.from_dict(raw)
+
+
+@pytest.mark.parametrize(("lang", "problem", "whole"), [
+    ("en", "Port: 'ninety' is not a number",
+     "Invalid printer settings: Port: 'ninety' is not a number; Network: give the printer's "
+     "IP address or name"),
+    ("es_AR", "Puerto: «ninety» no es un número",
+     "Configuración de impresora inválida: Puerto: «ninety» no es un número; Red: indique "
+     "la dirección IP o el nombre de la impresora"),
+])
+def test_a_bad_setting_reads_in_the_runs_language(lang: str, problem: str, whole: str) -> None:
+    set_language(lang)
+    try:
+        with pytest.raises(PrinterSettingsError) as caught:
+            PrinterSettings.from_dict({"connection": "network", "port": "ninety"})
+        assert caught.value.problems[0] == problem
+        assert explain(caught.value, translations(lang)) == whole
+    finally:
+        set_language("en")
 
 
 def test_no_drawer_is_a_valid_choice() -> None:
