@@ -24,7 +24,9 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from pos_common.backoff import Backoff
 
 log = logging.getLogger("pos_central.ingest")
 
@@ -32,6 +34,14 @@ RESTART_INITIAL = 1.0
 RESTART_MAX = 30.0
 STEADY_AFTER = 60.0
 """Seconds a worker must have run for its next restart to come without delay growth."""
+
+
+
+def restart_waits(initial: float = RESTART_INITIAL, maximum: float = RESTART_MAX) -> Backoff:
+    """The pauses before restarting a worker that keeps dying: exactly 1 s, 2 s, 4 s … 30 s
+    (no jitter: a handful of local processes, and the log says when the next try comes)."""
+    return Backoff(base=initial, cap=maximum, jitter=False)
+
 
 Worker = Callable[[threading.Event, int], int]
 """Runs one ingest until the event is set; gets its worker number (0, 1, ...)."""
@@ -44,7 +54,7 @@ class _Slot:
     number: int
     process: multiprocessing.process.BaseProcess | None = None
     started: float = 0.0
-    delay: float = RESTART_INITIAL
+    waits: Backoff = field(default_factory=restart_waits)
     restart_at: float | None = None
 
 
@@ -59,7 +69,8 @@ def run_workers(
     """Run ``worker`` in ``count`` processes until ``stop`` is set, restarting any that
     dies. Exit code: 0 when every worker still running finished cleanly, else 1."""
     context = multiprocessing.get_context("spawn")  # no inherited threads or connections
-    slots = [_Slot(number, delay=restart_initial) for number in range(count)]
+    slots = [_Slot(number, waits=restart_waits(restart_initial, restart_max))
+             for number in range(count)]
 
     def launch(slot: _Slot) -> None:
         slot.process = context.Process(
@@ -82,17 +93,17 @@ def run_workers(
         for slot in slots:
             if slot.process is not None and not slot.process.is_alive():
                 if now - slot.started >= STEADY_AFTER:
-                    slot.delay = restart_initial  # it had been working: no penalty
+                    slot.waits.reset()  # it had been working: no penalty
+                delay = slot.waits.next_delay()
                 log.error(
                     "un proceso de la ingesta terminó; se lo reinicia",
                     extra={
                         "worker": slot.number,
                         "exit_code": slot.process.exitcode,
-                        "retry_in_s": slot.delay,
+                        "retry_in_s": delay,
                     },
                 )
-                slot.process, slot.restart_at = None, now + slot.delay
-                slot.delay = min(slot.delay * 2, restart_max)
+                slot.process, slot.restart_at = None, now + delay
             elif slot.process is None and slot.restart_at is not None and now >= slot.restart_at:
                 launch(slot)
         stop.wait(0.2)
