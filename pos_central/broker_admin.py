@@ -18,13 +18,14 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from pos_central.config import redact
+from pos_common.messages import N_, TranslatableError
 
 BROKER_ADMIN_URL_ENV = "POS_BROKER_ADMIN_URL"
 """``http(s)://user:password@host:15672/`` of the management API. From the environment
 only (a password on a command line is visible to every user of the machine)."""
 
 
-class BrokerAdminError(RuntimeError):
+class BrokerAdminError(TranslatableError, RuntimeError):
     """The management API refused or could not be reached; the message says which URL."""
 
 
@@ -137,14 +138,15 @@ class BrokerAdmin:
                 return None
             detail = error.read().decode("utf-8", "replace")[:300]
             raise BrokerAdminError(
-                f"la API de administración de RabbitMQ ({redact(self.url)}) respondió "
-                f"{error.code} a {method} {path}: {detail}"
+                N_("RabbitMQ's management API ({url}) answered {code} to {method} {path}: "
+                   "{detail}"),
+                url=redact(self.url), code=error.code, method=method, path=path, detail=detail,
             ) from None
         except (urllib.error.URLError, OSError) as error:
             raise BrokerAdminError(
-                f"no se puede usar la API de administración de RabbitMQ en {redact(self.url)} "
-                f"({error}); ¿está habilitado el plugin rabbitmq_management? "
-                f"(variable {BROKER_ADMIN_URL_ENV})"
+                N_("cannot use RabbitMQ's management API at {url} ({error}); is the "
+                   "rabbitmq_management plugin enabled? (variable {variable})"),
+                url=redact(self.url), error=str(error), variable=BROKER_ADMIN_URL_ENV,
             ) from None
         return json.loads(text) if text.strip() else True
 

@@ -25,7 +25,7 @@ from pos_central.logs import API_SERVICE, INGEST_SERVICE, configure_logging
 from pos_central.metrics import IngestMetrics
 from pos_central.topology import Topology, declare_topology
 from pos_common import tracing
-from pos_common.i18n import _, ngettext
+from pos_common.i18n import _, explain, ngettext
 
 if TYPE_CHECKING:
     from pos_central.tills import TillRegistry
@@ -179,11 +179,11 @@ def catalog_import(config: CentralConfig, file: Path) -> int:
     try:
         result = import_catalog_file(config.db_url, config.amqp_url, Topology(config.prefix), file)
     except CatalogImportFailed as error:
-        return _fail(str(error))
+        return _fail(explain(error))
     except DatabaseUnavailable as error:
-        return _fail(str(error))
+        return _fail(explain(error))
     except CatalogPublishError as error:
-        return _fail(str(error))
+        return _fail(explain(error))
     if result.version is None:
         print(ngettext(
             "{read} product read; no changes, the catalogue stays at version {version}.",
@@ -206,7 +206,7 @@ def daily_report(config: CentralConfig, day: date, *, as_json: bool, pdf: Path |
     try:
         report = build_daily_report(config.db_url, day)
     except DatabaseUnavailable as error:
-        return _fail(str(error))
+        return _fail(explain(error))
     if pdf is not None:
         write_pdf(report, pdf)
         print(_("Report written to {file}").format(file=pdf))
@@ -227,7 +227,7 @@ def iva_ventas(config: CentralConfig, month: str, folder: Path, *, cuit: str | N
     except ValueError as error:
         return _fail(_("Libro IVA Digital {month}: {error}").format(month=month, error=error))
     except DatabaseUnavailable as error:
-        return _fail(str(error))
+        return _fail(explain(error))
     print(ngettext(
         "Libro IVA Digital ventas {month}: {count} comprobante in {cbte} and {alicuotas}",
         "Libro IVA Digital ventas {month}: {count} comprobantes in {cbte} and {alicuotas}",
@@ -242,7 +242,7 @@ def conflicts_report(config: CentralConfig, since: date | None, *, as_json: bool
     try:
         report = build_conflicts_report(config.db_url, since)
     except DatabaseUnavailable as error:
-        return _fail(str(error))
+        return _fail(explain(error))
     print(json.dumps(report, ensure_ascii=False, indent=2) if as_json else render_text(report))
     return 0
 
@@ -269,7 +269,7 @@ def till_add(config: CentralConfig, store_id: str, terminal_id: str, *, as_json:
             )
             db.commit()
     except (BrokerAdminError, TillRegistryError, DatabaseUnavailable, ValueError) as error:
-        return _fail(str(error))
+        return _fail(explain(error))
     if as_json:
         print(json.dumps(shown, ensure_ascii=False, indent=2))
         return 0
@@ -306,7 +306,7 @@ def till_revoke(config: CentralConfig, store_id: str, terminal_id: str) -> int:
                   store_id=store_id, broker_users=users)
             db.commit()
     except (BrokerAdminError, TillRegistryError, DatabaseUnavailable) as error:
-        return _fail(str(error))
+        return _fail(explain(error))
     print(ngettext(
         "Till {store}/{terminal} revoked: user {users} removed.",
         "Till {store}/{terminal} revoked: users {users} removed.",
@@ -319,7 +319,7 @@ def till_list(config: CentralConfig) -> int:
     try:
         tills = _registry(config).tills()
     except DatabaseUnavailable as error:
-        return _fail(str(error))
+        return _fail(explain(error))
     for till in tills:
         state = (_("active") if till.revoked_at is None
                  else _("revoked {when}").format(when=f"{till.revoked_at:%Y-%m-%d %H:%M}"))

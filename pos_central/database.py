@@ -10,13 +10,16 @@ from alembic import command
 from alembic.config import Config
 
 from pos_central.config import psycopg_conninfo, sqlalchemy_url
+from pos_common.messages import N_, TranslatableError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-class DatabaseUnavailable(RuntimeError):
+class DatabaseUnavailable(TranslatableError, RuntimeError):
     """PostgreSQL cannot be reached (or dropped the connection). Retry later; never
     dead-letter a message because of this."""
+
+    message = N_("PostgreSQL unavailable: {error}")
 
 
 def connect(
@@ -40,7 +43,9 @@ def connect(
             tcp_user_timeout=30_000,
         )
     except psycopg.OperationalError as error:
-        raise DatabaseUnavailable(f"No se puede conectar a PostgreSQL: {error}".strip()) from error
+        raise DatabaseUnavailable(
+            N_("cannot connect to PostgreSQL: {error}"), error=str(error).strip()
+        ) from error
 
 
 def alembic_config(db_url: str) -> Config:

@@ -29,13 +29,14 @@ from pos_central.database import connect
 from pos_central.ingest.apply import database_errors
 from pos_central.ingest.writers import WRITERS
 from pos_central.topology import Topology, declare_till_catalog_queue
+from pos_common.messages import N_, TranslatableError
 from pos_contracts import wire
 
 TILL_EVENT_TYPES = tuple(sorted({event_type for event_type, _ in WRITERS}))
 """The routing keys a till may publish with (what central ingests)."""
 
 
-class TillRegistryError(RuntimeError):
+class TillRegistryError(TranslatableError, RuntimeError):
     """A till could not be registered or revoked; the message says why."""
 
 
@@ -171,7 +172,8 @@ class TillRegistry:
             db.commit()
         if not users:
             raise TillRegistryError(
-                f"la caja {store_id}/{terminal_id} no está registrada en la central"
+                N_("till {store}/{terminal} is not registered at head office"),
+                store=store_id, terminal=terminal_id,
             )
         return users
 
@@ -220,7 +222,8 @@ class TillRegistry:
                     channel.queue_purge(queue)
         except (pika.exceptions.AMQPError, OSError) as error:
             raise TillRegistryError(
-                f"no se pudo declarar la cola de catálogo de {store_id}/{terminal_id}: {error!r}"
+                N_("could not declare the catalogue queue of {store}/{terminal}: {error}"),
+                store=store_id, terminal=terminal_id, error=repr(error),
             ) from error
 
 

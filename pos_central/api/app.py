@@ -17,6 +17,7 @@ from pos_central.api.context import Services
 from pos_central.api.db import Database
 from pos_central.api.dead_letters import BackgroundWork
 from pos_central.api.probes import ApiMetrics, HealthChecks, not_found_as_before, probes_router
+from pos_central.api.refusals import told
 from pos_central.api.routers import (
     catalog,
     dashboard,
@@ -152,4 +153,4 @@ def _errors_as_json(app: FastAPI) -> None:
 
     @app.exception_handler(DatabaseUnavailable)
     async def database_down(_request: Request, exc: DatabaseUnavailable) -> JSONResponse:
-        return JSONResponse({"error": str(exc)}, status_code=503)
+        return JSONResponse({"error": told(exc, None)}, status_code=503)

@@ -42,6 +42,6 @@ class Database:
             with self.pool.connection() as db:
                 yield db
         except PoolTimeout as error:
-            raise DatabaseUnavailable(f"PostgreSQL no disponible: {error}") from error
+            raise DatabaseUnavailable(error=str(error)) from error
         except (psycopg.OperationalError, psycopg.InterfaceError) as error:
-            raise DatabaseUnavailable(f"PostgreSQL no disponible: {error}".strip()) from error
+            raise DatabaseUnavailable(error=str(error).strip()) from error

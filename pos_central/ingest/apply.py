@@ -173,7 +173,7 @@ def database_errors() -> Iterator[None]:
     try:
         yield
     except (psycopg.OperationalError, psycopg.InterfaceError) as error:
-        raise DatabaseUnavailable(f"PostgreSQL no disponible: {error}".strip()) from error
+        raise DatabaseUnavailable(error=str(error).strip()) from error
 
 
 class BatchApplier:

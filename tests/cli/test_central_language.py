@@ -23,12 +23,17 @@ SPANISH = ("uso", "opciones", "mostrar esta ayuda", "argumentos", "el", "los", "
            "por omisión", "eventos", "sucursal", "caja", "Códigos de salida")
 
 
-def central(*argv: str, **env: str) -> str:
+def run_central(*argv: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``pos-central argv`` with only ``env``'s language and no POS_* settings."""
     base = {k: v for k, v in os.environ.items()
             if not k.startswith(("POS_", "CREDENTIALS")) and k not in LANGUAGE_VARIABLES}
-    done = subprocess.run([sys.executable, "-m", "pos_central.cli", *argv],
+    return subprocess.run([sys.executable, "-m", "pos_central.cli", *argv],
                           env={**base, "PYTHONPATH": str(ROOT), **env},
                           capture_output=True, text=True, timeout=60, check=False)
+
+
+def central(*argv: str, **env: str) -> str:
+    done = run_central(*argv, **env)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -100,3 +105,17 @@ def test_a_commands_output_is_in_the_runs_language(
 ) -> None:
     out = central("migrate", "--db-url", pg_database, **env)
     assert out.startswith(expected) and foreign not in out, out
+
+
+@pytest.mark.parametrize(("env", "expected", "foreign"), [
+    ({"LANG": "C.UTF-8"}, "pos-central: No se puede conectar a PostgreSQL: ", "cannot connect"),
+    ({"LANG": "es_AR.UTF-8", "LANGUAGE": "en"}, "pos-central: cannot connect to PostgreSQL: ",
+     "No se puede"),
+])
+def test_an_unreachable_database_is_told_in_the_runs_language(
+    env: dict[str, str], expected: str, foreign: str
+) -> None:
+    nowhere = "postgresql://nobody@127.0.0.1:9/none"  # the discard port: nothing listens
+    done = run_central("till", "list", "--db-url", nowhere, **env)
+    assert done.returncode == 1
+    assert done.stderr.startswith(expected) and foreign not in done.stderr, done.stderr

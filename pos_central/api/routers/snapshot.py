@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse, Response
 from pos_arca import SystemClock, argentine_date
 from pos_central.api.auth import ADMIN, ANONYMOUS, MANAGER, TILL, Principal, reader
 from pos_central.api.context import Services, services
-from pos_central.api.refusals import refused
+from pos_central.api.refusals import refused, told
 from pos_central.catalog import current_catalog_version, read_snapshot
 from pos_central.database import DatabaseUnavailable
 from pos_central.fiscal.grants import snapshot_caeas
@@ -86,7 +86,7 @@ def snapshot(
                 body = _encode(found)
                 api.snapshots.put(version, body)
     except DatabaseUnavailable as error:
-        return JSONResponse({"error": str(error)}, status_code=503)
+        return JSONResponse({"error": told(error, None)}, status_code=503)
     if caeas is not None:  # appended to the cached bytes, which stay the plain body
         body = body[:-1] + b',"caeas":' + caeas + b"}"
     if people is not None:

@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 
 from pos_central.api.audit import audit
 from pos_central.api.auth import ADMIN, TILL, Api, Forbidden, Reader, Writer, need_store
 from pos_central.api.models import NewTerminal, TillReport
+from pos_central.api.refusals import refused
 from pos_central.api.registration import register_till, revoke_tokens
 from pos_central.api.sync_health import terminals
 from pos_central.tills import TillRegistry, TillRegistryError
@@ -60,7 +61,7 @@ def register(body: NewTerminal, who: Writer, api: Api) -> dict[str, Any]:
                 registry(api), db, body.store_id, body.terminal_id, actor=who.name
             )
     except TillRegistryError as error:
-        raise HTTPException(502, str(error)) from None
+        raise refused(502, error, who) from None
 
 
 @router.delete("/terminals/{store_id}/{terminal_id}", summary="Revoke a till")
@@ -69,7 +70,7 @@ def revoke(store_id: str, terminal_id: str, who: Writer, api: Api) -> dict[str, 
     try:
         users = registry(api).revoke(store_id, terminal_id)
     except TillRegistryError as error:
-        raise HTTPException(404, str(error)) from None
+        raise refused(404, error, who) from None
     with api.db.connection() as db:
         revoke_tokens(db, store_id, terminal_id)
         audit(
