@@ -11,6 +11,7 @@ import os
 import socket
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -88,20 +89,33 @@ def amqp_url() -> str:
     return AMQP_URL
 
 
-@pytest.fixture
-def pg_database() -> Iterator[str]:
-    """A fresh, uniquely named PostgreSQL database; dropped afterwards. Yields its URL."""
+@contextmanager
+def fresh_database(prefix: str = "pos_test", template: str | None = None) -> Iterator[str]:
+    """A uniquely named PostgreSQL database (a copy of ``template`` if given), dropped
+    afterwards; yields its name."""
     require_service("PostgreSQL", "127.0.0.1", 5432)
     import psycopg
 
-    name = f"pos_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    copy = f' TEMPLATE "{template}"' if template else ""
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"{copy}')
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+        yield name
     finally:
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def database_url(name: str) -> str:
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+
+@pytest.fixture
+def pg_database() -> Iterator[str]:
+    """A fresh, uniquely named PostgreSQL database; dropped afterwards. Yields its URL."""
+    with fresh_database() as name:
+        yield database_url(name)
 
 
 @pytest.fixture(scope="session")
@@ -109,36 +123,19 @@ def central_template() -> Iterator[str]:
     """A database migrated to head office's head once per run; ``central_db`` copies it
     (CREATE DATABASE … TEMPLATE) instead of running every migration for every test, which
     took about a second a test on this machine. Dropped at the end of the run."""
-    require_service("PostgreSQL", "127.0.0.1", 5432)
-    import psycopg
-
     from pos_central.database import migrate
 
-    name = f"pos_test_template_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        migrate(f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}")
+    with fresh_database("pos_test_template") as name:
+        migrate(database_url(name))
         yield name
-    finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
 def central_db(central_template: str) -> Iterator[str]:
     """A fresh head office database at the migrations' head (a copy of the template),
     uniquely named; dropped afterwards. Yields its URL."""
-    import psycopg
-
-    name = f"pos_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{central_template}"')
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(template=central_template) as name:
+        yield database_url(name)
 
 
 @pytest.fixture
