@@ -123,9 +123,12 @@ def test_one_hostile_message_is_dead_lettered_and_the_next_sale_applied(
     with running_ingest(central_db, broker) as ingest:
         wait_until(lambda: sales_applied(central_db) == 1, what="the sale after it")
         wait_until(lambda: broker.depth(broker.topology.dead_letter_queue) == 1, what="dead")
-        counted = ingest.counter("pos_central_events_dead_lettered_total", code=code)
+        # The counter moves just after the dead letter is confirmed: wait for it, not race it.
+        wait_until(
+            lambda: ingest.counter("pos_central_events_dead_lettered_total", code=code) == 1.0,
+            what=f"the dead letter counted as {code}",
+        )
     assert reason_codes(broker) == {body: code}
-    assert counted == 1.0
     assert query(central_db, "SELECT event_id::text FROM sales") == [(after.event_id,)]
 
 

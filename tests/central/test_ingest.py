@@ -163,17 +163,17 @@ def test_poison_messages_are_dead_lettered_with_their_reason_and_good_ones_appli
             lambda: broker.depth(broker.topology.dead_letter_queue) == len(poison), what="poison"
         )
         wait_until(lambda: broker.depth(broker.topology.ingest_queue) == 0)
-        dead_by_code = {
-            code: ingest.counter("pos_central_events_dead_lettered_total", code=code)
-            for code in (
-                "not_json",
-                "amounts",
-                "payload",
-                "unknown_type",
-                "unexpected_type",
-                "envelope",
-            )
-        }
+        codes = ("not_json", "amounts", "payload", "unknown_type", "unexpected_type", "envelope")
+
+        def dead_by_code() -> dict[str, float]:
+            return {
+                code: ingest.counter("pos_central_events_dead_lettered_total", code=code)
+                for code in codes
+            }
+
+        # Each is counted just after its dead letter is confirmed: wait for it, not race it.
+        wait_until(lambda: sum(dead_by_code().values()) == len(poison), what="dead letters counted")
+        counted = dead_by_code()
     dead = broker.dead_letters()
     reasons = sorted(headers["x-pos-reject-reason"].split(":")[0] for headers, _ in dead)
     assert reasons == sorted(
@@ -183,7 +183,7 @@ def test_poison_messages_are_dead_lettered_with_their_reason_and_good_ones_appli
     assert all(
         headers["x-pos-original-exchange"] == broker.topology.events_exchange for headers, _ in dead
     )
-    assert dead_by_code == dict.fromkeys(dead_by_code, 1.0)
+    assert counted == dict.fromkeys(codes, 1.0)
     assert scalar(central_db, "SELECT sum(total) FROM sales") == sum(
         e.payload["total"] for e in good
     )
