@@ -35,6 +35,9 @@ from pos_desktop.ui.keypad import TOUCH_PX
 
 FAVOURITES = ""  # the tab key of the favourites (categories are never empty)
 KEY_WIDTH, KEY_HEIGHT = 100, 70  # a product key: two short lines of name, and the price
+# The widest price line a key must show whole: $ 99.999,99 a kilo. Keys are as wide as the
+# style sheet's font and padding make it (measured, not guessed), at least KEY_WIDTH.
+WIDEST_PRICE = 99_999_99
 KEY_MAX_WIDTH, KEY_MAX_HEIGHT = 170, 96  # a big screen shows more keys, not bigger ones
 
 
@@ -97,6 +100,7 @@ class ProductGrid(QWidget):
         self._add_tab(FAVOURITES, "★ " + _("Favourites"))
         self.loaded = False
         self.shown_size = 0
+        self._key_width = 0
 
     def _arrow(self, text: str, step: int) -> QPushButton:
         button = QPushButton(text, self)
@@ -144,7 +148,19 @@ class ProductGrid(QWidget):
         return self.columns() * self.rows()
 
     def columns(self) -> int:
-        return int(max(2, (max(self.grid_box.width(), KEY_WIDTH) + 6) // (KEY_WIDTH + 6)))
+        width = self.key_width()
+        return int(max(2, (max(self.grid_box.width(), width) + 6) // (width + 6)))
+
+    def key_width(self) -> int:
+        """The narrowest key that shows the widest price line whole, with the theme's font
+        and padding (at 1280 px four 103 px keys cut "$ 14.990,00/kg" at both ends)."""
+        if not self._key_width:
+            probe = QPushButton(f"{format_money(WIDEST_PRICE)}/kg", self)
+            probe.setObjectName("productKey")
+            probe.ensurePolished()  # the style sheet's font and padding, not the default
+            self._key_width = max(KEY_WIDTH, probe.sizeHint().width())
+            probe.deleteLater()
+        return self._key_width
 
     def rows(self) -> int:
         return int(max(2, (max(self.grid_box.height(), KEY_HEIGHT) + 6) // (KEY_HEIGHT + 6)))

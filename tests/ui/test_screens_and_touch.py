@@ -15,7 +15,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QLabel,
+    QStyle,
+    QStyleOptionButton,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from pos_desktop.app import Till
@@ -46,7 +53,11 @@ def inside(window: QWidget, widget: QWidget) -> bool:
 
 def text_fits(button: QAbstractButton) -> bool:
     metrics = button.fontMetrics()
-    room = button.contentsRect().width()
+    # The room inside the style sheet's border and padding, not the whole button.
+    option = QStyleOptionButton()
+    button.initStyleOption(option)  # type: ignore[attr-defined]
+    room = button.style().subElementRect(
+        QStyle.SubElement.SE_PushButtonContents, option, button).width()
     return all(metrics.horizontalAdvance(line) <= room for line in button.text().split("\n"))
 
 
@@ -85,6 +96,21 @@ def test_every_button_and_the_total_are_on_screen_and_uncut(
     assert metrics.horizontalAdvance("$ 1.322.500,00") < window.table.columnWidth(COL_AMOUNT)
     big = [b for b in buttons if b.objectName() in ("productKey", "keypadKey", "keyButton")]
     assert all(b.width() >= TOUCH_PX and b.height() >= TOUCH_PX for b in big)
+
+
+KEY_SCREENS = [*SCREENS, (1280, 800), (1440, 900)]
+
+
+@pytest.mark.parametrize("size", KEY_SCREENS, ids=[f"{w}x{h}" for w, h in KEY_SCREENS])
+def test_every_product_key_shows_its_name_and_price_whole(
+    qtbot: QtBot, window: MainWindow, size: tuple[int, int]
+) -> None:
+    """At 1280×800 four columns of keys cut "$ 14.990,00/kg" at both ends."""
+    settle(qtbot, window, size)
+    keys = window.touch.grid.keys
+    assert keys
+    cut = [key.text() for key in keys if not text_fits(key)]
+    assert not cut, f"product keys cut at {size}: {cut}"
 
 
 def test_the_window_fills_the_screen_it_is_on(qtbot: QtBot, window: MainWindow) -> None:
