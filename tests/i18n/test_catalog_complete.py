@@ -124,3 +124,37 @@ def test_money_numbers_and_dates_follow_the_locale() -> None:
     assert format_money(123450, lang="en") == "$1,234.50"
     assert format_quantity(250, weighed=True, lang="es_AR") == "0,250 kg"
     assert format_quantity(1500, weighed=True, lang="en") == "1.500 kg"
+
+
+# The voseo of a verb the catalogue itself uses (escanear → escaneá, escanealo, escaneás):
+# the till speaks to the cashier as "usted" throughout (Escanee, verifique), as issue 16
+# asked, so one "escribí" among "escriba" is a slip. "está" is usted's form too, and
+# "migrate" is pos-central's command, not "migra + te".
+NOT_VOSEO = {"está", "migrate"}
+VOWEL_STRESSED = {"a": "á", "e": "é", "i": "í"}
+ENCLITICS = ("lo", "la", "los", "las", "le", "les", "me", "te", "se", "nos")
+
+
+def voseo_of(infinitive: str) -> set[str]:
+    stem, vowel = infinitive[:-2], infinitive[-2]
+    return {
+        stem + VOWEL_STRESSED[vowel],
+        stem + VOWEL_STRESSED[vowel] + "s",
+        *(stem + vowel + clitic for clitic in ENCLITICS),
+    }
+
+
+def test_spanish_speaks_to_the_user_as_usted_throughout() -> None:
+    used: dict[str, str] = {}
+    for message in catalogue():
+        if not message.id:
+            continue
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        for form in forms:
+            for word in WORD.findall(form or ""):
+                used.setdefault(word.lower(), form)
+    infinitives = {w for w in used if re.fullmatch(r"[^\W\d_]{2,}(ar|er|ir)", w)}
+    voseo = {form for verb in infinitives for form in voseo_of(verb)} - NOT_VOSEO
+    slips = {word: used[word] for word in sorted(voseo & used.keys())}
+    assert not slips, f"voseo where the catalogue says usted: {slips}"
+    assert "escaneá" in voseo_of("escanear") and "escanealo" in voseo_of("escanear")
