@@ -46,6 +46,7 @@ def render(
 ) -> Response:
     lang = language_of(request, getattr(who, "language", None))
     _ = translator(lang)
+    number = _number_in(lang)
     zone = ZoneInfo(request.app.state.services.settings.timezone)  # head office's clock
     values = {
         "request": request,
@@ -53,12 +54,20 @@ def render(
         "lang": lang,
         "_": _,
         "money": lambda cents: format_money(int(cents or 0), lang=lang),
-        "number": lambda n: f"{int(n or 0):,}".replace(",", "." if lang != "en" else ","),
+        "number": number,
+        # ngettext("{n} ticket", "{n} tickets", n): counted things ("1 productos" was wrong)
+        "ngettext": lambda one, many, n: translations(lang).ngettext(one, many, int(n or 0))
+        .format(n=number(n)),
         "when": lambda moment, pattern: moment.astimezone(zone).strftime(pattern),
         **context,
     }
     page: Response = templates.TemplateResponse(request, name, values, status_code=status_code)
     return page
+
+
+def _number_in(lang: str) -> Callable[[Any], str]:
+    separator = "," if lang == "en" else "."
+    return lambda n: f"{int(n or 0):,}".replace(",", separator)
 
 
 def mount_pages(app: FastAPI) -> None:
