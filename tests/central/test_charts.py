@@ -25,7 +25,7 @@ def test_the_chart_scales_evenly_and_keeps_every_bar_and_label_inside(labels: li
     bars = [(float(x), float(w)) for x, w in re.findall(r'<rect x="([\d.]+)" y="[\d.]+" '
                                                           r'width="([\d.]+)"', svg)]
     assert len(bars) == len(labels)
-    assert all(0 <= x and x + w <= width for x, w in bars)
+    assert all(x >= 0 and x + w <= width for x, w in bars)
     assert re.findall(r">([^<>]+)</text>", svg) == labels
 
 
