@@ -8,9 +8,6 @@ local transaction writes the settings, the manager and ``setup.done``.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets as _random
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +15,7 @@ from typing import Any
 
 from pos_common.i18n import N_, _
 from pos_desktop.domain.errors import PosError
+from pos_desktop.domain.people import hash_pin
 from pos_desktop.services.ports import UnitOfWork
 from pos_desktop.settings_schema import (
     SECRET_KEYS,
@@ -31,8 +29,6 @@ from pos_desktop.settings_schema import (
 
 PIN_MIN, PIN_MAX = 4, 8
 MANAGER_KEY = "users.first_manager"
-# scrypt cost: ~50 ms on a till, slow enough for a 4-digit PIN file not to fall in seconds.
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
 class SetupError(PosError):
@@ -150,26 +146,8 @@ def apply_demo_setup(uow_factory: Callable[[], UnitOfWork], secrets: SecretStore
 
 # -- the first manager -----------------------------------------------------------------------
 # Until the people/shift service lands, the first manager is kept as one settings record
-# with a salted scrypt hash of the PIN (invariant 9: never the PIN itself).
-
-
-def hash_pin(pin: str, *, salt: bytes | None = None) -> str:
-    salt = salt or _random.token_bytes(16)
-    digest = hashlib.scrypt(pin.encode(), salt=salt, dklen=32, **_SCRYPT)
-    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${salt.hex()}${digest.hex()}"
-
-
-def verify_pin(stored: str, pin: str) -> bool:
-    try:
-        algo, n, r, p, salt, digest = stored.split("$")
-    except ValueError:
-        return False
-    if algo != "scrypt":
-        return False
-    got = hashlib.scrypt(
-        pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=32
-    )
-    return hmac.compare_digest(got.hex(), digest)
+# with a salted scrypt hash of the PIN (invariant 9: never the PIN itself), made by the one
+# PIN hash the till and head office share (pos_common.pins, through domain.people).
 
 
 def user_id_for(name: str) -> str:

@@ -8,6 +8,7 @@ import pytest
 
 from pos_common.i18n import set_language
 from pos_desktop.app import Till
+from pos_desktop.domain.people import verify_pin
 from pos_desktop.services.setup import (
     SetupAnswers,
     apply_demo_setup,
@@ -17,7 +18,6 @@ from pos_desktop.services.setup import (
     first_manager,
     is_setup_done,
     user_id_for,
-    verify_pin,
 )
 from pos_desktop.settings_schema import InvalidSettings, KeyringSecrets, load_settings
 
@@ -62,8 +62,8 @@ def test_completed_setup_is_stored_with_a_hashed_manager_pin(
     assert manager["user_id"] == "u-maria-jose"
     assert manager["role"] == "manager"
     assert "4821" not in manager["pin_hash"]
-    assert verify_pin(manager["pin_hash"], "4821")
-    assert not verify_pin(manager["pin_hash"], "4822")
+    assert verify_pin("4821", manager["pin_hash"])
+    assert not verify_pin("4822", manager["pin_hash"])
 
 
 def test_standalone_drops_head_office_answers(till: Till, memory_keyring: Any) -> None:

@@ -14,10 +14,11 @@ from pytestqt.qtbot import QtBot
 
 from pos_common.i18n import set_language
 from pos_desktop.app import Till
+from pos_desktop.domain.people import verify_pin
 from pos_desktop.domain.sale import TenderKind
 from pos_desktop.paths import DEMO_CATALOG
 from pos_desktop.services.catalog_import import import_catalog
-from pos_desktop.services.setup import first_manager, is_setup_done, verify_pin
+from pos_desktop.services.setup import first_manager, is_setup_done
 from pos_desktop.settings_schema import load_settings
 from pos_desktop.ui.wizard import SetupResult, SetupWizard, ensure_setup
 
@@ -106,7 +107,7 @@ def test_wizard_completes_by_keystrokes_and_the_till_then_sells(
     assert values["sync.enabled"] is False
     assert manager is not None
     assert manager["name"] == "Marta Gómez"
-    assert verify_pin(manager["pin_hash"], "4821")
+    assert verify_pin("4821", manager["pin_hash"])
 
     # The till, reopened as the launcher does, sells under the new identity.
     data_dir = till.data_dir
