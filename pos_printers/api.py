@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 from pos_common.backoff import Backoff
+from pos_common.i18n import N_, _
 from pos_printers.connections import PrinterConnection, VirtualConnection, open_connection
 from pos_printers.document import Document, DrawerKick
 from pos_printers.errors import InvalidReceiptData
@@ -59,8 +60,8 @@ def job_document(kind: str, data: Mapping[str, Any], store: StoreInfo,
     if kind == "test":
         return build_test_page(settings, store.name)
     if kind == "drawer":
-        return Document(columns, (DrawerKick(),), title="Apertura de cajón")
-    raise InvalidReceiptData(f"Tipo de impresión desconocido: {kind}")
+        return Document(columns, (DrawerKick(),), title=_("Drawer opening"))
+    raise InvalidReceiptData(N_("Unknown kind of print job: {kind}"), kind=repr(kind))
 
 
 def render_receipt(payload: Mapping[str, Any], store: StoreInfo, settings: PrinterSettings,
@@ -75,7 +76,7 @@ def render_receipt(payload: Mapping[str, Any], store: StoreInfo, settings: Print
                                               "columns": None, "paper_mm": None})
     if fmt == "a4":
         if kind != "receipt":
-            raise InvalidReceiptData("El formato A4 sólo está disponible para ventas.")
+            raise InvalidReceiptData(N_("The A4 format is only for sales."))
         from pos_printers.pdf import invoice_pdf
 
         return invoice_pdf(_sale_and_flag(payload)[0], store)
@@ -91,7 +92,8 @@ def render_receipt(payload: Mapping[str, Any], store: StoreInfo, settings: Print
         return render_png(data, settings.printer_profile)
     if fmt == "escpos":
         return data
-    raise InvalidReceiptData(f"Formato desconocido «{fmt}»; use uno de: {', '.join(FORMATS)}")
+    raise InvalidReceiptData(N_("Unknown format {format}; use one of: {choices}"),
+                             format=repr(fmt), choices=", ".join(FORMATS))
 
 
 def _dumps(data: Mapping[str, Any]) -> str:
@@ -129,7 +131,7 @@ def send_test_page(store: StoreInfo, settings: PrinterSettings,
     """Print the test page now, bypassing the queue (the settings page's "Probar" button).
 
     Returns the bytes sent (show them with ``printers.virtual.render_png``); raises
-    ``PrinterError`` with a Spanish message when the printer cannot be reached, so the
+    ``PrinterError`` (a message in the till's language) when the printer cannot be reached, so the
     manager sees at once whether the new settings work. Run it off the GUI thread: a
     network timeout can take ``settings.timeout_s``.
     """
@@ -164,7 +166,8 @@ class ReceiptPrinter:
     def render(self, job: PrintJob) -> bytes:
         data = json.loads(job.document)
         if not isinstance(data, dict):
-            raise InvalidReceiptData(f"El trabajo {job.id} no contiene un objeto JSON.")
+            raise InvalidReceiptData(N_("Print job {job} does not hold a JSON object."),
+                                     job=job.id)
         document = job_document(job.kind, data, self._store, self._settings)
         return render_escpos(document, self._settings.escpos_options())
 

@@ -12,8 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from pos_common.messages import N_, TranslatableError
 from pos_printers.errors import InvalidReceiptData
 
+# The comprobante's own words stay Spanish whatever the till's language: they are ARCA's
+# names of its tables (FEParamGetTiposCbte, FEParamGetTiposIva, the receptor's
+# CondicionIVAReceptorId of RG 5616, ../shared/afip/README.md), printed as RG 1415 asks, and
+# the document is read by ARCA, the buyer's accountant and an inspector in Spanish. A
+# translated "INVOICE B" or "Final consumer" would not be the comprobante the law names.
 TYPE_NAMES = {1: "FACTURA A", 3: "NOTA DE CRÉDITO A", 6: "FACTURA B",
               8: "NOTA DE CRÉDITO B", 11: "FACTURA C", 13: "NOTA DE CRÉDITO C"}
 IVA_NAMES = {3: "0%", 4: "10,5%", 5: "21%", 6: "27%", 8: "5%", 9: "2,5%"}
@@ -92,11 +98,12 @@ class FiscalReceipt:
         return sum(amount for _, _, amount in self.iva)
 
 
-def _date(value: Any, what: str) -> date:
+def _date(value: Any, what: str | TranslatableError) -> date:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise InvalidReceiptData(f"Fecha inválida en {what}: {value!r}.") from None
+        raise InvalidReceiptData(N_("Invalid date in {where}: {value}."), where=what,
+                                 value=repr(value)) from None
 
 
 def fiscal_receipt(data: Mapping[str, Any]) -> FiscalReceipt | None:
@@ -108,7 +115,7 @@ def fiscal_receipt(data: Mapping[str, Any]) -> FiscalReceipt | None:
         return None
     authorization = block.get("authorization")
     if authorization is None or not isinstance(extra, Mapping):
-        raise InvalidReceiptData("Un comprobante se imprime cuando ARCA lo autorizó.")
+        raise InvalidReceiptData(N_("A comprobante prints once ARCA has authorized it."))
     kind = str(authorization["kind"])  # CAE or CAEA: the payload's schema refuses any other
     seller, amounts, buyer = extra.get("seller", {}), block["amounts"], block["buyer"]
     start = seller.get("activities_start")
@@ -120,17 +127,18 @@ def fiscal_receipt(data: Mapping[str, Any]) -> FiscalReceipt | None:
     other = amounts.get("other_taxes", ())
     return FiscalReceipt(
         cbte_tipo=int(block["type"]), point_of_sale=int(block["point_of_sale"]),
-        number=int(block["number"]), day=_date(block["cbte_fch"], "el comprobante"),
+        number=int(block["number"]), day=_date(block["cbte_fch"], N_("the comprobante")),
         authorization_kind=kind,
         authorization_code=str(authorization["code"]),
-        authorization_due=_date(authorization["due"], f"el vencimiento del {kind}"),
+        authorization_due=_date(authorization["due"], TranslatableError(
+            N_("the due date of the {kind}"), kind=kind)),
         qr=str(extra.get("qr", "")),
         seller=FiscalSeller(
             legal_name=str(seller.get("legal_name", "")), address=str(seller.get("address", "")),
             cuit=str(seller.get("cuit", "")), iibb=str(seller.get("iibb", "")),
             iva_condition=SELLER_CONDITIONS.get(str(seller.get("iva_condition", "")),
                                                 str(seller.get("iva_condition", ""))),
-            activities_start=_date(start, "el inicio de actividades") if start else None),
+            activities_start=_date(start, N_("the start of activities")) if start else None),
         buyer_name=str(buyer.get("name", "")), buyer_document=str(extra.get("buyer_document", "")),
         buyer_condition=int(buyer["iva_condition"]), net=int(amounts["net"]),
         iva=tuple((int(a["id"]), int(a["base"]), int(a["amount"])) for a in amounts["iva"]),

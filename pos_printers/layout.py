@@ -1,8 +1,17 @@
 """Receipt layout: a pure function from a sale and the shop's settings to a ``Document``.
 
-Same input, same document: no clock, no I/O (the logo is referenced by path, loaded by the
-renderer). Everything is laid out for the paper's columns here, so every renderer breaks
-lines at the same places.
+Same input (and language), same document: no clock, no I/O (the logo is referenced by path,
+loaded by the renderer). Everything is laid out for the paper's columns here, so every
+renderer breaks lines at the same places.
+
+The ticket speaks the till's language (``_()``: a till set to English prints "Your
+change", a Spanish one "Su vuelto"), except the words the law makes the document say:
+the comprobante's block (RG 1415: its type, letter and code, number, date, the seller's
+CUIT, Ingresos Brutos, IVA condition and start of activities, the buyer; its CAE or CAEA
+and due date, ARCA's legend), the IVA block of Ley 27.743 and "Documento no válido como
+factura". Those are ARCA's own words (../shared/afip/README.md: "IVA contenido", "Otros
+impuestos nacionales indirectos", its tables' names), read by ARCA, the buyer's accountant
+and an inspector in Spanish, so they stay Spanish on every till.
 """
 
 from __future__ import annotations
@@ -10,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Literal
 
+from pos_common.i18n import _
 from pos_printers import formatting as fmt
 from pos_printers.document import (
     Align,
@@ -30,6 +40,7 @@ from pos_printers.fiscal import CONDITION_NAMES, IVA_NAMES, FiscalReceipt
 from pos_printers.model import ReceiptLine, ReceiptRefund, ReceiptSale, Report, StoreInfo
 
 CodeKind = Literal["barcode", "qr", "none"]
+# Legal legends: Spanish on every till (see the module's docstring), so not msgids.
 NOT_AN_INVOICE = "Documento no válido como factura"
 TRANSPARENCY = "Régimen de Transparencia Fiscal al Consumidor (Ley 27.743)"
 
@@ -118,7 +129,7 @@ def sale_line_blocks(line: ReceiptLine, columns: int, *, show_rate: bool = False
             f"{fmt.money(line.unit_price)}", columns)
     shown = line.discount if discount is None else discount
     if shown:
-        blocks += row_block("  Descuento", fmt.money(-shown), columns)
+        blocks += row_block("  " + _("Discount"), fmt.money(-shown), columns)
     return blocks
 
 
@@ -154,7 +165,7 @@ def iva_blocks(iva: Iterable[tuple[str, int]], columns: int) -> list[Block]:
     for rate, tax in taxed:
         blocks += row_block(f"IVA contenido {fmt.iva_rate(rate)}", fmt.money(tax), columns)
     if len(taxed) > 1:
-        blocks += row_block("IVA contenido total", fmt.money(sum(t for _, t in taxed)), columns)
+        blocks += row_block("IVA contenido total", fmt.money(sum(t for _rate, t in taxed)), columns)
     return blocks
 
 
@@ -287,6 +298,19 @@ def header_blocks(store: StoreInfo, fiscal: FiscalReceipt | None, columns: int
             *comprobante_blocks(fiscal, columns), Separator()]
 
 
+def ticket_label(ticket: str) -> str:
+    return _("Ticket {ticket}").format(ticket=ticket)
+
+
+def served_by(cashier: str, columns: int) -> list[Block]:
+    return text_block(_("Served by: {name}").format(name=cashier), columns)
+
+
+def signature_line(label: str, columns: int) -> Text:
+    """``Firma: ______`` to the paper's edge, whatever the label's length in its language."""
+    return Text(f"{label} " + "_" * max(columns - len(label) - 1, 4))
+
+
 def receipt_document(sale: ReceiptSale, store: StoreInfo, columns: int, *,
                      code: CodeKind = "barcode", reprint: bool = False,
                      fiscal: FiscalReceipt | None = None) -> Document:
@@ -294,10 +318,10 @@ def receipt_document(sale: ReceiptSale, store: StoreInfo, columns: int, *,
     blocks: list[Block] = [DrawerKick()] if sale.paid_in_cash and not reprint else []
     blocks += header_blocks(store, fiscal, columns)
     if reprint:
-        blocks += text_block("*** REIMPRESIÓN ***", columns, align=Align.CENTER, bold=True)
-    blocks += pair_block(f"Ticket {sale.ticket}", fmt.date_time(sale.completed_at), columns)
+        blocks += text_block(_("*** REPRINT ***"), columns, align=Align.CENTER, bold=True)
+    blocks += pair_block(ticket_label(sale.ticket), fmt.date_time(sale.completed_at), columns)
     if sale.cashier:
-        blocks += text_block(f"Atendió: {sale.cashier}", columns)
+        blocks += served_by(sale.cashier, columns)
     if fiscal is not None:
         blocks += buyer_blocks(fiscal, columns)
     blocks.append(Separator())
@@ -306,14 +330,14 @@ def receipt_document(sale: ReceiptSale, store: StoreInfo, columns: int, *,
     line_discounts = sale.item_discounts
     if line_discounts or sale.ticket_discount or sale.rounding:
         gross = sum(line.gross_amount for line in sale.lines)
-        blocks += row_block("Subtotal", fmt.money(gross), columns)
+        blocks += row_block(_("Subtotal"), fmt.money(gross), columns)
         if line_discounts:
-            blocks += row_block("Descuentos por artículo", fmt.money(-line_discounts), columns)
+            blocks += row_block(_("Item discounts"), fmt.money(-line_discounts), columns)
         if sale.ticket_discount:
-            blocks += row_block("Descuento", fmt.money(-sale.ticket_discount), columns)
+            blocks += row_block(_("Discount"), fmt.money(-sale.ticket_discount), columns)
         if sale.rounding:
-            blocks += row_block("Redondeo efectivo", fmt.money(-sale.rounding), columns)
-    blocks += row_block("TOTAL", fmt.money(sale.total), columns, bold=True, double=True)
+            blocks += row_block(_("Cash rounding"), fmt.money(-sale.rounding), columns)
+    blocks += row_block(_("TOTAL"), fmt.money(sale.total), columns, bold=True, double=True)
     if fiscal is not None:
         blocks += fiscal_amount_blocks(fiscal, columns)
     elif shows_iva_contained(store):
@@ -323,11 +347,12 @@ def receipt_document(sale: ReceiptSale, store: StoreInfo, columns: int, *,
         for tender in sale.tenders:
             blocks += row_block(fmt.tender(tender.kind), fmt.money(tender.amount), columns)
             if tender.reference:
-                blocks += text_block(f"  Ref.: {tender.reference}", columns)
+                blocks += text_block(
+                    "  " + _("Ref.: {reference}").format(reference=tender.reference), columns)
         if sale.change:
-            blocks += row_block("Su vuelto", fmt.money(sale.change), columns, bold=True)
+            blocks += row_block(_("Your change"), fmt.money(sale.change), columns, bold=True)
     blocks += closing_blocks(store, columns, sale.ticket, code, fiscal)
-    title = f"Ticket {sale.ticket}" if fiscal is None else \
+    title = ticket_label(sale.ticket) if fiscal is None else \
         f"{fiscal.name.title()} {fiscal.printed_number}"
     return Document(columns, tuple(blocks), title=title)
 
@@ -339,24 +364,25 @@ def refund_document(refund: ReceiptRefund, store: StoreInfo, columns: int, *,
     line; with ``fiscal``, its Nota de Crédito."""
     blocks: list[Block] = [DrawerKick()] if refund.paid_in_cash else []
     blocks += header_blocks(store, fiscal, columns)
-    blocks += text_block("DEVOLUCIÓN", columns, align=Align.CENTER, bold=True, double=True)
+    blocks += text_block(_("REFUND"), columns, align=Align.CENTER, bold=True, double=True)
+    original = _("Original ticket {ticket}").format(ticket=refund.original_ticket)
     if refund.ticket:
-        blocks += pair_block(f"Comprobante {refund.ticket}",
+        blocks += pair_block(_("Refund slip {ticket}").format(ticket=refund.ticket),
                              fmt.date_time(refund.completed_at), columns)
-        blocks += text_block(f"Ticket original {refund.original_ticket}", columns)
+        blocks += text_block(original, columns)
     else:
-        blocks += pair_block(f"Ticket original {refund.original_ticket}",
-                             fmt.date_time(refund.completed_at), columns)
+        blocks += pair_block(original, fmt.date_time(refund.completed_at), columns)
     if refund.cashier:
-        blocks += text_block(f"Atendió: {refund.cashier}", columns)
+        blocks += served_by(refund.cashier, columns)
     if refund.authorized_by:
-        blocks += text_block(f"Autorizó: {refund.authorized_by}", columns)
+        blocks += text_block(_("Authorized by: {name}").format(name=refund.authorized_by),
+                             columns)
     if refund.reason:
-        blocks += text_block(f"Motivo: {refund.reason}", columns)
+        blocks += text_block(_("Reason: {reason}").format(reason=refund.reason), columns)
     blocks.append(Separator())
     blocks += lines_blocks(refund.lines, columns)
     blocks.append(Separator())
-    blocks += row_block("TOTAL DEVUELTO", fmt.money(refund.total), columns, bold=True,
+    blocks += row_block(_("TOTAL REFUNDED"), fmt.money(refund.total), columns, bold=True,
                         double=True)
     if fiscal is not None:
         blocks += fiscal_amount_blocks(fiscal, columns)
@@ -365,17 +391,19 @@ def refund_document(refund: ReceiptRefund, store: StoreInfo, columns: int, *,
     if refund.tenders:
         blocks.append(Separator())
         for tender in refund.tenders:
-            blocks += row_block(f"Devuelto en {fmt.tender(tender.kind).lower()}",
-                                fmt.money(tender.amount), columns)
-    blocks += [Feed(2), Text("Firma: " + "_" * (columns - 7)), Feed(),
-               Text("Aclaración: " + "_" * (columns - 12))]
+            blocks += row_block(
+                _("Refunded in {tender}").format(tender=fmt.tender(tender.kind).lower()),
+                fmt.money(tender.amount), columns)
+    blocks += [Feed(2), signature_line(_("Signature:"), columns), Feed(),
+               signature_line(_("Name in print:"), columns)]
     # The slip's code carries a "D" so scanning it can never be taken for the sale ticket
     # with the same number (refunds are numbered apart from sales).
     slip = f"{REFUND_CODE_PREFIX}{refund.ticket}" if refund.ticket else refund.original_ticket
     # No footer: the shop's words to a buyer ("¡Gracias por su compra!") read wrong on
     # the slip of money given back.
     blocks += closing_blocks(store, columns, slip, code, fiscal, footer=False)
-    return Document(columns, tuple(blocks), title=f"Devolución {refund.original_ticket}")
+    return Document(columns, tuple(blocks),
+                    title=_("Refund {ticket}").format(ticket=refund.original_ticket))
 
 
 REFUND_CODE_PREFIX = "D"

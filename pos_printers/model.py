@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pos_common.messages import N_, TranslatableError
 from pos_contracts.payloads.common import IvaAmount, IvaAmountV2, Tender
 from pos_contracts.payloads.sales import (
     RefundLineV1,
@@ -34,16 +35,29 @@ IVA_RATES = ("21", "10.5", "27", "5", "2.5", "0", "exempt", "not_taxed")
 TENDER_KINDS = ("cash", "debit", "credit", "transfer")
 
 
+# Where in the payload a problem is: a msgid ("the sale", marked with N_) or a place with a
+# number in it (``line_place``), both put into the error's text in its reader's language.
+Where = str | TranslatableError
+
+
+def line_place(line_no: object) -> TranslatableError:
+    """"line 3" as a value of an error's message (translated with the message)."""
+    return TranslatableError(N_("line {line_no}"), line_no=line_no)
+
+
 def _require(mapping: Mapping[str, Any], key: str, kind: type | tuple[type, ...],
-             where: str) -> Any:
+             where: Where) -> Any:
     if key not in mapping:
-        raise InvalidReceiptData(f"Falta el campo «{key}» en {where}.")
+        raise InvalidReceiptData(N_("The field '{key}' is missing in {where}."), key=key,
+                                 where=where)
     value = mapping[key]
     # bool is an int in Python: reject it where an amount is expected.
     if isinstance(value, bool) and kind is int:
-        raise InvalidReceiptData(f"El campo «{key}» de {where} debe ser un número entero.")
+        raise InvalidReceiptData(N_("The field '{key}' of {where} must be a whole number."),
+                                 key=key, where=where)
     if not isinstance(value, kind):
-        raise InvalidReceiptData(f"El campo «{key}» de {where} tiene un tipo inválido.")
+        raise InvalidReceiptData(N_("The field '{key}' of {where} has the wrong type."),
+                                 key=key, where=where)
     return value
 
 
@@ -52,11 +66,12 @@ def _optional_str(mapping: Mapping[str, Any], key: str) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def parse_timestamp(value: str, where: str) -> datetime:
+def parse_timestamp(value: str, where: Where) -> datetime:
     try:
         return datetime.fromisoformat(value)
     except ValueError as exc:
-        raise InvalidReceiptData(f"Fecha inválida en {where}: {value!r}.") from exc
+        raise InvalidReceiptData(N_("Invalid date in {where}: {value}."), where=where,
+                                 value=repr(value)) from exc
 
 
 def format_ticket(terminal_number: int, ticket_number: int) -> str:
@@ -111,10 +126,11 @@ class ReceiptLine:
     @classmethod
     def from_payload(cls, raw: Mapping[str, Any]) -> ReceiptLine:
         """A line of the till's refund slip (sale-shaped; no Struct describes it)."""
-        where = f"la línea {raw.get('line_no', '?')}"
+        where = line_place(raw.get("line_no", "?"))
         rate = _require(raw, "iva_rate", str, where)
         if rate not in IVA_RATES:
-            raise InvalidReceiptData(f"Alícuota de IVA desconocida «{rate}» en {where}.")
+            raise InvalidReceiptData(N_("Unknown IVA rate {rate} in {where}."),
+                                     rate=repr(rate), where=where)
         return cls(
             line_no=_require(raw, "line_no", int, where),
             sku=str(raw.get("sku", "")),
@@ -138,7 +154,7 @@ class ReceiptIva:
 
     @classmethod
     def from_payload(cls, raw: Mapping[str, Any]) -> ReceiptIva:
-        where = "el detalle de IVA"
+        where = N_("the IVA detail")
         return cls(
             rate=_require(raw, "rate", str, where),
             gross=_require(raw, "gross", int, where),
@@ -155,10 +171,10 @@ class ReceiptTender:
 
     @classmethod
     def from_payload(cls, raw: Mapping[str, Any]) -> ReceiptTender:
-        where = "un medio de pago"
+        where = N_("a tender")
         kind = _require(raw, "kind", str, where)
         if kind not in TENDER_KINDS:
-            raise InvalidReceiptData(f"Medio de pago desconocido «{kind}».")
+            raise InvalidReceiptData(N_("Unknown tender {kind}."), kind=repr(kind))
         return cls(kind=kind, amount=_require(raw, "amount", int, where),
                    reference=_optional_str(raw, "reference"))
 
@@ -171,9 +187,9 @@ def _tenders(rows: Sequence[Tender]) -> tuple[ReceiptTender, ...]:
     return tuple(ReceiptTender(t.kind, t.amount, t.reference or None) for t in rows)
 
 
-def _lines(raw: Any, where: str) -> tuple[ReceiptLine, ...]:
+def _lines(raw: Any, where: Where) -> tuple[ReceiptLine, ...]:
     if not isinstance(raw, Sequence) or isinstance(raw, str | bytes) or not raw:
-        raise InvalidReceiptData(f"{where} no tiene líneas.")
+        raise InvalidReceiptData(N_("There are no lines in {where}."), where=where)
     return tuple(ReceiptLine.from_payload(line) for line in raw)
 
 
@@ -251,7 +267,7 @@ class ReceiptSale:
             ticket=wire.ticket,
             ticket_number=wire.ticket_number,
             cashier=wire.cashier.name if wire.cashier else "",
-            completed_at=parse_timestamp(wire.completed_at, "la venta"),
+            completed_at=parse_timestamp(wire.completed_at, N_("the sale")),
             currency=wire.currency,
             lines=tuple(ReceiptLine.of(line) for line in wire.lines),
             ticket_discount=wire.ticket_discount,
@@ -267,10 +283,12 @@ class ReceiptSale:
     def _check_sums(self) -> None:
         if sum(line.amount for line in self.lines) != self.total:
             raise InvalidReceiptData(
-                f"El total del ticket {self.ticket} no coincide con la suma de sus líneas.")
+                N_("The total of ticket {ticket} is not the sum of its lines."),
+                ticket=self.ticket)
         if self.tenders and sum(t.amount for t in self.tenders) - self.change != self.total:
             raise InvalidReceiptData(
-                f"Los pagos del ticket {self.ticket} no coinciden con el total.")
+                N_("The payments of ticket {ticket} do not add up to its total."),
+                ticket=self.ticket)
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,7 +332,7 @@ class ReceiptRefund:
             cashier=wire.cashier.name if wire.cashier else "",
             authorized_by=wire.approved_by.name,
             reason=wire.reason,
-            completed_at=parse_timestamp(wire.refunded_at, "la devolución"),
+            completed_at=parse_timestamp(wire.refunded_at, N_("the refund")),
             lines=tuple(ReceiptLine.returned(line) for line in wire.lines),
             total=wire.total,
             iva=_iva(wire.iva),
@@ -326,20 +344,21 @@ class ReceiptRefund:
     def _check_total(self) -> None:
         if sum(line.amount for line in self.lines) != self.total:
             raise InvalidReceiptData(
-                f"El total de la devolución del ticket {self.original_ticket} no coincide "
-                "con la suma de sus líneas.")
+                N_("The total of the refund of ticket {ticket} is not the sum of its lines."),
+                ticket=self.original_ticket)
 
     @classmethod
     def _legacy(cls, payload: Mapping[str, Any]) -> ReceiptRefund:
         """``ticket``, ``completed_at``, ``authorized_by``, sale-shaped lines: the slip the
         till queues with a refund (and older tills' jobs), read field by field."""
-        where = "la devolución"
+        where = N_("the refund")
         if not isinstance(payload, Mapping):
-            raise InvalidReceiptData("Los datos de la devolución no son un objeto JSON.")
+            raise InvalidReceiptData(N_("The data of {where} is not a JSON object."),
+                                     where=where)
         authorized = payload.get("authorized_by", payload.get("approved_by"))
         when = payload.get("completed_at", payload.get("refunded_at"))
         if not isinstance(when, str):
-            raise InvalidReceiptData("Falta la fecha de la devolución (refunded_at).")
+            raise InvalidReceiptData(N_("The refund has no date (refunded_at)."))
         raw_lines = payload.get("lines")
         refund = cls(
             refund_id=str(payload.get("refund_id", "")),
@@ -351,7 +370,7 @@ class ReceiptRefund:
             reason=str(payload.get("reason", "")),
             completed_at=parse_timestamp(when, where),
             lines=_lines([_refund_line(x) for x in raw_lines]
-                         if isinstance(raw_lines, list) else raw_lines, "La devolución"),
+                         if isinstance(raw_lines, list) else raw_lines, where),
             total=_require(payload, "total", int, where),
             iva=tuple(ReceiptIva.from_payload(i) for i in payload.get("iva", ())),
             tenders=tuple(ReceiptTender.from_payload(t) for t in payload.get("tenders", ())),
@@ -414,12 +433,13 @@ class Report:
 
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any]) -> Report:
-        where = "el reporte"
+        where = N_("the report")
         if not isinstance(payload, Mapping):
-            raise InvalidReceiptData("Los datos del reporte no son un objeto JSON.")
+            raise InvalidReceiptData(N_("The data of {where} is not a JSON object."),
+                                     where=where)
         rows_raw = payload.get("rows", ())
         if not isinstance(rows_raw, Sequence):
-            raise InvalidReceiptData("Las filas del reporte deben ser una lista.")
+            raise InvalidReceiptData(N_("The rows of the report must be a list."))
         rows = tuple(
             ReportRow(label=str(r.get("label", "")), value=str(r.get("value", "")),
                       bold=bool(r.get("bold", False)), separator=bool(r.get("separator", False)))

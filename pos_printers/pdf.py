@@ -26,6 +26,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from pos_common import FONTS_DIR
+from pos_common.i18n import _
 from pos_printers import formatting as fmt
 from pos_printers import raster
 from pos_printers.document import (
@@ -189,16 +190,17 @@ def invoice_pdf(sale: ReceiptSale, store: StoreInfo) -> bytes:
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
                             topMargin=16 * mm, bottomMargin=16 * mm,
-                            title=f"Comprobante {sale.ticket}", author=store.name,
+                            title=_("Sale {ticket}").format(ticket=sale.ticket), author=store.name,
                             invariant=True, initialFontName=REGULAR)
     store_lines = [f"CUIT {store.cuit}", store.address, f"IVA {store.iva_condition}",
                    *store.header_lines]
     left = [Paragraph(_escape(store.name), st["store"])] + [
         Paragraph(_escape(x), st["small"]) for x in store_lines if x]
-    right = [Paragraph("Comprobante de venta", st["title"]),
-             Paragraph(f"Ticket <b>{sale.ticket}</b>", st["right"]),
+    right = [Paragraph(_escape(_("Sale receipt")), st["title"]),
+             Paragraph(_escape(_("Ticket {ticket}")).format(ticket=f"<b>{sale.ticket}</b>"),
+                       st["right"]),
              Paragraph(fmt.date_time(sale.completed_at), st["right"]),
-             Paragraph(_escape(f"Atendió: {sale.cashier}"), st["right"])]
+             Paragraph(_escape(_("Served by: {name}").format(name=sale.cashier)), st["right"])]
     header = Table([[left, right]], colWidths=[100 * mm, 74 * mm])
     header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                 ("FONT", (0, 0), (-1, -1), REGULAR, 9.5),
@@ -216,7 +218,8 @@ def invoice_pdf(sale: ReceiptSale, store: StoreInfo) -> bytes:
 
 
 def _lines_table(sale: ReceiptSale, st: dict[str, ParagraphStyle]) -> Table:
-    rows: list[list[object]] = [["Cant.", "Descripción", "Precio unit.", "IVA", "Importe"]]
+    rows: list[list[object]] = [[_("Qty"), _("Description"), _("Unit price"), "IVA",
+                                 _("Amount")]]
     for line in sale.lines:
         unit = fmt.money(line.unit_price) + ("/kg" if line.sold_by_weight else "")
         rows.append([fmt.quantity(line.quantity_milli, by_weight=line.sold_by_weight),
@@ -224,7 +227,7 @@ def _lines_table(sale: ReceiptSale, st: dict[str, ParagraphStyle]) -> Table:
                      fmt.iva_rate(line.iva_rate),
                      fmt.money(line.gross_amount)])
         if sale.shown_discount(line):
-            rows.append(["", Paragraph("Descuento", st["small"]), "", "",
+            rows.append(["", Paragraph(_escape(_("Discount")), st["small"]), "", "",
                          fmt.money(-sale.shown_discount(line))])
     table = Table(rows, colWidths=[20 * mm, 82 * mm, 28 * mm, 14 * mm, 30 * mm], repeatRows=1)
     table.setStyle(TableStyle([
@@ -243,14 +246,14 @@ def _totals_table(sale: ReceiptSale, st: dict[str, ParagraphStyle]) -> Table:
     rows: list[list[str]] = []
     line_discounts = sale.item_discounts
     if line_discounts or sale.ticket_discount or sale.rounding:
-        rows.append(["Subtotal", fmt.money(sum(line.gross_amount for line in sale.lines))])
+        rows.append([_("Subtotal"), fmt.money(sum(line.gross_amount for line in sale.lines))])
         if line_discounts:
-            rows.append(["Descuentos por artículo", fmt.money(-line_discounts)])
+            rows.append([_("Item discounts"), fmt.money(-line_discounts)])
         if sale.ticket_discount:
-            rows.append(["Descuento", fmt.money(-sale.ticket_discount)])
+            rows.append([_("Discount"), fmt.money(-sale.ticket_discount)])
         if sale.rounding:
-            rows.append(["Redondeo efectivo", fmt.money(-sale.rounding)])
-    rows.append(["TOTAL", fmt.money(sale.total)])
+            rows.append([_("Cash rounding"), fmt.money(-sale.rounding)])
+    rows.append([_("TOTAL"), fmt.money(sale.total)])
     table = Table(rows, colWidths=[50 * mm, 34 * mm], hAlign="RIGHT")
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), REGULAR, 10),
@@ -266,6 +269,7 @@ def _iva_section(sale: ReceiptSale, st: dict[str, ParagraphStyle]) -> list[objec
     taxed = [i for i in sale.iva if i.tax]
     if not taxed:
         return []
+    # Ley 27.743's block, its table included: Spanish on every till (layout.py says why).
     rows = [["Alícuota", "Neto", "IVA contenido", "Total"]] + [
         [fmt.iva_rate(i.rate), fmt.money(i.net), fmt.money(i.tax), fmt.money(i.gross)]
         for i in sale.iva]
@@ -280,14 +284,14 @@ def _iva_section(sale: ReceiptSale, st: dict[str, ParagraphStyle]) -> list[objec
 
 
 def _tenders_table(sale: ReceiptSale, st: dict[str, ParagraphStyle]) -> Table:
-    rows: list[list[str]] = [["Forma de pago", "Importe"]]
+    rows: list[list[str]] = [[_("Payment"), _("Amount")]]
     for tender in sale.tenders:
         label = fmt.tender(tender.kind)
         if tender.reference:
-            label += f" (ref. {tender.reference})"
+            label += " (" + _("ref. {reference}").format(reference=tender.reference) + ")"
         rows.append([label, fmt.money(tender.amount)])
     if sale.change:
-        rows.append(["Su vuelto", fmt.money(sale.change)])
+        rows.append([_("Your change"), fmt.money(sale.change)])
     table = Table(rows, colWidths=[80 * mm, 34 * mm], hAlign="LEFT")
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), REGULAR, 9.5),

@@ -174,7 +174,7 @@ class PrintQueue:
     def enqueue(self, kind: str, ref: str | None, document: str) -> int:
         """Store a job and wake the worker. Returns the job id."""
         if kind not in JOB_KINDS:
-            raise ValueError(f"tipo de trabajo desconocido: {kind}")
+            raise ValueError(f"unknown kind of print job: {kind!r}")  # a programming error: English
         job_id = self.store.add(kind, ref, document, self._clock())
         self.wake()
         return job_id

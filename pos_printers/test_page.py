@@ -7,6 +7,7 @@ and drawer settings do what they say.
 
 from __future__ import annotations
 
+from pos_common.i18n import _
 from pos_printers.document import (
     Align,
     Barcode,
@@ -39,27 +40,28 @@ def build_test_page(settings: PrinterSettings, store_name: str = "") -> Document
     blocks: list[Block] = []
     if settings.drawer_pin is not None:
         blocks.append(DrawerKick())
-    blocks += text_block("PÁGINA DE PRUEBA", columns, align=Align.CENTER, bold=True,
+    blocks += text_block(_("TEST PAGE"), columns, align=Align.CENTER, bold=True,
                          double=True)
     if store_name:
         blocks += text_block(store_name, columns, align=Align.CENTER)
     blocks += [
         Separator(),
-        *text_block(f"Impresora: {settings.describe()}", columns),
-        *text_block(f"Página de códigos: {settings.code_page}", columns),
-        *text_block(f"Columnas: {columns}", columns),
-        *text_block("Cajón: " + (f"pin {settings.drawer_pin} (debe abrirse)"
-                                 if settings.drawer_pin else "sin cajón"), columns),
+        *text_block(_("Printer: {printer}").format(printer=settings.describe()), columns),
+        *text_block(_("Code page: {code_page}").format(code_page=settings.code_page), columns),
+        *text_block(_("Columns: {columns}").format(columns=columns), columns),
+        *text_block(_("Drawer: pin {pin} (it must open)").format(pin=settings.drawer_pin)
+                    if settings.drawer_pin else _("Drawer: none"), columns),
         Separator(),
         Text(SPANISH_SAMPLE, Align.CENTER),
         Text(SPANISH_CAPITALS, Align.CENTER),
+        # Spanish in every language: the page proves the code page prints what shops type.
         *text_block("¿Año? ¡Señal! Pingüino, acción, camión", columns),
         Separator(),
         *[Text(line) for line in ruler(columns)],
-        Row("Alineado a la izquierda", "derecha"),
-        Text("Centrado", Align.CENTER),
-        Text("Negrita", bold=True),
-        Text("Doble", Align.CENTER, bold=True, double=True),
+        Row(_("Aligned left"), _("right")),
+        Text(_("Centred"), Align.CENTER),
+        Text(_("Bold"), bold=True),
+        Text(_("Double"), Align.CENTER, bold=True, double=True),
         Separator("="),
     ]
     if settings.code == "qr":
@@ -67,4 +69,4 @@ def build_test_page(settings: PrinterSettings, store_name: str = "") -> Document
     elif settings.code == "barcode":
         blocks += [Feed(), Barcode("0001-00000000"), Text("0001-00000000", Align.CENTER)]
     blocks.append(Cut())
-    return Document(columns, tuple(blocks), title="Página de prueba")
+    return Document(columns, tuple(blocks), title=_("Test page"))

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from PIL import Image, ImageDraw, ImageFont
 
 from pos_common import FONTS_DIR
+from pos_common.i18n import N_, _
 from pos_printers import raster
 from pos_printers.document import Align
 from pos_printers.encoding import CODE_PAGES
@@ -158,7 +159,8 @@ class _Decoder:
 
     def take(self, n: int) -> bytes:
         if self.pos + n > len(self.data):
-            raise VirtualPrinterError(f"comando incompleto al final (byte {self.pos})")
+            raise VirtualPrinterError(N_("a command is cut short at the end (byte {at})"),
+                                      at=self.pos)
         chunk = self.data[self.pos:self.pos + n]
         self.pos += n
         return chunk
@@ -198,7 +200,8 @@ class _Decoder:
             elif b == 0x10:
                 self.take(2)  # DLE EOT n / DLE ENQ: real-time status, prints nothing
             else:
-                raise VirtualPrinterError(f"byte de control desconocido 0x{b:02x} en {self.pos-1}")
+                raise VirtualPrinterError(N_("unknown control byte {byte} at {at}"),
+                                          byte=f"0x{b:02x}", at=self.pos - 1)
         self.flush_line(force=False)
         return self.receipt
 
@@ -212,8 +215,8 @@ class _Decoder:
             n = self.byte()
             name = self._by_number.get(n)
             if name is None:
-                raise VirtualPrinterError(
-                    f"ESC t {n}: página de códigos desconocida para {self.profile.name}")
+                raise VirtualPrinterError(N_("ESC t {n}: no such code page on the {model}"),
+                                          n=n, model=self.profile.name)
             self.codec = CODE_PAGES[name].codec
             self.receipt.code_page_numbers.append(n)
         elif c == "M":
@@ -241,7 +244,8 @@ class _Decoder:
             self.flush_line(force=False)
             self.emit(VFeed(1 if self.byte() else 0))
         else:
-            raise VirtualPrinterError(f"comando ESC {c!r} desconocido en {self.pos - 2}")
+            raise VirtualPrinterError(N_("unknown command {command} at {at}"),
+                                      command=f"ESC {c!r}", at=self.pos - 2)
 
     def gs(self, cmd: int) -> None:
         c = chr(cmd)
@@ -268,7 +272,7 @@ class _Decoder:
             self.function(self.byte())
         elif c == "v":
             if self.take(1) != b"0":
-                raise VirtualPrinterError("GS v: sólo se admite GS v 0")
+                raise VirtualPrinterError(N_("GS v: only GS v 0 is supported"))
             self.byte()
             width_bytes = int.from_bytes(self.take(2), "little")
             height = int.from_bytes(self.take(2), "little")
@@ -276,7 +280,8 @@ class _Decoder:
             self.flush_line(force=False)
             self.emit(VImage(raster.raster_to_image(width_bytes, height, bitmap), self.align))
         else:
-            raise VirtualPrinterError(f"comando GS {c!r} desconocido en {self.pos - 2}")
+            raise VirtualPrinterError(N_("unknown command {command} at {at}"),
+                                      command=f"GS {c!r}", at=self.pos - 2)
 
     def barcode(self, m: int) -> None:
         if m < 65:
@@ -286,7 +291,7 @@ class _Decoder:
         else:
             raw = self.take(self.byte())
         if m != 73:
-            raise VirtualPrinterError(f"GS k {m}: sólo se admite CODE128 (73)")
+            raise VirtualPrinterError(N_("GS k {m}: only CODE128 (73) is supported"), m=m)
         if raw[:2] == b"{C":
             data = "".join(f"{b:02d}" for b in raw[2:])
         else:
@@ -391,10 +396,11 @@ def render_image(receipt: VirtualReceipt) -> Image.Image:
             code = raster.qr_image(item.data, item.module).convert("L")
             img.paste(code, (_x_for(item.align, code.width, paper), y + 4))
         elif isinstance(item, VCut):
-            label = "corte parcial" if item.partial else "corte total"
+            label = _("partial cut") if item.partial else _("full cut")
             _draw_marker(draw, f"✂ {label} ", paper, y, h, dashed=True)
         elif isinstance(item, VDrawer):
-            _draw_marker(draw, f"[ abre el cajón (pin {item.pin}) ]", paper, y, h, dashed=False)
+            marker = _("opens the drawer (pin {pin})").format(pin=item.pin)
+            _draw_marker(draw, f"[ {marker} ]", paper, y, h, dashed=False)
         y += h
     return img
 
@@ -418,7 +424,7 @@ def _draw_text(img: Image.Image, item: VText, profile: Profile, y: int) -> None:
     core = img.im  # the C image: its paste skips PIL's per-call Python checks
     for seg in item.segments:
         if seg.width != seg.height:
-            raise VirtualPrinterError("tamaños distintos de ancho y alto no soportados")
+            raise VirtualPrinterError(N_("different width and height sizes are not supported"))
         size = m.size * seg.height
         baseline_top = y + line_h - round(m.line * seg.height * 0.9)
         step = m.cell * seg.width

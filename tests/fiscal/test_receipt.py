@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from pos_arca import ManualClock
+from pos_common.i18n import set_language
 from pos_desktop.app import Till
 from pos_desktop.domain.fiscal.buyer import identify_buyer
 from pos_desktop.domain.fiscal.parties import DocumentType, IvaCondition
@@ -48,6 +49,29 @@ def pdf_text(till: Till, job: dict[str, Any], tmp_path: Path) -> str:
     (tmp_path / "r.pdf").write_bytes(pdf)
     return subprocess.run(["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"],
                           capture_output=True, check=True, text=True).stdout
+
+
+LEGAL_WORDS = ("FACTURA B", "Cód. 006", "Nro. 00001-00000001", "CAE: ", "Vto. ",
+               "Ingresos Brutos", "Inicio de actividades", "IVA Responsable Inscripto",
+               "A consumidor final", "IVA contenido", "Otros impuestos nacionales indirectos",
+               "Comprobante autorizado por ARCA")
+
+
+@pytest.mark.parametrize(("lang", "said", "unsaid"), [
+    ("en", ["Debit card", "TOTAL"], ["Tarjeta de débito"]),
+    ("es_AR", ["Tarjeta de débito", "TOTAL"], ["Debit card"]),
+])
+def test_the_comprobante_keeps_arcas_words_in_spanish_on_an_english_till(
+        till: Till, clock: ManualClock, lang: str, said: list[str], unsaid: list[str]) -> None:
+    """RG 1415 and Ley 27.743 name what the comprobante says, in Spanish; the rest of the
+    ticket (tenders, labels) speaks the till's language."""
+    sell(till, "A0001", cash=False)
+    worker_for(till, clock).run_once()
+    set_language(lang)  # tests/conftest.py puts English back
+    body = "\n".join(printed(till, receipt_job(till))[0])
+    assert [word for word in LEGAL_WORDS if word not in body] == []
+    assert [word for word in said if word not in body] == []
+    assert [word for word in unsaid if word in body] == []
 
 
 def test_a_factura_b_shows_its_cae_due_date_and_a_qr_of_the_sale(

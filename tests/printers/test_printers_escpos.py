@@ -169,7 +169,7 @@ def test_styles_codes_cut_and_drawer_are_decoded() -> None:
     assert name.align is Align.CENTER
     assert total.double
     assert total.bold
-    assert not next(t for t in texts if "Atendió" in t.text).bold
+    assert not next(t for t in texts if "Served by" in t.text).bold
     assert printed.of_type(VBarcode)[0].data == "0001-00001234"
     assert printed.items[0] == VDrawer(2)
     assert printed.items[-1] == VCut(partial=True)
@@ -189,9 +189,9 @@ def test_the_clone_barcode_image_is_the_code128_of_the_ticket() -> None:
 
 
 def test_unknown_commands_are_errors_not_silently_skipped() -> None:
-    with pytest.raises(VirtualPrinterError, match="desconocido"):
+    with pytest.raises(VirtualPrinterError, match="unknown command"):
         decode(b"\x1b@\x1bZ\x00", get_profile("TM-T20II"))
-    with pytest.raises(VirtualPrinterError, match="incompleto"):
+    with pytest.raises(VirtualPrinterError, match="cut short"):
         decode(b"\x1b@\x1dv0\x00\x01\x00\x05\x00", get_profile("TM-T20II"))
 
 

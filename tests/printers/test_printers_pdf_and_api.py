@@ -12,6 +12,7 @@ from PIL import Image
 from printer_samples import STORE, line, sale_payload
 from pypdf import PdfReader
 
+from pos_common.i18n import set_language
 from pos_printers.api import job_document, render_receipt, report_job, test_job
 from pos_printers.errors import InvalidReceiptData
 from pos_printers.layout import receipt_document
@@ -23,6 +24,13 @@ from pos_printers.virtual import decode
 
 SPANISH_WORDS = ("Almacén Don Ñato", "Ana Núñez", "Serenísima", "Pañuelos", "¡Gracias",
                  "Ñandú", "válido", "IVA contenido")
+
+
+@pytest.fixture(autouse=True)
+def spanish_till() -> None:
+    """These tests read the ticket a Spanish till prints (an English one prints English,
+    tests/printers/test_receipt_language.py); tests/conftest.py puts English back."""
+    set_language("es_AR")
 
 
 def pdftotext(pdf: bytes, tmp_path: Path) -> str:
@@ -101,7 +109,7 @@ def test_profile_override_lays_out_for_that_paper() -> None:
 
 
 def test_unknown_format_is_a_clear_error() -> None:
-    with pytest.raises(InvalidReceiptData, match="Formato desconocido"):
+    with pytest.raises(InvalidReceiptData, match="Unknown format 'docx'"):
         render_receipt(sale_payload(), STORE, PrinterSettings(), "docx")  # type: ignore[arg-type]
 
 
@@ -149,7 +157,7 @@ def test_refund_renders_through_the_api() -> None:
                "tenders": [{"kind": "cash", "amount": 150000}], "reason": "Vencido"}
     data = render_receipt(payload, STORE, PrinterSettings(), "escpos", kind="refund")
     assert "DEVOLUCIÓN".encode("cp858") in data
-    with pytest.raises(InvalidReceiptData, match="sólo está disponible para ventas"):
+    with pytest.raises(InvalidReceiptData, match="A4 format is only for sales"):
         render_receipt(payload, STORE, PrinterSettings(), "a4", kind="refund")
 
 

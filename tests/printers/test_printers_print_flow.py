@@ -10,11 +10,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from printer_fakes import FakeNetworkPrinter, free_port, sqlite_engine
 from printer_samples import STORE, line, sale_payload
 from sqlalchemy import text
 
 from pos_common.backoff import Backoff
+from pos_common.i18n import set_language
 from pos_printers.api import ReceiptPrinter, receipt_job
 from pos_printers.connections import network
 from pos_printers.model import ReceiptSale
@@ -22,6 +24,13 @@ from pos_printers.queue import JobStatus, PrintQueue, QueueStatus, utc_now
 from pos_printers.settings import PrinterSettings
 from pos_printers.sqlite_jobs import SqlitePrintJobStore, insert_job
 from pos_printers.virtual import decode
+
+
+@pytest.fixture(autouse=True)
+def spanish_till() -> None:
+    """These tests read the ticket a Spanish till prints (an English one prints English,
+    tests/printers/test_receipt_language.py); tests/conftest.py puts English back."""
+    set_language("es_AR")
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float = 15.0) -> bool:

@@ -269,7 +269,7 @@ def test_a_broken_job_fails_once_without_blaming_the_printer() -> None:
 
 def test_unknown_job_kinds_are_refused_at_enqueue() -> None:
     queue, _, _, _ = make_queue()
-    with pytest.raises(ValueError, match="desconocido"):
+    with pytest.raises(ValueError, match="unknown kind of print job"):
         queue.enqueue("factura", None, "{}")
 
 

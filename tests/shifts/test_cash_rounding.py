@@ -6,7 +6,7 @@ import json
 
 from sqlalchemy import text
 
-from pos_common.i18n import format_money
+from pos_common.i18n import format_money, set_language
 from pos_contracts import default_registry
 from pos_desktop.app import Till
 from pos_desktop.domain.sale import TenderKind
@@ -36,9 +36,11 @@ def test_a_weighed_sale_paid_in_cash_is_rounded_everywhere_it_shows(till: Till) 
     assert version == 3
     default_registry().reference_validate(json.loads(envelope))
 
+    set_language("es_AR")  # a Spanish till's ticket (tests/conftest.py puts English back)
     receipt = plain_text(receipt_document(
         ReceiptSale.from_payload(p), StoreInfo("Almacén", "30-71234567-9", "Calle 1"), 48))
-    assert "Redondeo efectivo" in receipt and "1.488,00" in receipt
+    assert "Redondeo del efectivo" in receipt and "1.488,00" in receipt
+    set_language("en")
 
     figures = till.shifts.figures()
     assert figures.expected_cash == DEMO_FLOAT + 148_800  # what is in the drawer
@@ -84,9 +86,10 @@ def test_the_receipt_shows_each_lines_own_discount_and_the_ticket_rows_apart(
     reg.tender(TenderKind.CASH, 700_000)
     p = reg.complete().payload
     assert [line["line_discount"] for line in p["lines"]] == [0, 52_900]
+    set_language("es_AR")  # a Spanish till's ticket (tests/conftest.py puts English back)
     text = plain_text(receipt_document(
         ReceiptSale.from_payload(p), StoreInfo("Almacén", "30-71234567-9", "Calle 1"), 48))
     discounts = [row for row in text.splitlines() if row.strip().startswith("Descuento")]
     assert any(row.startswith("  Descuento") and row.endswith("-$ 529,00") for row in discounts)
     assert not any(row.startswith("  Descuento") and "0,63" in row for row in discounts)
-    assert "Redondeo efectivo" in text and "-$ 100,00" in text
+    assert "Redondeo del efectivo" in text and "-$ 100,00" in text
