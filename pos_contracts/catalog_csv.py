@@ -1,7 +1,9 @@
 """The catalogue file both ends read: the till's ``catalog import`` and head office's.
 
 One parser, so a file the till accepts is exactly a file head office accepts. Columns
-(header row): ``sku,name,price,iva_rate,unit,barcodes,plu,category``
+(header row): ``sku,name,price,iva_rate,unit,barcodes,plu,category``, or as a Spanish
+spreadsheet heads them (``Código``, ``Descripción``, ``Precio``, ``IVA``, ``Unidad``,
+``Código de barras``, ``PLU``, ``Rubro``...: see ``_HEADER_ALIASES``)
 
 The file is what a spreadsheet writes, in Argentina or elsewhere:
 
@@ -16,7 +18,7 @@ The file is what a spreadsheet writes, in Argentina or elsewhere:
   and refused, naming its line, when the file does not say;
 - ``iva_rate``: ``21``, ``10.5``, ``27`` or ``exempt`` (``exento`` accepted); at a till also
   ``5``, ``2.5``, ``0`` (a rate: never exento) and ``not_taxed`` (``no gravado``);
-- ``unit``: ``unit`` or ``kg``;
+- ``unit``: ``unit`` or ``kg`` (``unidad``, ``kilo`` accepted);
 - ``barcodes``: zero or more codes separated by ``|`` (EAN-13, EAN-8, UPC-A are checked;
   other codes are taken as internal codes);
 - ``plu``: scale PLU for weighed goods (optional); ``category`` optional.
@@ -72,6 +74,23 @@ MAX_PRICE = 99_999_999_999  # $ 999.999.999,99: a shelf price, not an overflow
 MAX_NAME, MAX_SKU, MAX_CATEGORY = 200, 64, 100  # catalog.changed.v1.json
 _BARCODE = re.compile(r"^[0-9A-Za-z-]{1,64}$")  # common.v1.json
 _SEPARATORS = (",", ";", "\t")
+# The header as a shop's own spreadsheet writes it in Spanish (accents, case and spaces
+# ignored): "Código;Descripción;Precio;IVA" is the same file as "sku;name;price;iva_rate".
+# A bare "código" is the product's own code (what Argentine price lists call it), the
+# barcode is "código de barras" or "EAN".
+_HEADER_ALIASES = {
+    "codigo": "sku", "cod": "sku", "cod.": "sku", "codigo interno": "sku", "articulo": "sku",
+    "nombre": "name", "descripcion": "name", "producto": "name", "detalle": "name",
+    "precio": "price", "precio final": "price", "precio con iva": "price", "pvp": "price",
+    "iva": "iva_rate", "iva %": "iva_rate", "% iva": "iva_rate", "alicuota": "iva_rate",
+    "alicuota iva": "iva_rate", "alicuota de iva": "iva_rate",
+    "unidad": "unit", "medida": "unit", "unidad de medida": "unit",
+    "codigos": "barcodes", "codigo de barras": "barcodes", "codigos de barras": "barcodes",
+    "ean": "barcodes", "barcode": "barcodes",
+    "categoria": "category", "rubro": "category", "familia": "category",
+}
+_UNIT_ALIASES = {"unidad": "unit", "un": "unit", "u": "unit", "kilo": "kg", "kilogramo": "kg",
+                 "kgs": "kg", "por kg": "kg"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,12 +161,24 @@ def _not_text(exc: UnicodeDecodeError) -> str:
     ).format(pos=exc.start)
 
 
+def column_of(heading: str) -> str:
+    """Our column name for a header cell (``Descripción`` → ``name``); unknown ones as read."""
+    plain = " ".join(_plain(heading.strip().strip('"')).split())
+    return plain if plain in COLUMNS else _HEADER_ALIASES.get(plain, plain)
+
+
+def _plain(text: str) -> str:
+    """Lower case without accents: how a header or a unit is compared."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text.lower())
+                   if not unicodedata.combining(ch))
+
+
 def _separator(header: str) -> str:
     """The column separator: the one that splits the header into our column names."""
     names = set(COLUMNS)
     best, best_hits = ",", -1
     for sep in _SEPARATORS:
-        hits = sum(cell.strip().strip('"').lower() in names for cell in header.split(sep))
+        hits = sum(column_of(cell) in names for cell in header.split(sep))
         if hits > best_hits:
             best, best_hits = sep, hits
     return best
@@ -162,8 +193,12 @@ def parse_catalog_csv(text: str, *, rates: Sequence[str] = IVA_RATES) -> list[Ca
     # A ';' file comes from a spreadsheet whose decimal mark is the comma (es-AR Excel).
     decimal_mark = "," if sep == ";" else None
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=sep)
-    fields = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+    fields = [column_of(name or "") for name in (reader.fieldnames or [])]
     reader.fieldnames = fields
+    twice = sorted({c for c in fields if c in COLUMNS and fields.count(c) > 1})
+    if twice:  # "Código" and "SKU" both: which one is the product's code is a guess
+        raise CatalogFileError([BadRow(1, _("columns named twice: {cols}").format(
+            cols=", ".join(twice)))])
     missing = [c for c in REQUIRED if c not in fields]
     if missing:
         raise CatalogFileError(
@@ -331,7 +366,8 @@ def _parse_row(row: dict[str, str | None], decimal_mark: str | None,
         raise ValueError(_("IVA rate {rate!r} cannot be sent to the tills yet: head office's "
                            "catalogue carries {rates}").format(
                                rate=cell("iva_rate"), rates=", ".join(rates)))
-    unit = cell("unit").lower() or "unit"
+    unit = _plain(cell("unit")) or "unit"
+    unit = _UNIT_ALIASES.get(unit, unit)
     if unit not in ("unit", "kg"):
         raise ValueError(_("unit must be 'unit' or 'kg', not {unit!r}").format(unit=unit))
     codes = tuple(c.strip() for c in cell("barcodes").split("|") if c.strip())

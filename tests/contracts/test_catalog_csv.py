@@ -66,6 +66,28 @@ def test_an_argentine_spreadsheet_file_imports_as_written() -> None:
     assert products[1].category == "Fiambrería" and products[1].sold_by_weight
 
 
+def test_a_spreadsheet_headed_in_spanish_imports_as_written() -> None:
+    """A shop's own price list: "Código;Descripción;Precio;IVA;Unidad;Código de barras;PLU;
+    Rubro" was refused with "missing columns: name, price, iva_rate"."""
+    body = (
+        "Código;Descripción;Precio;IVA;Unidad;Código de barras;PLU;Rubro\r\n"
+        + "X1;Café Molido 250 g;$ 4.590,00;21;Unidad;7790150000014;;Almacén\r\n"
+        + "X2;Jamón Cocido;12.990,50;10,5;Kilo;;42;Fiambrería\r\n"
+    )
+    products = parse_catalog_csv(decode_catalog_bytes(body.encode("cp1252")))
+    assert [(p.sku, p.name, p.price, p.iva_rate, p.sold_by_weight, p.barcodes, p.category)
+            for p in products] == [
+        ("X1", "Café Molido 250 g", 459000, "21", False, ("7790150000014",), "Almacén"),
+        ("X2", "Jamón Cocido", 1299050, "10.5", True, (), "Fiambrería"),
+    ]
+    assert parse_catalog_csv("ARTICULO,Nombre,PVP,Alícuota IVA\nB1,Pan,100.00,21\n")[0].sku == "B1"
+
+
+def test_a_column_named_twice_is_refused_not_guessed() -> None:
+    assert refused("sku,Código,name,price,iva_rate\nA1,B1,Pan,100.00,21\n") == [
+        (1, "columns named twice: sku")]
+
+
 @pytest.mark.parametrize(
     "encoded",
     [
