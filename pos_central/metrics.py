@@ -95,9 +95,9 @@ class IngestMetrics:
         )
 
     def clock_skewed(self, skewed: Sequence[tuple[Envelope, ClockSkew]]) -> None:
-        for env, skew in skewed:
-            self.skewed.labels(env.store_id, env.terminal_id).inc()
+        for env, skew in skewed:  # the offset first: a reader who sees the count sees it
             self.clock_offset.labels(env.store_id, env.terminal_id).set(skew.offset_ms / 1000)
+            self.skewed.labels(env.store_id, env.terminal_id).inc()
 
     def exposition(self) -> bytes:
         """Prometheus text format."""

@@ -144,6 +144,16 @@ class RunningIngest:
         value = self.metrics.registry.get_sample_value(name, labels or None)
         return value or 0.0
 
+    def counted(self, name: str, expected: float, **labels: str) -> float:
+        """The counter once it has reached ``expected`` (or after a timeout): the ingest
+        counts just after a batch commits or a dead letter is confirmed, so what a test sees
+        in PostgreSQL or the broker may be a moment ahead of it. More than expected is
+        returned as it is, for the test's assertion to catch."""
+        deadline = time.monotonic() + 30.0
+        while (value := self.counter(name, **labels)) < expected and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return value
+
 
 @contextmanager
 def running_ingest(

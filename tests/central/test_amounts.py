@@ -42,7 +42,7 @@ def test_a_line_whose_gross_is_not_price_times_quantity_is_dead_lettered(
     with running_ingest(central_db, broker) as ingest:
         wait_until(lambda: broker.depth(broker.topology.dead_letter_queue) == 1)
         wait_until(lambda: scalar(central_db, "SELECT count(*) FROM sales") == 1)
-        assert ingest.counter("pos_central_events_dead_lettered_total", code="amounts") == 1
+        assert ingest.counted("pos_central_events_dead_lettered_total", 1, code="amounts") == 1
     [(headers, _)] = broker.dead_letters()
     line = bad.payload["lines"][0]
     assert headers["x-pos-reject-reason"] == (
@@ -111,7 +111,7 @@ def test_documents_beyond_the_configured_bounds_are_dead_lettered_out_of_bounds(
     with running_ingest(central_db, broker, settings=settings) as ingest:
         wait_until(lambda: broker.depth(broker.topology.dead_letter_queue) == 1)
         wait_until(lambda: scalar(central_db, "SELECT count(*) FROM sales") == 1)
-        assert ingest.counter("pos_central_events_dead_lettered_total", code="out_of_bounds") == 1
+        assert ingest.counted("pos_central_events_dead_lettered_total", 1, code="out_of_bounds") == 1
     [(headers, _)] = broker.dead_letters()
     assert headers["x-pos-reject-reason"] == (
         f"out_of_bounds: sale.completed seq {large.seq}: total {large.payload['total']} supera "
@@ -159,7 +159,7 @@ def test_a_refund_of_a_sale_central_does_not_know_waits_for_the_sale(
         )
         broker.publish([sold])  # the other till comes online
         wait_until(lambda: scalar(central_db, "SELECT count(*) FROM refunds") == 1)
-        assert ingest.counter("pos_central_events_ingested_total", type="sale.refunded") == 1
+        assert ingest.counted("pos_central_events_ingested_total", 1, type="sale.refunded") == 1
     assert query(central_db, "SELECT sale_id::text, total FROM refunds") == [
         (sold.payload["sale_id"], refund.payload["total"])
     ]

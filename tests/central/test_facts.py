@@ -68,7 +68,7 @@ def test_a_second_z_for_a_closed_shift_is_a_conflict_and_the_first_stays(
         first = z_on_record(central_db)
         broker.publish([second])
         wait_until(lambda: broker.depth(broker.topology.dead_letter_queue) == 1)
-        assert ingest.counter("pos_central_alerts_total", kind="conflict") == 1
+        assert ingest.counted("pos_central_alerts_total", 1, kind="conflict") == 1
     assert z_on_record(central_db) == first
     assert first[0][1] == closed.payload["counted_cash"]
     [(headers, body)] = broker.dead_letters()
@@ -133,8 +133,8 @@ def test_the_same_event_id_with_another_body_is_a_conflict_not_a_duplicate(
         wait_until(lambda: scalar(central_db, "SELECT count(*) FROM sales") == 2)
         broker.publish([sale])  # a plain re-delivery is still a duplicate
         wait_until(lambda: ingest.counter("pos_central_events_duplicate_total") == 1)
-        assert ingest.counter("pos_central_alerts_total", kind="conflict") == 1
-        assert ingest.counter("pos_central_events_dead_lettered_total", code="conflict") == 1
+        assert ingest.counted("pos_central_alerts_total", 1, kind="conflict") == 1
+        assert ingest.counted("pos_central_events_dead_lettered_total", 1, code="conflict") == 1
     [(headers, body)] = broker.dead_letters()
     assert headers["x-pos-reject-reason"].startswith(
         f"conflict: el evento {sale.event_id} (sale.completed, caja S001/T01 seq 1) ya se "

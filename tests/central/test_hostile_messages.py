@@ -171,8 +171,8 @@ def test_an_unexpected_error_dead_letters_that_event_counted_by_its_kind_and_the
                         ) as ingest:
         wait_until(lambda: sales_applied(central_db) == 4, what="the other four sales")
         wait_until(lambda: broker.depth(broker.topology.dead_letter_queue) == 1, what="dead")
-        by_kind = ingest.counter("pos_central_unexpected_errors_total", exception="KeyError")
-        by_code = ingest.counter("pos_central_events_dead_lettered_total",
+        by_kind = ingest.counted("pos_central_unexpected_errors_total", 1, exception="KeyError")
+        by_code = ingest.counted("pos_central_events_dead_lettered_total", 1,
                                  code="unexpected_error")
     [(headers, body)] = broker.dead_letters()
     assert body == events[2].to_json()

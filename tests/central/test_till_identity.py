@@ -167,7 +167,7 @@ def test_an_event_for_another_store_or_without_a_till_user_is_dead_lettered_not_
     with running_ingest(central_db, broker, settings=STRICT) as ingest:
         wait_until(lambda: broker.depth(broker.topology.dead_letter_queue) == 3, what="3 refused")
         wait_until(lambda: scalar(central_db, "SELECT count(*) FROM sales") == 1)
-        refused = ingest.counter("pos_central_events_dead_lettered_total", code="not_yours")
+        refused = ingest.counted("pos_central_events_dead_lettered_total", 3, code="not_yours")
     assert refused == 3
     assert query(central_db, "SELECT store_id, terminal_id, sale_id::text FROM sales") == [
         ("S001", "T01", own.payload["sale_id"])
@@ -198,7 +198,7 @@ def test_accepting_unregistered_users_still_holds_a_registered_till_to_its_termi
     with running_ingest(central_db, broker) as ingest:  # accept_unregistered=True
         wait_until(lambda: broker.depth(broker.topology.dead_letter_queue) == 1)
         wait_until(lambda: scalar(central_db, "SELECT count(*) FROM sales") == 1)
-        assert ingest.counter("pos_central_events_dead_lettered_total", code="not_yours") == 1
+        assert ingest.counted("pos_central_events_dead_lettered_total", 1, code="not_yours") == 1
     assert scalar(central_db, "SELECT sale_id::text FROM sales") == by_guest.payload["sale_id"]
 
 
