@@ -22,6 +22,7 @@ from pos_central.api.routers import (
     catalog,
     dashboard,
     dead_letters,
+    fiscal,
     people,
     reports,
     snapshot,
@@ -86,7 +87,8 @@ def create_app(settings: ApiSettings) -> FastAPI:
     app.state.services = api
     app.include_router(probes_router(api.checks, [metrics.exposition]))
     app.include_router(snapshot.router)
-    for router in (catalog, terminals, people, till_people, reports, dead_letters, dashboard):
+    for router in (catalog, terminals, people, till_people, reports, dead_letters, dashboard,
+                   fiscal):
         app.include_router(router.router)
     from pos_central.api.pages import mount_pages
 

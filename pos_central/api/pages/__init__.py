@@ -25,6 +25,7 @@ TEMPLATE_VALUES = (
     N_("open"), N_("replayed"), N_("discarded"),
     N_("cash"), N_("debit"), N_("credit"), N_("transfer"),
     N_("admin"), N_("manager"), N_("viewer"),
+    N_("sending"), N_("informed"), N_("rejected"),
 )
 
 
@@ -71,8 +72,9 @@ def _number_in(lang: str) -> Callable[[Any], str]:
 
 
 def mount_pages(app: FastAPI) -> None:
-    from pos_central.api.pages import staff, views
+    from pos_central.api.pages import fiscal, staff, views
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(views.router)
     app.include_router(staff.router)
+    app.include_router(fiscal.router)
