@@ -14,6 +14,7 @@ from pos_arca.errors import (
     ArcaAuthError,
     ArcaConfigError,
     ArcaError,
+    ArcaLoginUnavailable,
     ArcaMessage,
     ArcaNotSent,
     ArcaOutcomeUnknown,
@@ -37,6 +38,7 @@ from pos_arca.models import (
     Timeouts,
     Tributo,
 )
+from pos_arca.wsaa_codes import WsaaFaultKind
 
 if TYPE_CHECKING:
     from pos_arca.wsaa import WsaaClient
@@ -56,9 +58,10 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "AccessTicket", "AlicuotaIva", "ArcaAlreadyAuthenticated", "ArcaAuthError",
-    "ArcaConfigError", "ArcaError", "ArcaMessage", "ArcaNotSent", "ArcaOutcomeUnknown",
-    "ArcaRejected", "ArcaUnreachable", "CaeAuthorization", "Caea", "CaeaInformed", "CaeaUnused",
-    "Clock", "Comprobante", "ComprobanteAsociado", "ComprobanteRecord", "Environment",
-    "Fortnight", "ManualClock", "OffsetClock", "PointOfSale", "ServerStatus", "SystemClock",
-    "Timeouts", "Tributo", "WsaaClient", "WsfeClient", "argentine_date",
+    "ArcaConfigError", "ArcaError", "ArcaLoginUnavailable", "ArcaMessage", "ArcaNotSent",
+    "ArcaOutcomeUnknown", "ArcaRejected", "ArcaUnreachable", "CaeAuthorization", "Caea",
+    "CaeaInformed", "CaeaUnused", "Clock", "Comprobante", "ComprobanteAsociado",
+    "ComprobanteRecord", "Environment", "Fortnight", "ManualClock", "OffsetClock", "PointOfSale",
+    "ServerStatus", "SystemClock", "Timeouts", "Tributo", "WsaaClient", "WsaaFaultKind",
+    "WsfeClient", "argentine_date",
 ]

@@ -27,6 +27,16 @@ def _table(*codes: ArcaCode) -> dict[int, ArcaCode]:
 
 
 CODES: dict[int, ArcaCode] = _table(
+    # "Tratamiento de errores en el WS" of ARCA's WSFEv1 manual: every operation may answer
+    # these (in Errors, HTTP 200); the texts are the manual's, not recorded answers.
+    ArcaCode(500, "Error interno de aplicacion.",
+             "ARCA's application failed (its own error, not the request's).", "public"),
+    ArcaCode(501, "Error interno de base de datos.",
+             "ARCA's database failed (its own error, not the request's).", "public"),
+    ArcaCode(502, "Error interno de base de datos - Autorizador CAE / Regimen CAEA - "
+                  "Transaccion Activa",
+             "ARCA was busy with another transaction (its own error, not the request's).",
+             "public"),
     ArcaCode(600, "ValidacionDeToken: No validaron las firmas digitales o el token expiro.",
              "ARCA did not accept the access ticket (token/sign unknown or expired).", "public"),
     ArcaCode(601, "CUIT representada no incluida en Token",
@@ -131,6 +141,7 @@ CODES: dict[int, ArcaCode] = _table(
              "public"),
 )
 
+SERVER_CODES = frozenset({500, 501, 502})
 AUTH_CODES = frozenset({600, 601})
 NOT_FOUND = 602
 

@@ -7,7 +7,10 @@
   (``WsfeClient.consult``) before retrying, or a comprobante may be authorized twice or a
   number skipped.
 - :class:`ArcaRejected`: ARCA answered no, with its codes; the number stays free.
-- :class:`ArcaAuthError`: WSAA or WSFEv1 refused our credentials.
+- :class:`ArcaAuthError`: WSAA or WSFEv1 refused our credentials; a WSAA refusal has its
+  :class:`~pos_arca.wsaa_codes.WsaaFaultKind` (``kind``): ours to fix, or retry later.
+- :class:`ArcaLoginUnavailable`: WSAA answered that it cannot log anyone in now (its own
+  trouble): the request that needed the ticket never left; retry later.
 
 Every error carries ARCA's code and text when ARCA gave them, and a short English
 explanation; the till translates (this package has no i18n). None of them ever holds a
@@ -18,6 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+
+from pos_arca.wsaa_codes import WsaaFaultKind
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,16 @@ class ArcaOutcomeUnknown(ArcaUnreachable):
     """The request was sent and no answer came: resolve with FECompConsultar before retrying."""
 
 
+class ArcaLoginUnavailable(ArcaNotSent):
+    """WSAA answered with a fault of its own (``wsaa.unavailable``, ``wsaa.internalError``,
+    ``wsn.unavailable``): no ticket now, and the request that needed one never left."""
+
+    def __init__(self, explanation: str, *, code: str, text: str) -> None:
+        super().__init__(explanation, operation="loginCms", detail=f"{code}: {text}")
+        self.code = code
+        self.text = text
+
+
 class ArcaRejected(ArcaError):
     """ARCA answered and refused: its errors and observations say why."""
 
@@ -93,7 +108,12 @@ class ArcaRejected(ArcaError):
 
 
 class ArcaAuthError(ArcaError):
-    """WSAA refused to log in, or WSFEv1 refused the access ticket."""
+    """WSAA refused to log in (``kind`` says why), or WSFEv1 refused the ticket (no kind)."""
+
+    def __init__(self, explanation: str, *, code: str | int | None = None,
+                 text: str | None = None, kind: WsaaFaultKind | None = None) -> None:
+        self.kind = kind
+        super().__init__(explanation, code=code, text=text)
 
 
 class ArcaAlreadyAuthenticated(ArcaAuthError):
@@ -102,4 +122,5 @@ class ArcaAlreadyAuthenticated(ArcaAuthError):
     def __init__(self, explanation: str, *, code: str, text: str,
                  retry_after: datetime | None) -> None:
         self.retry_after = retry_after
-        super().__init__(explanation, code=code, text=text)
+        super().__init__(explanation, code=code, text=text,
+                         kind=WsaaFaultKind.ALREADY_AUTHENTICATED)

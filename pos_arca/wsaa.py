@@ -30,11 +30,13 @@ from pos_arca.errors import (
     ArcaAlreadyAuthenticated,
     ArcaAuthError,
     ArcaConfigError,
+    ArcaLoginUnavailable,
     ArcaOutcomeUnknown,
 )
 from pos_arca.models import AccessTicket, Environment, Timeouts
 from pos_arca.ticket_cache import TicketCache
 from pos_arca.transport import soap_client
+from pos_arca.wsaa_codes import WsaaFaultKind, wsaa_code
 
 log = logging.getLogger(__name__)
 
@@ -203,4 +205,12 @@ class WsaaClient:
                 "WSAA already issued a ticket for this certificate and this till has no copy "
                 f"(another process or machine logged in with it?); it can be retried {when}",
                 code=code, text=text, retry_after=retry_after)
-        raise ArcaAuthError("WSAA refused the login", code=code, text=text)
+        known = wsaa_code(code)
+        if known is None and "server" not in code.lower():
+            # A fault WSAA's specification does not list: shown as is, for someone to read.
+            raise ArcaAuthError("WSAA refused the login", code=code, text=text)
+        if known is None or known.kind is WsaaFaultKind.UNAVAILABLE:
+            # WSAA's own trouble (an Axis server fault is one too): the same login works later.
+            raise ArcaLoginUnavailable("WSAA cannot log in now", code=code, text=text)
+        raise ArcaAuthError(f"WSAA refused the login: {known.explanation}", code=code,
+                            text=text, kind=known.kind)

@@ -18,6 +18,7 @@ from pos_arca import codes
 from pos_arca.errors import (
     ArcaAuthError,
     ArcaMessage,
+    ArcaNotSent,
     ArcaOutcomeUnknown,
     ArcaRejected,
 )
@@ -62,7 +63,12 @@ class WsfeClient:
     # Plumbing -------------------------------------------------------------------------------
     def _call(self, operation: str, *, auth: bool = True, **arguments: Any) -> Any:
         if auth:
-            ticket = self.credentials.ticket()
+            try:
+                ticket = self.credentials.ticket()
+            except ArcaOutcomeUnknown as lost:
+                # The login's answer was lost; this request itself never left.
+                raise ArcaNotSent("WSAA's login did not answer", operation=lost.operation,
+                                  detail=lost.explanation) from None
             arguments["Auth"] = {"Token": ticket.token, "Sign": ticket.sign, "Cuit": self.cuit}
         self._transport.operation = operation
         try:
@@ -84,6 +90,11 @@ class WsfeClient:
         errors = messages(result.Errors, "Err")
         if not errors:
             return
+        if any(e.code in codes.SERVER_CODES for e in errors):
+            # ARCA's own failure (application, database, a transaction in the way), not a
+            # verdict on the request: the work may or may not be done, as after a 5xx.
+            raise ArcaOutcomeUnknown("ARCA failed while handling the request",
+                                     operation=operation, detail=str(errors[0]))
         if any(e.code in codes.AUTH_CODES for e in errors):
             first = errors[0]
             raise ArcaAuthError(codes.explanation(first.code), code=first.code, text=first.text)

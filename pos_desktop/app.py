@@ -299,6 +299,8 @@ class Till:
     def refresh_fiscal_policy(self) -> None:
         """The register issues the comprobantes the fiscal settings say (after they change)."""
         self.register.fiscal = _fiscal_policy(self.db)
+        if self.fiscal is not None:
+            self.fiscal.retry_now()  # a refused login may be fixed now (a new certificate)
 
     def start_fiscal(self, *, demo: bool = False) -> FiscalWorker | None:
         """In fiscal mode ARCA, start the fiscal worker; every commit wakes it (the CAE is

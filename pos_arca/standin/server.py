@@ -26,7 +26,9 @@ from typing import Any
 
 from cryptography import x509
 
+from pos_arca import codes
 from pos_arca.clock import Clock, OffsetClock
+from pos_arca.errors import ArcaMessage
 from pos_arca.standin import soap
 from pos_arca.standin.caea_service import WsfeService
 from pos_arca.standin.faults import Fault, FaultKind, FaultPlan
@@ -34,6 +36,7 @@ from pos_arca.standin.rules import RuleSettings
 from pos_arca.standin.state import StandinState
 from pos_arca.standin.wsaa_service import WsaaFault, WsaaService
 from pos_arca.standin.wsfe_service import AuthFailed, PointOfSaleSetting, add_messages
+from pos_arca.wsaa_codes import WSAA_CODES
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,7 @@ WSFE_OPERATIONS = frozenset({
 #: Required fields ARCA still fills (with zeros) when it refuses the credentials.
 _ZEROS_ON_AUTH_ERROR = {"FECompUltimoAutorizado": ("PtoVta", "CbteTipo", "CbteNro"),
                         "FECAEASinMovimientoInformar": ("PtoVta",)}
+_LOGIN_FAULT = "gov.afip.desein.dvadac.sua.view.wsaa.LoginFault"
 _GATEWAY_500 = (b"<html><head><title>500 - Internal server error.</title></head>"
                 b"<body><h2>500 - Internal server error.</h2></body></html>")
 
@@ -101,7 +105,8 @@ class ArcaStandin:
             settings=RuleSettings(config.identification_threshold, config.product_window_days,
                                   config.service_window_days),
             cae_validity_days=config.cae_validity_days, caea_inform_days=config.caea_inform_days)
-        self.logins = 0
+        self.logins = 0  # tickets issued
+        self.login_requests = 0  # loginCms requests received (a ticket, a fault or none)
         self._port = port
         self._admin_port = admin_port
         self._service: _HttpServer | None = None
@@ -198,13 +203,10 @@ class ArcaStandin:
             namespace = soap.namespace_of(request)
             ticket = self.wsaa.login(in0)
         except soap.BadRequest:
-            return 500, soap.axis_fault("xml.bad", "No se ha podido interpretar el XML",
-                                        "gov.afip.desein.dvadac.sua.view.wsaa.LoginFault",
-                                        "standin")
+            return 500, soap.axis_fault("xml.bad", WSAA_CODES["xml.bad"].message,
+                                        _LOGIN_FAULT, "standin")
         except WsaaFault as fault:
-            return 500, soap.axis_fault(fault.code, fault.message,
-                                        "gov.afip.desein.dvadac.sua.view.wsaa.LoginFault",
-                                        "standin")
+            return 500, soap.axis_fault(fault.code, fault.message, _LOGIN_FAULT, "standin")
         self.logins += 1
         return 200, soap.wsaa_response(namespace, ticket)
 
@@ -220,12 +222,34 @@ class ArcaStandin:
                 cuit = self.wsfe.authenticate(request)
                 result = getattr(self.wsfe, operation)(request, cuit)
             except AuthFailed as failed:
-                result = soap.result_element(operation)
-                for name in _ZEROS_ON_AUTH_ERROR.get(operation, ()):
-                    soap.add(result, name, 0)
-                add_messages(result, "Errors", "Err", [failed.message])
+                result = self._errors_only(operation, failed.message)
         else:
             return 500, soap.asmx_fault(f"Server did not recognize the operation {operation}.")
+        return 200, soap.wsfe_response(operation, result, self.config.ambiente,
+                                       self.wsfe.now())
+
+    @staticmethod
+    def _errors_only(operation: str, error: ArcaMessage) -> Any:
+        """The answer ARCA gives with an error and nothing done (what the schema requires)."""
+        result = soap.result_element(operation)
+        for name in _ZEROS_ON_AUTH_ERROR.get(operation, ()):
+            soap.add(result, name, 0)
+        add_messages(result, "Errors", "Err", [error])
+        return result
+
+    def fault_answer(self, path: str, operation: str, fault: Fault) -> tuple[int, bytes]:
+        """ARCA answering with one of its faults (``wsaa_fault``, ``wsfe_error``,
+        ``soap_fault``): nothing is processed."""
+        if path == WSAA_PATH:
+            known = WSAA_CODES.get(fault.code)
+            return 500, soap.axis_fault(fault.code, known.message if known else fault.code,
+                                        _LOGIN_FAULT, "standin")
+        if fault.kind is FaultKind.SOAP_FAULT:
+            return 500, soap.asmx_fault("Server was unable to process request. ---> "
+                                        "System.Data.SqlClient.SqlException: Timeout expired.",
+                                        code="soap:Server")
+        code = int(fault.code)
+        result = self._errors_only(operation, ArcaMessage(code, codes.message(code)))
         return 200, soap.wsfe_response(operation, result, self.config.ambiente,
                                        self.wsfe.now())
 
@@ -239,8 +263,10 @@ class ArcaStandin:
     # Admin -----------------------------------------------------------------------------------
     def admin(self, path: str, data: dict[str, Any]) -> dict[str, Any]:
         if path == "/admin/faults":
-            self.faults.arm(data["operation"], data["kind"], count=int(data.get("count", 1)),
-                            processed=data.get("processed"))
+            count = data.get("count", 1)
+            self.faults.arm(data["operation"], data["kind"],
+                            count=None if count is None else int(count),
+                            processed=data.get("processed"), code=data.get("code"))
         elif path == "/admin/faults/release":
             self.faults.release()
         elif path == "/admin/faults/clear":
@@ -353,6 +379,12 @@ class _Handler(BaseHTTPRequestHandler):
         standin = self.server.standin
         operation = "loginCms" if path == WSAA_PATH else _operation_of(body)
         fault = standin.faults.take(operation)
+        if path == WSAA_PATH:
+            with standin.lock:
+                standin.login_requests += 1
+        if fault is not None and fault.kind.answers:
+            self._send(*standin.fault_answer(path, operation, fault), "text/xml; charset=utf-8")
+            return
         if fault is not None and not fault.processed and not self._fail(fault):
             return
         status, payload = standin.process(path, body, operation)

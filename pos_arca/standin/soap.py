@@ -120,12 +120,13 @@ def axis_fault(code: str, message: str, exception_name: str, hostname: str) -> b
     return _serialize(envelope)
 
 
-def asmx_fault(message: str) -> bytes:
-    """A fault as WSFEv1 (.NET asmx) sends it for a request it cannot read."""
+def asmx_fault(message: str, *, code: str = "soap:Client") -> bytes:
+    """A fault as WSFEv1 (.NET asmx) sends it: ``soap:Client`` for a request it cannot read,
+    ``soap:Server`` when the service itself throws."""
     envelope = _envelope("soap", None)
     body = etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body")
     fault = etree.SubElement(body, f"{{{SOAP_ENV}}}Fault")
-    etree.SubElement(fault, "faultcode").text = "soap:Client"
+    etree.SubElement(fault, "faultcode").text = code
     etree.SubElement(fault, "faultstring").text = message
     etree.SubElement(fault, "detail")
     return _serialize(envelope)

@@ -1,7 +1,9 @@
 """The stand-in's WSAA: checks the CMS and the login ticket request as WSAA does, issues tickets.
 
-Fault codes are WSAA's (``ns1:coe.alreadyAuthenticated`` and its text are from a recorded
-answer; the other codes are the ones WSAA's manual lists, their texts approximate).
+Fault codes and texts are WSAA's (:mod:`pos_arca.wsaa_codes`: ``coe.alreadyAuthenticated``'s
+text is from a recorded answer, the others are the specification's), checked in WSAA's
+order as far as it is known: the signature, the certificate's dates, its authority, then
+the request.
 """
 
 from __future__ import annotations
@@ -19,16 +21,17 @@ from lxml import etree
 from pos_arca.clock import ARGENTINA, Clock
 from pos_arca.standin.cms import CmsError, verify_signed_data
 from pos_arca.standin.state import IssuedTicket, StandinState
+from pos_arca.wsaa_codes import WSAA_CODES
 
 SOURCE = "CN=wsaahomo, O=AFIP, C=AR, SERIALNUMBER=CUIT 33693450239"
 _MAX_REQUEST_SPAN = timedelta(hours=24)
 
 
 class WsaaFault(Exception):
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str | None = None) -> None:
         self.code = code
-        self.message = message
-        super().__init__(f"{code}: {message}")
+        self.message = message or WSAA_CODES[code].message
+        super().__init__(f"{code}: {self.message}")
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ def _parse_request(content: bytes) -> _Request:
             expires_at=datetime.fromisoformat(header.findtext("expirationTime", "")),
             service=(root.findtext("service") or "").strip())
     except (etree.XMLSyntaxError, ValueError):
-        raise WsaaFault("xml.bad", "No se ha podido interpretar el XML contra el SCHEMA") from None
+        raise WsaaFault("xml.bad") from None
 
 
 def _cuit(certificate: x509.Certificate) -> int:
@@ -76,41 +79,41 @@ class WsaaService:
         try:
             der = base64.b64decode(in0, validate=False)
         except (binascii.Error, ValueError):
-            raise WsaaFault("cms.bad.base64", "Error al decodificar el CMS en base64") from None
+            raise WsaaFault("cms.bad.base64") from None
         try:
             signed = verify_signed_data(der, self.ca)
         except CmsError as error:
             if "issued" in str(error):
-                raise WsaaFault("cms.cert.untrusted",
-                                "Certificado no emitido por AC de confianza") from None
-            raise WsaaFault("cms.bad", f"Error al verificar el CMS: {error}") from None
+                raise WsaaFault("cms.cert.untrusted") from None
+            if "signature" in str(error) or "digest" in str(error):
+                raise WsaaFault("cms.sign.invalid") from None
+            raise WsaaFault("cms.bad") from None
         except ValueError:
-            raise WsaaFault("cms.bad", "El CMS no pudo leerse") from None
+            raise WsaaFault("cms.bad") from None
         now = self.clock.now()
         certificate = signed.signer
-        if not (certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc):
-            raise WsaaFault("cms.cert.expired", "Certificado expirado o aun no valido")
+        if now < certificate.not_valid_before_utc:
+            raise WsaaFault("cms.cert.invalid")
+        if now > certificate.not_valid_after_utc:
+            raise WsaaFault("cms.cert.expired")
         cuit = _cuit(certificate)
         request = _parse_request(signed.content)
         self._check_times(request, now)
         if request.service not in self.services:
-            raise WsaaFault("wsn.notFound", f"No existe el WSN {request.service!r}")
+            raise WsaaFault("wsn.notFound")
         login_key = f"{certificate.fingerprint(hashes.SHA256()).hex()}|{request.service}"
         held = self.state.logins.get(login_key)
         if held is not None and datetime.fromisoformat(held) > now:
-            raise WsaaFault("coe.alreadyAuthenticated",
-                            "El CEE ya posee un TA valido para el acceso al WSN solicitado")
+            raise WsaaFault("coe.alreadyAuthenticated")
         return self._issue(certificate, cuit, request, now, login_key)
 
     def _check_times(self, request: _Request, now: datetime) -> None:
         if request.generated_at > now or request.generated_at < now - _MAX_REQUEST_SPAN:
-            raise WsaaFault("xml.generationTime.invalid",
-                            "generationTime posee formato o dato invalido")
+            raise WsaaFault("xml.generationTime.invalid")
         if request.expires_at <= now:
-            raise WsaaFault("xml.expirationTime.expired", "expirationTime expirado")
+            raise WsaaFault("xml.expirationTime.expired")
         if request.expires_at - request.generated_at > _MAX_REQUEST_SPAN:
-            raise WsaaFault("xml.expirationTime.invalid",
-                            "expirationTime posee formato o dato invalido")
+            raise WsaaFault("xml.expirationTime.invalid")
 
     def _issue(self, certificate: x509.Certificate, cuit: int, request: _Request,
                now: datetime, login_key: str) -> str:

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from pos_common.i18n import _, ngettext
 from pos_desktop.domain.fiscal.dates import argentine_date
 from pos_desktop.fiscal.caea_status import caea_lines, caea_status
+from pos_desktop.fiscal.faults import FAULT_KEY, FiscalFault, fault_text
 from pos_desktop.fiscal.settings import FiscalSettings, load_fiscal_settings
 from pos_desktop.fiscal.tasks import Queue
 from pos_desktop.fiscal.worker import FiscalLink, FiscalState
@@ -59,12 +60,17 @@ def combine(settings: FiscalSettings, backlog: FiscalBacklog, link: FiscalLink, 
             ticket_expires_at: datetime | None = None,
             blocked: Mapping[Queue, str] | None = None,
             now: datetime | None = None,
-            caea: Mapping[str, Any] | None = None) -> dict[str, Any]:
+            caea: Mapping[str, Any] | None = None,
+            fault: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """``fault``: why no CAE can be had though ARCA answered (``faults.FiscalFault``)."""
     now = now or datetime.now(UTC)
     state = link.state if settings.arca else FiscalState.DISABLED
     last_error = link.error or backlog.last_error
     if blocked and state is FiscalState.ONLINE:
         state, last_error = FiscalState.ERROR, next(iter(blocked.values()))
+    fault = dict(fault) if fault and settings.arca and state is not FiscalState.ONLINE else None
+    if fault is not None and state is FiscalState.OFFLINE and not _transient(fault):
+        state, last_error = FiscalState.ERROR, fault["error"]  # read back, in another process
     return {
         "mode": settings.mode,
         "state": state.value,
@@ -86,7 +92,15 @@ def combine(settings: FiscalSettings, backlog: FiscalBacklog, link: FiscalLink, 
         "since": link.since,
         "problems": settings.problems if settings.arca else [],
         "caea": None if caea is None else dict(caea),  # the fortnight's CAEA here
+        "fault": fault,
+        "fault_text": None if fault is None else fault_text(
+            fault, certificate_pem=settings.certificate_pem,
+            environment=settings.environment.value),
     }
+
+
+def _transient(fault: Mapping[str, Any]) -> bool:
+    return FiscalFault(str(fault.get("kind")), "", "").transient
 
 
 def read_backlog(engine: Engine) -> FiscalBacklog:
@@ -99,14 +113,23 @@ def read_settings(engine: Engine) -> FiscalSettings:
         return load_fiscal_settings(Settings(conn).all())
 
 
-def probe(settings: FiscalSettings, data_dir: Path) -> tuple[FiscalLink, dict[Queue, int],
-                                                               datetime | None]:
-    """Ask ARCA (one login at most, then FECompUltimoAutorizado per type)."""
-    from pos_arca import ArcaAuthError, ArcaError, ArcaUnreachable
+def read_fault(engine: Engine) -> dict[str, Any] | None:
+    """The fault the worker recorded (``faults.FAULT_KEY``), None when there is none."""
+    with engine.connect() as conn:
+        fault = Settings(conn).get(FAULT_KEY)
+    return fault if isinstance(fault, dict) else None
+
+
+def probe(settings: FiscalSettings, data_dir: Path
+          ) -> tuple[FiscalLink, dict[Queue, int], datetime | None, dict[str, Any] | None]:
+    """Ask ARCA (one login at most, then FECompUltimoAutorizado per type); the last item
+    is the fault when ARCA answered no (``faults.FiscalFault``)."""
+    from pos_arca import ArcaAuthError, ArcaError, ArcaLoginUnavailable, ArcaUnreachable
     from pos_desktop.domain.errors import PosError
     from pos_desktop.fiscal.client import open_session
 
-    now = datetime.now(UTC).isoformat(timespec="seconds")
+    moment = datetime.now(UTC)
+    now = moment.isoformat(timespec="seconds")
     numbers: dict[Queue, int] = {}
     expiry = None
     try:
@@ -115,10 +138,14 @@ def probe(settings: FiscalSettings, data_dir: Path) -> tuple[FiscalLink, dict[Qu
             numbers[queue] = session.wsfe.last_authorized(queue.point_of_sale, queue.cbte_tipo)
         expiry = session.ticket_expiry()
     except ArcaUnreachable as error:
-        return FiscalLink(FiscalState.OFFLINE, str(error), now), numbers, expiry
+        fault = (FiscalFault.of(error, moment, None).as_dict()
+                 if isinstance(error, ArcaLoginUnavailable) else None)
+        return FiscalLink(FiscalState.OFFLINE, str(error), now), numbers, expiry, fault
     except (ArcaAuthError, ArcaError, PosError) as error:
-        return FiscalLink(FiscalState.ERROR, str(error), now), numbers, expiry
-    return FiscalLink(FiscalState.ONLINE, None, now), numbers, expiry
+        refused = FiscalFault.of(error, moment, None)
+        state = FiscalState.OFFLINE if refused.transient else FiscalState.ERROR
+        return FiscalLink(state, str(error), now), numbers, expiry, refused.as_dict()
+    return FiscalLink(FiscalState.ONLINE, None, now), numbers, expiry, None
 
 
 def status_bar_text(status: Mapping[str, Any]) -> tuple[str, str]:
@@ -138,7 +165,9 @@ def status_bar_text(status: Mapping[str, Any]) -> tuple[str, str]:
     caea = status.get("caea") or {}
     if caea.get("contingency"):
         parts.append(_("selling with CAEA"))
-    if status["state"] != "online" and status["last_error"]:
+    if status.get("fault_text"):
+        parts.append(str(status["fault_text"]))  # what to fix, in the till's language
+    elif status["state"] != "online" and status["last_error"]:
         parts.append(str(status["last_error"]))
     if caea.get("warning"):
         parts.append(str(caea["warning"]))
@@ -176,15 +205,16 @@ def fiscal_status(till: Any, *, probe_arca: bool = True) -> dict[str, Any]:
     link = FiscalLink(FiscalState.OFFLINE, None, None)
     numbers: dict[Queue, int] = {}
     expiry = None
+    fault = read_fault(till.reader)  # the worker's, of this process or another
     worker = getattr(till, "fiscal", None)
     if worker is not None:
         link, numbers, expiry = worker.link(), worker.last_numbers(), worker.ticket_expiry()
     elif settings.arca and probe_arca and not settings.problems:
-        link, numbers, expiry = probe(settings, till.data_dir)
+        link, numbers, expiry, fault = probe(settings, till.data_dir)  # ARCA's answer now
     contingency = getattr(getattr(till, "register", None), "contingency", None)
     now = datetime.now(UTC) if contingency is None else contingency.now()
     caea = caea_status(till.reader, settings, argentine_date(now),
                        contingency=contingency is not None and contingency.active,
                        informs=bool(getattr(till, "standalone", True)))
     return combine(settings, backlog, link, last_numbers=numbers, ticket_expires_at=expiry,
-                   caea=caea)
+                   caea=caea, fault=fault)

@@ -119,6 +119,11 @@ class FiscalBook(Protocol):
         is issued at or below it (ARCA holds those, from an earlier install)."""
         ...
 
+    def arca_fault(self, fault: Mapping[str, Any] | None) -> None:
+        """Why no CAE can be had now though ARCA answered (a refused login, the setup),
+        for the X report and ``fiscal status``; None once ARCA authorizes again."""
+        ...
+
     def issue_caea(self, task: FiscalTask, at: datetime) -> Authorized | None:
         """ARCA does not answer: issue ``task`` at ``at`` on the till's CAEA point of sale
         with the fortnight's CAEA (numbered by the till). None: no CAEA point of sale or

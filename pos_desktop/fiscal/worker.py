@@ -28,6 +28,13 @@ is never issued with CAEA: ARCA may hold its CAE, and a sale must never end with
 it stays in doubt until FECompConsultar says. The first pass in which ARCA answers
 leaves contingency: the next sale asks for its CAE again.
 
+ARCA answering no is contingency too: WSAA refusing the login (an expired certificate, the
+till's clock, ``coe.alreadyAuthenticated``, WSAA out of service) or the setup failing
+(the key, the CUIT) means no CAE now, so the sales go CAEA as above; the refusal is kept
+as a ``faults.FiscalFault`` for the status bar and the X report, and WSAA is not asked again
+before its time (``_hold_login``). WSFEv1's own errors on every request are unknown
+outcomes (``pos_arca``), never rejections.
+
 A credit note waits until the comprobante it cancels is authorized (``CbtesAsoc`` needs
 its number). Reconciliation compares ARCA's last number with the highest this till
 recorded: ARCA ahead → ARCA's is taken (numbers between that no attempt of ours explains
@@ -42,14 +49,16 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from pos_arca import (
+    ArcaAlreadyAuthenticated,
     ArcaAuthError,
     ArcaConfigError,
     ArcaError,
+    ArcaLoginUnavailable,
     ArcaMessage,
     ArcaNotSent,
     ArcaOutcomeUnknown,
@@ -64,6 +73,7 @@ if TYPE_CHECKING:  # the client loads zeep: not at the till's start-up
     from pos_arca import WsfeClient
 from pos_desktop.domain.errors import PosError
 from pos_desktop.fiscal.contingency import Contingency
+from pos_desktop.fiscal.faults import FiscalFault
 from pos_desktop.fiscal.tasks import Attempt, Authorized, FiscalBook, FiscalTask, Queue, comprobante
 from pos_desktop.sync.backoff import Backoff
 
@@ -72,6 +82,12 @@ log = logging.getLogger(__name__)
 NOT_NEXT = 10016  # ARCA: the number (or date) is not the next to authorize
 RENUMBER_TRIES = 3
 IDLE_POLL = 30.0  # seconds between passes with nothing to do (another process may commit)
+#: WSAA refused the login for a cause of ours (certificate, clock…): asked again after this.
+REFUSED_RETRY = timedelta(minutes=5)
+#: coe.alreadyAuthenticated and no idea when the other ticket expires (at most 12 h).
+ALREADY_AUTHENTICATED_RETRY = timedelta(minutes=10)
+LOGIN_BACKOFF_CAP = 300.0  # seconds: WSAA out of service (wsaa.unavailable…)
+_UNWRITTEN = object()
 
 
 class FiscalState(StrEnum):
@@ -151,6 +167,11 @@ class FiscalWorker:
         self._thread: threading.Thread | None = None
         self._passes = 0
         self._settled = threading.Condition()
+        self._refusal: ArcaError | None = None  # WSAA's last refusal, until _login_after
+        self._login_after: datetime | None = None
+        self._login_backoff = Backoff(base=2.0, cap=LOGIN_BACKOFF_CAP)
+        self.fault: FiscalFault | None = None  # why no CAE can be had, when ARCA said why
+        self._fault_key: object = _UNWRITTEN  # what the book holds: written once at least
 
     # -- life cycle -----------------------------------------------------------------------
     def start(self) -> None:
@@ -212,41 +233,107 @@ class FiscalWorker:
         with self._lock:
             result = PassResult()
             try:
-                session = self._session or self._open()
-                if not self._reconciled:
-                    self._reconcile(session.wsfe)
-                self.contingency.leave()  # ARCA answers: sales ask for their CAE again
-                self._authorize_pending(session, result)
-                if self.duties is not None:
-                    self.duties(session)
-                self._set_link(FiscalState.ONLINE, None)
-            except ArcaUnreachable as error:
-                self._reconciled = False  # numbers are asked again on reconnection
-                result.error = str(error)
-                self._set_link(FiscalState.OFFLINE, str(error))
-                self.contingency.enter(str(error))
-                self._issue_offline(result)
-            except ArcaAuthError as error:
-                self._session = None  # log in again next time
-                result.error = str(error)
-                self._set_link(FiscalState.ERROR, str(error))
+                session = self._ready()
             except (ArcaError, PosError) as error:
-                self._session = None
-                result.error = str(error)
-                self._set_link(FiscalState.ERROR, str(error))
+                # No session, whatever the reason (ARCA down, a refused login, the setup):
+                # no CAE can be had now, so the sales go on with CAEA.
+                self._cannot_authorize(result, error)
             except Exception as error:  # the database, a bug: never kill the thread
-                log.exception("fiscal pass failed")
-                result.error = type(error).__name__
-                self._set_link(FiscalState.ERROR, type(error).__name__)
+                self._failed(result, error)
+            else:
+                try:
+                    self.contingency.leave()  # ARCA answers: sales ask for their CAE again
+                    self._authorize_pending(session, result)
+                    if self.duties is not None:
+                        self.duties(session)
+                    self._keep_fault(None)
+                    self._set_link(FiscalState.ONLINE, None)
+                except (ArcaUnreachable, ArcaAuthError) as error:  # a renewal refused, too
+                    self._cannot_authorize(result, error)
+                except (ArcaError, PosError) as error:  # a queue blocked: the others go on
+                    self._session = None
+                    result.error = str(error)
+                    self._set_link(FiscalState.ERROR, str(error))
+                except Exception as error:
+                    self._failed(result, error)
         with self._settled:
             self._passes += 1
             self._settled.notify_all()
         return result
 
-    def _open(self) -> ArcaSession:
-        self._session = self._connect()
-        self._reconciled = False
+    def retry_now(self) -> None:
+        """The fiscal settings changed (a new certificate?): log in at the next pass."""
+        with self._lock:
+            self._login_after = None
+        self.wake()
+
+    def _ready(self) -> ArcaSession:
+        """The session, logged in and reconciled; raises whatever keeps it from that."""
+        if self._session is None:
+            if (self._refusal is not None and self._login_after is not None
+                    and self.clock.now() < self._login_after):
+                raise self._refusal  # WSAA refused: not asked again before its time
+            self._session = self._connect()
+            self._reconciled = False
+        if not self._reconciled:
+            self._reconcile(self._session.wsfe)  # its first request logs in
+        self._refusal, self._login_after = None, None
+        self._login_backoff.reset()
         return self._session
+
+    def _cannot_authorize(self, result: PassResult, error: ArcaError | PosError) -> None:
+        """Contingency: ARCA gives no CAE now. Sales are issued with CAEA, and the fault is
+        shown as offline (it passes by itself) or as an error for the manager to fix."""
+        result.error = str(error)
+        if isinstance(error, ArcaUnreachable) and not isinstance(error, ArcaLoginUnavailable):
+            self._reconciled = False  # numbers are asked again on reconnection
+            self._set_link(FiscalState.OFFLINE, str(error))
+        else:
+            self._session = None  # log in again (once its time comes)
+            fault = FiscalFault.of(error, self.clock.now(), self._hold_login(error))
+            self._keep_fault(fault)
+            self._set_link(FiscalState.OFFLINE if fault.transient else FiscalState.ERROR,
+                           str(error))
+        self.contingency.enter(str(error))
+        self._issue_offline(result)
+
+    def _hold_login(self, error: ArcaError | PosError) -> datetime | None:
+        """When WSAA may be asked again after ``error`` (None: at the next pass).
+
+        A refusal stands until its cause changes, so asking at every commit would only
+        load WSAA: ``coe.alreadyAuthenticated`` waits for the other ticket to expire, WSAA's
+        own trouble backs off, and a fault of ours waits ``REFUSED_RETRY`` (or ``retry_now``).
+        """
+        now = self.clock.now()
+        if isinstance(error, ArcaAlreadyAuthenticated):
+            later = error.retry_after
+            self._login_after = later if later is not None and later > now else (
+                now + ALREADY_AUTHENTICATED_RETRY)
+        elif isinstance(error, ArcaLoginUnavailable):
+            self._login_after = now + timedelta(seconds=self._login_backoff.next_delay())
+        elif isinstance(error, ArcaAuthError):
+            self._login_after = now + REFUSED_RETRY
+        else:
+            return None  # the setup (key, certificate, CUIT): read again at the next pass
+        self._refusal = error
+        return self._login_after
+
+    def _keep_fault(self, fault: FiscalFault | None) -> None:
+        """Written where the X report and another process read it, when it changes."""
+        key = None if fault is None else (fault.kind, fault.code, fault.retry_at)
+        if key == self._fault_key:
+            return
+        self.fault = fault
+        try:
+            self.book.arca_fault(None if fault is None else fault.as_dict())
+            self._fault_key = key
+        except Exception:  # the database: shown in memory meanwhile, written next pass
+            log.exception("could not record the fiscal fault")
+
+    def _failed(self, result: PassResult, error: Exception) -> None:
+        log.exception("fiscal pass failed")
+        result.error = type(error).__name__
+        self._set_link(FiscalState.ERROR, type(error).__name__)
 
     def _authorize_pending(self, session: ArcaSession, result: PassResult) -> None:
         progressed = True
@@ -365,6 +452,11 @@ class FiscalWorker:
             except ArcaNotSent:
                 self.book.released(task)
                 self._tell_pending(task, "pending", "ARCA could not be reached")
+                raise
+            except ArcaAuthError:
+                # The login was refused before the request left, or WSFEv1 refused the
+                # ticket: nothing authorized either way, so CAEA may issue it.
+                self.book.released(task)
                 raise
             except ArcaOutcomeUnknown as unknown:
                 if self._resolve(wsfe, task, attempt, cause=unknown):

@@ -41,6 +41,7 @@ from pos_desktop.domain.fiscal.pending import pending_credit_note, pending_invoi
 from pos_desktop.domain.fiscal.qr import qr_url
 from pos_desktop.domain.refund import RefundPlan
 from pos_desktop.domain.sale import Sale
+from pos_desktop.fiscal.faults import FAULT_KEY
 from pos_desktop.fiscal.settings import FiscalSettings, load_fiscal_settings
 from pos_desktop.fiscal.tasks import Attempt, Authorized, FiscalTask, Original, Queue
 from pos_desktop.services.clock import local_now
@@ -220,6 +221,11 @@ class SqliteFiscalBook:
 
         with self.uow_factory() as uow:
             keep_arca_last(uow, queue.point_of_sale, queue.cbte_tipo, number)
+            uow.commit()
+
+    def arca_fault(self, fault: Mapping[str, Any] | None) -> None:
+        with self.uow_factory() as uow:
+            uow.settings.set(FAULT_KEY, None if fault is None else dict(fault))
             uow.commit()
 
     def issue_caea(self, task: FiscalTask, at: datetime) -> Authorized | None:

@@ -42,6 +42,7 @@ from pos_desktop.domain.shift import (
     ShiftAlreadyOpen,
     ShiftFigures,
 )
+from pos_desktop.fiscal.faults import fault_notes
 from pos_desktop.services.caea import caea_notes
 from pos_desktop.services.clock import local_now
 from pos_desktop.services.guard import TillGuard
@@ -325,6 +326,8 @@ class NoZReport(ShiftError):
 
 
 def x_data(uow: Any, figures: ShiftFigures) -> dict[str, Any]:
-    """``figures_dict`` and the X's fiscal notes (a CAEA missing soon, one ARCA refused)."""
+    """``figures_dict`` and the X's fiscal notes (a refused login to fix, a CAEA missing
+    soon, one ARCA refused)."""
     today = argentine_date(datetime.now(UTC))
-    return {**figures_dict(figures), "fiscal_notes": caea_notes(uow, today)}
+    notes = [*fault_notes(uow.settings.all()), *caea_notes(uow, today)]
+    return {**figures_dict(figures), "fiscal_notes": notes}

@@ -13,12 +13,21 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from pos_arca import ArcaAlreadyAuthenticated, ArcaAuthError, ManualClock, WsfeClient
+from pos_arca import (
+    ArcaAlreadyAuthenticated,
+    ArcaAuthError,
+    ArcaLoginUnavailable,
+    ArcaNotSent,
+    ManualClock,
+    WsaaClient,
+    WsaaFaultKind,
+    WsfeClient,
+)
 from pos_arca.standin import ArcaStandin
 from pos_arca.testing import CertificateAuthority, TaxpayerCredentials, make_certificate_authority
 from pos_arca.wsaa import build_login_ticket_request, cuit_of, sign_login_ticket_request
 
-from .conftest import CERT_FROM, CUIT, make_wsaa
+from .conftest import CERT_FROM, CUIT, FAULT_TIMEOUTS, make_wsaa
 from .helpers import factura_b, today
 
 
@@ -158,3 +167,72 @@ def test_a_till_clock_behind_arca_s_keeps_using_its_ticket(ca, taxpayer, cache_d
         assert first.generated_at > till_clock.now()
         assert make_wsaa(taxpayer, arca, till_clock, cache_dir).ticket().token == first.token
         assert arca.logins == 1
+
+
+@pytest.mark.parametrize(("code", "kind"), [
+    ("coe.notAuthorized", WsaaFaultKind.NOT_AUTHORIZED),
+    ("cms.sign.invalid", WsaaFaultKind.SIGNATURE),
+    ("xml.expirationTime.expired", WsaaFaultKind.CLOCK),
+    ("wsn.notFound", WsaaFaultKind.REQUEST),
+])
+def test_each_wsaa_refusal_says_its_kind(wsaa, standin: ArcaStandin, code: str,
+                                         kind: WsaaFaultKind) -> None:
+    standin.faults.arm("loginCms", "wsaa_fault", code=code)
+
+    with pytest.raises(ArcaAuthError) as raised:
+        wsaa.ticket()
+
+    assert raised.value.code == f"ns1:{code}" and raised.value.kind is kind
+    assert not kind.transient
+
+
+@pytest.mark.parametrize("code", ["wsaa.unavailable", "wsaa.internalError", "wsn.unavailable"])
+def test_wsaa_out_of_service_is_a_login_not_sent(wsaa, wsfe: WsfeClient, standin: ArcaStandin,
+                                                 clock, code: str) -> None:
+    standin.faults.arm("loginCms", "wsaa_fault", code=code)
+
+    with pytest.raises(ArcaLoginUnavailable) as raised:
+        wsfe.authorize(factura_b(1, today(clock)))  # the FECAESolicitar never leaves
+
+    assert isinstance(raised.value, ArcaNotSent) and code in str(raised.value)
+    assert standin.state.comprobantes == {}
+
+
+def test_a_lost_login_answer_means_the_request_that_needed_it_was_not_sent(
+        taxpayer, standin: ArcaStandin, clock, cache_dir: Path) -> None:
+    wsaa = make_wsaa(taxpayer, standin, clock, cache_dir, timeouts=FAULT_TIMEOUTS)
+    wsfe = WsfeClient(cuit=CUIT, credentials=wsaa, url=standin.wsfe_url)
+    standin.faults.arm("loginCms", "http500")
+
+    with pytest.raises(ArcaNotSent):  # not "outcome unknown": nothing to look up after it
+        wsfe.authorize(factura_b(1, today(clock)))
+
+
+def test_an_expired_or_not_yet_valid_certificate_is_told_apart(ca: CertificateAuthority, standin,
+                                                               clock, tmp_path: Path) -> None:
+    expired = ca.issue(CUIT, not_before=CERT_FROM, days=30)
+    future = ca.issue(CUIT, not_before=clock.now() + timedelta(days=2))
+
+    with pytest.raises(ArcaAuthError) as old:
+        make_wsaa(expired, standin, clock, tmp_path / "old").ticket()
+    with pytest.raises(ArcaAuthError) as early:
+        make_wsaa(future, standin, clock, tmp_path / "early").ticket()
+
+    assert (old.value.code, old.value.kind) == ("ns1:cms.cert.expired",
+                                                WsaaFaultKind.CERTIFICATE_EXPIRED)
+    assert "Certificado expirado" in str(old.value.text)
+    assert (early.value.code, early.value.kind) == ("ns1:cms.cert.invalid",
+                                                    WsaaFaultKind.CERTIFICATE_NOT_YET_VALID)
+
+
+def test_a_key_that_is_not_the_certificates_is_a_bad_signature(
+        ca: CertificateAuthority, taxpayer, standin, clock, cache_dir: Path) -> None:
+    other = ca.issue(CUIT, not_before=CERT_FROM)
+    wsaa = WsaaClient(certificate=taxpayer.certificate_pem, private_key=other.private_key_pem,
+                      cache_dir=cache_dir, url=standin.wsaa_url, clock=clock)
+
+    with pytest.raises(ArcaAuthError) as raised:
+        wsaa.ticket()
+
+    assert raised.value.code == "ns1:cms.sign.invalid"
+    assert raised.value.kind is WsaaFaultKind.SIGNATURE

@@ -140,3 +140,38 @@ class socket_without_listener:  # noqa: N801 - reads as a context manager
 
     def __exit__(self, *_: object) -> None:
         pass
+
+
+@pytest.mark.parametrize("code", ["500", "501", "502"])
+def test_arcas_own_errors_are_no_rejection_but_an_unknown_outcome(
+        wsfe: WsfeClient, standin: ArcaStandin, clock: ManualClock, code: str) -> None:
+    sale = factura_b(1, today(clock))
+    standin.faults.arm("FECAESolicitar", "wsfe_error", code=code)
+    standin.faults.arm("FECompUltimoAutorizado", "wsfe_error", code=code)
+
+    with pytest.raises(ArcaOutcomeUnknown) as raised:  # ask with FECompConsultar, then again
+        wsfe.authorize(sale)
+    with pytest.raises(ArcaOutcomeUnknown):
+        wsfe.last_authorized(1, 6)
+
+    assert code in str(raised.value)
+    assert wsfe.recover(sale) is None  # nothing was done: the number is still free
+    assert wsfe.authorize(sale).number == 1
+
+
+def test_a_soap_server_fault_is_an_unknown_outcome(wsfe: WsfeClient, standin: ArcaStandin,
+                                                   clock: ManualClock) -> None:
+    standin.faults.arm("FECAESolicitar", "soap_fault")
+
+    with pytest.raises(ArcaOutcomeUnknown):
+        wsfe.authorize(factura_b(1, today(clock)))
+
+
+def test_a_fault_armed_without_a_count_stays_until_cleared(wsfe: WsfeClient,
+                                                           standin: ArcaStandin) -> None:
+    standin.faults.arm("FECompUltimoAutorizado", "wsfe_error", count=None)
+    for _ in range(3):
+        with pytest.raises(ArcaOutcomeUnknown):
+            wsfe.last_authorized(1, 6)
+    standin.faults.clear()
+    assert wsfe.last_authorized(1, 6) == 0

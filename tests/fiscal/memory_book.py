@@ -27,6 +27,7 @@ class Document:
 class MemoryBook:
     def __init__(self) -> None:
         self.docs: dict[str, Document] = {}
+        self.fault: Mapping[str, Any] | None = None  # the worker's arca_fault
         self._seq = itertools.count(1)
         self.lock = threading.Lock()
         self.changed = threading.Condition(self.lock)
@@ -102,6 +103,9 @@ class MemoryBook:
 
     def arca_last_caea(self, queue: Queue, number: int) -> None:
         pass  # no CAEA queues given to its workers
+
+    def arca_fault(self, fault: Mapping[str, Any] | None) -> None:
+        self.fault = fault
 
     def issue_caea(self, task: FiscalTask, at: datetime) -> Authorized | None:
         return None  # no CAEA here: the worker's CAE rules alone (tests/caea has the rest)
