@@ -12,9 +12,10 @@ from sqlalchemy import Engine
 
 from pos_common.i18n import _
 from pos_desktop.domain.fiscal.caea import Caea, CaeaOutlook, OutlookState, caea_outlook
-from pos_desktop.fiscal.settings import FiscalSettings
+from pos_desktop.fiscal.settings import CAEA_ARCA_LAST_KEY, FiscalSettings
 from pos_desktop.store.caea_repo import Caeas
 from pos_desktop.store.fiscal_repo import FiscalDocuments
+from pos_desktop.store.repositories import Settings
 
 
 def _not_informed(documents: list[dict[str, Any]], informs: bool) -> int | None:
@@ -55,6 +56,7 @@ def caea_status(engine: Engine, settings: FiscalSettings, today: date, *,
     with engine.connect() as conn:
         known = Caeas(conn).of(settings.cuit)
         documents = FiscalDocuments(conn).caea_documents()
+        arca_last = Settings(conn).get(CAEA_ARCA_LAST_KEY) or {}
     outlook = caea_outlook(known, today, has_point_of_sale=bool(settings.caea_point_of_sale))
     refused = [d["inform_error"] for d in documents
                if d["inform_error"] and d["informed_at"] is None]
@@ -70,7 +72,19 @@ def caea_status(engine: Engine, settings: FiscalSettings, today: date, *,
         "not_informed": _not_informed(documents, informs),
         "inform_error": refused[0] if refused else None,
         "when_missing": settings.caea_missing.value,
+        "arca_last": _arca_last(arca_last, settings.caea_point_of_sale),
     }
+
+
+def _arca_last(held: Mapping[str, Any], point_of_sale: int | None) -> list[dict[str, int]]:
+    """ARCA's last number per CAEA queue of this till's CAEA point of sale, as ARCA answered
+    when last asked (empty until the worker has asked: the till does not know it yet)."""
+    rows = []
+    for key, number in held.items():
+        pos, _sep, kind = str(key).partition("/")
+        if pos.isdigit() and kind.isdigit() and int(pos) == point_of_sale:
+            rows.append({"point_of_sale": int(pos), "type": int(kind), "number": int(number)})
+    return sorted(rows, key=lambda r: r["type"])
 
 
 def caea_lines(caea: Mapping[str, Any] | None) -> list[str]:
@@ -94,6 +108,9 @@ def caea_lines(caea: Mapping[str, Any] | None) -> list[str]:
                 lines.append(_("{label}: {code} ({period}/{order}, until {to}; inform by "
                                "{deadline}) · {used} issued, {left} not informed").format(
                     **fields, left=one["not_informed"]))
+    for row in caea.get("arca_last") or ():
+        lines.append(_("ARCA's last CAEA comprobante {pos:05d}-{type:03d}: {number}").format(
+            pos=row["point_of_sale"], type=row["type"], number=row["number"]))
     if caea.get("warning"):
         lines.append(_("CAEA warning: {text}").format(text=caea["warning"]))
     if caea.get("inform_error"):

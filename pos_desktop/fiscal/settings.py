@@ -33,6 +33,9 @@ from pos_desktop.domain.fiscal.buyer import DEFAULT_IDENTIFICATION_THRESHOLD
 from pos_desktop.domain.fiscal.caea import MissingCaeaAction
 from pos_desktop.domain.fiscal.parties import SellerCondition
 
+#: ARCA's last number per CAEA (point of sale, type) when last asked (``"2/6": 41``): written
+#: by the worker at start-up and after every reconnection, read by the checkout and status.
+CAEA_ARCA_LAST_KEY = "fiscal.caea_arca_last"
 MODE_ARCA = "arca"
 MODE_NONE = "none"
 DEFAULT_TIMEOUT = 4

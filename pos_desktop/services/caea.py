@@ -37,7 +37,7 @@ from pos_desktop.domain.fiscal.pending import pending_invoice
 from pos_desktop.domain.sale import Sale
 from pos_desktop.fiscal.caea_duties import ToInform
 from pos_desktop.fiscal.caea_status import warning_text
-from pos_desktop.fiscal.settings import load_fiscal_settings
+from pos_desktop.fiscal.settings import CAEA_ARCA_LAST_KEY, load_fiscal_settings
 from pos_desktop.fiscal.tasks import Authorized, FiscalTask
 from pos_desktop.services.clock import local_now
 from pos_desktop.services.fiscal import (
@@ -51,7 +51,7 @@ from pos_desktop.services.fiscal import (
 )
 
 SOURCES = ("central", "arca", "manual")
-ARCA_LAST_KEY = "fiscal.caea_arca_last"  # {"<point of sale>/<type>": ARCA's last number}
+ARCA_LAST_KEY = CAEA_ARCA_LAST_KEY  # {"<point of sale>/<type>": ARCA's last number}
 
 
 class CaeaMissingNotice(PosError):

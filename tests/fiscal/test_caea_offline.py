@@ -21,7 +21,7 @@ from pos_desktop.app import Till
 from pos_desktop.domain.fiscal.caea import Caea, NoValidCaea, OutlookState, caea_outlook
 from pos_desktop.domain.fiscal.qr import read_qr_url
 from pos_desktop.fiscal.client import open_session
-from pos_desktop.fiscal.status import read_settings
+from pos_desktop.fiscal.status import read_settings, status_lines
 from pos_desktop.fiscal.worker import FiscalWorker
 from pos_desktop.services.caea import SqliteCaeaBook
 from pos_desktop.store.journal_check import verify_engine
@@ -393,6 +393,11 @@ def test_a_caea_point_of_sale_arca_already_holds_goes_on_after_arcas_last_number
                         dirs_exist_ok=True)
         worker = caea_worker(till, clock)
         assert worker.run_once().error is None  # start-up: ARCA's last numbers, CAEA's too
+        status = till.fiscal_status()  # what the till knows of them, per CAEA queue
+        assert status["caea"]["arca_last"] == [
+            {"point_of_sale": CAEA_POS, "type": t, "number": 3 if t == 6 else 0}
+            for t in (1, 3, 6, 8)]
+        assert "ARCA's last CAEA comprobante 00002-006: 3" in status_lines(status)
         standin.make_unreachable()
         sell(till)
         assert worker.run_once().issued_caea == 1
