@@ -272,7 +272,9 @@ class FiscalWorker:
         if self._session is None:
             if (self._refusal is not None and self._login_after is not None
                     and self.clock.now() < self._login_after):
-                raise self._refusal  # WSAA refused: not asked again before its time
+                # WSAA refused: not asked again before its time (a fresh traceback each
+                # pass, or the held error's would grow for as long as the refusal stands).
+                raise self._refusal.with_traceback(None)
             self._session = self._connect()
             self._reconciled = False
         if not self._reconciled:
@@ -290,7 +292,9 @@ class FiscalWorker:
             self._set_link(FiscalState.OFFLINE, str(error))
         else:
             self._session = None  # log in again (once its time comes)
-            fault = FiscalFault.of(error, self.clock.now(), self._hold_login(error))
+            # The refusal held from an earlier pass keeps its time: a pass is no new login.
+            retry_at = self._login_after if error is self._refusal else self._hold_login(error)
+            fault = FiscalFault.of(error, self.clock.now(), retry_at)
             self._keep_fault(fault)
             self._set_link(FiscalState.OFFLINE if fault.transient else FiscalState.ERROR,
                            str(error))

@@ -146,9 +146,13 @@ def test_a_login_refused_for_a_fault_of_ours_sells_with_caea_and_shows_it(
     assert (status["state"], status["fault"]["kind"]) == ("error", kind)
     assert english in status_bar_text(status)[0]
     assert any(english in line for line in x_notes(till))
+    asked = standin.login_requests
+    clock.advance(timedelta(minutes=3))
+    assert worker.run_once().error is not None  # a pass in the meantime asks WSAA nothing
+    assert standin.login_requests == asked
 
     standin.faults.clear()  # fixed at ARCA's end (the association, the clock…)
-    clock.advance(timedelta(minutes=6))  # past the wait between refused logins
+    clock.advance(timedelta(minutes=3))  # five minutes after the refusal, not after the pass
     assert worker.run_once().error is None
     assert sell(till).awaits_authorization
     assert worker.run_once().authorized == 1
@@ -171,8 +175,11 @@ def test_wsaa_out_of_service_is_offline_with_caea_and_backs_off(
     sell(till)
     worker.run_once()
     assert standin.login_requests == asked  # the backoff holds, commits or not
+    clock.advance(timedelta(seconds=4))  # past the first wait (2 s at most): asked again
+    assert worker.run_once().error is not None
+    assert standin.login_requests == asked + 1
     standin.faults.clear()
-    clock.advance(timedelta(minutes=10))  # past the backoff's longest wait
+    clock.advance(timedelta(seconds=8))  # past the second (4 s at most)
     assert worker.run_once().error is None
     assert sell(till).awaits_authorization and worker.run_once().authorized == 1
     assert_every_sale_has_one_comprobante(till, 3)
