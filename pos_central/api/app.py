@@ -17,7 +17,7 @@ from pos_central.api.context import Services
 from pos_central.api.db import Database
 from pos_central.api.dead_letters import BackgroundWork
 from pos_central.api.probes import ApiMetrics, HealthChecks, not_found_as_before, probes_router
-from pos_central.api.refusals import told
+from pos_central.api.refusals import answer, worded
 from pos_central.api.routers import (
     catalog,
     dashboard,
@@ -133,14 +133,16 @@ class _Measured:
 
 
 def _errors_as_json(app: FastAPI) -> None:
-    """Errors are ``{"error": "<what to do>"}``, as the tills already read them."""
+    """Errors are ``{"error": "<what to do>"}``, as the tills already read them, worded in
+    the reader's language (``refusals.reader_language``; a page: ``language_of``): the
+    status and headers are the contract, the same in both languages."""
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         if not request.url.path.startswith("/v1"):  # a page: a person, not a script
             if exc.status_code == 401:
                 return RedirectResponse("/login", 303)
-            from pos_central.api.pages import render
+            from pos_central.api.pages import language_of, render
 
             who = getattr(request.state, "principal", None)
             return render(
@@ -148,11 +150,11 @@ def _errors_as_json(app: FastAPI) -> None:
                 "error.html",
                 who,
                 status_code=exc.status_code,
-                detail=exc.detail,
+                detail=worded(exc, language_of(request, getattr(who, "language", None))),
                 status=exc.status_code,
             )
-        return JSONResponse({"error": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        return answer(request, exc, exc.status_code, exc.headers)
 
     @app.exception_handler(DatabaseUnavailable)
-    async def database_down(_request: Request, exc: DatabaseUnavailable) -> JSONResponse:
-        return JSONResponse({"error": told(exc, None)}, status_code=503)
+    async def database_down(request: Request, exc: DatabaseUnavailable) -> JSONResponse:
+        return answer(request, exc, 503)

@@ -15,10 +15,12 @@ import hmac
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 
 from pos_central.api.context import Services, services
+from pos_central.api.refusals import Refusal
 from pos_central.api.users import OfficeUser, session_user, token_owner
+from pos_common.messages import N_, TranslatableError
 
 ADMIN, MANAGER, VIEWER, TILL, ANONYMOUS = "admin", "manager", "viewer", "till", "anonymous"
 SESSION_COOKIE = "pos_session"
@@ -63,14 +65,19 @@ def _from_user(user: OfficeUser, csrf: str | None = None) -> Principal:
     )
 
 
-class Unauthorized(HTTPException):
-    def __init__(self, detail: str = "falta el token de acceso o no es válido") -> None:
-        super().__init__(401, detail, headers={"WWW-Authenticate": "Bearer"})
+class Unauthorized(Refusal):
+    """401 with ``WWW-Authenticate: Bearer``, its text in the reader's language."""
+
+    def __init__(self, message: str = N_("the access token is missing or not valid"),
+                 **params: object) -> None:
+        super().__init__(401, TranslatableError(message, **params),
+                         headers={"WWW-Authenticate": "Bearer"})
 
 
-class Forbidden(HTTPException):
-    def __init__(self, detail: str = "no tiene permiso para esto") -> None:
-        super().__init__(403, detail)
+class Forbidden(Refusal):
+    def __init__(self, message: str = N_("you are not allowed to do this"),
+                 **params: object) -> None:
+        super().__init__(403, TranslatableError(message, **params))
 
 
 def bearer(request: Request) -> str | None:
@@ -139,28 +146,28 @@ async def office_user(request: Request, api: Annotated[Services, Depends(service
     """A head office user (any role), with a valid CSRF token on a form post."""
     found = identify(request, api)
     if found is None or not found.is_user:
-        raise Unauthorized("inicie sesión o use el token de un usuario de la central")
+        raise Unauthorized(N_("log in, or use the token of a head office user"))
     if not await _csrf_ok(request, found):
-        raise Forbidden("el formulario venció o no es de esta página: recárguela")
+        raise Forbidden(N_("the form has expired or is not from this page: reload it"))
     return found
 
 
 async def writer(who: Annotated[Principal, Depends(office_user)]) -> Principal:
     """Someone who may change things (admin, or a manager within their stores)."""
     if who.role not in (ADMIN, MANAGER):
-        raise Forbidden("su rol solo permite consultar (viewer)")
+        raise Forbidden(N_("your role may only look (viewer)"))
     return who
 
 
 async def admin(who: Annotated[Principal, Depends(office_user)]) -> Principal:
     if who.role != ADMIN:
-        raise Forbidden("solo un administrador puede hacer esto")
+        raise Forbidden(N_("only an administrator may do this"))
     return who
 
 
 def need_store(who: Principal, store_id: str) -> None:
     if not who.sees_store(store_id):
-        raise Forbidden(f"la tienda {store_id} no es de las suyas")
+        raise Forbidden(N_("store {store} is not one of yours"), store=store_id)
 
 
 Reader = Annotated[Principal, Depends(reader)]

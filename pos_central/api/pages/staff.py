@@ -11,10 +11,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from pos_central.api.auth import Api, Principal, office_user, writer
-from pos_central.api.pages import render
+from pos_central.api.auth import Api, Forbidden, Principal, office_user, writer
+from pos_central.api.pages import language_of, render
+from pos_central.api.refusals import worded
 from pos_central.api.routers.till_people import save_and_send, visible_stores
 from pos_central.people import PersonChange, list_people
+from pos_common.messages import N_
 
 router = APIRouter(include_in_schema=False)
 Page = Annotated[Principal, Depends(office_user)]
@@ -38,6 +40,7 @@ def staff(
 
 @router.post("/staff")
 def save_staff(
+    request: Request,
     who: PageWriter,
     api: Api,
     store_id: Annotated[str, Form()],
@@ -52,11 +55,12 @@ def save_staff(
     back = {"store": store_id}
     try:
         if not who.sees_store(store_id):
-            raise HTTPException(403, f"la tienda {store_id} no es de las suyas")
+            raise Forbidden(N_("store {store} is not one of yours"), store=store_id)
         change = PersonChange(store_id, user_id, name, role, new == "1" or active is not None,
                               pin.strip() or None)
         result = save_and_send(api, who, change)
-    except HTTPException as error:
-        return RedirectResponse("/staff?" + urlencode({**back, "error": error.detail}), 303)
+    except HTTPException as error:  # shown on the page, in its reader's language
+        said = worded(error, language_of(request, who.language))
+        return RedirectResponse("/staff?" + urlencode({**back, "error": said}), 303)
     back["saved"] = f"{store_id}/{user_id}" + ("" if result.published else " (pending)")
     return RedirectResponse("/staff?" + urlencode(back), 303)

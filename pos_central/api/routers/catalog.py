@@ -10,6 +10,7 @@ from fastapi import APIRouter, File, HTTPException, Query, UploadFile
 from pos_central.api import catalog_editor as editor
 from pos_central.api.auth import Admin, Api, Reader
 from pos_central.api.models import BulkPrice, CatalogChange, Product, ProductPage
+from pos_central.api.refusals import refused
 from pos_central.catalog import (
     CatalogImportFailed,
     CatalogPublishError,
@@ -18,6 +19,7 @@ from pos_central.catalog import (
     publish_pending,
 )
 from pos_central.database import DatabaseUnavailable
+from pos_common.messages import N_, TranslatableError
 
 router = APIRouter(prefix="/v1", tags=["catalogue"])
 
@@ -60,14 +62,15 @@ def get_product(sku: str, _who: Reader, api: Api) -> Product:
     with api.db.connection() as db:
         found = editor.product(db, sku)
     if found is None:
-        raise HTTPException(404, f"no existe el producto {sku}")
+        raise refused(404, TranslatableError(N_("no such product {sku}"), sku=repr(sku)))
     return Product.of(found)
 
 
 @router.put("/products/{sku}", response_model=CatalogChange, summary="Create or change")
 def put_product(sku: str, body: Product, who: Admin, api: Api) -> CatalogChange:
     if body.sku != sku:
-        raise HTTPException(422, "el SKU del cuerpo no es el de la dirección")
+        raise refused(422, TranslatableError(
+            N_("the SKU in the body is not the one in the address")))
     try:
         with api.db.connection() as db:
             result = editor.save_product(db, who.name, body.to_catalog())

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 
 from pos_central.api import dead_letters as letters
-from pos_central.api.auth import ADMIN, Admin, Api, Reader, need_store
+from pos_central.api.auth import ADMIN, Admin, Api, Forbidden, Reader, need_store
 from pos_central.api.models import Note
 from pos_central.api.refusals import refused
+from pos_common.messages import N_, TranslatableError
 
 router = APIRouter(prefix="/v1/dead-letters", tags=["dead letters"])
 
@@ -27,11 +28,11 @@ def get_dead_letter(dead_letter_id: int, who: Reader, api: Api) -> dict[str, Any
     with api.db.connection() as db:
         found = letters.one(db, dead_letter_id)
     if found is None:
-        raise HTTPException(404, "no existe ese mensaje")
+        raise refused(404, TranslatableError(N_("no such dead letter")))
     if found["store_id"]:
         need_store(who, found["store_id"])
     elif who.role != ADMIN and who.stores:
-        raise HTTPException(403, "ese mensaje no dice de qué tienda es")
+        raise Forbidden(N_("that message does not say which store it is from"))
     return found
 
 
@@ -48,7 +49,7 @@ def replay(dead_letter_id: int, body: Note, who: Admin, api: Api) -> dict[str, s
                 body.note,
             )
     except letters.DeadLetterError as error:
-        raise refused(409, error, who) from None
+        raise refused(409, error) from None
     return {"status": "replayed"}
 
 
@@ -58,5 +59,5 @@ def discard(dead_letter_id: int, body: Note, who: Admin, api: Api) -> dict[str, 
         with api.db.connection() as db:
             letters.discard(db, dead_letter_id, who.name, body.note)
     except letters.DeadLetterError as error:
-        raise refused(409, error, who) from None
+        raise refused(409, error) from None
     return {"status": "discarded"}

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 
 from pos_central.api import users
 from pos_central.api.auth import Admin, Api, User
 from pos_central.api.models import NewUser, UserChange
 from pos_central.api.refusals import refused
 from pos_central.api.security import WeakPassword
+from pos_common.messages import N_, TranslatableError
 
 router = APIRouter(prefix="/v1", tags=["people"])
 
@@ -32,7 +33,7 @@ def create_user(body: NewUser, who: Admin, api: Api) -> dict[str, Any]:
         with api.db.connection() as db:
             user_id = users.create_user(db, actor=who.name, **body.model_dump())
     except (users.UserError, WeakPassword) as error:
-        raise refused(422, error, who) from None
+        raise refused(422, error) from None
     return {"user_id": user_id}
 
 
@@ -42,7 +43,7 @@ def change_user(user_id: int, body: UserChange, who: Admin, api: Api) -> dict[st
         with api.db.connection() as db:
             users.update_user(db, user_id, actor=who.name, **body.model_dump())
     except (users.UserError, WeakPassword) as error:
-        raise refused(422, error, who) from None
+        raise refused(422, error) from None
     return {"status": "ok"}
 
 
@@ -50,7 +51,7 @@ def change_user(user_id: int, body: UserChange, who: Admin, api: Api) -> dict[st
 def new_token(user_id: int, who: Admin, api: Api, label: str = "script") -> dict[str, str]:
     with api.db.connection() as db:
         if users.find_user(db, user_id) is None:
-            raise HTTPException(404, "no existe ese usuario")
+            raise refused(404, TranslatableError(N_("no such user")))
         token = users.issue_token(db, actor=who.name, label=label, user_id=user_id)
     return {"token": token}
 

@@ -9,12 +9,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from fastapi.responses import Response
 
 from pos_central.api.auth import ADMIN, Api, Principal, Reader
+from pos_central.api.refusals import refused
 from pos_central.report import build_period_report, restrict_to_stores
 from pos_central.report_pdf import write_pdf
+from pos_common.messages import N_, TranslatableError
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 Format = Literal["json", "pdf"]
@@ -24,7 +26,8 @@ def month_span(month: str) -> tuple[date, date]:
     try:
         first = date.fromisoformat(f"{month}-01")
     except ValueError:
-        raise HTTPException(422, f"mes inválido {month!r}: use AAAA-MM") from None
+        raise refused(422, TranslatableError(N_("invalid month {month}: use YYYY-MM"),
+                                             month=repr(month))) from None
     return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 

@@ -14,12 +14,12 @@ from typing import Annotated, Any
 
 import msgspec
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from pos_arca import SystemClock, argentine_date
 from pos_central.api.auth import ADMIN, ANONYMOUS, MANAGER, TILL, Principal, reader
 from pos_central.api.context import Services, services
-from pos_central.api.refusals import refused, told
+from pos_central.api.refusals import answer, refused
 from pos_central.catalog import current_catalog_version, read_snapshot
 from pos_central.database import DatabaseUnavailable
 from pos_central.fiscal.grants import snapshot_caeas
@@ -28,7 +28,8 @@ from pos_common.messages import N_, TranslatableError
 from pos_contracts import wire
 from pos_contracts.wire import SNAPSHOT_PATH, SNAPSHOT_WITH_PEOPLE
 
-NO_CATALOG = "la central todavía no tiene catálogo: impórtelo con pos-central catalog import"
+NO_CATALOG = TranslatableError(
+    N_("head office has no catalogue yet: import one with pos-central catalog import"))
 
 
 class SnapshotCache:
@@ -69,7 +70,7 @@ def snapshot(
             version = current_catalog_version(db)
             db.rollback()
             if version is None:
-                return JSONResponse({"error": NO_CATALOG}, status_code=404)
+                return answer(request, NO_CATALOG, 404)
             caeas = _caeas(db, who, request) if with_caeas else None
             people = store_people(db, people_of) if people_of is not None else None
             db.rollback()
@@ -80,13 +81,13 @@ def snapshot(
             if body is None:
                 found = read_snapshot(db)
                 if found is None:
-                    return JSONResponse({"error": NO_CATALOG}, status_code=404)
+                    return answer(request, NO_CATALOG, 404)
                 version = found["catalog_version"]
                 etag = _etag(version, caeas, people)
                 body = _encode(found)
                 api.snapshots.put(version, body)
     except DatabaseUnavailable as error:
-        return JSONResponse({"error": told(error, None)}, status_code=503)
+        return answer(request, error, 503)
     if caeas is not None:  # appended to the cached bytes, which stay the plain body
         body = body[:-1] + b',"caeas":' + caeas + b"}"
     if people is not None:
@@ -120,8 +121,8 @@ def _people_store(who: Principal, store: str) -> str:
     if who.terminal is not None:
         return who.terminal[0]
     if not store:
-        raise refused(422, TranslatableError(N_("with=people needs store")), who)
+        raise refused(422, TranslatableError(N_("with=people needs store")))
     if who.role in (TILL, ANONYMOUS) or (who.role in (ADMIN, MANAGER) and who.sees_store(store)):
         return store
     raise refused(403, TranslatableError(N_("you may not read the staff of {store}"),
-                                         store=repr(store)), who)
+                                         store=repr(store)))

@@ -16,6 +16,7 @@ from pos_central.api.refusals import refused
 from pos_central.api.registration import register_till, revoke_tokens
 from pos_central.api.sync_health import terminals
 from pos_central.tills import TillRegistry, TillRegistryError
+from pos_common.messages import N_
 
 router = APIRouter(prefix="/v1", tags=["terminals"])
 
@@ -61,7 +62,7 @@ def register(body: NewTerminal, who: Writer, api: Api) -> dict[str, Any]:
                 registry(api), db, body.store_id, body.terminal_id, actor=who.name
             )
     except TillRegistryError as error:
-        raise refused(502, error, who) from None
+        raise refused(502, error) from None
 
 
 @router.delete("/terminals/{store_id}/{terminal_id}", summary="Revoke a till")
@@ -70,7 +71,7 @@ def revoke(store_id: str, terminal_id: str, who: Writer, api: Api) -> dict[str, 
     try:
         users = registry(api).revoke(store_id, terminal_id)
     except TillRegistryError as error:
-        raise refused(404, error, who) from None
+        raise refused(404, error) from None
     with api.db.connection() as db:
         revoke_tokens(db, store_id, terminal_id)
         audit(
@@ -90,10 +91,11 @@ def revoke(store_id: str, terminal_id: str, who: Writer, api: Api) -> dict[str, 
 def till_report(store_id: str, terminal_id: str, body: TillReport, who: Reader, api: Api) -> None:
     """Tills only: with its own token a till may report only for itself."""
     if who.role != TILL:
-        raise Forbidden("solo una caja informa su estado")
+        raise Forbidden(N_("only a till reports its state"))
     if who.terminal is not None and who.terminal != (store_id, terminal_id):
         raise Forbidden(
-            f"esta caja es {who.terminal[0]}/{who.terminal[1]}, no {store_id}/{terminal_id}"
+            N_("this till is {own}, not {other}"),
+            own=f"{who.terminal[0]}/{who.terminal[1]}", other=f"{store_id}/{terminal_id}",
         )
     with api.db.connection() as db:
         previous = db.execute(

@@ -69,7 +69,7 @@ def save_and_send(api: Api, who: Principal, change: PersonChange) -> PeopleChang
                     people_version=version,
                 )
     except PeopleError as error:
-        raise refused(422, error, who) from None
+        raise refused(422, error) from None
     if version is None:
         return PeopleChange(people_version=None, published=True)
     try:
