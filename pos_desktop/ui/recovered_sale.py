@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QTimer
 
-from pos_common.i18n import _, explain, format_money
+from pos_common.i18n import N_, _, explain, format_money, ngettext
 from pos_desktop.domain.errors import PosError
 from pos_desktop.domain.sale import Sale, TenderKind
 from pos_desktop.ui.confirm_dialog import ConfirmDialog
@@ -28,13 +28,33 @@ def offer_recovered_sale(window: MainWindow) -> None:
                        on_accept=lambda: window.banner.ok(_("Sale recovered: go on with it.")))
 
 
+# How a tender is named inside a sentence ("Pagado $ 1.000,00: efectivo $ 600,00, tarjeta de
+# crédito $ 400,00"): what the money was, in full, lower case.
+TENDER_WORDS = {
+    TenderKind.CASH: N_("cash"),
+    TenderKind.DEBIT: N_("debit card"),
+    TenderKind.CREDIT: N_("credit card"),
+    TenderKind.TRANSFER: N_("transfer or QR"),
+}
+
+
 def recovered_text(sale: Sale) -> str:
-    text = _("The till stopped with a sale in progress ({lines} items, {total}). It is "
-             "back on screen.").format(lines=len(sale.lines), total=format_money(sale.total))
+    text = ngettext(
+        "The till stopped with a sale in progress ({lines} item, {total}). It is back on "
+        "screen.",
+        "The till stopped with a sale in progress ({lines} items, {total}). It is back on "
+        "screen.", len(sale.lines)).format(lines=len(sale.lines), total=format_money(sale.total))
     if sale.tendered:
-        text += " " + _("{paid} was already paid in cash.").format(
-            paid=format_money(sale.tendered))
+        text += " " + paid_text(sale)
     return text
+
+
+def paid_text(sale: Sale) -> str:
+    """What was already taken, tender by tender: a card or a transfer was never cash."""
+    tenders = ", ".join(f"{_(TENDER_WORDS[t.kind])} {format_money(t.amount)}"
+                        for t in sale.tenders)
+    return _("Paid {paid}: {tenders}.").format(paid=format_money(sale.tendered),
+                                               tenders=tenders)
 
 
 class RecoveredSaleDialog(ConfirmDialog):

@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from pos_common.i18n import set_language
 from pos_desktop.app import Till
 from pos_desktop.domain.fiscal.buyer import identify_buyer
 from pos_desktop.domain.fiscal.parties import DocumentType, IvaCondition
@@ -119,14 +120,20 @@ def test_a_cancelled_or_parked_sale_is_not_recovered(folder: Path) -> None:
         again.close()
 
 
-def test_the_window_says_a_sale_was_recovered_and_holds_it_on_esc(
-        qtbot: QtBot, qapp: QApplication, reopened: Till) -> None:
-    window = MainWindow(reopened.window_deps())
+def offered(qtbot: QtBot, till: Till) -> tuple[MainWindow, RecoveredSaleDialog]:
+    """The till's window as it starts, and the recovered sale's dialog it shows."""
+    window = MainWindow(till.window_deps())
     qtbot.addWidget(window)
     window.show()
     offer_recovered_sale(window)
     dialog = window.dialog
     assert isinstance(dialog, RecoveredSaleDialog) and dialog.isVisible()
+    return window, dialog
+
+
+def test_the_window_says_a_sale_was_recovered_and_holds_it_on_esc(
+        qtbot: QtBot, qapp: QApplication, reopened: Till) -> None:
+    window, dialog = offered(qtbot, reopened)
     text = dialog_text(dialog)
     assert "venta en curso" in text and "$ 1.000,00" in text
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
@@ -138,16 +145,46 @@ def test_the_window_says_a_sale_was_recovered_and_holds_it_on_esc(
 
 def test_enter_goes_on_with_the_recovered_sale(
         qtbot: QtBot, qapp: QApplication, reopened: Till) -> None:
-    window = MainWindow(reopened.window_deps())
-    qtbot.addWidget(window)
-    window.show()
-    offer_recovered_sale(window)
-    dialog = window.dialog
-    assert isinstance(dialog, RecoveredSaleDialog)
+    window, dialog = offered(qtbot, reopened)
     qtbot.keyClick(dialog, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert len(window.register.sale.lines) == 2 and window.register.sale.tendered == 100_000
     assert "recuperada" in window.banner.text()
+
+
+@pytest.fixture
+def card_and_cash_left(folder: Path) -> Iterator[Till]:
+    """$ 600 in cash and $ 400 by credit card taken, then the till stopped: reopened."""
+    till = Till.open(folder, demo=True)
+    till.register.scan(YERBA)
+    till.register.scan(f"2*{HARINA}")
+    till.register.tender(TenderKind.CASH, 60_000)
+    till.register.tender(TenderKind.CREDIT, 40_000, "4321")
+    till.close()
+    again = Till.open(folder, demo=True)
+    yield again
+    again.close()
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("es_AR", "Pagado $ 1.000,00: efectivo $ 600,00, tarjeta de crédito $ 400,00."),
+    ("en", "Paid $1,000.00: cash $600.00, credit card $400.00."),
+])
+def test_the_recovered_sale_tells_each_tender_taken_not_all_cash(
+        qtbot: QtBot, qapp: QApplication, card_and_cash_left: Till, lang: str,
+        said: str) -> None:
+    """A card and cash taken before the stop: the dialog said "$ 1.000,00 was already paid
+    in cash" of the card's money too."""
+    set_language(lang)  # the ui conftest's Spanish, or English (tests/conftest.py resets)
+    window, dialog = offered(qtbot, card_and_cash_left)
+    text = dialog_text(dialog)
+    assert said in text
+    assert "in cash" not in text and "en efectivo" not in text
+    if os.environ.get("POS_GRAB_DIR"):  # to look at it: the dialog as the cashier sees it
+        dialog.grab().save(str(Path(os.environ["POS_GRAB_DIR"]) / f"recovered-{lang}.png"))
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)  # go on with it: no dialog left open
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert window.register.sale.tendered == 100_000
 
 
 def dialog_text(dialog: RecoveredSaleDialog) -> str:
