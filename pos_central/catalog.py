@@ -25,7 +25,7 @@ from pos_central.config import redact
 from pos_central.database import connect
 from pos_central.ingest.apply import database_errors
 from pos_central.topology import Topology
-from pos_common.i18n import ngettext, set_language
+from pos_common.i18n import _, ngettext, set_language
 from pos_contracts import CatalogProduct, Envelope, build_envelope, wire
 from pos_contracts.catalog_csv import CatalogFileError, decode_catalog_bytes, parse_catalog_csv
 
@@ -164,9 +164,10 @@ def _refuse_stolen_barcodes(cursor: psycopg.Cursor[Any], products: list[CatalogP
     ).fetchall()
     if owners:
         listed = "\n".join(
-            f"  el código {code} ya pertenece al producto {sku}" for code, sku in owners[:20]
+            "  " + _("barcode {code} already belongs to product {sku}").format(code=code, sku=sku)
+            for code, sku in owners[:20]
         )
-        raise CatalogImportFailed("No se importó nada:\n" + listed)
+        raise CatalogImportFailed(_("Nothing was imported:") + "\n" + listed)
 
 
 def _upsert(cursor: psycopg.Cursor[Any], products: list[CatalogProduct], version: int) -> None:

@@ -59,9 +59,10 @@ def add_user(
         print(f"pos-central: {explain(error)}", file=sys.stderr)
         return 1
     except Exception as error:  # the pool's own timeout when PostgreSQL is not there
-        print(f"pos-central: PostgreSQL no disponible: {error}", file=sys.stderr)
+        print("pos-central: " + _("PostgreSQL is not available: {error}").format(error=error),
+              file=sys.stderr)
         return 1
-    print(f"Usuario {name} creado ({role}).")
+    print(_("User {name} created ({role}).").format(name=name, role=role))  # as --role
     return 0
 
 
@@ -73,7 +74,8 @@ def user_token(config: CentralConfig, name: str, label: str) -> int:
                 "SELECT user_id FROM office_users WHERE name = %s", (name,)
             ).fetchone()
             if row is None:
-                print(f"pos-central: no existe el usuario {name}", file=sys.stderr)
+                print("pos-central: " + _("there is no user {name}").format(name=name),
+                      file=sys.stderr)
                 return 1
             token = issue_token(conn, actor=ACTOR, label=label, user_id=int(row[0]))
     finally:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
-from pos_common.i18n import N_
+from pos_common.i18n import N_, ngettext
 from pos_desktop.config import Identity
 from pos_desktop.domain.barcode import DEFAULT_SCALE_PATTERN, ScaleLabelFormat
 from pos_desktop.domain.errors import (
@@ -424,7 +424,7 @@ class Register:
         data = self._held()
         with self.uow_factory() as uow:
             parked_id = uow.parked.add(
-                label or f"{len(self.sale.lines)} ítems",
+                label or self._count_label(),
                 self.sale.total,
                 data,
                 self._cashier_id(),
@@ -433,6 +433,12 @@ class Register:
             uow.commit()
         self.sale = Sale()
         return parked_id
+
+    def _count_label(self) -> str:
+        """A held sale's name when the cashier gives none: "1 ítem", "3 ítems" (it was
+        "1 ítems", and Spanish on an English till)."""
+        count = len(self.sale.lines)
+        return ngettext("{count} item", "{count} items", count).format(count=count)
 
     def parked(self) -> list[dict[str, Any]]:
         with self.uow_factory() as uow:
@@ -448,7 +454,7 @@ class Register:
                 raise PosError(N_("That parked sale no longer exists."))
             if self.sale.lines:
                 uow.parked.add(
-                    f"{len(self.sale.lines)} ítems", self.sale.total, self._held(),
+                    self._count_label(), self.sale.total, self._held(),
                     self._cashier_id(),
                 )
             uow.drafts.save(data)  # with the parked row's removal: never in neither place

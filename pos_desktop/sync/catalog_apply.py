@@ -31,7 +31,8 @@ class CatalogGap(Exception):
     """The change is newer than the next version: the till must fetch a snapshot."""
 
     def __init__(self, have: int, got: int) -> None:
-        super().__init__(f"catálogo local en versión {have}, llegó la {got}")
+        # caught by the listener (which fetches a snapshot) and logged: English, as logs are
+        super().__init__(f"local catalogue at version {have}, version {got} arrived")
         self.have = have
         self.got = got
 

@@ -28,6 +28,28 @@ ROOT = Path(__file__).parents[2]
 
 
 @pytest.mark.services
+@pytest.mark.parametrize(("lang", "created", "missing"), [
+    ("es_AR", "Usuario ana creado (viewer).", "pos-central: no existe el usuario nadie"),
+    ("en", "User ana created (viewer).", "pos-central: there is no user nadie"),
+])
+def test_users_add_and_token_answer_in_the_runs_language(
+    central_db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    lang: str, created: str, missing: str,
+) -> None:
+    """They printed Spanish to an English run."""
+    import io
+
+    monkeypatch.delenv("POS_LANG", raising=False)
+    monkeypatch.setenv("LANGUAGE", lang)
+    monkeypatch.setattr("sys.stdin", io.StringIO("una clave larga\n"))
+    assert main(["users", "add", "ana", "--role", "viewer", "--password-stdin",
+                 "--db-url", central_db]) == 0
+    assert main(["users", "token", "nadie", "--db-url", central_db]) == 1
+    said = capsys.readouterr()
+    assert created in said.out and missing in said.err
+
+
+@pytest.mark.services
 def test_migrate_creates_the_schema_and_is_idempotent(
     pg_database: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

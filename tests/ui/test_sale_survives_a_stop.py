@@ -105,6 +105,23 @@ def test_the_buyer_identified_with_f8_comes_back_with_the_recovered_sale(folder:
         third.close()
 
 
+@pytest.mark.parametrize(("lang", "one", "two"), [
+    ("es_AR", "1 ítem", "2 ítems"), ("en", "1 item", "2 items")])
+def test_a_sale_held_without_a_name_is_named_by_its_count(
+        folder: Path, lang: str, one: str, two: str) -> None:
+    set_language(lang)
+    till = Till.open(folder, demo=True)
+    try:
+        till.register.scan(YERBA)
+        till.register.park()
+        till.register.scan(YERBA)
+        till.register.scan(HARINA)
+        till.register.park()
+        assert [row["label"] for row in till.register.parked()] == [one, two]
+    finally:
+        till.close()
+
+
 def test_a_cancelled_or_parked_sale_is_not_recovered(folder: Path) -> None:
     till = Till.open(folder, demo=True)
     till.register.scan(YERBA)
