@@ -166,5 +166,6 @@ def render_fortnights(fortnights: list[dict[str, Any]]) -> list[str]:
             lines.append(_("    point of sale {point_of_sale} sin movimiento: {state}").format(
                 **idle))
         if f["alert"]:
-            lines.append("    ¡" + deadline_text(f) + "!")
+            # Spanish opens an exclamation with "¡", English does not ("¡CAEA …!" read odd)
+            lines.append("    " + _("{alert}!").format(alert=deadline_text(f)))
     return lines
