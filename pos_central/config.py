@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from pos_common.i18n import _
+
 DB_URL_ENV = "POS_CENTRAL_DB_URL"
 AMQP_URL_ENV = "POS_AMQP_URL"
 PREFIX_ENV = "POS_CENTRAL_PREFIX"
@@ -30,7 +32,8 @@ def credential(name: str) -> str | None:
         return None
     except OSError as error:
         raise ConfigError(
-            f"No se puede leer la credencial {name} en {folder}: {error.strerror}"
+            _("cannot read the credential {name} in {folder}: {reason}").format(
+                name=name, folder=folder, reason=error.strerror)
         ) from error
     return text or None
 
@@ -62,9 +65,9 @@ class CentralConfig:
         db = setting(db_url, DB_URL_ENV, DB_URL_CREDENTIAL) or ""
         if need_db and not db:
             raise ConfigError(
-                f"Falta la base de datos central: use --db-url, la variable {DB_URL_ENV} "
-                f"o la credencial {DB_URL_CREDENTIAL} "
-                "(p. ej. postgresql://usuario@servidor:5432/pos)"
+                _("head office's database is missing: use --db-url, the variable {variable} "
+                  "or the credential {credential} (e.g. postgresql://user@server:5432/pos)"
+                  ).format(variable=DB_URL_ENV, credential=DB_URL_CREDENTIAL)
             )
         if db:
             psycopg_conninfo(db)  # fail early on a malformed URL
@@ -84,8 +87,8 @@ def psycopg_conninfo(url: str) -> str:
         if url.startswith(scheme):
             return "postgresql://" + url[len(scheme) :]
     raise ConfigError(
-        f"URL de base de datos no soportada: {redact(url)!r} "
-        f"(se espera postgresql:// o postgresql+psycopg://; ver {DB_URL_ENV})"
+        _("unsupported database URL: {url} (postgresql:// or postgresql+psycopg:// is "
+          "expected; see {variable})").format(url=repr(redact(url)), variable=DB_URL_ENV)
     )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pos_central.config import API_TOKEN_CREDENTIAL, CentralConfig, ConfigError, credential
 from pos_central.topology import Topology
+from pos_common.i18n import _
 
 TILL_TOKEN_ENV = "POS_CENTRAL_API_TOKEN"
 """The tills' shared token (``Authorization: Bearer <token>``), if tills have no own one."""
@@ -74,12 +75,13 @@ class ApiSettings:
         key = tls_key or env.get(TLS_KEY_ENV) or None
         if bool(cert) != bool(key):
             raise ConfigError(
-                "HTTPS necesita el certificado y la clave: --tls-cert y --tls-key "
-                f"(o {TLS_CERT_ENV} y {TLS_KEY_ENV})"
+                _("HTTPS needs the certificate and the key: --tls-cert and --tls-key (or "
+                  "{cert} and {key})").format(cert=TLS_CERT_ENV, key=TLS_KEY_ENV)
             )
         for path in (cert, key):
             if path and not Path(path).is_file():
-                raise ConfigError(f"no existe el archivo {path} (--tls-cert / --tls-key)")
+                raise ConfigError(
+                    _("there is no file {path} (--tls-cert / --tls-key)").format(path=path))
         proxies = tuple(p.strip() for p in (behind_proxy or "").split(",") if p.strip())
         return cls(
             db_url=config.db_url,

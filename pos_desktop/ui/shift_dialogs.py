@@ -87,7 +87,7 @@ class CashMoveDialog(GuardedDialog):
             self.amount.setFocus()
             return
         if not self.reason.text().strip():
-            self.show_error(str(InvalidCashMove(reason="write the reason")))
+            self.show_error(explain(InvalidCashMove(reason=N_("write the reason"))))
             return
         move = self.shifts.cash_in if self.direction == "in" else self.shifts.cash_out
         self.amount_taken = amount

@@ -76,7 +76,7 @@ def test_a_service_reads_its_urls_and_token_from_systemd_credentials(
     assert CentralConfig.resolve("postgresql://flag@db/pos").db_url == "postgresql://flag@db/pos"
     monkeypatch.delenv("POS_CENTRAL_DB_URL")
     (tmp_path / "db-url").unlink()
-    with pytest.raises(ConfigError, match="credencial db-url"):
+    with pytest.raises(ConfigError, match="credential db-url"):
         CentralConfig.resolve()
 
 
@@ -106,3 +106,21 @@ def test_a_missing_database_url_is_a_usage_error(monkeypatch: pytest.MonkeyPatch
     monkeypatch.delenv("POS_CENTRAL_DB_URL", raising=False)
     monkeypatch.delenv("CREDENTIALS_DIRECTORY", raising=False)
     assert main(["migrate"]) == 2
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("es_AR", "pos-central: falta la base de datos central: use --db-url"),
+    ("en", "pos-central: head office's database is missing: use --db-url"),
+])
+def test_a_configuration_error_is_in_the_runs_language(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], lang: str, said: str
+) -> None:
+    """They were Spanish to an English run."""
+    monkeypatch.delenv("POS_CENTRAL_DB_URL", raising=False)
+    monkeypatch.delenv("CREDENTIALS_DIRECTORY", raising=False)
+    monkeypatch.delenv("POS_LANG", raising=False)
+    monkeypatch.setenv("LANGUAGE", lang)
+    assert main(["migrate"]) == 2
+    assert capsys.readouterr().err.startswith(said)
+    with pytest.raises(ConfigError, match="postgresql://"):
+        CentralConfig.resolve("mysql://x@y/z")

@@ -197,6 +197,24 @@ def test_cash_out_asks_a_supervisor_and_cash_in_does_not(qtbot: QtBot, till: Til
     assert till.shifts.figures().expected_cash == 2_000_000 - 500_000 + 200_000
 
 
+@pytest.mark.parametrize(("lang", "said"), [
+    ("es_AR", "Movimiento de efectivo inválido: escriba el motivo"),
+    ("en", "Invalid cash movement: write the reason"),
+])
+def test_a_cash_move_without_a_reason_is_refused_in_the_tills_language(
+        qtbot: QtBot, till: Till, lang: str, said: str) -> None:
+    """A Spanish till said "Invalid cash movement: write the reason" (str(), the log's)."""
+    from pos_common.i18n import set_language
+
+    set_language(lang)  # tests/conftest.py puts English back
+    cash_in = show(qtbot, CashMoveDialog(None, till.shifts, till.guard, till.people, "in"))
+    assert isinstance(cash_in, CashMoveDialog)
+    type_in(qtbot, cash_in.amount, "2.000")
+    type_in(qtbot, cash_in.reason, "")
+    assert cash_in.isVisible() and cash_in.error.text() == said
+    cash_in.reject()
+
+
 def test_opening_a_shift_by_counting_the_float(qtbot: QtBot, till: Till) -> None:
     till.session.login("u-sergio", "2222")
     till.shifts.close_shift({"B20000": 1})
