@@ -40,6 +40,7 @@ from benchmarks.catalog_gen import BRANDS, KINDS, SIZES
 from benchmarks.stats import summarize, timed
 from pos_central.api.app import create_app
 from pos_central.api.db import Database
+from pos_central.api.heap import settle_after_start
 from pos_central.api.server import ApiServer
 from pos_central.api.settings import DEFAULT_TIMEZONE, ApiSettings
 from pos_central.api.sync_health import today
@@ -222,6 +223,7 @@ def run(sales: int, products: int, repeat: int) -> dict[str, Any]:
         with ApiServer(create_app(settings)) as server, httpx.Client(
             base_url=server.url, timeout=60, headers=auth
         ) as client:
+            settle_after_start()  # as pos-central serve does once it is up
             fresh_reports(db_url)
             measure(client, "/v1/dashboard", 5, name="warm-up")  # the pool and the caches
             dashboard_api = measure(client, "/v1/dashboard", repeat)
