@@ -7,6 +7,10 @@ Data, in a fresh PostgreSQL database: 50 stores × 5 terminals, a day of 100,000
 (today, head office's time zone) with every till's status report, and a 100,000-product
 catalogue (Spanish names, as the till's benchmark). The seed writes the sales with SQL
 and the ingest's hourly summary (``sales_by_hour``) as the ingest would have kept it.
+Every sale is a Factura B (``FISCAL``): the day after an outage at ARCA, 2% were issued
+under the fortnight's CAEA (half of them informed so far; the CAEA's deadline is set two
+days away, so that its alert does all its work), 100 still wait for their CAE (what the
+ingest keeps in ``fiscal_pending``), the rest have theirs.
 
 Each request is measured twice: the server's own time (its ``Server-Timing`` header: the
 request to its response's start), which the budgets count, and what a client on loopback
@@ -27,7 +31,7 @@ import random
 import threading
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -38,6 +42,7 @@ import psycopg
 
 from benchmarks.catalog_gen import BRANDS, KINDS, SIZES
 from benchmarks.stats import summarize, timed
+from pos_arca import Fortnight
 from pos_central.api.app import create_app
 from pos_central.api.db import Database
 from pos_central.api.heap import settle_after_start
@@ -96,6 +101,49 @@ def start_stdlib_server(db_url: str) -> ThreadingHTTPServer:
 SUMMARY = """INSERT INTO sales_by_hour SELECT business_date, store_id, terminal_id,
     date_trunc('hour', completed_at AT TIME ZONE 'UTC'), count(*), sum(total)
 FROM sales GROUP BY 1, 2, 3, 4"""
+# A comprobante per sale, as the ingest writes them (pos_central/ingest/fiscal_writers.py):
+# one in 53 under CAEA, one in 997 with no authorization yet, the rest with a CAE (primes:
+# spread over the stores and tills).
+FISCAL = [
+    """INSERT INTO processed_events (event_id, store_id, terminal_id, seq, type, schema_version,
+        occurred_at, trace_id)
+    SELECT event_id, store_id, terminal_id, seq, 'sale.completed', 3, completed_at, trace_id
+    FROM sales""",
+    """INSERT INTO fiscal_documents SELECT 'sale', sale_id, event_id, store_id, terminal_id,
+        business_date, 6, 1, %(cuit)s, 'Responsable Inscripto', 99, 0, '', 5, total * 100 / 121,
+        total - total * 100 / 121, 0, 0, 0, total, '{}'::jsonb
+    FROM sales""",
+    """INSERT INTO fiscal_authorizations SELECT 'sale', sale_id, event_id, store_id, terminal_id,
+        6, CASE WHEN seq %% 53 = 0 THEN 2 ELSE 1 END, seq, business_date, completed_at,
+        CASE WHEN seq %% 53 = 0 THEN 'CAEA' ELSE 'CAE' END,
+        CASE WHEN seq %% 53 = 0 THEN %(caea)s ELSE '7' || lpad(seq::text, 13, '0') END,
+        business_date + 10, '{}'::jsonb
+    FROM sales WHERE seq %% 997 <> 1""",
+    """INSERT INTO fiscal_pending SELECT 'sale', sale_id, store_id, terminal_id, completed_at,
+        false FROM sales WHERE seq %% 997 = 1""",
+    """INSERT INTO caea_reports (document_kind, document_id, cuit, caea, point_of_sale,
+        cbte_tipo, number, state)
+    SELECT 'sale', sale_id, %(cuit)s, %(caea)s, 2, 6, seq, 'informed' FROM sales
+    WHERE seq %% 106 = 0""",
+    """INSERT INTO caea_unreported SELECT 'sale', sale_id, %(caea)s, store_id FROM sales
+    WHERE seq %% 53 = 0 AND seq %% 997 <> 1 AND seq %% 106 <> 0""",
+    """INSERT INTO fiscal_taxpayers (cuit, environment, certificate_pem, key_location)
+    VALUES (%(cuit)s, 'produccion', 'bench', 'keyring')""",
+    "UPDATE stores SET cuit = %(cuit)s",
+    """INSERT INTO caeas (cuit, period, orden, caea, valid_from, valid_to, report_deadline,
+        obtained_with) VALUES (%(cuit)s, %(period)s, %(order)s, %(caea)s, %(first)s, %(last)s,
+        %(deadline)s, 'FECAEASolicitar')""",
+]
+# The scans fiscal_pending and caea_unreported spare the page (the comprobantes without
+# authorization; the CAEA ones not informed), as baselines.
+PENDING_SCAN = """SELECT d.store_id, d.terminal_id, count(*) FROM fiscal_documents d
+    LEFT JOIN fiscal_authorizations a USING (document_kind, document_id)
+    WHERE a.document_id IS NULL GROUP BY 1, 2"""
+UNREPORTED_SCAN = """SELECT c.caea, a.store_id, count(*) FROM caeas c
+    JOIN fiscal_authorizations a ON a.authorization_kind = 'CAEA' AND a.authorization_code = c.caea
+    LEFT JOIN caea_reports r ON (r.document_kind, r.document_id) = (a.document_kind,
+        a.document_id)
+    WHERE r.state IS DISTINCT FROM 'informed' GROUP BY 1, 2"""
 # The dashboard's sum before the summary (what its budget was missed on), as a baseline.
 DAY_OF_SALES = """SELECT store_id, terminal_id, extract(hour FROM completed_at AT TIME ZONE
     %s)::int, count(*), sum(total) FROM sales WHERE business_date = %s GROUP BY 1, 2, 3"""
@@ -132,6 +180,12 @@ def seed(db_url: str, sales: int, products: int) -> str:
              "sales": sales},
         )
         db.execute(SUMMARY)
+        fortnight = Fortnight.of(day)
+        for sql in FISCAL:
+            db.execute(sql, {"cuit": "30712345671", "caea": "61234567890123",
+                             "period": fortnight.period, "order": fortnight.order,
+                             "first": fortnight.first_day, "last": fortnight.last_day,
+                             "deadline": day + timedelta(days=2)})
         db.execute(
             "INSERT INTO terminal_reports SELECT store_id, terminal_id, now(), now(), 'online', "
             # one till in five has events waiting: the dashboard lists those
@@ -172,6 +226,7 @@ def raw_figures(db_url: str, repeat: int, words: list[str]) -> dict[str, Any]:
     """The same statements on a plain connection, no HTTP, no pool, no rendering."""
     from pos_central.api import catalog_editor
     from pos_central.api import sync_health as health
+    from pos_central.fiscal.dashboard import fiscal_alerts
 
     day = today(DEFAULT_TIMEZONE, datetime.now(UTC))
     with psycopg.connect(psycopg_conninfo(db_url), autocommit=True) as db:
@@ -180,6 +235,7 @@ def raw_figures(db_url: str, repeat: int, words: list[str]) -> dict[str, Any]:
             health.sales_today(db, day, DEFAULT_TIMEZONE, None)
             health.alerts(db, tills)
 
+        tills = health.terminals(db, None, datetime.now(UTC))
         searches = iter(words * 2)
         return {
             "dashboard_queries": summarize(timed(dashboard, repeat)),
@@ -188,6 +244,11 @@ def raw_figures(db_url: str, repeat: int, words: list[str]) -> dict[str, Any]:
             "old_day_of_sales_query": summarize(timed(
                 lambda: db.execute(DAY_OF_SALES, (DEFAULT_TIMEZONE, day)).fetchall(),
                 max(10, repeat // 4))),
+            "fiscal_alert_queries": summarize(timed(lambda: fiscal_alerts(db, tills), repeat)),
+            "pending_cae_scan_query": summarize(timed(
+                lambda: db.execute(PENDING_SCAN).fetchall(), max(10, repeat // 4))),
+            "not_informed_scan_query": summarize(timed(
+                lambda: db.execute(UNREPORTED_SCAN).fetchall(), max(10, repeat // 4))),
             "search_query": summarize(timed(
                 lambda: catalog_editor.search(db, next(searches)), len(words))),
         }

@@ -249,10 +249,19 @@ def _misfiled_sales(db: Connection, tills: list[TerminalHealth]) -> list[Alert]:
     ]
 
 
-ALERT_SOURCES: list[AlertSource] = [_core_alerts, _recorded_alerts, _misfiled_sales]
-"""Where other checks add their alerts (cloned tills, fiscal documents pending at ARCA,
-…): a function (connection, the visible terminals) → alerts, appended here by the module
-that owns the check. The dashboard shows whatever these return."""
+def _fiscal_alerts(db: Connection, tills: list[TerminalHealth]) -> list[Alert]:
+    """Comprobantes without CAE, CAEA ones not informed near the deadline, stores without
+    a CAEA (``pos_central.fiscal.dashboard``)."""
+    from pos_central.fiscal.dashboard import fiscal_alerts
+
+    return fiscal_alerts(db, tills)
+
+
+ALERT_SOURCES: list[AlertSource] = [_core_alerts, _recorded_alerts, _misfiled_sales,
+                                    _fiscal_alerts]
+"""Where the checks add their alerts: a function (connection, the visible terminals) →
+alerts, named here, from the module that owns the check. The dashboard shows whatever
+these return."""
 
 
 def alerts(db: Connection, tills: list[TerminalHealth]) -> list[Alert]:

@@ -57,9 +57,17 @@ ON CONFLICT (document_kind, document_id) DO UPDATE SET state = 'sending',
     attempts = caea_reports.attempts + 1, sent_at = now(), answered_at = NULL
 """
 _ANSWER = """
-UPDATE caea_reports SET state = %s, answered_at = now(), arca_codes = %s, arca_message = %s
-WHERE document_kind = %s AND document_id = %s
+WITH answered AS (
+    UPDATE caea_reports SET state = %s, answered_at = now(), arca_codes = %s,
+        arca_message = %s
+    WHERE document_kind = %s AND document_id = %s
+    RETURNING document_kind, document_id, state
+)
+DELETE FROM caea_unreported u USING answered a
+WHERE a.state = 'informed' AND (u.document_kind, u.document_id) = (a.document_kind,
+    a.document_id)
 """
+"""ARCA's answer, and an informed comprobante off the dashboard's count (migration 0014)."""
 _STOPPED = """
 SELECT point_of_sale, number, cbte_tipo, arca_message FROM caea_reports
 WHERE cuit = %s AND state = 'rejected' ORDER BY point_of_sale, cbte_tipo, number

@@ -1,6 +1,8 @@
 """The fiscal rows: a sale's (``sale.completed`` v3) or refund's (``sale.refunded`` v2)
 comprobante, and its authorization (``fiscal.authorized`` v1, or the block itself when it
-carries one, as under CAEA). See migration 0006 for why they are two tables."""
+carries one, as under CAEA). See migration 0009 for why they are two tables, and 0014 for
+``fiscal_pending``, the comprobantes still waiting for their authorization (kept here, in
+the same transaction, so that the dashboard need not match the two tables)."""
 
 from __future__ import annotations
 
@@ -40,6 +42,31 @@ SELECT '{kind}', (p->>'{id_field}')::uuid, (e->>'event_id')::uuid, e->>'store_id
 FROM {{events}} WHERE jsonb_typeof(p->'fiscal') = 'object'"""
 
 
+def pending_statements(kind: str, id_field: str, at_field: str) -> tuple[str, str]:
+    """The batch's side of ``fiscal_pending`` for each applied comprobante: the row of an
+    authorization that came first goes (matched); one issued without its authorization
+    and not awaited becomes pending. Two statements of the one batch statement, which see
+    the same snapshot: the insert skips exactly the keys the delete takes. A row another
+    worker is writing at this moment is not in that snapshot: the insert then waits for
+    it on the primary key and does nothing (a leftover ``authorized`` row, never counted).
+    In key order, so that two workers lock in the same order."""
+    key = f"(p->>'{id_field}')::uuid"
+    matched = f"""DELETE FROM fiscal_pending f USING {{events}}
+WHERE jsonb_typeof(p->'fiscal') = 'object' AND f.document_kind = '{kind}'
+    AND f.document_id = {key} AND f.authorized"""
+    pending = f"""INSERT INTO fiscal_pending (document_kind, document_id, store_id, terminal_id,
+    issued_at, authorized)
+SELECT '{kind}', {key}, e->>'store_id', e->>'terminal_id', (p->>'{at_field}')::timestamptz, false
+FROM {{events}}
+WHERE jsonb_typeof(p->'fiscal') = 'object'
+    AND jsonb_typeof(p#>'{{fiscal,authorization}}') IS DISTINCT FROM 'object'
+    AND NOT EXISTS (SELECT FROM fiscal_pending f WHERE f.document_kind = '{kind}'
+                    AND f.document_id = {key})
+ORDER BY 2
+ON CONFLICT (document_kind, document_id) DO NOTHING"""
+    return matched, pending
+
+
 _AUTHORIZE = """
 WITH ins AS (
     INSERT INTO fiscal_authorizations (document_kind, document_id, event_id, store_id,
@@ -49,7 +76,12 @@ WITH ins AS (
         %(pos)s, %(number)s, %(cbte_fch)s, %(issued_at)s, %(auth_kind)s, %(code)s, %(due)s,
         %(buyer)s, %(associated)s)
     ON CONFLICT (document_kind, document_id) DO NOTHING
-    RETURNING 1
+    RETURNING document_kind, document_id, authorization_kind, authorization_code, store_id
+), unreported AS (
+    -- a CAEA comprobante is to be informed to ARCA (migration 0014; fiscal/inform.py)
+    INSERT INTO caea_unreported (document_kind, document_id, caea, store_id)
+    SELECT document_kind, document_id, authorization_code, store_id FROM ins
+    WHERE authorization_kind = 'CAEA'
 )
 SELECT EXISTS (SELECT FROM ins) OR EXISTS (
     SELECT FROM fiscal_authorizations WHERE document_kind = %(kind)s AND document_id = %(id)s
@@ -75,9 +107,37 @@ def _authorization(env: Envelope, kind: str, document_id: str, fields: dict[str,
         else Jsonb(fields["associated"])})
 
 
+# The authorization's side of fiscal_pending: the pending comprobante's row goes; if the
+# comprobante is not on record yet, a row says its authorization is (``authorized``). A
+# comprobante being written by another worker right now is seen by neither check: the
+# insert waits for it on the primary key and marks it authorized (see migration 0014).
+_RESOLVE_PENDING = """
+WITH matched AS (
+    DELETE FROM fiscal_pending WHERE document_kind = %(kind)s AND document_id = %(id)s
+        AND NOT authorized
+    RETURNING 1
+), awaited AS (
+    INSERT INTO fiscal_pending (document_kind, document_id, store_id, terminal_id, issued_at,
+        authorized)
+    SELECT %(kind)s::text, %(id)s::uuid, %(store_id)s::text, %(terminal_id)s::text,
+        %(issued_at)s::timestamptz, true
+    WHERE NOT EXISTS (SELECT FROM matched) AND NOT EXISTS (
+        SELECT FROM fiscal_documents WHERE document_kind = %(kind)s AND document_id = %(id)s)
+    ON CONFLICT (document_kind, document_id) DO UPDATE SET authorized = true
+    RETURNING 1
+)
+SELECT true
+"""
+
+
 def fiscal_authorized_v1(env: Envelope) -> list[Statement]:
     p = env.payload
-    return [_authorization(env, p["document"]["kind"], p["document"]["id"], p)]
+    kind, document_id = p["document"]["kind"], p["document"]["id"]
+    authorize = _authorization(env, kind, document_id, p)
+    # after the authorization's own statement: one that contradicts the record stops there
+    return [authorize, (_RESOLVE_PENDING, {
+        "kind": kind, "id": document_id, "store_id": env.store_id,
+        "terminal_id": env.terminal_id, "issued_at": p["issued_at"]})]
 
 
 def authorized_block(kind: str, id_field: str) -> Any:

@@ -33,7 +33,8 @@ version, with columns ``e`` (the envelope) and ``p`` (its payload), both ``jsonb
 @dataclass(frozen=True)
 class EventWriter:
     inserts: tuple[str, ...] = ()
-    """``INSERT ... SELECT ... FROM {events} ...``, run over every applied event of the type."""
+    """``INSERT ... SELECT ... FROM {events} ...`` (or a ``DELETE ... USING {events}``), run
+    over every applied event of the type."""
     statements: Callable[[Envelope], list[Statement]] | None = None
     """Per-event statements (upserts), run in arrival order after the inserts. Each
     returns one boolean: false means the event contradicts a fact already on record."""
@@ -242,12 +243,14 @@ WRITERS: dict[tuple[str, int], EventWriter] = {
     # v3: v2's rows and the fiscal block (pos_central/ingest/fiscal_writers.py)
     ("sale.completed", 3): EventWriter(
         inserts=(*_sale_completed("(p->>'rounding')::bigint"),
-                 fiscal.document_insert("sale", "sale_id", "completed_at")),
+                 fiscal.document_insert("sale", "sale_id", "completed_at"),
+                 *fiscal.pending_statements("sale", "sale_id", "completed_at")),
         statements=fiscal.authorized_block("sale", "sale_id")),
     ("sale.refunded", 1): EventWriter(inserts=_SALE_REFUNDED_V1),
     ("sale.refunded", 2): EventWriter(
         inserts=(*_SALE_REFUNDED_V1, fiscal.document_insert("refund", "refund_id",
-                                                            "refunded_at")),
+                                                            "refunded_at"),
+                 *fiscal.pending_statements("refund", "refund_id", "refunded_at")),
         statements=fiscal.authorized_block("refund", "refund_id")),
     ("fiscal.authorized", 1): EventWriter(statements=fiscal.fiscal_authorized_v1),
     ("cash.moved", 1): EventWriter(inserts=_CASH_MOVED_V1),
