@@ -151,7 +151,12 @@ class ApiServer:
 
 def _bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # Named TCP, not protocol 0: asyncio turns Nagle off only on sockets that say
+    # IPPROTO_TCP, and the connections accepted here inherit it. With Nagle on, every
+    # answer on a kept-alive connection (a browser's) waited ~40 ms for the client's
+    # delayed ACK between its head and its body: /health took 44 ms instead of 1.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.listen(2048)

@@ -135,3 +135,19 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
         )
     )
     return cert_path, key_path
+
+
+def test_answers_on_a_kept_alive_connection_are_not_held_by_nagle() -> None:
+    """asyncio turns Nagle off only on a socket that names IPPROTO_TCP; with it on, each
+    answer on a kept-alive connection waited for the client's delayed ACK (~40 ms)."""
+    from pos_central.api.server import _bind
+
+    listening = _bind("127.0.0.1", 0)
+    try:
+        with socket.create_connection(listening.getsockname()[:2]):
+            accepted, _ = listening.accept()
+            with accepted:
+                assert accepted.proto == socket.IPPROTO_TCP  # what asyncio looks at
+                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+    finally:
+        listening.close()
