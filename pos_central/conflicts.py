@@ -8,6 +8,7 @@ for the terminal.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -37,7 +38,19 @@ def alerts(
     db: psycopg.Connection[Any], since: date | None = None, until: date | None = None
 ) -> list[dict[str, Any]]:
     """Alerts detected from ``since`` to ``until`` (dates in the server's time zone)."""
-    rows = db.execute(_ALERTS, {"since": since, "until": until}).fetchall()
+    return ask_alerts(db, since, until)()
+
+
+def ask_alerts(
+    db: psycopg.Connection[Any], since: date | None = None, until: date | None = None
+) -> Callable[[], list[dict[str, Any]]]:
+    """``alerts`` in two steps: the statement sent now, its rows read by what it returns
+    (the dashboard sends all its statements at once: ``api/sync_health.py``)."""
+    found = db.execute(_ALERTS, {"since": since, "until": until})
+    return lambda: _alerts_of(found.fetchall())
+
+
+def _alerts_of(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     return [
         {
             "alert_id": alert_id,

@@ -10,7 +10,8 @@
   for the next one ``NEXT_CAEA_DAYS`` before it starts (the scheduler asks for it from 5
   days before, hourly): its tills could not sell when ARCA does not answer.
 
-The three statements go in one round trip (a pipeline), each reading a few rows.
+The three statements go with the dashboard's others, in one round trip (a pipeline),
+each reading a few rows.
 Dates are Argentine dates (ARCA's), whatever head office's time zone.
 """
 
@@ -22,7 +23,7 @@ from typing import Any
 from pos_arca import Fortnight
 from pos_arca.clock import ARGENTINA
 from pos_central.api.db import Connection
-from pos_central.api.sync_health import Alert, TerminalHealth
+from pos_central.api.sync_health import Alert, AlertReader, TerminalHealth
 from pos_central.fiscal.status import ALERT_DAYS
 from pos_central.fiscal.stores import STORE_CUITS
 from pos_common.i18n import N_
@@ -56,15 +57,28 @@ ORDER BY 1
 
 def fiscal_alerts(db: Connection, tills: list[TerminalHealth],
                   now: datetime | None = None) -> list[Alert]:
+    with db.pipeline():
+        read = ask_fiscal_alerts(db, now)
+    return read(tills)
+
+
+def ask_fiscal_alerts(db: Connection, now: datetime | None = None) -> AlertReader:
+    """Sends the three statements (the dashboard's pipeline takes them with the rest)."""
     today = (now or datetime.now(ARGENTINA)).astimezone(ARGENTINA).date()
     current = Fortnight.of(today)
     following = current.next()
-    with db.pipeline():
-        pending = db.execute(_CAE_PENDING, {"late": CAE_LATE})
-        informing = db.execute(_NOT_INFORMED, {"latest": today + timedelta(days=ALERT_DAYS)})
-        held = db.execute(_CAEA_HELD, {
-            "period": current.period, "order": current.order,
-            "next_period": following.period, "next_order": following.order})
+    pending = db.execute(_CAE_PENDING, {"late": CAE_LATE})
+    informing = db.execute(_NOT_INFORMED, {"latest": today + timedelta(days=ALERT_DAYS)})
+    held = db.execute(_CAEA_HELD, {
+        "period": current.period, "order": current.order,
+        "next_period": following.period, "next_order": following.order})
+    return lambda tills: _alerts_of(tills, today, current, following, pending.fetchall(),
+                                    informing.fetchall(), held.fetchall())
+
+
+def _alerts_of(tills: list[TerminalHealth], today: date, current: Fortnight,
+               following: Fortnight, pending: list[tuple[Any, ...]],
+               informing: list[tuple[Any, ...]], held: list[tuple[Any, ...]]) -> list[Alert]:
     visible_tills = {(t.store_id, t.terminal_id) for t in tills}
     visible_stores = {t.store_id for t in tills}
     alerts = [
@@ -72,12 +86,12 @@ def fiscal_alerts(db: Connection, tills: list[TerminalHealth],
               N_("comprobantes without ARCA's authorization (CAE): {count}; the oldest was "
                  "issued {waited} ago"),
               {"count": int(count), "waited": _waited(int(seconds))})
-        for store, terminal, count, seconds in pending.fetchall()
+        for store, terminal, count, seconds in pending
         if (store, terminal) in visible_tills
     ]
-    alerts.extend(_not_informed(informing.fetchall(), visible_stores, today))
+    alerts.extend(_not_informed(informing, visible_stores, today))
     next_is_due = (following.first_day - today).days <= NEXT_CAEA_DAYS
-    for store, has_current, has_next in held.fetchall():
+    for store, has_current, has_next in held:
         if store not in visible_stores:
             continue
         if not has_current:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -159,6 +159,19 @@ def skewed_terminals(
 ) -> list[dict[str, Any]]:
     """Per terminal, the events received from ``since`` to ``until`` (server dates) while
     its clock was off, each with the date the till filed it under."""
+    return ask_skewed_terminals(db, since, until)()
+
+
+def ask_skewed_terminals(
+    db: psycopg.Connection[Any], since: Any = None, until: Any = None
+) -> Callable[[], list[dict[str, Any]]]:
+    """``skewed_terminals`` in two steps: the statement sent now, its rows read by what it
+    returns (the dashboard sends all its statements at once: ``api/sync_health.py``)."""
+    found = db.execute(_BY_TERMINAL, {"since": since, "until": until})
+    return lambda: _skewed_of(found.fetchall())
+
+
+def _skewed_of(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     return [
         {
             "store_id": store_id,
@@ -170,9 +183,7 @@ def skewed_terminals(
             "last_received_at": last.isoformat(),
             "items": items,
         }
-        for store_id, terminal_id, count, low, high, first, last, items in db.execute(
-            _BY_TERMINAL, {"since": since, "until": until}
-        ).fetchall()
+        for store_id, terminal_id, count, low, high, first, last, items in rows
     ]
 
 
