@@ -25,7 +25,7 @@ from pos_central.config import redact
 from pos_central.database import connect
 from pos_central.ingest.apply import database_errors
 from pos_central.topology import Topology
-from pos_common.i18n import _, ngettext, set_language
+from pos_common.i18n import _, ngettext
 from pos_contracts import CatalogProduct, Envelope, build_envelope, wire
 from pos_contracts.catalog_csv import CatalogFileError, decode_catalog_bytes, parse_catalog_csv
 
@@ -73,8 +73,8 @@ def read_catalog_csv(path: Path) -> list[CatalogProduct]:
 
 
 def parse_catalog_text(raw: bytes, path: str) -> list[CatalogProduct]:
-    """``read_catalog_csv`` of a file's bytes (an upload); ``path`` names it in errors."""
-    set_language()
+    """``read_catalog_csv`` of a file's bytes (an upload); ``path`` names it in errors, in
+    the language of the caller's context (the CLI's, or a web request's: ``speaking``)."""
     try:
         # the till's own decoding: UTF-8, UTF-16 with its BOM, or Windows-1252 (a Spanish
         # Excel's CSV), so both ends accept the same files

@@ -15,6 +15,9 @@ from __future__ import annotations
 import gettext
 import locale
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -28,6 +31,11 @@ DEFAULT_LOCALE = "es_AR"
 
 _translations: gettext.NullTranslations = gettext.NullTranslations()
 _current = "en"
+# A language for one context only (``speaking``): head office answers each web request in
+# its reader's language while other requests, on other threads, answer in theirs. A
+# ContextVar, because FastAPI runs each request in its own context; unset, the process's.
+_speaking: ContextVar[tuple[str, gettext.NullTranslations] | None] = ContextVar(
+    "pos_speaking", default=None)
 
 
 def _compile_po(po: Path, code: str) -> gettext.GNUTranslations:
@@ -106,24 +114,42 @@ def set_language(code: str | None = None) -> str:
     return code
 
 
+@contextmanager
+def speaking(code: str) -> Iterator[str]:
+    """Translate into ``code`` within this context only (one web request, one thread's
+    task), never changing the process's language; yields the code in use."""
+    code = code if code in SUPPORTED else DEFAULT_LOCALE
+    token = _speaking.set((code, translations(code)))
+    try:
+        yield code
+    finally:
+        _speaking.reset(token)
+
+
+def _active() -> gettext.NullTranslations:
+    spoken = _speaking.get()
+    return _translations if spoken is None else spoken[1]
+
+
 def current_language() -> str:
-    return _current
+    spoken = _speaking.get()
+    return _current if spoken is None else spoken[0]
 
 
 def _(message: str) -> str:
     """Translate ``message`` into the current language (the English text if untranslated)."""
-    return _translations.gettext(message)
+    return _active().gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The form of ``singular``/``plural`` for a count of ``n``, translated by the
     catalogue's plural rule ("1 línea", "0 líneas", "3 líneas"; "1 line", "3 lines")."""
-    return _translations.ngettext(singular, plural, n)
+    return _active().ngettext(singular, plural, n)
 
 
 def language() -> Language:
     """The run's catalogue, for what translates itself (``TranslatableError.text``)."""
-    return _translations
+    return _active()
 
 
 def explain(error: BaseException, into: Language | None = None) -> str:
@@ -133,7 +159,7 @@ def explain(error: BaseException, into: Language | None = None) -> str:
     file and reason in words (``describe_os_error``); any other error's text is looked up
     as a msgid (our validators raise ValueError(N_("...")); a library's own English text
     is in no catalogue and shows as it is)."""
-    target = into or _translations
+    target = into or _active()
     if isinstance(error, TranslatableError):
         return error.text(target)
     if isinstance(error, OSError) and into is None:
@@ -161,7 +187,7 @@ def describe_os_error(exc: OSError) -> str:
 
 def format_money(cents: int, *, symbol: bool = True, lang: str | None = None) -> str:
     """Format integer centavos: es-AR ``$ 1.234,50``, English ``$1,234.50``."""
-    lang = lang or _current
+    lang = lang or current_language()
     sign = "-" if cents < 0 else ""
     pesos, cts = divmod(abs(cents), 100)
     if lang == "en":
@@ -179,7 +205,7 @@ def format_minus(cents: int, *, lang: str | None = None) -> str:
 
 def format_pesos(pesos: int, *, lang: str | None = None) -> str:
     """Whole pesos, as a note or a coin is named: ``$ 20.000``, English ``$20,000``."""
-    lang = lang or _current
+    lang = lang or current_language()
     if lang == "en":
         return f"${pesos:,}"
     return "$ " + f"{pesos:,}".replace(",", ".")
@@ -187,7 +213,7 @@ def format_pesos(pesos: int, *, lang: str | None = None) -> str:
 
 def format_quantity(quantity_milli: int, *, weighed: bool, lang: str | None = None) -> str:
     """``2`` for units; ``0,250 kg`` for weighed goods (grams shown as kg with 3 decimals)."""
-    lang = lang or _current
+    lang = lang or current_language()
     if not weighed and quantity_milli % 1000 == 0:
         return str(quantity_milli // 1000)
     whole, frac = divmod(abs(quantity_milli), 1000)

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from pos_central.api.app import create_app
 
 from .api_support import settings_for
-from .conftest import Broker, scalar
+from .conftest import Broker, query, scalar
 from .test_api_office import add_user, report, till_auth, token_for
 
 pytestmark = pytest.mark.services
@@ -61,6 +61,35 @@ def test_a_file_with_bad_rows_imports_nothing_and_lists_each_one(
     assert "línea 3" in text and "línea 4" in text and "'19'" in text, text
     assert scalar(central_db, "SELECT count(*) FROM products") == 0
     assert scalar(central_db, "SELECT count(*) FROM catalog_versions") == 0
+
+
+def test_each_reader_gets_the_bad_rows_in_their_language_and_the_process_keeps_its_own(
+    client: TestClient, central_db: str
+) -> None:
+    """An upload's reasons follow its reader (a user's own language), every word of them:
+    the parser switched the whole server's language per upload, or mixed two languages."""
+    from pos_common.i18n import current_language
+
+    before = current_language()
+    spanish_reader = admin(central_db)
+    mary = add_user(central_db, "mary", "admin")
+    assert query(central_db, "UPDATE office_users SET language = 'en' WHERE user_id = %s "
+                 "RETURNING user_id", (mary,)) == [(mary,)]
+    english_reader = {"Authorization": "Bearer " + token_for(central_db, mary)}
+    rows = (HEADER + "A2;Sin precio;;21;unit;;;\r\n").encode("utf-8")
+    english = upload_as(client, english_reader, rows)
+    spanish = upload_as(client, spanish_reader, rows)
+    assert "1 bad row; nothing was imported" in english and "line 2: bad price ''" in english
+    assert "fila" not in english and "línea" not in english, english
+    assert "1 fila con errores" in spanish and "línea 2: precio inválido ''" in spanish, spanish
+    assert current_language() == before
+
+
+def upload_as(client: TestClient, headers: dict[str, str], raw: bytes) -> str:
+    answer = client.post("/v1/catalog/import", headers=headers,
+                         files={"file": ("productos.csv", raw, "text/csv")})
+    assert answer.status_code == 422, answer.text
+    return str(answer.json()["error"])
 
 
 def test_a_tills_clock_ahead_shows_its_skew_and_an_alert(

@@ -49,3 +49,37 @@ def test_a_library_error_shows_its_own_text() -> None:
 
 def test_a_message_without_values_keeps_its_braces() -> None:
     assert str(UnknownProduct("field {x} of {'a': 1}")) == "field {x} of {'a': 1}"
+
+
+def test_speaking_a_language_changes_only_this_context_never_the_process() -> None:
+    """Head office answers each request in its reader's language; the others, on other
+    threads at the same moment, keep theirs."""
+    import threading
+
+    from pos_common.i18n import _, current_language, set_language, speaking
+
+    before = current_language()
+    set_language("es_AR")
+    try:
+        inside: list[str] = []
+        entered, leave = threading.Event(), threading.Event()
+
+        def reader_in_english() -> None:
+            with speaking("en"):
+                inside.append(_("Sales"))
+                entered.set()
+                leave.wait(10)
+                inside.append(current_language())
+
+        other = threading.Thread(target=reader_in_english)
+        other.start()
+        assert entered.wait(10)
+        assert _("Sales") == "Ventas" and current_language() == "es_AR"  # meanwhile, here
+        leave.set()
+        other.join(10)
+        assert inside == ["Sales", "en"]
+        with speaking("xx") as code:  # unknown: the till's first language
+            assert code == "es_AR" and _("Sales") == "Ventas"
+        assert current_language() == "es_AR"
+    finally:
+        set_language(before)

@@ -41,7 +41,7 @@ from pos_central.api.sync_health import today
 from pos_central.api.users import issue_token
 from pos_central.catalog import CatalogImportFailed, parse_catalog_text
 from pos_central.tills import TillRegistryError
-from pos_common.i18n import N_, format_money
+from pos_common.i18n import N_, format_money, speaking
 from pos_common.messages import TranslatableError
 from pos_contracts import CatalogProduct
 
@@ -228,7 +228,8 @@ async def import_file(
 
     raw, name = await file.read(), file.filename or "catalogo.csv"
     try:
-        products = parse_catalog_text(raw, name)
+        with speaking(language_of(request, who.language)):  # the reader's, not the process's
+            products = parse_catalog_text(raw, name)
 
         def save() -> Any:
             with api.db.connection() as db:

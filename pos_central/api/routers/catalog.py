@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, HTTPException, Query, UploadFile
+from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
 
 from pos_central.api import catalog_editor as editor
 from pos_central.api.auth import Admin, Api, Reader
 from pos_central.api.models import BulkPrice, CatalogChange, Product, ProductPage
-from pos_central.api.refusals import refused
+from pos_central.api.refusals import reader_language, refused
 from pos_central.catalog import (
     CatalogImportFailed,
     CatalogPublishError,
@@ -19,6 +19,7 @@ from pos_central.catalog import (
     publish_pending,
 )
 from pos_central.database import DatabaseUnavailable
+from pos_common.i18n import speaking
 from pos_common.messages import N_, TranslatableError
 
 router = APIRouter(prefix="/v1", tags=["catalogue"])
@@ -89,12 +90,15 @@ def bulk_prices(body: BulkPrice, who: Admin, api: Api) -> CatalogChange:
 
 
 @router.post("/catalog/import", response_model=CatalogChange, summary="Import a catalogue CSV")
-async def import_csv(who: Admin, api: Api, file: Annotated[UploadFile, File()]) -> CatalogChange:
-    """The till's CSV format; a file with any bad row imports nothing (422 lists them)."""
+async def import_csv(request: Request, who: Admin, api: Api,
+                     file: Annotated[UploadFile, File()]) -> CatalogChange:
+    """The till's CSV format; a file with any bad row imports nothing (422 lists them, in
+    the reader's language)."""
     raw = await file.read()
     name = file.filename or "catalogo.csv"
     try:
-        products = parse_catalog_text(raw, name)
+        with speaking(reader_language(request)):
+            products = parse_catalog_text(raw, name)
     except CatalogImportFailed as error:
         raise HTTPException(422, str(error)) from None
 
