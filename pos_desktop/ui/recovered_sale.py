@@ -39,6 +39,8 @@ TENDER_WORDS = {
 
 
 def recovered_text(sale: Sale) -> str:
+    """What the dialog says: the sale, what was paid and how, and why it cannot be held
+    when a card or a transfer was already charged (only "go on" is offered then)."""
     text = ngettext(
         "The till stopped with a sale in progress ({lines} item, {total}). It is back on "
         "screen.",
@@ -46,7 +48,15 @@ def recovered_text(sale: Sale) -> str:
         "screen.", len(sale.lines)).format(lines=len(sale.lines), total=format_money(sale.total))
     if sale.tendered:
         text += " " + paid_text(sale)
+    if not can_hold(sale):
+        text += " " + _("A card or transfer was already charged, so it cannot be put on hold: "
+                        "finish it.")
     return text
+
+
+def can_hold(sale: Sale) -> bool:
+    """Cash taken goes on hold with the sale; a card or transfer must not (Register.park)."""
+    return all(t.kind is TenderKind.CASH for t in sale.tenders)
 
 
 def paid_text(sale: Sale) -> str:
@@ -65,8 +75,8 @@ class RecoveredSaleDialog(ConfirmDialog):
         self.yes.setText(_("Go on with it (Enter)"))
         self.yes.setObjectName("keyButton")
         self.no.setText(_("Put it on hold (Esc)"))
-        if any(t.kind is not TenderKind.CASH for t in sale.tenders):
-            self.no.hide()  # a card already charged: finish this sale (it cannot be held)
+        if not can_hold(sale):
+            self.no.hide()  # the text says why
 
     def reject(self) -> None:
         if self.no.isHidden():

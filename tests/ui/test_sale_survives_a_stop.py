@@ -197,6 +197,9 @@ def test_the_recovered_sale_tells_each_tender_taken_not_all_cash(
     text = dialog_text(dialog)
     assert said in text
     assert "in cash" not in text and "en efectivo" not in text
+    # Only "go on" is offered: the dialog says why it cannot be held (it did not).
+    assert dialog.no.isHidden()
+    assert ("no se puede poner en espera" if lang == "es_AR" else "cannot be put on hold") in text
     if os.environ.get("POS_GRAB_DIR"):  # to look at it: the dialog as the cashier sees it
         dialog.grab().save(str(Path(os.environ["POS_GRAB_DIR"]) / f"recovered-{lang}.png"))
     qtbot.keyClick(dialog, Qt.Key.Key_Return)  # go on with it: no dialog left open
