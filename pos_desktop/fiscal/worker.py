@@ -168,6 +168,7 @@ class FiscalWorker:
         self._passes = 0
         self._settled = threading.Condition()
         self._refusal: ArcaError | None = None  # WSAA's last refusal, until _login_after
+        self._fresh_login = False  # WSFEv1 refused the cached ticket: log in anew, once
         self._login_after: datetime | None = None
         self._login_backoff = Backoff(base=2.0, cap=LOGIN_BACKOFF_CAP)
         self.fault: FiscalFault | None = None  # why no CAE can be had, when ARCA said why
@@ -277,9 +278,11 @@ class FiscalWorker:
                 raise self._refusal.with_traceback(None)
             self._session = self._connect()
             self._reconciled = False
+            if self._fresh_login:
+                self._session.relogin()  # not the cached ticket WSFEv1 refused
         if not self._reconciled:
             self._reconcile(self._session.wsfe)  # its first request logs in
-        self._refusal, self._login_after = None, None
+        self._refusal, self._login_after, self._fresh_login = None, None, False
         self._login_backoff.reset()
         return self._session
 
@@ -315,6 +318,11 @@ class FiscalWorker:
                 now + ALREADY_AUTHENTICATED_RETRY)
         elif isinstance(error, ArcaLoginUnavailable):
             self._login_after = now + timedelta(seconds=self._login_backoff.next_delay())
+        elif isinstance(error, ArcaAuthError) and error.kind is None and not self._fresh_login:
+            # WSFEv1 refused the ticket we hold (ARCA forgot it, or its clock says it ended):
+            # the next pass logs in afresh at once instead of sending the cached one again.
+            self._fresh_login, self._login_after = True, None
+            return None
         elif isinstance(error, ArcaAuthError):
             self._login_after = now + REFUSED_RETRY
         else:

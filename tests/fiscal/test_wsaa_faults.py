@@ -248,3 +248,21 @@ def test_a_soap_server_fault_on_every_request_goes_caea_too(
     standin.faults.clear()
     assert worker.run_once().error is None
     assert_every_sale_has_one_comprobante(till, 2)
+
+
+def test_a_ticket_wsfe_refuses_is_replaced_by_a_fresh_login(
+        standin: ArcaStandin, clock: ManualClock, online: tuple[Till, FiscalWorker]) -> None:
+    till, worker = online
+    with standin.lock:  # ARCA forgot our ticket (600) though the till holds it as valid
+        standin.state.tickets.clear()
+        standin.state.logins.clear()
+    sell(till)
+    result = worker.run_once()
+    assert result.issued_caea == 1 and "600" in str(result.error)  # the sale does not wait
+    assert till.fiscal_status()["fault"]["kind"] == "ticket_refused"
+    logins = standin.logins
+    assert worker.run_once().error is None  # a new login at once, not the refused ticket
+    assert standin.logins == logins + 1
+    assert sell(till).awaits_authorization and worker.run_once().authorized == 1
+    assert till.fiscal_status()["fault"] is None
+    assert_every_sale_has_one_comprobante(till, 2)
