@@ -174,7 +174,7 @@ def discover(builder: Builder) -> tuple[list[QWidget], dict[str, str]]:
     built: list[QWidget] = []
     skipped: dict[str, str] = {}
     for module in ui_modules():
-        for name, obj in vars(module).items():
+        for name, obj in list(vars(module).items()):  # building may import into it
             if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
                 continue
             is_widget_class = inspect.isclass(obj) and issubclass(obj, QWidget)
