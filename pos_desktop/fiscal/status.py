@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from pos_common.i18n import _, ngettext
 from pos_desktop.domain.fiscal.dates import argentine_date
+from pos_desktop.fiscal.arca_words import worded
 from pos_desktop.fiscal.caea_status import caea_lines, caea_status
 from pos_desktop.fiscal.faults import FAULT_KEY, FiscalFault, fault_text
 from pos_desktop.fiscal.settings import FiscalSettings, load_fiscal_settings
@@ -168,7 +169,7 @@ def status_bar_text(status: Mapping[str, Any]) -> tuple[str, str]:
     if status.get("fault_text"):
         parts.append(str(status["fault_text"]))  # what to fix, in the till's language
     elif status["state"] != "online" and status["last_error"]:
-        parts.append(str(status["last_error"]))
+        parts.append(worded(str(status["last_error"])))  # pos_arca's English, in ours
     if caea.get("warning"):
         parts.append(str(caea["warning"]))
     if caea.get("inform_error"):
