@@ -21,13 +21,21 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from pos_central.broker import blocking_connection
+from pos_central.catalog_codes import CatalogImportFailed as CatalogImportFailed  # its home
+from pos_central.catalog_codes import refuse_repeated_codes
 from pos_central.config import redact
 from pos_central.database import connect
 from pos_central.ingest.apply import database_errors
 from pos_central.topology import Topology
-from pos_common.i18n import _, ngettext
+from pos_common.i18n import ngettext
 from pos_contracts import CatalogProduct, Envelope, build_envelope, wire
-from pos_contracts.catalog_csv import CatalogFileError, decode_catalog_bytes, parse_catalog_csv
+from pos_contracts.catalog import catalog_changed_version
+from pos_contracts.catalog_csv import (
+    TILL_IVA_RATES,
+    CatalogFileError,
+    decode_catalog_bytes,
+    parse_catalog_csv,
+)
 
 log = logging.getLogger("pos_central.catalog")
 
@@ -43,10 +51,6 @@ _PRODUCT_COLUMNS = (
     "barcodes",
     "active",
 )
-
-
-class CatalogImportFailed(ValueError):
-    """The file cannot be imported; nothing changed. The message lists what to fix."""
 
 
 class CatalogPublishError(RuntimeError):
@@ -78,7 +82,7 @@ def parse_catalog_text(raw: bytes, path: str) -> list[CatalogProduct]:
     try:
         # the till's own decoding: UTF-8, UTF-16 with its BOM, or Windows-1252 (a Spanish
         # Excel's CSV), so both ends accept the same files
-        return parse_catalog_csv(decode_catalog_bytes(raw))
+        return parse_catalog_csv(decode_catalog_bytes(raw), rates=TILL_IVA_RATES)
     except CatalogFileError as error:
         rows = "\n".join(f"  {row}" for row in error.bad_rows)
         count = len(error.bad_rows)
@@ -116,7 +120,7 @@ def save_catalog_in(
     changed = [p for p in products if stored.get(p.sku) != p]
     if not changed:
         return ImportResult(len(products), 0, None, current)
-    _refuse_stolen_barcodes(cursor, products)
+    refuse_repeated_codes(cursor, products)
     version = current + 1
     envelope = build_envelope(
         wire.CATALOG_CHANGED,
@@ -128,6 +132,7 @@ def save_catalog_in(
         store_id=wire.CENTRAL_STORE_ID,
         terminal_id=wire.CENTRAL_CATALOG_TERMINAL_ID,
         seq=version,
+        schema_version=catalog_changed_version(p.iva_rate for p in changed),
     )
     cursor.execute(
         "INSERT INTO catalog_versions (version, source, changed_products, event) "
@@ -152,22 +157,6 @@ def _stored(cursor: psycopg.Cursor[Any], skus: list[str]) -> dict[str, CatalogPr
         sku: CatalogProduct(sku, name, price, rate, weighed, plu, category, tuple(codes), active)
         for sku, name, price, rate, weighed, plu, category, codes, active in rows
     }
-
-
-def _refuse_stolen_barcodes(cursor: psycopg.Cursor[Any], products: list[CatalogProduct]) -> None:
-    """A barcode may belong to one product only; tills key their barcode table on it."""
-    codes = [code for p in products for code in p.barcodes]
-    owners = cursor.execute(
-        "SELECT code, sku FROM products, unnest(barcodes) AS code "
-        "WHERE code = ANY(%s) AND NOT (sku = ANY(%s))",
-        (codes, [p.sku for p in products]),
-    ).fetchall()
-    if owners:
-        listed = "\n".join(
-            "  " + _("barcode {code} already belongs to product {sku}").format(code=code, sku=sku)
-            for code, sku in owners[:20]
-        )
-        raise CatalogImportFailed(_("Nothing was imported:") + "\n" + listed)
 
 
 def _upsert(cursor: psycopg.Cursor[Any], products: list[CatalogProduct], version: int) -> None:

@@ -230,10 +230,21 @@ def check_shift_closed_v2(p: Payload) -> None:
 
 def check_catalog_changed_v1(p: Payload) -> None:
     products = p["products"]
-    _unique((product["sku"] for product in products), "catálogo: sku")
-    _unique(
-        (code for product in products for code in product["barcodes"]), "catálogo: código de barras"
+    check_catalog_codes(
+        (product["sku"] for product in products),
+        (code for product in products for code in product["barcodes"]),
+        (product["plu"] for product in products),
     )
+
+
+def check_catalog_codes(
+    skus: Iterable[str], barcodes: Iterable[str], plus: Iterable[int | None]
+) -> None:
+    """Each code names one product: a till keys its products on the sku, its barcodes and
+    its scale PLUs, so a repeated one could only be applied by guessing which is meant."""
+    _unique(skus, "catálogo: sku")
+    _unique(barcodes, "catálogo: código de barras")
+    _unique((plu for plu in plus if plu is not None), "catálogo: PLU")
 
 
 def check_people_changed_v1(p: Payload) -> None:
@@ -256,6 +267,7 @@ RULES: dict[tuple[str, int], Callable[[Payload], None]] = {
     ("shift.closed", 1): check_shift_closed_v1,
     ("shift.closed", 2): check_shift_closed_v2,
     ("catalog.changed", 1): check_catalog_changed_v1,
+    ("catalog.changed", 2): check_catalog_changed_v1,  # v2 only admits more IVA rates
     ("caea.granted", 1): check_caea_granted_v1,
     ("people.changed", 1): check_people_changed_v1,
 }

@@ -54,6 +54,12 @@ SNAPSHOT_WITH_CAEAS = {"with": "caeas"}
 """Query of a snapshot that also carries ``caeas`` (the current and next CAEAs of the
 till's CUIT); without it the body is exactly a ``catalog.changed`` payload, as before."""
 
+SNAPSHOT_WITH_V2 = "catalog_v2"
+"""``?with=catalog_v2`` (with the others: ``with=caeas,catalog_v2``): a till that reads
+``catalog.changed`` v2 gets every product; without it, the snapshot is a v1 payload and
+leaves out the products at a rate v1 cannot carry (a till not yet upgraded deactivates
+them instead of refusing the whole catalogue)."""
+
 SNAPSHOT_WITH_PEOPLE = "people"
 """``?with=people&store=S001`` (or ``with=caeas,people``): the snapshot also carries
 ``people``, the store's ``people.changed`` payload; without it the body is as before."""

@@ -12,7 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pos_contracts import CatalogProduct
 
-IvaRate = Literal["21", "10.5", "27", "exempt"]
+IvaRate = Literal["21", "10.5", "27", "5", "2.5", "0", "exempt", "not_taxed"]
+"""Every rate a till sells at (``common.v2.json``); a change at 5, 2.5 or 0 % or not_taxed
+goes to the tills as ``catalog.changed`` v2."""
 Barcode = Annotated[str, Field(pattern=r"^[0-9A-Za-z-]{1,64}$")]
 
 

@@ -21,6 +21,7 @@ from pos_contracts.payloads.envelope import EnvelopeV1
 from pos_contracts.payloads.notices import (
     CaeaGrantedV1,
     CatalogChangedV1,
+    CatalogChangedV2,
     FiscalAuthorizedV1,
     PeopleChangedV1,
     TillSuspendedV1,
@@ -43,6 +44,7 @@ PAYLOADS: dict[tuple[str, int], type[msgspec.Struct]] = {
     ("caea.granted", 1): CaeaGrantedV1,
     ("cash.moved", 1): CashMovedV1,
     ("catalog.changed", 1): CatalogChangedV1,
+    ("catalog.changed", 2): CatalogChangedV2,
     ("fiscal.authorized", 1): FiscalAuthorizedV1,
     ("people.changed", 1): PeopleChangedV1,
     ("sale.completed", 1): SaleCompletedV1,

@@ -1,4 +1,4 @@
-"""Payloads head office and the fiscal flow send: ``catalog.changed`` v1,
+"""Payloads head office and the fiscal flow send: ``catalog.changed`` v1 and v2,
 ``people.changed`` v1, ``fiscal.authorized`` v1, ``caea.granted`` v1, ``till.suspended`` v1."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pos_contracts.payloads.common import (
     Currency,
     Date,
     IvaRate,
+    IvaRateV2,
     Journal,
     Money,
     PointOfSale,
@@ -31,11 +32,12 @@ from pos_contracts.payloads.common import (
 )
 
 
-class CatalogItem(Struct, kw_only=True, forbid_unknown_fields=True):
+class _Product(Struct, kw_only=True, forbid_unknown_fields=True):
+    """A product of ``catalog.changed`` but its IVA rate, which each version bounds."""
+
     sku: Sku
     name: Annotated[str, Meta(min_length=1, max_length=200)]
     price: Money
-    iva_rate: IvaRate
     sold_by_weight: bool
     plu: Annotated[int, Meta(ge=1, le=99999)] | None
     category: Annotated[str, Meta(max_length=100)] | None
@@ -48,10 +50,24 @@ class CatalogItem(Struct, kw_only=True, forbid_unknown_fields=True):
             raise ValueError("barcodes: códigos repetidos")
 
 
+class CatalogItem(_Product, kw_only=True, forbid_unknown_fields=True):
+    iva_rate: IvaRate
+
+
 class CatalogChangedV1(Struct, kw_only=True, forbid_unknown_fields=True):
     catalog_version: Positive
     currency: Currency
     products: Annotated[list[CatalogItem], Meta(max_length=1000000)]
+
+
+class CatalogItemV2(_Product, kw_only=True, forbid_unknown_fields=True):
+    iva_rate: IvaRateV2  # every treatment a till sells at (common.v2.json)
+
+
+class CatalogChangedV2(Struct, kw_only=True, forbid_unknown_fields=True):
+    catalog_version: Positive
+    currency: Currency
+    products: Annotated[list[CatalogItemV2], Meta(max_length=1000000)]
 
 
 class AuthorizedDocument(Struct, kw_only=True, forbid_unknown_fields=True):

@@ -5,6 +5,10 @@ Every change is applied in ONE local transaction together with the new
 version — never half-way. A version at or below the till's is a duplicate and changes
 nothing (idempotent); one that skips a version is a gap, answered by a snapshot.
 
+A message that repeats a sku, a barcode or a PLU is refused whole before anything is
+written (``CatalogRefused``): the till cannot tell which product a repeated code means,
+so it keeps the catalogue it had and says it is behind (``catalog_behind``).
+
 A price change only touches the ``products`` table. Lines already in the open sale keep
 the price they were rung up at, and completed sales keep theirs (they store their own
 prices), so new prices apply to new lines only.
@@ -17,9 +21,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from pos_contracts.catalog import CatalogProduct
+from pos_contracts.errors import InvalidEvent
+from pos_contracts.rules import check_catalog_codes
 from pos_desktop.domain.product import Product
 from pos_desktop.domain.tax import IvaRate
 from pos_desktop.store.uow import UnitOfWork
+from pos_desktop.sync.catalog_behind import clear_behind
 
 VERSION_KEY = "catalog_version"
 SNAPSHOT_CHUNK = 2000  # products per transaction: a 100,000-SKU snapshot never blocks a sale
@@ -35,6 +42,15 @@ class CatalogGap(Exception):
         super().__init__(f"local catalogue at version {have}, version {got} arrived")
         self.have = have
         self.got = got
+
+
+class CatalogRefused(Exception):
+    """Head office's catalogue cannot be applied as sent; nothing of it was written."""
+
+    def __init__(self, version: int, reason: str) -> None:
+        super().__init__(reason)
+        self.version = version
+        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +83,16 @@ def local_version(uow_factory: UowFactory) -> int:
         return int(uow.settings.get(VERSION_KEY, 0) or 0)
 
 
+def _refuse_repeats(items: Sequence[CatalogProduct], version: int) -> None:
+    """What the contract's rule says of a message, for every list applied here (a
+    snapshot's too): checked before the first write, so a refusal leaves nothing."""
+    try:
+        check_catalog_codes((i.sku for i in items), (c for i in items for c in i.barcodes),
+                            (i.plu for i in items))
+    except InvalidEvent as exc:
+        raise CatalogRefused(version, exc.reason) from None
+
+
 def _write(uow: UnitOfWork, items: Sequence[CatalogProduct], version: int) -> int:
     # A barcode or PLU that moved to another product is released first (unique keys).
     uow.catalog.release_codes((i.sku, i.barcodes, i.plu) for i in items)
@@ -81,8 +107,10 @@ def apply_change(uow_factory: UowFactory, version: int, items: Sequence[CatalogP
             return Applied(have, 0, skipped=True)
         if version != have + 1:
             raise CatalogGap(have, version)
+        _refuse_repeats(items, version)
         changed = _write(uow, items, version)
         uow.settings.set(VERSION_KEY, version)
+        clear_behind(uow)
         uow.commit()
     return Applied(version, changed)
 
@@ -95,10 +123,16 @@ def apply_snapshot(
     Written in chunks so the register is never locked out for long; the version is set
     in the last transaction, so a crash half-way means the snapshot is applied again.
     Products the snapshot does not list are deactivated (not deleted: old sales and
-    parked sales still name them).
+    parked sales still name them). A snapshot at or below the till's version changes no
+    product; either way the till is as current as head office, so no longer behind.
     """
-    if version <= local_version(uow_factory):
-        return Applied(local_version(uow_factory), 0, skipped=True)
+    have = local_version(uow_factory)
+    if version <= have:
+        with uow_factory() as uow:
+            clear_behind(uow)
+            uow.commit()
+        return Applied(have, 0, skipped=True)
+    _refuse_repeats(items, version)
     changed = 0
     for start in range(0, len(items), SNAPSHOT_CHUNK):
         with uow_factory() as uow:
@@ -109,5 +143,6 @@ def apply_snapshot(
         gone = [sku for sku in uow.catalog.active_skus() if sku not in listed]
         uow.catalog.deactivate(gone, catalog_version=version)
         uow.settings.set(VERSION_KEY, version)
+        clear_behind(uow)
         uow.commit()
     return Applied(version, changed + len(gone))

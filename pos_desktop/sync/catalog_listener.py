@@ -15,6 +15,14 @@ change it could not read. The broker drops the rejected message, or dead-letters
 where a policy gives the till queues a dead-letter exchange (pos_desktop/sync/README.md).
 Only the till's database being unreachable (busy, disk) leaves a message in the queue.
 
+A change or a snapshot that is readable but cannot be applied as sent (it repeats a sku,
+a barcode or a PLU: which product would the code ring up?) is refused whole; the till
+keeps the catalogue it had, records that it is behind and why (``catalog_behind``: the
+status bar, ``sync status``), and goes on reading its queue. Asking head office for the
+same snapshot again would get the same answer, so the listener asks again only at its
+next connection, at the next change (a gap) or every ``behind_retry`` seconds: never in a
+loop. Once a change or snapshot applies, the till is no longer behind.
+
 Own thread, own pika ``BlockingConnection`` (a catalog change is rare: simplicity wins),
 reconnecting with backoff like the publisher.
 """
@@ -23,6 +31,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -50,16 +59,24 @@ from pos_desktop.sync.backoff import Backoff
 from pos_desktop.sync.caea_apply import keep_grants
 from pos_desktop.sync.catalog_apply import (
     CatalogGap,
+    CatalogRefused,
     UowFactory,
     apply_change,
     apply_snapshot,
     local_version,
     parse_products,
 )
+from pos_desktop.sync.catalog_behind import is_behind, mark_behind
 from pos_desktop.sync.people_apply import apply_people, people_version
 from pos_desktop.sync.reasons import describe
 from pos_desktop.sync.settings import SecretReader, SyncSettings, connection_url
-from pos_desktop.sync.snapshot import NoCatalogYet, Snapshot, SnapshotError, fetch_snapshot
+from pos_desktop.sync.snapshot import (
+    NoCatalogYet,
+    Snapshot,
+    SnapshotError,
+    SnapshotRefused,
+    fetch_snapshot,
+)
 from pos_desktop.sync.status import Link, SyncState
 
 UNREACHABLE = (pika.exceptions.AMQPConnectionError, OSError)
@@ -89,6 +106,7 @@ class CatalogListener:
         backoff: Backoff | None = None,
         on_applied: Callable[[int], None] | None = None,
         on_suspended: Callable[[dict[str, Any]], None] | None = None,
+        behind_retry: float = 300.0,
     ) -> None:
         self.settings = settings
         self.uow_factory = uow_factory
@@ -106,6 +124,9 @@ class CatalogListener:
         self._link = Link(SyncState.OFFLINE, N_("not connected yet"))
         self._behind = False
         """A change was rejected: the snapshot is due (fetched when it can be)."""
+        self.behind_retry = behind_retry
+        self._retry_at = 0.0
+        """While behind: when (monotonic) the snapshot is asked for again after it failed."""
         self._addresses: Failover | None = None
 
     def start(self) -> None:
@@ -182,18 +203,21 @@ class CatalogListener:
             queue = self.declare_queue(channel)
             # A new till, or one that never had head office's people (its first start
             # after the upgrade that brought them), takes the snapshot once.
-            if (self.version() == 0 or self._behind
+            # So does one that refused head office's catalogue (before a restart, too).
+            if (self.version() == 0 or self._behind or is_behind(self.uow_factory)
                     or people_version(self.uow_factory) is None):
                 try:
-                    self.refresh()
+                    self._snapshot()
                 except NoCatalogYet as exc:  # the first import will reach the queue
                     log.info("no catalog at head office yet", extra={"reason": str(exc)})
-                self._behind = False
+                    self._behind = False
             channel.basic_qos(prefetch_count=20)
             channel.basic_consume(queue, self._on_message)
             self._set_link(SyncState.ONLINE)
             while not self._stop.is_set():
                 conn.process_data_events(time_limit=0.5)
+                if self._behind and time.monotonic() >= self._retry_at:
+                    self._catch_up()
         finally:
             if conn.is_open:
                 conn.close()
@@ -206,9 +230,16 @@ class CatalogListener:
         return name
 
     def refresh(self) -> int:
-        """Fetch and apply the snapshot; returns the till's version afterwards."""
+        """Fetch and apply the snapshot; returns the till's version afterwards. Raises
+        ``SnapshotRefused`` (nothing applied) when it cannot be applied as sent."""
         snapshot = self.fetch()
-        result = apply_snapshot(self.uow_factory, snapshot.version, snapshot.products)
+        try:
+            result = apply_snapshot(self.uow_factory, snapshot.version, snapshot.products)
+        except CatalogRefused as exc:
+            raise SnapshotRefused(
+                _("head office's catalogue is not valid: {reason}").format(reason=exc.reason),
+                exc.version,
+            ) from None
         if snapshot.caeas:  # a new till, or one that missed a caea.granted, gets them here
             keep_grants(self.uow_factory, snapshot.caeas)
         self.stats.snapshots += 1
@@ -235,8 +266,7 @@ class CatalogListener:
             envelope = parse_envelope(body, CATALOG)
         except InvalidEvent as exc:
             self.stats.rejected += 1
-            self._behind = True
-            log.error("catalog message rejected", extra={"reason": exc.header_value})
+            self._fall_behind(exc.header_value, None)
             return
         if envelope.type == CAEA_GRANTED:
             keep_grants(self.uow_factory, [CaeaGrant.from_wire(envelope.payload)])
@@ -252,12 +282,20 @@ class CatalogListener:
         items = parse_products(envelope.payload)
         try:
             result = apply_change(self.uow_factory, version, items)
+        except CatalogRefused as exc:
+            self.stats.rejected += 1
+            self._fall_behind(exc.reason, version)
+            return
         except CatalogGap as gap:
             log.warning(
                 "catalog version gap: fetching the snapshot",
                 extra={"have": gap.have, "got": gap.got, "trace_id": envelope.trace_id},
             )
-            if self.refresh() >= version:
+            try:
+                if self.refresh() >= version:
+                    return
+            except SnapshotRefused as exc:  # this change is in the snapshot that will apply
+                self._fall_behind(str(exc), version, retry_later=True)
                 return
             try:  # the snapshot was older than this change (central lagging)
                 result = apply_change(self.uow_factory, version, items)
@@ -310,32 +348,60 @@ class CatalogListener:
             self._reject(channel, method, body, exc)
             return
         channel.basic_ack(method.delivery_tag)
-        if self._behind:
+        if self._behind and time.monotonic() >= self._retry_at:
             self._catch_up()
 
     def _reject(self, channel: BlockingChannel, method: Any, body: bytes, exc: Exception) -> None:
         self.stats.rejected += 1
         self.stats.unexpected += 1
-        self._behind = True
-        log.error(
-            "catalog message rejected: unexpected error",
-            exc_info=exc,
-            extra={"reason": f"unexpected_error: {type(exc).__name__}: {exc}"[:1000],
-                   "bytes": len(body)},
-        )
+        reason = f"unexpected_error: {type(exc).__name__}: {exc}"[:1000]
+        log.error("catalog message rejected: unexpected error", exc_info=exc,
+                  extra={"reason": reason, "bytes": len(body)})
+        self._fall_behind(reason, None, logged=True)
         channel.basic_reject(method.delivery_tag, requeue=False)
         self._catch_up()
 
-    def _catch_up(self) -> None:
-        """After a change that could not be applied: the snapshot, now if head office
-        answers, else when the listener next connects (or at the next change's gap)."""
+    def _fall_behind(self, reason: str, version: int | None, *, retry_later: bool = False,
+                     logged: bool = False) -> None:
+        """Head office's catalogue (``version``, when known) was refused: the till keeps
+        its own, says so, and fetches the snapshot now, or after ``behind_retry`` when it
+        was the snapshot that was refused (asking again at once gets the same)."""
+        self._behind = True
+        self._retry_at = time.monotonic() + (self.behind_retry if retry_later else 0.0)
+        mark_behind(self.uow_factory, reason, version)
+        if not logged:
+            log.error("catalog message rejected: the catalogue stays behind head office's",
+                      extra={"reason": reason, "catalog_version": version})
+
+    def _snapshot(self) -> None:
+        """``refresh``; a snapshot that cannot be applied, or that our code raises on, is
+        recorded as the reason the till is behind instead of stopping the listener.
+        Head office or the till's database away still raise (retried by the caller)."""
         try:
             self.refresh()
-        except SnapshotError as exc:
-            log.warning("catalog snapshot after a rejected change failed; retried later",
-                        extra={"reason": str(exc)})
+        except SnapshotRefused as exc:
+            self._fall_behind(str(exc), exc.version, retry_later=True)
+            return
+        except (SnapshotError, DatabaseBusy, OperationalError):
+            raise
+        except Exception as exc:  # the last resort, as for a message: never a crash loop
+            reason = f"unexpected_error: {type(exc).__name__}: {exc}"[:1000]
+            log.error("catalog snapshot refused: unexpected error", exc_info=exc,
+                      extra={"reason": reason})
+            self._fall_behind(reason, None, retry_later=True, logged=True)
             return
         self._behind = False
+
+    def _catch_up(self) -> None:
+        """After a change that could not be applied: the snapshot, now if head office
+        answers, else when the listener next connects, at the next change's gap or after
+        ``behind_retry``."""
+        try:
+            self._snapshot()
+        except SnapshotError as exc:
+            self._retry_at = time.monotonic() + self.behind_retry
+            log.warning("catalog snapshot after a rejected change failed; retried later",
+                        extra={"reason": str(exc)})
 
     def _suspended(self, channel: BlockingChannel, method: Any, body: bytes) -> None:
         """Head office says another till uses this identity. The notice is *not* acked:

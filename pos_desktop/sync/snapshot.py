@@ -20,6 +20,7 @@ from pos_contracts.wire import (
     SNAPSHOT_PATH,
     SNAPSHOT_WITH_CAEAS,
     SNAPSHOT_WITH_PEOPLE,
+    SNAPSHOT_WITH_V2,
 )
 
 TokenReader = Callable[[], str | None]
@@ -27,6 +28,15 @@ TokenReader = Callable[[], str | None]
 
 class SnapshotError(Exception):
     """The snapshot could not be fetched or read; the message says what to check."""
+
+
+class SnapshotRefused(SnapshotError):
+    """Head office answered with a catalogue the till cannot apply (invalid, or repeating
+    a code): asking again gets the same until head office fixes it."""
+
+    def __init__(self, message: str, version: int | None = None) -> None:
+        super().__init__(message)
+        self.version = version
 
 
 class NoCatalogYet(SnapshotError):
@@ -43,13 +53,14 @@ class Snapshot:
 
 
 def _validate(body: Any, event_type: str = CATALOG_CHANGED, counter: str = "catalog_version",
-              terminal_id: str = "catalog") -> None:
-    """The snapshot has the shape of a catalog.changed payload (with every product); its
-    ``people``, of a people.changed one."""
+              terminal_id: str = "catalog", version: int = 2) -> None:
+    """The snapshot has the shape of a catalog.changed v2 payload (with every product; a
+    head office that knows only v1 sends a v1 one, which v2 reads too); its ``people``, of
+    a people.changed v1 one."""
     envelope = {
         "event_id": "00000000-0000-4000-8000-000000000000",
         "type": event_type,
-        "schema_version": 1,
+        "schema_version": version,
         "occurred_at": "2000-01-01T00:00:00.000+00:00",
         "store_id": "central",
         "terminal_id": terminal_id,
@@ -68,7 +79,8 @@ def fetch_snapshot(
     timeout: float = 30.0,
     store_id: str | None = None,
 ) -> Snapshot:
-    """GET ``{central_url}/v1/catalog/snapshot?with=caeas``; raises ``SnapshotError``.
+    """GET ``{central_url}/v1/catalog/snapshot?with=caeas,catalog_v2`` (every product, at
+    every rate); raises ``SnapshotError``.
     With ``store_id``, asks for that store's people too (``with=caeas,people``; a head
     office that does not know them answers without, and ``people`` is None)."""
     if not central_url:
@@ -82,7 +94,7 @@ def fetch_snapshot(
     own = client is None
     http = client or httpx.Client(timeout=timeout)
     try:
-        params = dict(SNAPSHOT_WITH_CAEAS)
+        params = {"with": f"{SNAPSHOT_WITH_CAEAS['with']},{SNAPSHOT_WITH_V2}"}
         if store_id:
             params = {"with": f"{params['with']},{SNAPSHOT_WITH_PEOPLE}", "store": store_id}
         response = http.get(url, headers=headers, params=params)
@@ -105,9 +117,9 @@ def fetch_snapshot(
         people = body.pop("people", None)
         _validate(body)
         if people is not None:
-            _validate(people, PEOPLE_CHANGED, "people_version", "people")
+            _validate(people, PEOPLE_CHANGED, "people_version", "people", version=1)
     except InvalidEvent as exc:
-        raise SnapshotError(_("head office's catalogue is not valid: {reason}").format(
+        raise SnapshotRefused(_("head office's catalogue is not valid: {reason}").format(
             reason=exc.reason)) from None
     return Snapshot(
         version=int(body["catalog_version"]),

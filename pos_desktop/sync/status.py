@@ -1,8 +1,9 @@
 """How far behind head office this till is, for the status bar and ``sync status --json``.
 
 Two sources make one ``SyncStatus``: the outbox (pending and failed events, the age of
-the oldest unsent one), read from the database, and the live link state that the
-publisher reports (online / offline / error and why). The window polls
+the oldest unsent one) and whether the catalogue is behind head office's and why (a
+change or snapshot the till refused), read from the database, and the live link state
+that the publisher reports (online / offline / error and why). The window polls
 ``read_sync_status`` on a timer and shows ``status_bar_text``; this module knows
 nothing of Qt or of the broker, so the dependency still points inward.
 """
@@ -19,6 +20,7 @@ from sqlalchemy import Engine
 
 from pos_common.i18n import N_, _, ngettext
 from pos_desktop.store.outbox import Backlog, outbox_backlog
+from pos_desktop.sync.catalog_behind import behind
 
 
 class SyncState(enum.StrEnum):
@@ -48,6 +50,8 @@ class SyncStatus:
     oldest_unsent_age_s: float | None
     last_error: str | None
     since: str | None
+    catalog_behind: str | None = None
+    """Why the catalogue is behind head office's (a change or snapshot it refused)."""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -59,7 +63,8 @@ class SyncStatus:
 NOT_CONFIGURED = N_("sync not configured (sync.amqp_url / POS_AMQP_URL)")
 
 
-def combine(backlog: Backlog, link: Link, now: datetime | None = None) -> SyncStatus:
+def combine(backlog: Backlog, link: Link, now: datetime | None = None,
+            catalog_behind: str | None = None) -> SyncStatus:
     """Events the broker refused make the state ``error`` even while the link is up."""
     now = now or datetime.now(UTC)
     age = None
@@ -79,6 +84,7 @@ def combine(backlog: Backlog, link: Link, now: datetime | None = None) -> SyncSt
         oldest_unsent_age_s=age,
         last_error=error or (backlog.failed_error if backlog.failed else None),
         since=link.since,
+        catalog_behind=catalog_behind,
     )
 
 
@@ -91,7 +97,8 @@ def read_sync_status(
     """
     with engine.connect() as conn:
         backlog = outbox_backlog(conn)
-    return combine(backlog, link(), now)
+        refused = behind(conn)
+    return combine(backlog, link(), now, refused["reason"] if refused else None)
 
 
 def format_age(seconds: float) -> str:
@@ -133,4 +140,8 @@ def status_bar_text(status: SyncStatus) -> tuple[str, str]:
         SyncState.ERROR: "error",
         SyncState.SUSPENDED: "error",
     }[status.state]
+    if status.catalog_behind:  # sales go on; prices and products are not head office's
+        parts.append(_("catalogue behind head office: {reason}").format(
+            reason=status.catalog_behind))
+        level = "warning" if level == "ok" else level
     return " · ".join(parts), level

@@ -370,3 +370,88 @@ def test_a_till_with_a_version_gap_recovers_from_the_snapshot(
     sell(till, 5, seed=6)
     wait_for(lambda: unsent(till) == 0 and central.events() == outbox_count(till))
     assert_central_matches_the_till(central, till)
+
+
+def test_a_catalogue_with_a_repeated_plu_is_refused_by_the_till_which_says_so_and_goes_on(
+    till: Till, central: Central, amqp_url: str, tmp_path: Path
+) -> None:
+    """Head office's own rows repeat a PLU (written before it refused that, or by hand):
+    its snapshot cannot be applied. The till keeps its catalogue whole, says it is behind
+    and why, goes on reading its queue, and catches up once head office is fixed."""
+    central.import_catalog(tmp_path, [("SKU-A", "Yerba Test", "1000.00", "7790000000010"),
+                                      ("SKU-B", "Azúcar Test", "500.00", "7790000000027")])
+    pg_write(central.db_url, "UPDATE products SET plu = 401")  # both: the bad data
+    version = central.import_catalog(tmp_path, [("SKU-C", "Fideos Test", "300.00",
+                                                 "7790000000034")])
+    with pika.BlockingConnection(pika.URLParameters(amqp_url)) as conn:  # a till installed
+        conn.channel().queue_purge(central.topology.till_catalog_queue("S001", "T01"))  # now
+    configure(till, central, amqp_url)
+    sync = till.start_sync()
+    assert sync.catalog is not None
+    wait_for(lambda: till.sync_status().catalog_behind is not None, what="the refusal shown")
+    behind = till.sync_status().catalog_behind
+    assert behind is not None and "401" in behind
+    assert local_version(till.uow) == 0  # nothing of the refused snapshot was kept
+    assert till.register.catalog.by_sku("SKU-C") is None
+    wait_for(lambda: sync.catalog is not None and sync.catalog.link().state is SyncState.ONLINE)
+
+    pg_write(central.db_url, "UPDATE products SET plu = NULL WHERE sku = 'SKU-B'")
+    fixed = central.import_catalog(tmp_path, [("SKU-C", "Fideos Test", "310.00",
+                                               "7790000000034")])
+    assert fixed == version + 1
+    wait_for(lambda: local_version(till.uow) == fixed, what="the snapshot once fixed")
+    assert till.sync_status().catalog_behind is None
+    assert till.register.catalog.by_sku("SKU-C").price == 31000  # type: ignore[union-attr]
+    assert till.register.catalog.by_sku("SKU-A").plu == 401  # type: ignore[union-attr]
+
+
+def pg_write(db_url: str, sql: str) -> None:
+    with psycopg.connect(psycopg_conninfo(db_url)) as db:
+        db.execute(sql)  # type: ignore[arg-type]
+
+
+def test_a_product_at_5_percent_made_at_head_office_sells_at_a_running_till(
+    till: Till, central: Central, amqp_url: str, tmp_path: Path
+) -> None:
+    """catalog.changed v2 for real: head office's API saves a product at ARCA's 5 % (IVA
+    id 8), the running till applies it from its queue, and its sale carries 5 % in its
+    IVA rows, its receipt and the amounts its comprobante asks ARCA for."""
+    import httpx
+
+    from pos_desktop.domain.fiscal.amounts import arca_amounts, sale_lines
+    from pos_desktop.domain.fiscal.kinds import ComprobanteClass
+    from pos_desktop.domain.sale import TenderKind
+
+    central.import_catalog(tmp_path, [("SKU-A", "Yerba Test", "1000.00", "7790000000010")])
+    configure(till, central, amqp_url)
+    sync = till.start_sync()
+    assert sync.catalog is not None
+    wait_for(lambda: local_version(till.uow) == 1, what="the first snapshot")
+    wait_for(lambda: sync.catalog is not None and sync.catalog.link().state is SyncState.ONLINE)
+    bread = {"sku": "PAN-5", "name": "Pan lactal", "price": 2_100_00, "iva_rate": "5",
+             "sold_by_weight": False, "plu": None, "category": "Panadería",
+             "barcodes": ["7790000000041"], "active": True}
+    from tests.central.test_api_office import add_user, token_for
+
+    token = token_for(central.db_url, add_user(central.db_url, "marta", "admin"))
+    admin = {"Authorization": f"Bearer {token}"}
+    answer = httpx.put(f"{central.api_url}/v1/products/PAN-5", json=bread, headers=admin,
+                       timeout=10)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["published"] is True
+    [(schema_version,)] = pg(central.db_url, "SELECT (event->>'schema_version')::int "
+                             "FROM catalog_versions WHERE version = 2")
+    assert schema_version == 2
+    wait_for(lambda: local_version(till.uow) == 2 and sync.catalog.stats.applied == 1,
+             what="the change at 5 %")
+
+    till.register.scan("7790000000041")
+    sale = till.register.sale
+    till.register.tender(TenderKind.CASH)
+    done = till.register.complete()
+    assert [line["iva_rate"] for line in done.payload["lines"]] == ["5"]
+    assert done.payload["iva"] == [{"rate": "5", "gross": 210000, "net": 200000, "tax": 10000}]
+    [alic] = arca_amounts(sale_lines(sale), ComprobanteClass.B).alic_iva
+    assert (alic.rate.arca_id, alic.base, alic.amount) == (8, 200000, 10000)
+    wait_for(lambda: unsent(till) == 0 and central.events() == outbox_count(till))
+    assert pg(central.db_url, "SELECT rate, gross, tax FROM sale_iva") == [("5", 210000, 10000)]

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from pos_common.i18n import DEFAULT_LOCALE, N_, format_money, translations
+from pos_common.i18n import DEFAULT_LOCALE, N_, explain, format_money, translations
 
 HERE = Path(__file__).resolve().parent.parent
 LANG_COOKIE = "pos_lang"
@@ -37,6 +37,11 @@ def translator(lang: str) -> Callable[[str], str]:
 def language_of(request: Request, preferred: str | None = None) -> str:
     chosen = request.cookies.get(LANG_COOKIE) or preferred or DEFAULT_LOCALE
     return chosen if chosen in ("es_AR", "en") else DEFAULT_LOCALE
+
+
+def told_page(request: Request, who: Any, error: Exception) -> str:
+    """An error's text in the page's language (one that translates itself, or its own)."""
+    return explain(error, translations(language_of(request, getattr(who, "language", None))))
 
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))

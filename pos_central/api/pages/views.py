@@ -30,7 +30,7 @@ from pos_central.api.auth import (
     office_user,
     writer,
 )
-from pos_central.api.pages import LANG_COOKIE, language_of, render
+from pos_central.api.pages import LANG_COOKIE, language_of, render, told_page
 from pos_central.api.refusals import told
 from pos_central.api.routers.catalog import publish
 from pos_central.api.routers.dashboard import dashboard_data
@@ -208,7 +208,7 @@ def save_product(
             who,
             status_code=422,
             product=None,
-            error=str(error),
+            error=told_page(request, who, error),
             form=dict(await_form(request)),
         )
     change = publish(api, result)
@@ -242,7 +242,7 @@ async def import_file(
             "import_failed.html",
             who,
             status_code=422,
-            error=str(error),
+            error=told_page(request, who, error),
         )
     change = await anyio.to_thread.run_sync(publish, api, result)
     return RedirectResponse(f"/prices?saved={change.version or ''}", 303)
@@ -282,8 +282,13 @@ def bulk(
             raise InvalidOperation
     except InvalidOperation:
         return RedirectResponse("/prices?saved=bad-percent", 303)
-    with api.db.connection() as db:
-        result, _ = editor.bulk_percent(db, who.name, value, query=q, category=category or None)
+    try:
+        with api.db.connection() as db:
+            result, _ = editor.bulk_percent(db, who.name, value, query=q,
+                                            category=category or None)
+    except CatalogImportFailed as error:  # stored products that repeat a code: none changed
+        return render(request, "import_failed.html", who, status_code=409,
+                      error=told_page(request, who, error))
     change = publish(api, result)
     return RedirectResponse(f"/prices?saved={change.version or 'none'}", 303)
 

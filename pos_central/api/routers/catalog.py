@@ -39,6 +39,14 @@ def publish(api: Api, result: ImportResult) -> CatalogChange:
     return CatalogChange(version=result.version, changed=result.changed, published=True)
 
 
+def not_saved(error: CatalogImportFailed) -> HTTPException:
+    """409: a change that would name one code on two products lists them in its reader's
+    language (``RepeatedCodes``); a file's bad rows come worded already."""
+    if isinstance(error, TranslatableError):
+        return refused(409, error)
+    return HTTPException(409, str(error))
+
+
 @router.get("/products", response_model=ProductPage, summary="Search the catalogue")
 def search_products(
     _who: Reader,
@@ -75,17 +83,22 @@ def put_product(sku: str, body: Product, who: Admin, api: Api) -> CatalogChange:
     try:
         with api.db.connection() as db:
             result = editor.save_product(db, who.name, body.to_catalog())
-    except CatalogImportFailed as error:
-        raise HTTPException(409, str(error)) from None
+    except CatalogImportFailed as error:  # e.g. a barcode or PLU another product has
+        raise not_saved(error) from None
     return publish(api, result)
 
 
 @router.post("/prices/bulk", response_model=CatalogChange, summary="Change prices by a percent")
 def bulk_prices(body: BulkPrice, who: Admin, api: Api) -> CatalogChange:
-    with api.db.connection() as db:
-        result, _selected = editor.bulk_percent(
-            db, who.name, body.percent, query=body.query, category=body.category
-        )
+    """One version for the whole selection, or none: a selection whose stored products
+    repeat a code (written before head office refused that) is refused whole (409)."""
+    try:
+        with api.db.connection() as db:
+            result, _selected = editor.bulk_percent(
+                db, who.name, body.percent, query=body.query, category=body.category
+            )
+    except CatalogImportFailed as error:
+        raise not_saved(error) from None
     return publish(api, result)
 
 
@@ -111,7 +124,7 @@ async def import_csv(request: Request, who: Admin, api: Api,
     try:
         result = await anyio.to_thread.run_sync(save)
     except CatalogImportFailed as error:
-        raise HTTPException(409, str(error)) from None
+        raise not_saved(error) from None
     return await anyio.to_thread.run_sync(publish, api, result)
 
 

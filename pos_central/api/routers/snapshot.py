@@ -4,7 +4,9 @@ no catalogue). A version's products never change, so its encoded body is kept an
 served again until the version moves. ``?with=caeas`` appends the current and next CAEAs
 of the till's CUIT as ``caeas``; ``?with=people`` (a till that knows ``people.changed``)
 adds ``"people"``, its store's people as that event carries them; ``with=caeas,people``
-both. Without ``with``, the body tills always got (its schema forbids other keys)."""
+both. ``?with=catalog_v2`` (a till that reads ``catalog.changed`` v2) gets every product;
+without it the body is a v1 payload, the products at a rate v1 cannot carry left out.
+Without ``with``, the body tills always got (its schema forbids other keys)."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from pos_central.fiscal.grants import snapshot_caeas
 from pos_central.people import store_people
 from pos_common.messages import N_, TranslatableError
 from pos_contracts import wire
+from pos_contracts.catalog import v1_products
 from pos_contracts.wire import SNAPSHOT_PATH, SNAPSHOT_WITH_PEOPLE
 
 NO_CATALOG = TranslatableError(
@@ -33,21 +36,24 @@ NO_CATALOG = TranslatableError(
 
 
 class SnapshotCache:
-    """The last version's encoded body (a 100,000-product catalogue is ~20 MB of JSON)."""
+    """The last version's encoded bodies (a 100,000-product catalogue is ~20 MB of JSON):
+    the v1 one and the v2 one (``all_rates``)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._version: int | None = None
-        self._body = b""
+        self._bodies: dict[bool, bytes] = {}
 
-    def get(self, version: int) -> bytes | None:
+    def get(self, version: int, all_rates: bool = False) -> bytes | None:
         with self._lock:
-            return self._body if self._version == version else None
+            return self._bodies.get(all_rates) if self._version == version else None
 
-    def put(self, version: int, body: bytes) -> None:
+    def put(self, version: int, body: bytes, all_rates: bool = False) -> None:
         with self._lock:
-            if self._version is None or version >= self._version:
-                self._version, self._body = version, body
+            if self._version is None or version > self._version:
+                self._version, self._bodies = version, {}
+            if version == self._version:
+                self._bodies[all_rates] = body
 
 
 router = APIRouter(tags=["catalog"])
@@ -64,6 +70,7 @@ def snapshot(
 ) -> Response:
     wanted = extras.split(",")  # e.g. with=caeas,people
     with_caeas = wire.SNAPSHOT_WITH_CAEAS["with"] in wanted
+    all_rates = wire.SNAPSHOT_WITH_V2 in wanted
     people_of = _people_store(who, store) if SNAPSHOT_WITH_PEOPLE in wanted else None
     try:
         with api.db.connection() as db:
@@ -74,18 +81,20 @@ def snapshot(
             caeas = _caeas(db, who, request) if with_caeas else None
             people = store_people(db, people_of) if people_of is not None else None
             db.rollback()
-            etag = _etag(version, caeas, people)
+            etag = _etag(version, caeas, people, all_rates)
             if request.headers.get("If-None-Match") == etag:
                 return Response(status_code=304, headers={"ETag": etag})
-            body = api.snapshots.get(version)
+            body = api.snapshots.get(version, all_rates)
             if body is None:
                 found = read_snapshot(db)
                 if found is None:
                     return answer(request, NO_CATALOG, 404)
                 version = found["catalog_version"]
-                etag = _etag(version, caeas, people)
+                etag = _etag(version, caeas, people, all_rates)
+                if not all_rates:
+                    found["products"] = v1_products(found["products"])
                 body = _encode(found)
-                api.snapshots.put(version, body)
+                api.snapshots.put(version, body, all_rates)
     except DatabaseUnavailable as error:
         return answer(request, error, 503)
     if caeas is not None:  # appended to the cached bytes, which stay the plain body
@@ -103,10 +112,13 @@ def _caeas(db: Any, who: Principal, request: Request) -> bytes:
     return found
 
 
-def _etag(version: int, caeas: bytes | None, people: dict[str, Any] | None) -> str:
+def _etag(
+    version: int, caeas: bytes | None, people: dict[str, Any] | None, all_rates: bool = False
+) -> str:
     """``"catalog-<version>"``; with CAEAs or people it names them too, so a till that
-    has the version but not a new CAEA or people list downloads again."""
-    tag = f"catalog-{version}"
+    has the version but not a new CAEA or people list downloads again; ``-v2`` for the
+    body with every rate."""
+    tag = f"catalog-{version}" + ("-v2" if all_rates else "")
     if caeas is not None:
         tag += f"-caeas-{hashlib.sha256(caeas).hexdigest()[:12]}"
     if people is not None:
