@@ -30,12 +30,7 @@ from pos_central.topology import Topology
 from pos_common.i18n import ngettext
 from pos_contracts import CatalogProduct, Envelope, build_envelope, wire
 from pos_contracts.catalog import catalog_changed_version
-from pos_contracts.catalog_csv import (
-    TILL_IVA_RATES,
-    CatalogFileError,
-    decode_catalog_bytes,
-    parse_catalog_csv,
-)
+from pos_contracts.catalog_csv import CatalogFileError, decode_catalog_bytes, parse_catalog_csv
 
 log = logging.getLogger("pos_central.catalog")
 
@@ -82,7 +77,7 @@ def parse_catalog_text(raw: bytes, path: str) -> list[CatalogProduct]:
     try:
         # the till's own decoding: UTF-8, UTF-16 with its BOM, or Windows-1252 (a Spanish
         # Excel's CSV), so both ends accept the same files
-        return parse_catalog_csv(decode_catalog_bytes(raw), rates=TILL_IVA_RATES)
+        return parse_catalog_csv(decode_catalog_bytes(raw))
     except CatalogFileError as error:
         rows = "\n".join(f"  {row}" for row in error.bad_rows)
         count = len(error.bad_rows)

@@ -16,8 +16,9 @@ The file is what a spreadsheet writes, in Argentina or elsewhere:
   depends on the spreadsheet's language (``1.500`` is $ 1.500 in Argentina and $ 1,50
   elsewhere) is read as the file's separator says (``;``: the decimal mark is the comma)
   and refused, naming its line, when the file does not say;
-- ``iva_rate``: ``21``, ``10.5``, ``27`` or ``exempt`` (``exento`` accepted); at a till also
-  ``5``, ``2.5``, ``0`` (a rate: never exento) and ``not_taxed`` (``no gravado``);
+- ``iva_rate``: ``21``, ``10.5``, ``27``, ``5``, ``2.5``, ``0`` (a rate: never exento),
+  ``exempt`` (``exento`` accepted) or ``not_taxed`` (``no gravado``), at a till and at head
+  office alike (head office sends the new rates as ``catalog.changed`` v2);
 - ``unit``: ``unit`` or ``kg`` (``unidad``, ``kilo`` accepted);
 - ``barcodes``: zero or more codes separated by ``|`` (EAN-13, EAN-8, UPC-A are checked;
   other codes are taken as internal codes);
@@ -47,8 +48,8 @@ from pos_contracts.catalog import CatalogProduct
 COLUMNS = ("sku", "name", "price", "iva_rate", "unit", "barcodes", "plu", "category")
 REQUIRED = ("sku", "name", "price", "iva_rate")
 IVA_RATES = ("21", "10.5", "27", "exempt")
-"""The values of ``iva_rate`` head office's catalogue messages carry (``catalog.changed``
-v1 holds ``common.v1.json``'s rates)."""
+"""The values of ``iva_rate`` ``catalog.changed`` v1 carries (``common.v1.json``'s rates): a
+reader that can keep only those passes ``rates=IVA_RATES``."""
 TILL_IVA_RATES = ("21", "10.5", "27", "5", "2.5", "0", "exempt", "not_taxed")
 """Every rate a till sells at (``common.v2.json``): ARCA's 5, 2,5 and 0 % and no gravado
 too. 0 % is a rate (taxed at zero, AlicIva id 3), never exento (ImpOpEx)."""
@@ -184,9 +185,11 @@ def _separator(header: str) -> str:
     return best
 
 
-def parse_catalog_csv(text: str, *, rates: Sequence[str] = IVA_RATES) -> list[CatalogProduct]:
+def parse_catalog_csv(
+    text: str, *, rates: Sequence[str] = TILL_IVA_RATES
+) -> list[CatalogProduct]:
     """Parse and check a whole file; raises CatalogFileError listing every bad row.
-    ``rates``: the IVA rates the reader can keep (a till: ``TILL_IVA_RATES``)."""
+    ``rates``: the IVA rates the reader can keep (both ends: every one)."""
     text = text.removeprefix("\ufeff")  # Excel writes a BOM
     header = text.split("\n", 1)[0]
     sep = _separator(header)
@@ -302,7 +305,7 @@ def _split_decimal(raw: str, decimal_mark: str | None, text: str) -> tuple[str, 
     return whole, cents
 
 
-def parse_iva_rate(text: str, rates: Sequence[str] = IVA_RATES) -> str:
+def parse_iva_rate(text: str, rates: Sequence[str] = TILL_IVA_RATES) -> str:
     """The wire value of a rate as a file writes it (``21``, ``10,5 %``, ``exento``)."""
     key = text.strip().lower().replace(",", ".").rstrip("%").strip()
     key = _RATE_ALIASES.get(key, key)
@@ -329,7 +332,7 @@ def _refuse_control(label: str, value: str, longest: int) -> str:
 
 
 def _parse_row(row: dict[str, str | None], decimal_mark: str | None,
-               rates: Sequence[str] = IVA_RATES) -> CatalogProduct:
+               rates: Sequence[str] = TILL_IVA_RATES) -> CatalogProduct:
     def cell(name: str) -> str:
         value = row.get(name)
         return (value if isinstance(value, str) else "").strip()

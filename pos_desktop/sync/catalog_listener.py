@@ -370,7 +370,7 @@ class CatalogListener:
         self._retry_at = time.monotonic() + (self.behind_retry if retry_later else 0.0)
         mark_behind(self.uow_factory, reason, version)
         if not logged:
-            log.error("catalog message rejected: the catalogue stays behind head office's",
+            log.error("catalogue refused: the till stays behind head office",
                       extra={"reason": reason, "catalog_version": version})
 
     def _snapshot(self) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from pos_common.i18n import current_language, set_language
 from pos_contracts.catalog_csv import (
+    IVA_RATES,
     TILL_IVA_RATES,
     CatalogFileError,
     decode_catalog_bytes,
@@ -204,7 +205,11 @@ def test_a_till_reads_every_arca_rate_and_0_percent_is_not_exento(cell: str, rat
     assert product.iva_rate == rate
 
 
-def test_head_office_refuses_a_rate_its_catalogue_cannot_send_yet() -> None:
-    [(line, reason)] = refused(HEADER + "A1,Uno,100.00,0,unit,,,\nA2,Dos,100.00,21,unit,,,\n")
-    assert line == 2
-    assert "cannot be sent to the tills yet" in reason and "exempt" in reason
+def test_both_ends_read_every_rate_and_a_v1_only_reader_refuses_the_new_ones() -> None:
+    text = HEADER + "A1,Uno,100.00,5,unit,,,\nA2,Dos,100.00,21,unit,,,\n"
+    assert [p.iva_rate for p in parse_catalog_csv(text)] == ["5", "21"]
+    with pytest.raises(CatalogFileError) as info:
+        parse_catalog_csv(text, rates=IVA_RATES)
+    [bad] = info.value.bad_rows
+    assert bad.line == 2
+    assert "cannot be sent to the tills yet" in bad.reason and "exempt" in bad.reason
