@@ -413,14 +413,24 @@ def pg_write(db_url: str, sql: str) -> None:
 def test_a_product_at_5_percent_made_at_head_office_sells_at_a_running_till(
     till: Till, central: Central, amqp_url: str, tmp_path: Path
 ) -> None:
-    """catalog.changed v2 for real: head office's API saves a product at ARCA's 5 % (IVA
-    id 8), the running till applies it from its queue, and its sale carries 5 % in its
-    IVA rows, its receipt and the amounts its comprobante asks ARCA for."""
+    """catalog.changed v2 for real: head office's API saves a product at ARCA's 5 %, the
+    running till applies it from its queue, and its sale carries 5 % in its IVA rows, on
+    its receipt and in the Factura B the till asks ARCA (the stand-in) to authorize:
+    AlicIva id 8. The sale reaches PostgreSQL with its 5 % row."""
+    import re
+    from datetime import UTC, datetime
+
     import httpx
 
-    from pos_desktop.domain.fiscal.amounts import arca_amounts, sale_lines
-    from pos_desktop.domain.fiscal.kinds import ComprobanteClass
+    from pos_arca import ManualClock
+    from pos_arca.standin import ArcaStandin
+    from pos_arca.testing import make_certificate_authority
     from pos_desktop.domain.sale import TenderKind
+    from pos_desktop.printing import read_printer_config
+    from pos_desktop.services.fiscal import receipt_data
+    from pos_printers.api import render_receipt
+    from tests.central.test_api_office import add_user, token_for
+    from tests.fiscal.till_helpers import configure_arca, worker_for
 
     central.import_catalog(tmp_path, [("SKU-A", "Yerba Test", "1000.00", "7790000000010")])
     configure(till, central, amqp_url)
@@ -431,12 +441,9 @@ def test_a_product_at_5_percent_made_at_head_office_sells_at_a_running_till(
     bread = {"sku": "PAN-5", "name": "Pan lactal", "price": 2_100_00, "iva_rate": "5",
              "sold_by_weight": False, "plu": None, "category": "Panadería",
              "barcodes": ["7790000000041"], "active": True}
-    from tests.central.test_api_office import add_user, token_for
-
     token = token_for(central.db_url, add_user(central.db_url, "marta", "admin"))
-    admin = {"Authorization": f"Bearer {token}"}
-    answer = httpx.put(f"{central.api_url}/v1/products/PAN-5", json=bread, headers=admin,
-                       timeout=10)
+    answer = httpx.put(f"{central.api_url}/v1/products/PAN-5", json=bread, timeout=10,
+                       headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 200, answer.text
     assert answer.json()["published"] is True
     [(schema_version,)] = pg(central.db_url, "SELECT (event->>'schema_version')::int "
@@ -445,13 +452,31 @@ def test_a_product_at_5_percent_made_at_head_office_sells_at_a_running_till(
     wait_for(lambda: local_version(till.uow) == 2 and sync.catalog.stats.applied == 1,
              what="the change at 5 %")
 
-    till.register.scan("7790000000041")
-    sale = till.register.sale
-    till.register.tender(TenderKind.CASH)
-    done = till.register.complete()
+    ca = make_certificate_authority()
+    taxpayer = ca.issue(30712345671, not_before=datetime(2025, 1, 1, tzinfo=UTC), days=3650)
+    clock = ManualClock(datetime.now(UTC))
+    arca = ArcaStandin(ca_certificate=ca.certificate, clock=clock).start()
+    try:
+        configure_arca(till, arca, taxpayer, tmp_path)
+        till.register.scan("7790000000041")
+        till.register.tender(TenderKind.CASH)
+        done = till.register.complete()
+        assert worker_for(till, clock).run_once().authorized == 1
+        [asked] = arca.state.comprobantes.values()
+    finally:
+        arca.stop()
     assert [line["iva_rate"] for line in done.payload["lines"]] == ["5"]
     assert done.payload["iva"] == [{"rate": "5", "gross": 210000, "net": 200000, "tax": 10000}]
-    [alic] = arca_amounts(sale_lines(sale), ComprobanteClass.B).alic_iva
-    assert (alic.rate.arca_id, alic.base, alic.amount) == (8, 200000, 10000)
+    request = asked.fields["request"]  # the Det of the FECAESolicitar the till sent
+    assert asked.cbte_tipo == 6 and "<ImpNeto>2000.00</ImpNeto><ImpOpEx>" in request
+    assert "<ImpIVA>100.00</ImpIVA>" in request
+    assert "<Iva><AlicIva><Id>8</Id><BaseImp>2000.00</BaseImp><Importe>100.00</Importe>" in request
+    with till.uow() as uow:
+        printed = receipt_data(uow, uow.sales.payload_by_ticket(done.ticket_number))
+    store, settings, _problem = read_printer_config(till.reader)
+    text = re.sub(rb"[^\x20-\x7e\n]", b" ", render_receipt(printed, store, settings, "escpos"))
+    # A consumer's Factura B shows the IVA it contains, all rates together (RG 5614)
+    contained = [line for line in text.split(b"\n") if b"IVA contenido" in line]
+    assert len(contained) == 1 and re.search(rb"\$ ?100[,.]00$", contained[0].strip())
     wait_for(lambda: unsent(till) == 0 and central.events() == outbox_count(till))
     assert pg(central.db_url, "SELECT rate, gross, tax FROM sale_iva") == [("5", 210000, 10000)]
