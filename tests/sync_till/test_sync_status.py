@@ -79,3 +79,26 @@ def test_till_sync_status_without_configuration_says_so(till: Till) -> None:
     status = till.sync_status()
     assert status.state is SyncState.OFFLINE
     assert "sync.amqp_url" in (status.last_error or "")
+
+
+def test_a_catalogue_behind_head_office_shows_with_its_reason_until_caught_up(
+    till: Till,
+) -> None:
+    from pos_desktop.sync.catalog_apply import apply_snapshot
+    from pos_desktop.sync.catalog_behind import mark_behind
+
+    mark_all_sent(till)
+    online = lambda: Link(SyncState.ONLINE)  # noqa: E731
+    mark_behind(till.uow, "catálogo: PLU repetido: 401", 9)
+    status = read_sync_status(till.reader, online)
+    assert status.to_dict()["catalog_behind"] == "catálogo: PLU repetido: 401"
+    previous = set_language("es_AR")
+    try:
+        text, level = status_bar_text(status)
+    finally:
+        set_language(previous)
+    assert text == ("conectado · catálogo atrasado respecto de la central: catálogo: PLU "
+                    "repetido: 401")
+    assert level == "warning"  # selling goes on; someone should look
+    apply_snapshot(till.uow, 9, [])
+    assert read_sync_status(till.reader, online).catalog_behind is None
