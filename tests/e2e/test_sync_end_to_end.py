@@ -360,8 +360,9 @@ def test_a_till_with_a_version_gap_recovers_from_the_snapshot(
     latest = central.import_catalog(tmp_path, [("SKU-B", "Azúcar Test", "500.00",
                                                 "7790000000027")])
     sync.catalog.start()
-    wait_for(lambda: local_version(till.uow) == latest, what="the snapshot after the gap")
-    assert sync.catalog.stats.snapshots == 2
+    # The snapshot is counted just after its commit: wait for the count, not only the row.
+    wait_for(lambda: local_version(till.uow) == latest and sync.catalog is not None
+             and sync.catalog.stats.snapshots == 2, what="the snapshot after the gap")
     catalog = till.register.catalog
     assert catalog.by_sku("SKU-A").price == 110000  # type: ignore[union-attr]
     assert catalog.by_code("7790000000034").sku == "SKU-C"  # type: ignore[union-attr]
