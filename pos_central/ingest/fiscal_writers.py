@@ -76,12 +76,30 @@ WITH ins AS (
         %(pos)s, %(number)s, %(cbte_fch)s, %(issued_at)s, %(auth_kind)s, %(code)s, %(due)s,
         %(buyer)s, %(associated)s)
     ON CONFLICT (document_kind, document_id) DO NOTHING
-    RETURNING document_kind, document_id, authorization_kind, authorization_code, store_id
+    RETURNING document_kind, document_id, authorization_kind, authorization_code, store_id,
+        terminal_id, issued_at
 ), unreported AS (
     -- a CAEA comprobante is to be informed to ARCA (migration 0014; fiscal/inform.py)
     INSERT INTO caea_unreported (document_kind, document_id, caea, store_id)
     SELECT document_kind, document_id, authorization_code, store_id FROM ins
     WHERE authorization_kind = 'CAEA'
+), matched AS (
+    -- the comprobante waited for it (fiscal_pending, migration 0014): no longer
+    DELETE FROM fiscal_pending f USING ins
+    WHERE (f.document_kind, f.document_id) = (ins.document_kind, ins.document_id)
+        AND NOT f.authorized
+    RETURNING 1
+), awaited AS (
+    -- the comprobante is not on record yet: a row says its authorization is. One another
+    -- worker is writing right now is seen by neither check: this insert then waits for
+    -- it on the primary key and marks it authorized.
+    INSERT INTO fiscal_pending (document_kind, document_id, store_id, terminal_id, issued_at,
+        authorized)
+    SELECT document_kind, document_id, store_id, terminal_id, issued_at, true FROM ins
+    WHERE NOT EXISTS (SELECT FROM matched) AND NOT EXISTS (
+        SELECT FROM fiscal_documents d
+        WHERE (d.document_kind, d.document_id) = (ins.document_kind, ins.document_id))
+    ON CONFLICT (document_kind, document_id) DO UPDATE SET authorized = true
 )
 SELECT EXISTS (SELECT FROM ins) OR EXISTS (
     SELECT FROM fiscal_authorizations WHERE document_kind = %(kind)s AND document_id = %(id)s
@@ -107,37 +125,9 @@ def _authorization(env: Envelope, kind: str, document_id: str, fields: dict[str,
         else Jsonb(fields["associated"])})
 
 
-# The authorization's side of fiscal_pending: the pending comprobante's row goes; if the
-# comprobante is not on record yet, a row says its authorization is (``authorized``). A
-# comprobante being written by another worker right now is seen by neither check: the
-# insert waits for it on the primary key and marks it authorized (see migration 0014).
-_RESOLVE_PENDING = """
-WITH matched AS (
-    DELETE FROM fiscal_pending WHERE document_kind = %(kind)s AND document_id = %(id)s
-        AND NOT authorized
-    RETURNING 1
-), awaited AS (
-    INSERT INTO fiscal_pending (document_kind, document_id, store_id, terminal_id, issued_at,
-        authorized)
-    SELECT %(kind)s::text, %(id)s::uuid, %(store_id)s::text, %(terminal_id)s::text,
-        %(issued_at)s::timestamptz, true
-    WHERE NOT EXISTS (SELECT FROM matched) AND NOT EXISTS (
-        SELECT FROM fiscal_documents WHERE document_kind = %(kind)s AND document_id = %(id)s)
-    ON CONFLICT (document_kind, document_id) DO UPDATE SET authorized = true
-    RETURNING 1
-)
-SELECT true
-"""
-
-
 def fiscal_authorized_v1(env: Envelope) -> list[Statement]:
     p = env.payload
-    kind, document_id = p["document"]["kind"], p["document"]["id"]
-    authorize = _authorization(env, kind, document_id, p)
-    # after the authorization's own statement: one that contradicts the record stops there
-    return [authorize, (_RESOLVE_PENDING, {
-        "kind": kind, "id": document_id, "store_id": env.store_id,
-        "terminal_id": env.terminal_id, "issued_at": p["issued_at"]})]
+    return [_authorization(env, p["document"]["kind"], p["document"]["id"], p)]
 
 
 def authorized_block(kind: str, id_field: str) -> Any:
