@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -190,24 +192,31 @@ class OutboxQueue:
             for seq, event_id, type_, occurred_at, envelope, traceparent, trace_id in rows
         ]
 
-    def pending_after(self, seq: int, limit: int) -> list[OutboxEvent]:
-        """Up to ``limit`` pending events with a ``seq`` above ``seq``, oldest first."""
+    def _after(self, status: str, seq: int, limit: int) -> list[OutboxEvent]:
+        # One status at a time: each reads the status index in seq order, no sort.
         query = (
             select(*_COLUMNS)
-            .where(outbox.c.status == "pending", outbox.c.seq > seq)
+            .where(outbox.c.status == status, outbox.c.seq > seq)
             .order_by(outbox.c.seq)
             .limit(limit)
         )
         with self.reader.connect() as conn:
             return self._events(conn.execute(query).all())
 
+    def pending_after(self, seq: int, limit: int) -> list[OutboxEvent]:
+        """Up to ``limit`` pending events with a ``seq`` above ``seq``, oldest first."""
+        return self._after("pending", seq, limit)
+
+    def unsent_after(self, seq: int, limit: int) -> list[OutboxEvent]:
+        """Up to ``limit`` unsent events (pending, or refused earlier) above ``seq``, in
+        ``seq`` order: what a new channel sends."""
+        both = heapq.merge(self._after("pending", seq, limit), self._after("failed", seq, limit),
+                           key=lambda event: event.seq)
+        return list(itertools.islice(both, limit))
+
     def failed(self, limit: int) -> list[OutboxEvent]:
-        """Events the broker refused earlier, to try again."""
-        query = (
-            select(*_COLUMNS).where(outbox.c.status == "failed").order_by(outbox.c.seq).limit(limit)
-        )
-        with self.reader.connect() as conn:
-            return self._events(conn.execute(query).all())
+        """Events the broker refused earlier."""
+        return self._after("failed", 0, limit)
 
     def unsent_count(self) -> int:
         with self.reader.connect() as conn:

@@ -5,14 +5,24 @@ Events leave as persistent, ``mandatory`` messages with ``message_id`` = ``event
 the broker user as ``user_id`` (RabbitMQ refuses any other; central holds that user to
 this terminal) and the till's clock at sending (``x-pos-sent-at``). A row is marked
 ``sent`` only after its confirm (invariant 6), in one transaction per batch of confirms
-(``marks.MarkWriter``, on its own thread). A message the broker returns (no queue bound:
-``mandatory``) or nacks is marked ``failed`` with the reason, kept, and tried again
-every ``failed_retry_interval`` seconds.
+(``marks.MarkWriter``, on its own thread).
+
+A message the broker returns (no queue bound: ``mandatory``) or nacks is marked
+``failed`` with the reason (the status bar shows it) and kept. Such a refusal says how
+the broker was at that moment (a full queue, a quorum queue between leaders, a queue
+being declared again), not what is wrong with the event, so it is tried again soon: after
+a backoff (half a second at first, doubling up to ``failed_retry_interval``) the window
+asks for a NEW channel, and each channel sends every unsent row in ``seq`` order, refused
+ones included. A new channel, not the same one: on RabbitMQ 3.10 a channel whose first
+publish to a quorum queue found its leader's node dead nacks every later publish to that
+queue, for as long as it lives, while a new channel on the same connection is accepted
+once the queue has its new leader (seen in ``tests/e2e/test_cluster.py``). A one-off
+``drain`` sends each refused row once and reports it.
 
 The window knows nothing of addresses, reconnection or link state: the connection's
-supervisor (``connection.BrokerLink``) hands it each new channel (``attach``) and tells
-it when the channel is gone (``detach``). Everything here runs on the I/O loop's thread
-except ``MarkWriter``'s callbacks.
+supervisor (``connection.BrokerLink``) hands it each new channel (``attach``), tells it
+when the channel is gone (``detach``) and gives it the way to ask for a new one. Everything
+here runs on the I/O loop's thread except ``MarkWriter``'s callbacks.
 """
 
 from __future__ import annotations
@@ -31,13 +41,15 @@ import pika.frame
 import pika.spec
 
 from pos_common import tracing
+from pos_common.backoff import Backoff
 from pos_common.i18n import _
 from pos_contracts.wire import CONTENT_TYPE, SENT_AT_HEADER, TRACEPARENT_HEADER
 from pos_desktop.store.outbox import OutboxEvent, OutboxQueue
 from pos_desktop.sync.marks import MarkWriter
 
 log = logging.getLogger("pos_desktop.sync.publisher")
-FAILED_RETRY_INTERVAL = 60.0  # seconds between new tries of refused events
+FAILED_RETRY_INTERVAL = 60.0  # seconds: the longest wait before refused events go again
+FIRST_RETRY = 0.5  # seconds: the first wait (a quorum queue elects a leader in about that)
 PUMP_CHUNK = 1000  # events read and published per turn of the I/O loop
 
 Later = Callable[[float, Callable[[], None]], Any]
@@ -70,6 +82,7 @@ class ConfirmWindow:
         self.window = window
         self.app_id = app_id
         self.failed_retry_interval = failed_retry_interval
+        self.retry_backoff = Backoff(base=FIRST_RETRY, cap=failed_retry_interval)
         self.clock = clock  # stamped on each message: head office compares it with its own
         self.on_mark_error = on_mark_error
         self.confirmed_total = 0
@@ -83,18 +96,20 @@ class ConfirmWindow:
 
     # -- the channel's life ---------------------------------------------------------
     def detach(self) -> None:
-        """Forget the channel and what was in flight on it (unconfirmed rows stay pending
+        """Forget the channel and what was in flight on it (unconfirmed rows stay unsent
         and the next channel sends them again: central applies each event once)."""
         self._channel: pika.channel.Channel | None = None
         self._later: Later | None = None
+        self._renew: Callable[[], None] | None = None
         self._inflight: OrderedDict[int, OutboxEvent] = OrderedDict()  # delivery tag → event
         self._next_tag = 1
-        self._cursor = 0  # highest pending seq published on this channel
+        self._cursor = 0  # highest unsent seq published on this channel
         self._returned: dict[int, str] = {}  # seq → why the broker returned it
         self._acked: list[int] = []
         self._refused: dict[int, str] = {}
         self._flush_scheduled = False
-        self._last_failed_retry = 0.0
+        self._renewal_scheduled = False
+        self._refusals_here = 0  # answers of this channel that were refusals
         self._user_id: str | None = None
 
     def attach(
@@ -103,12 +118,19 @@ class ConfirmWindow:
         user_id: str | None,
         later: Later,
         on_ready: Callable[[], None],
+        renew: Callable[[], None] | None = None,
     ) -> None:
-        """Put ``channel`` in confirm mode; ``on_ready`` once it is (it starts pumping)."""
+        """Put ``channel`` in confirm mode; ``on_ready`` once it is (it starts pumping).
+        ``renew`` replaces the channel with a new one (after refusals)."""
         self.detach()
-        self._channel, self._user_id, self._later = channel, user_id, later
+        self._channel, self._user_id, self._later, self._renew = channel, user_id, later, renew
         channel.add_on_return_callback(self._on_return)
         channel.confirm_delivery(self._on_confirm, callback=lambda _frame: on_ready())
+
+    def _is_current(self, channel_number: int) -> bool:
+        """Answers on a channel replaced since (its late acks) are not this one's: their
+        rows are sent again on the current channel."""
+        return self._channel is not None and self._channel.channel_number == channel_number
 
     @property
     def idle(self) -> bool:
@@ -122,19 +144,11 @@ class ConfirmWindow:
         room = min(PUMP_CHUNK, self.window - len(self._inflight))
         if room <= 0:
             return
-        batch: list[OutboxEvent] = []
-        now = time.monotonic()
-        if now - self._last_failed_retry >= self.failed_retry_interval:
-            self._last_failed_retry = now
-            busy = {event.seq for event in self._inflight.values()}
-            batch = [e for e in self.queue.failed(room) if e.seq not in busy]
-            room -= len(batch)
-        fresh = self.queue.pending_after(self._cursor, room) if room > 0 else []
-        batch.extend(fresh)
+        batch = self.queue.unsent_after(self._cursor, room)
         for event in batch:
             self._publish(channel, event)
-        if fresh:
-            self._cursor = fresh[-1].seq
+        if batch:
+            self._cursor = batch[-1].seq
         self.max_in_flight = max(self.max_in_flight, len(self._inflight))
         if len(batch) == room and self._later is not None:
             # More may be waiting: let the loop write this chunk (and read confirms)
@@ -187,6 +201,8 @@ class ConfirmWindow:
         body: bytes,
     ) -> None:
         # RabbitMQ sends basic.return before the basic.ack of the same message.
+        if not self._is_current(channel.channel_number):
+            return
         seq = int((properties.headers or {}).get("seq", 0))
         self._returned[seq] = (
             f"sin destino en el servidor ({method.reply_code} {method.reply_text}: "
@@ -194,6 +210,8 @@ class ConfirmWindow:
         )
 
     def _on_confirm(self, frame: pika.frame.Method[Any]) -> None:
+        if not self._is_current(frame.channel_number):
+            return
         method = frame.method
         tag, multiple = int(method.delivery_tag), bool(method.multiple)
         done: list[OutboxEvent] = []
@@ -207,6 +225,7 @@ class ConfirmWindow:
             done.append(self._inflight.pop(tag))
         nacked = isinstance(method, pika.spec.Basic.Nack)
         tracing.end_publish(done, refused=nacked)
+        refusals = 0
         for event in done:
             returned = self._returned.pop(event.seq, None)
             if nacked:
@@ -215,11 +234,35 @@ class ConfirmWindow:
                 self._refused[event.seq] = returned
             else:
                 self._acked.append(event.seq)
+                continue
+            refusals += 1
+        self._refusals_here += refusals
+        if refusals:
+            self._renew_later()
+        elif not self._refusals_here and not self._inflight:
+            self.retry_backoff.reset()  # all this channel sent went through: the broker is well
         if not self._flush_scheduled and (self._acked or self._refused):
             self._flush_scheduled = True
             if self._later is not None:
                 # After the frames already read: one transaction for many confirms.
                 self._later(0, self._flush_and_pump)
+
+    def _renew_later(self) -> None:
+        """After the backoff, a new channel sends the refused rows again (once per channel)."""
+        if self._renewal_scheduled or self.draining or self._later is None or self._renew is None:
+            return
+        self._renewal_scheduled = True
+        delay = self.retry_backoff.next_delay()
+        log.warning("the broker refused events; they go again on a new channel",
+                    extra={"retry_in_s": round(delay, 2), "refused": self._refusals_here})
+        channel = self._channel
+        self._later(delay, lambda: self._ask_new_channel(channel))
+
+    def _ask_new_channel(self, channel: pika.channel.Channel | None) -> None:
+        if channel is not self._channel or self._renew is None:
+            return  # that channel is gone already: its successor sends everything unsent
+        self.flush()  # answers gathered on it still count
+        self._renew()
 
     def _flush_and_pump(self) -> None:
         self.pump()  # refill the window first: the broker works while we write

@@ -13,7 +13,9 @@ A wrong password or a refused certificate is an error for a person (no other nod
 take it either); the events stay pending.
 
 Each open channel is handed to the confirm window (``confirms.ConfirmWindow``), which
-publishes and books the confirms.
+publishes and books the confirms. After the broker refused events the window asks for a
+new channel (``_renew_channel``): it opens on the same connection and the old one closes,
+without the link going offline.
 """
 
 from __future__ import annotations
@@ -161,6 +163,8 @@ class BrokerLink:
         self._channel_error: str | None = None  # why the broker closed our channel
         self._config_error: str | None = None  # a problem only a person can fix
         self._channel_open = False
+        self._channel: pika.channel.Channel | None = None  # the one the window publishes on
+        self._ticking = False
 
     def session(self, deadline: float | None = None) -> None:
         """Connect to the first address that answers and publish until the connection
@@ -186,6 +190,7 @@ class BrokerLink:
 
     def _connect(self, url: str) -> None:
         self.window.detach()
+        self._channel, self._ticking = None, False
         try:
             params = pika.URLParameters(connection_url(url, self.password))
         except Exception as exc:  # a missing keyring or a bad URL: shown, not raised
@@ -241,7 +246,13 @@ class BrokerLink:
             self.addresses.worked(url)
         conn.add_on_connection_blocked_callback(self._on_blocked)
         conn.add_on_connection_unblocked_callback(self._on_unblocked)
-        conn.channel(on_open_callback=lambda channel: self._on_channel_open(channel, user_id))
+        self._open_channel(conn, user_id)
+
+    def _open_channel(self, conn: pika.connection.Connection, user_id: str | None) -> None:
+        channel = conn.channel(
+            on_open_callback=lambda channel: self._on_channel_open(channel, user_id))
+        channel.add_on_close_callback(self._on_channel_closed)  # also if it never opens
+        self._channel = channel
 
     def _on_open_error(self, conn: pika.connection.Connection, error: BaseException) -> None:
         # Waiting (or another node) will fix neither a wrong password nor a certificate
@@ -270,17 +281,32 @@ class BrokerLink:
 
     def _on_channel_open(self, channel: pika.channel.Channel, user_id: str | None) -> None:
         self._channel_open = True
-        channel.add_on_close_callback(self._on_channel_closed)
         self.window.attach(channel, user_id, channel.connection.ioloop.call_later,
-                           self._on_confirm_mode)
+                           self._on_confirm_mode, renew=lambda: self._renew_channel(user_id))
+
+    def _renew_channel(self, user_id: str | None) -> None:
+        """A new channel for the window, the old one closed (run on the loop)."""
+        conn, old = self._conn, self._channel
+        if conn is None or not conn.is_open or old is None:
+            return
+        self.window.detach()
+        # The new channel is the current one before the old one closes: that close is no
+        # reason to end the connection (``_on_channel_closed``).
+        self._open_channel(conn, user_id)
+        if old.is_open:
+            old.close()
 
     def _on_confirm_mode(self) -> None:
         self._session_ok = True
         self.set_link(SyncState.ONLINE)
         self.window.pump()
-        self._tick()
+        if not self._ticking:  # one poll per connection, whichever channel is current
+            self._ticking = True
+            self._tick()
 
     def _on_channel_closed(self, channel: pika.channel.Channel, reason: BaseException) -> None:
+        if channel is not self._channel:
+            return  # a channel we replaced (``_renew_channel``)
         # 404 (exchange missing) or 403 (no permission): a configuration problem at head
         # office; the events stay pending and the status bar says why.
         self._channel_open = False
@@ -296,6 +322,7 @@ class BrokerLink:
         """Poll the outbox now and then: writes by other processes wake no one."""
         conn = self._conn
         if conn is None or not conn.is_open or not self._channel_open:
+            self._ticking = False
             return
         if self._deadline is not None and time.monotonic() >= self._deadline:
             self.set_link(self.link().state, "tiempo agotado esperando confirmaciones")

@@ -43,6 +43,8 @@ def test_record_marks_confirmed_rows_sent_and_refused_ones_failed(till: Till) ->
     assert marks[3][1] == "NO_ROUTE"
     assert [e.seq for e in queue.failed(10)] == [3]
     assert queue.unsent_count() == len(marks) - 3
+    # What a new channel sends: the refused row among the pending ones, in seq order.
+    assert [e.seq for e in queue.unsent_after(2, 2)] == [3, 5]
     queue.record([], {1: "late nack"})  # a sent row is never demoted
     assert statuses(till)[1] == ("sent", None)
     queue.record([3], {})  # a retried refused event that got through

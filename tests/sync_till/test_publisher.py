@@ -6,6 +6,7 @@ import json
 import random
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pika
 import pytest
@@ -34,7 +35,8 @@ def props_type(props: pika.BasicProperties) -> str:
     return str(props.type)
 
 
-def make_publisher(till: Till, url: str, topo: Topology, **changes: object) -> OutboxPublisher:
+def make_publisher(till: Till, url: str, topo: Topology, *, failed_retry_interval: float = 0.5,
+                   **changes: object) -> OutboxPublisher:
     settings = sync_settings(till, url, topo, **changes)
     queue = OutboxQueue(till.reader, till.writer, settings.store_id, settings.terminal_id)
     return OutboxPublisher(
@@ -42,7 +44,7 @@ def make_publisher(till: Till, url: str, topo: Topology, **changes: object) -> O
         queue,
         backoff=Backoff(base=0.05, cap=0.3),
         breaker=CircuitBreaker(threshold=1000),
-        failed_retry_interval=0.5,
+        failed_retry_interval=failed_retry_interval,
     )
 
 
@@ -139,16 +141,27 @@ def test_unroutable_events_are_kept_as_failed_shown_and_sent_once_a_queue_exists
             ch.exchange_delete(lonely.events_exchange)
 
 
-def test_nacked_events_are_kept_as_failed(till: Till, amqp_url: str, unique_name: str) -> None:
-    full = Topology(prefix=f"test-full-{unique_name}.")
-    queue = f"test-full-{unique_name}"
+@contextmanager
+def full_queue(amqp_url: str, name: str) -> Iterator[tuple[Topology, str]]:
+    """An events exchange whose one queue holds 2 messages and refuses more: the broker
+    nacks them. Deleted afterwards."""
+    topology, queue = Topology(prefix=f"{name}."), name
     with pika.BlockingConnection(pika.URLParameters(amqp_url)) as conn:
         ch = conn.channel()
-        ch.exchange_declare(full.events_exchange, "topic", durable=True)
-        # A full queue that refuses new messages: the broker nacks them.
+        ch.exchange_declare(topology.events_exchange, "topic", durable=True)
         ch.queue_declare(queue, arguments={"x-max-length": 2, "x-overflow": "reject-publish"})
-        ch.queue_bind(queue, full.events_exchange, "#")
+        ch.queue_bind(queue, topology.events_exchange, "#")
     try:
+        yield topology, queue
+    finally:
+        with pika.BlockingConnection(pika.URLParameters(amqp_url)) as conn:
+            ch = conn.channel()
+            ch.queue_delete(queue)
+            ch.exchange_delete(topology.events_exchange)
+
+
+def test_nacked_events_are_kept_as_failed(till: Till, amqp_url: str, unique_name: str) -> None:
+    with full_queue(amqp_url, f"test-full-{unique_name}") as (full, _queue):
         sell(till, 5)
         n = len(outbox_rows(till))
         result = make_publisher(till, amqp_url, full).drain(timeout=10)
@@ -156,11 +169,34 @@ def test_nacked_events_are_kept_as_failed(till: Till, amqp_url: str, unique_name
         statuses = [r["status"] for r in outbox_rows(till)]
         assert statuses == ["sent", "sent"] + ["failed"] * (n - 2)
         assert "nack" in str(outbox_rows(till)[-1]["last_error"])
-    finally:
+
+
+def test_refused_events_go_again_soon_once_the_queue_takes_them(
+    till: Till, amqp_url: str, unique_name: str, running: list[OutboxPublisher]
+) -> None:
+    # A refusal is the broker's state at that moment (a full queue, a quorum queue between
+    # leaders, a queue being declared again), not the event's fault: the publisher tries
+    # again soon, with backoff, on a new channel (a cluster's channel can go on nacking
+    # every publish). The longest wait is an hour here, so only such a retry sends them.
+    with full_queue(amqp_url, f"test-refusing-{unique_name}") as (refusing, queue):
+        publisher = make_publisher(till, amqp_url, refusing, failed_retry_interval=3600.0)
+        running.append(publisher)
+        sell(till, 5)
+        n = len(outbox_rows(till))
+        publisher.start()
+        wait_for(lambda: publisher.refused_total >= n - 2)
+        assert publisher.confirmed_total == 2
+
         with pika.BlockingConnection(pika.URLParameters(amqp_url)) as conn:
-            ch = conn.channel()
+            ch = conn.channel()  # the queue again, now with room: unroutable meanwhile
             ch.queue_delete(queue)
-            ch.exchange_delete(full.events_exchange)
+            ch.queue_declare(queue, durable=False, auto_delete=False)
+            ch.queue_bind(queue, refusing.events_exchange, "#")
+        wait_for(lambda: {r["status"] for r in outbox_rows(till)} == {"sent"}, timeout=30)
+        refused = {str(r["event_id"]) for r in outbox_rows(till)[2:]}
+        got = {str(props.message_id) for props, _body in
+               take_messages(amqp_url, queue, n - 2, all_of_them=True)}
+        assert refused <= got
 
 
 def test_offline_sales_wait_and_go_out_when_the_link_returns(
