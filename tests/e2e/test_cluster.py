@@ -212,3 +212,33 @@ def test_a_backlog_drains_exactly_once_while_two_nodes_are_killed_in_turn(
     assert scalar(pg_database, "SELECT count(*) FROM sales WHERE terminal_id = 'T01'") == 100
     phases["done"] = time.monotonic() - started
     print(json.dumps({name: round(at, 1) for name, at in phases.items()}))
+
+
+def test_a_till_reaching_a_node_just_after_the_queue_leader_died_sends_everything(
+    cluster: RabbitCluster, tmp_path: Path
+) -> None:
+    # RabbitMQ 3.10: a channel whose first publish to a quorum queue finds its leader's
+    # node dead nacks every later publish to that queue while it lives. The till's events
+    # are refused, then sent on a new channel once the queue has its new leader.
+    topology = Topology(prefix="cluster.")
+    with pika.BlockingConnection(pika.URLParameters(cluster.nodes[0].url)) as connection:
+        declare_topology(connection.channel(), topology)
+    status = json.loads(cluster.members(topology.ingest_queue))
+    leader = next(row["Node Name"] for row in status if row.get("Raft State") == "leader")
+    victim = next(node for node in cluster.nodes if node.name == leader)
+    survivor = next(node for node in cluster.nodes if node is not victim)
+    till = Till.open(tmp_path / "till", demo=True)
+    settings = sync_settings(till, survivor.url, topology)
+    queue = OutboxQueue(till.reader, till.writer, settings.store_id, settings.terminal_id)
+    publisher = OutboxPublisher(settings, queue, backoff=Backoff(base=0.1, cap=0.5),
+                                breaker=CircuitBreaker(threshold=1000))
+    try:
+        sell(till, 10)
+        victim.kill()
+        publisher.start()
+        wait_for(lambda: queue.unsent_count() == 0,
+                 what="the till's outbox sent through the node that lived")
+        assert publisher.confirmed_total >= 10
+    finally:
+        publisher.stop()
+        till.close()

@@ -2,13 +2,24 @@
 RABBITMQ_NODENAME, AMQP and distribution ports, data and log folders, one Erlang cookie
 shared by the nodes and ``rabbitmqctl`` (in a HOME of the cluster's own), and no
 plugins (the shared broker's management port is taken). Nodes 2..n join node 1 with
-``rabbitmqctl join_cluster``. Readiness is ``rabbitmqctl wait <pid file>`` (it polls
-the node until the broker runs), never a sleep. The shared broker on 5672 is untouched.
+``rabbitmqctl join_cluster`` one at a time: two nodes joining at once race in mnesia's
+schema merge (RabbitMQ's peer discovery takes a lock for that very reason), which showed
+here as ``start_app`` failing with exit 69. Readiness is ``rabbitmqctl wait <pid file>``
+(it polls the node until the broker runs) and ``await_startup``, never a sleep.
+
+A killed node is started again only once its old self is gone everywhere: its name free
+in epmd and every peer's ``cluster_status`` no longer counting it as running (a peer that
+still does would greet the new incarnation as the old one). It rejoins with its data; it
+is never ``forget_cluster_node``d. A start is tried again only when the boot gave up
+waiting for its peers' mnesia tables (``timeout_waiting_for_tables``), the case
+RabbitMQ's clustering guide answers with "start the node again".
+The shared broker on 5672 is untouched.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -16,7 +27,7 @@ import socket
 import subprocess
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +56,8 @@ class RabbitNode:
     process: subprocess.Popen[bytes] | None = None
     extra_config: str = ""
     """More rabbitmq.conf lines (a TLS listener, say)."""
+    log_marks: dict[Path, int] = field(default_factory=dict, repr=False)
+    """Where the last boot's lines begin in each log."""
 
     @property
     def url(self) -> str:
@@ -85,8 +98,12 @@ class RabbitNode:
             "log.file.level = warning\n" + self.extra_config
         )
 
+    def _logs(self) -> list[Path]:
+        return [self.folder / "server.out", *sorted((self.folder / "log").glob("*.log"))]
+
     def start(self) -> None:
         self.pid_file.unlink(missing_ok=True)
+        self.log_marks = {log: log.stat().st_size for log in self._logs() if log.exists()}
         log = (self.folder / "server.out").open("ab")
         self.process = subprocess.Popen(
             [str(SBIN / "rabbitmq-server")], env=self.environment(), stdout=log,
@@ -117,6 +134,29 @@ class RabbitNode:
         os.kill(pid, signal.SIGKILL)
         if self.process is not None:
             self.process.wait(timeout=30)  # the start script ends with its VM
+
+    def registered_in_epmd(self) -> bool:
+        """Is the node's name still registered with epmd (an old VM not yet gone)?"""
+        done = subprocess.run(["epmd", "-names"], env=self.environment(), capture_output=True,
+                              text=True, timeout=30, check=False)
+        short = self.name.split("@", 1)[0]
+        return any(line.split()[1:2] == [short] for line in done.stdout.splitlines())
+
+    def running_nodes(self) -> list[str]:
+        """The nodes this one's ``cluster_status`` counts as running."""
+        status = json.loads(self.ctl("cluster_status", "--formatter", "json"))
+        return [str(name) for name in status.get("running_nodes", [])]
+
+    def boot_gave_up_on_tables(self) -> bool:
+        """Did the last boot end waiting for the peers' mnesia tables?"""
+        for log in self._logs():
+            if not log.exists():
+                continue
+            with log.open("rb") as lines:
+                lines.seek(self.log_marks.get(log, 0))
+                if b"timeout_waiting_for_tables" in lines.read():
+                    return True
+        return False
 
     def stop(self) -> None:
         """End the node and everything it started (its own process group): the test's
@@ -191,17 +231,40 @@ class RabbitCluster:
             node.ctl("join_cluster", first.name)
             node.ctl("start_app")
 
-        with ThreadPoolExecutor(len(self.nodes)) as pool:
-            list(pool.map(join, self.nodes[1:]))
+        for node in self.nodes[1:]:  # one at a time (see the module)
+            join(node)
         members = first.ctl("cluster_status", "--formatter", "json")
         missing = [node.name for node in self.nodes if node.name not in members]
         if missing:
             raise ClusterUnavailable(f"nodes not in the cluster: {missing}: {members}")
 
-    def restart(self, node: RabbitNode) -> None:
+    def restart(self, node: RabbitNode, timeout: float = 180.0) -> None:
         """Start a killed node again; it rejoins the cluster with its data."""
-        node.start()
-        node.wait_running()
+        peers = [other for other in self.nodes if other is not node]
+        deadline = time.monotonic() + timeout
+        self._until(lambda: not node.registered_in_epmd(), deadline,
+                    f"{node.name} gone from epmd")
+        self._until(lambda: all(node.name not in peer.running_nodes() for peer in peers),
+                    deadline, f"the peers seeing {node.name} down")
+        for attempt in range(3):
+            node.start()
+            try:
+                node.wait_running(max(30.0, deadline - time.monotonic()))
+                break
+            except ClusterUnavailable:
+                if attempt == 2 or not node.boot_gave_up_on_tables():
+                    raise
+                node.stop()  # the documented answer: start it again
+        node.ctl("await_startup")
+        self._until(lambda: all(node.name in peer.running_nodes() for peer in peers),
+                    deadline, f"the peers counting {node.name} running again")
+
+    @staticmethod
+    def _until(condition: Callable[[], bool], deadline: float, what: str) -> None:
+        while not condition():
+            if time.monotonic() > deadline:
+                raise ClusterUnavailable(f"timed out waiting for {what}")
+            time.sleep(0.2)  # polling a signal, not waiting in its place
 
     def safe_to_lose(self, node: RabbitNode, queues: Sequence[str] = ()) -> bool:
         """Would the quorum queues keep a majority without ``node``? (every other member
