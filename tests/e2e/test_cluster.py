@@ -5,11 +5,11 @@ own node names and data folders, one Erlang cookie, ``rabbitmqctl join_cluster``
 nodes. A backlog drains through the ingest while the node it consumes from is killed
 with SIGKILL, then (once that node is back and the queues would keep a majority without
 the next) the node it moved to; a till publishes through the same address list the
-whole time. Every sale ends in PostgreSQL exactly once.
+whole time. Every sale ends in PostgreSQL exactly once. And a till whose first publish
+comes just after the queue's leader died: its events are refused, then all sent.
 
-It runs only with POS_CLUSTER_TESTS=1 (see ``pytestmark``); then it skips (with the
-reason) only when rabbitmq-server cannot start extra nodes here, and under
-POS_REQUIRE_SERVICES=1 that fails instead.
+It skips (with the reason) only when rabbitmq-server cannot start extra nodes here;
+under POS_REQUIRE_SERVICES=1 (CI) that fails instead.
 """
 
 from __future__ import annotations
@@ -40,16 +40,7 @@ from pos_desktop.sync.publisher import OutboxPublisher
 from tests.support.rabbit_cluster import ClusterUnavailable, RabbitCluster, RabbitNode
 from tests.sync_till.helpers import sell, sync_settings
 
-# Opt-in (POS_CLUSTER_TESTS=1) until two faults it finds are fixed: run on a quiet
-# machine it failed about half the time, either with events the till's publisher never
-# sent again after the second node was killed (its link "online", 60 rows left unsent)
-# or with a node's start failing in mnesia (rabbitmqctl start_app, exit 69). A CI that
-# fails at random would land nothing; the closing note of 2026-12-02 says what is known.
-pytestmark = [
-    pytest.mark.services, pytest.mark.slow,
-    pytest.mark.skipif(os.environ.get("POS_CLUSTER_TESTS") != "1",
-                       reason="cluster test is opt-in (POS_CLUSTER_TESTS=1): see the module"),
-]
+pytestmark = [pytest.mark.services, pytest.mark.slow]
 BACKLOG = 1500  # sales of another till, waiting in the queue before the ingest starts
 MORE = 300  # and more of them as each node is about to die
 
