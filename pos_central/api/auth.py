@@ -15,6 +15,7 @@ import hmac
 from dataclasses import dataclass, field
 from typing import Annotated
 
+import anyio.to_thread
 from fastapi import Depends, Request
 
 from pos_central.api.context import Services, services
@@ -143,8 +144,10 @@ async def _csrf_ok(request: Request, who: Principal) -> bool:
 
 
 async def office_user(request: Request, api: Annotated[Services, Depends(services)]) -> Principal:
-    """A head office user (any role), with a valid CSRF token on a form post."""
-    found = identify(request, api)
+    """A head office user (any role), with a valid CSRF token on a form post. The session or
+    token is looked up in PostgreSQL on a worker thread: this dependency is async (it may
+    read the form), and a query here would hold the event loop, every request with it."""
+    found = await anyio.to_thread.run_sync(identify, request, api)
     if found is None or not found.is_user:
         raise Unauthorized(N_("log in, or use the token of a head office user"))
     if not await _csrf_ok(request, found):
