@@ -385,6 +385,9 @@ class _FiscalPort:
         if self.till.fiscal is not None:
             self.till.fiscal.listeners.append(listener)
 
+    def reload(self) -> None:
+        self.till.refresh_fiscal_policy()
+
 
 def bootstrap(
     data_dir: Path, *, demo: bool = False, secrets: SecretStore | None = None

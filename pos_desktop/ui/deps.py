@@ -71,6 +71,11 @@ class FiscalPort(Protocol):
         (``pos_desktop.fiscal.worker.FiscalOutcome``): emit a Qt signal there."""
         ...
 
+    def reload(self) -> None:
+        """The fiscal settings as now saved: the register's policy (threshold, points of
+        sale) and a login at the next pass (a new certificate may fix a refused one)."""
+        ...
+
 
 @dataclass(frozen=True)
 class TillDeps:

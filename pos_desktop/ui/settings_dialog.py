@@ -203,13 +203,15 @@ def settings_extension(window: MainWindow) -> None:
     )
 
 
+# fiscal.mode: turning ARCA on or off changes the window's parts (its fiscal panel).
 RESTART_PREFIXES = ("store.id", "terminal.", "ui.language", "ui.font_size", "scale.",
-                    "ui.print_receipts")
+                    "ui.print_receipts", "fiscal.mode")
 
 
 def needs_restart(changes: Mapping[str, Any]) -> bool:
-    """Identity, language and layout are read when the till starts; the printer, the
-    receipt header and head-office sync are applied at once (``apply_saved``)."""
+    """Identity, language, layout and the fiscal mode are read when the till starts; the
+    printer, the receipt header, head-office sync and the other fiscal settings are
+    applied at once (``apply_saved``)."""
     return any(key.startswith(RESTART_PREFIXES) for key in changes)
 
 
@@ -228,6 +230,8 @@ def apply_saved(window: MainWindow, changes: Mapping[str, Any]) -> None:
         window.commands.confirm_cancel = bool(changes["ui.confirm_cancel"])
     if "cash.rounding_unit" in changes:
         deps.register.cash_unit = int(changes["cash.rounding_unit"] or 1)
+    if deps.fiscal is not None and any(k.startswith("fiscal.") for k in changes):
+        deps.fiscal.reload()  # the next sale follows them; they waited for a restart before
     if deps.sync is not None and any(k.startswith("sync.") for k in changes):
         try:
             deps.sync.restart()

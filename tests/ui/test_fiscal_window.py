@@ -100,3 +100,23 @@ def test_the_buyer_and_the_price_have_a_key_each(qtbot: QtBot, arca_window: Main
     arca_window.dialog.reject()
     with pytest.raises(ValueError, match="F8"):
         arca_window.add_action("Another", lambda: None, shortcut="F8")
+
+
+def test_fiscal_settings_saved_in_the_dialog_apply_to_the_next_sale(
+        qtbot: QtBot, arca_window: MainWindow, till: Till) -> None:
+    """A manager lowering the identification threshold in Settings saw "Settings saved."
+    and the till went on with the old one until it was restarted."""
+    from pos_desktop.ui.settings_dialog import apply_saved, needs_restart
+
+    assert till.register.fiscal is not None
+    before = till.register.fiscal.identification_threshold
+    changes = {"fiscal.identification_threshold": 100_000}  # $ 1.000,00
+    with till.uow() as uow:
+        for k, v in changes.items():
+            uow.settings.set(k, v)
+        uow.commit()
+    apply_saved(arca_window, changes)
+    assert before != 100_000
+    assert till.register.fiscal.identification_threshold == 100_000
+    assert not needs_restart(changes) and needs_restart({"fiscal.mode": "none"})
+    assert arca_window.banner.text() == "Configuración guardada."
