@@ -90,6 +90,9 @@ _HEADER_ALIASES = {
     "ean": "barcodes", "barcode": "barcodes",
     "categoria": "category", "rubro": "category", "familia": "category",
 }
+SPANISH_HEADINGS = {"sku": "Código", "name": "Descripción", "price": "Precio",
+                    "iva_rate": "IVA"}
+"""How a refusal names a required column a Spanish price list would head."""
 _UNIT_ALIASES = {"unidad": "unit", "un": "unit", "u": "unit", "kilo": "kg", "kilogramo": "kg",
                  "kgs": "kg", "por kg": "kg"}
 
@@ -196,17 +199,19 @@ def parse_catalog_csv(
     # A ';' file comes from a spreadsheet whose decimal mark is the comma (es-AR Excel).
     decimal_mark = "," if sep == ";" else None
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=sep)
-    fields = [column_of(name or "") for name in (reader.fieldnames or [])]
+    headings = [(name or "").strip() for name in (reader.fieldnames or [])]
+    fields = [column_of(name) for name in headings]
     reader.fieldnames = fields
     twice = sorted({c for c in fields if c in COLUMNS and fields.count(c) > 1})
     if twice:  # "Código" and "SKU" both: which one is the product's code is a guess
-        raise CatalogFileError([BadRow(1, _("columns named twice: {cols}").format(
-            cols=", ".join(twice)))])
+        # named as the file heads them, so the person finds them in their spreadsheet
+        cols = "; ".join(" / ".join(h for h, f in zip(headings, fields, strict=True) if f == c)
+                         for c in twice)
+        raise CatalogFileError([BadRow(1, _("columns named twice: {cols}").format(cols=cols))])
     missing = [c for c in REQUIRED if c not in fields]
-    if missing:
-        raise CatalogFileError(
-            [BadRow(1, _("missing columns: {cols}").format(cols=", ".join(missing)))]
-        )
+    if missing:  # our name and the Spanish heading that would do ("price (Precio)")
+        cols = ", ".join(f"{c} ({SPANISH_HEADINGS[c]})" for c in missing)
+        raise CatalogFileError([BadRow(1, _("missing columns: {cols}").format(cols=cols))])
     products: list[CatalogProduct] = []
     bad: list[BadRow] = []
     seen_sku: dict[str, int] = {}

@@ -85,8 +85,13 @@ def test_a_spreadsheet_headed_in_spanish_imports_as_written() -> None:
 
 
 def test_a_column_named_twice_is_refused_not_guessed() -> None:
-    assert refused("sku,Código,name,price,iva_rate\nA1,B1,Pan,100.00,21\n") == [
-        (1, "columns named twice: sku")]
+    assert refused("SKU,Código,name,price,iva_rate\nA1,B1,Pan,100.00,21\n") == [
+        (1, "columns named twice: SKU / Código")]
+
+
+def test_a_missing_column_is_named_with_the_spanish_heading_that_would_do() -> None:
+    assert refused("Código;Nombre;Importe;IVA\r\nA1;Pan;100,00;21\r\n") == [
+        (1, "missing columns: price (Precio)")]
 
 
 @pytest.mark.parametrize(
